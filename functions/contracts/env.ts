@@ -1,0 +1,24 @@
+/**
+ * Environment variable names. Infra sets them, the local runtime sets them, handlers validate them at cold start.
+ * Handlers read AWS endpoints only through the SDK's standard `AWS_ENDPOINT_URL`.
+ */
+export const ENV = {
+  /** DynamoDB table holding one registry item per (migrationId, databaseId). */
+  registryTableName: 'REGISTRY_TABLE_NAME',
+  /** EventBridge bus for lakeshift's own events. */
+  eventBusName: 'EVENT_BUS_NAME',
+  /** Role DMS assumes to write to the lake (S3 target endpoint `ServiceAccessRoleArn`). */
+  dmsS3AccessRoleArn: 'DMS_S3_ACCESS_ROLE_ARN',
+  /** Role DMS assumes to read source secrets (`SecretsManagerAccessRoleArn`). */
+  dmsSecretsAccessRoleArn: 'DMS_SECRETS_ACCESS_ROLE_ARN',
+  /**
+   * JSON object of named networks: `{"default":{"replicationSubnetGroupId":"...","vpcSecurityGroupIds":["sg-..."]}}`.
+   * A request's database may name one; `default` is used otherwise.
+   */
+  networks: 'LAKESHIFT_NETWORKS',
+  /** Account id that owns the lake bucket (S3 `ExpectedBucketOwner`). */
+  lakeBucketOwner: 'LAKE_BUCKET_OWNER',
+} as const;
+
+export type EnvKey = keyof typeof ENV;
+export type EnvName = (typeof ENV)[EnvKey];

@@ -1,0 +1,129 @@
+/**
+ * Error names are part of the state machine contract: Lambda reports `errorType = error.name`, and ASL
+ * `Retry`/`Catch` match on it. Every class sets `this.name` from this table.
+ */
+export const ERROR_NAMES = {
+  /** A DMS resource is busy (creating, modifying, stopping...): wait and try again. Retryable. */
+  resourceBusy: 'ResourceBusy',
+  /** The API was throttled or answered 5xx and our own retries ran out. Retryable with backoff. */
+  throttled: 'Throttled',
+  /** The request document is invalid. Never retried. */
+  invalidRequest: 'InvalidMigrationRequest',
+  /** A handler's input (from ASL or an event) does not match its schema. Never retried. */
+  invalidInput: 'InvalidHandlerInput',
+  /** A resource with our deterministic identifier exists but its tags say someone else owns it. Never retried. */
+  foreignResource: 'ForeignResourceConflict',
+  /** A quota (instances, tasks, endpoints, storage) is exhausted. Never retried. */
+  quotaExceeded: 'QuotaExceeded',
+  /** Access to DMS, KMS, S3 or Secrets Manager was denied. Never retried. */
+  accessDenied: 'AccessDenied',
+  /** A resource we expected is gone. */
+  resourceNotFound: 'ResourceNotFound',
+  /** DMS has no capacity for the class in this AZ right now. Retry later or with another class. */
+  insufficientCapacity: 'InsufficientCapacity',
+  /** A registry phase change that DESIGN.md does not allow. */
+  illegalPhaseTransition: 'IllegalPhaseTransition',
+  /** Optimistic concurrency lost on the registry item: re-read and retry. Retryable. */
+  registryConflict: 'RegistryConflict',
+  /** Another resize holds the instance's lock. */
+  resizeInProgress: 'ResizeInProgress',
+  /** An endpoint connection test ended in `failed`. */
+  connectionTestFailed: 'ConnectionTestFailed',
+  /** The replication task failed (DMS event or describe). */
+  replicationTaskFailed: 'ReplicationTaskFailed',
+  /** A resource reached a state it cannot leave on its own (e.g. instance `failed`, `incompatible-network`). */
+  resourceFailed: 'ResourceFailed',
+  /** A required environment variable is missing or malformed at cold start. */
+  configuration: 'ConfigurationError',
+  /** Any other DMS/AWS fault we do not classify. Not retried blindly. */
+  awsFault: 'AwsFault',
+} as const;
+
+export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];
+
+/** Names of Fail states at the end of bounded waits and catches; tests and dashboards refer to them. */
+export const FAIL_STATE_ERRORS = {
+  waitTimedOut: 'WaitTimedOut',
+  migrationFailed: 'MigrationFailed',
+  resizeFailed: 'ResizeFailed',
+  teardownFailed: 'TeardownFailed',
+  fleetFailed: 'FleetFailed',
+} as const;
+
+/** Errors ASL retries with backoff. */
+export const RETRYABLE_ERRORS: readonly ErrorName[] = [
+  ERROR_NAMES.resourceBusy,
+  ERROR_NAMES.throttled,
+  ERROR_NAMES.registryConflict,
+];
+
+abstract class LakeshiftError extends Error {
+  abstract override readonly name: ErrorName;
+}
+
+export class ResourceBusyError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.resourceBusy;
+}
+export class ThrottledError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.throttled;
+}
+export class InvalidInputError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.invalidInput;
+}
+export class ForeignResourceError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.foreignResource;
+}
+export class QuotaExceededError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.quotaExceeded;
+}
+export class AccessDeniedError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.accessDenied;
+}
+export class ResourceNotFoundError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.resourceNotFound;
+}
+export class InsufficientCapacityError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.insufficientCapacity;
+}
+export class IllegalPhaseTransitionError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.illegalPhaseTransition;
+}
+export class RegistryConflictError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.registryConflict;
+}
+export class ResizeInProgressError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.resizeInProgress;
+}
+export class ConnectionTestFailedError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.connectionTestFailed;
+}
+export class ReplicationTaskFailedError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.replicationTaskFailed;
+}
+export class ResourceFailedError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.resourceFailed;
+}
+export class ConfigurationError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.configuration;
+}
+export class AwsFaultError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.awsFault;
+}
+
+/** One invalid field of a request: its path (e.g. `databases[2].secretArn`) and the rule it broke. */
+export interface FieldIssue {
+  readonly path: string;
+  readonly rule: string;
+}
+
+/** A bad migration request. The message lists every invalid field; `issues` carries them structured. */
+export class InvalidRequestError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.invalidRequest;
+  constructor(readonly issues: readonly FieldIssue[]) {
+    super(
+      `Invalid migration request (${issues.length} problem${issues.length === 1 ? '' : 's'}): ${issues
+        .map((issue) => `${issue.path || '(root)'}: ${issue.rule}`)
+        .join('; ')}`,
+    );
+  }
+}

@@ -1,0 +1,75 @@
+/** Resource and component names shared by runtime, infra and the local runtime. */
+
+export const APP_NAME = 'lakeshift';
+
+/** Every Lambda handler, by the file name under `functions/handlers/` (without `.ts`). */
+export const HANDLER_NAMES = [
+  'validate-request',
+  'plan-database',
+  'ensure-replication-instance',
+  'ensure-endpoints',
+  'test-connections',
+  'ensure-task',
+  'start-task',
+  'describe-resources',
+  'await-full-load',
+  'on-task-event',
+  'decide-resize',
+  'stop-task',
+  'modify-instance',
+  'arm-alarms',
+  'record-phase',
+  'reconcile',
+  'delete-task',
+  'delete-endpoints',
+  'delete-instance',
+  'drop-replication-slot',
+  'disarm-alarms',
+] as const;
+export type HandlerName = (typeof HANDLER_NAMES)[number];
+
+/** Path of a handler's source file, relative to the repository root. Infra and the local runtime use it. */
+export const handlerSourcePath = (name: HandlerName): string => `functions/handlers/${name}.ts`;
+
+/**
+ * ASL definition substitution key for a handler's function ARN, e.g. `ensure-task` -> `EnsureTaskFunctionArn`.
+ * Used in `statemachines/*.asl.json` as `${EnsureTaskFunctionArn}`.
+ */
+export const handlerArnPlaceholder = (name: HandlerName): string =>
+  `${name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('')}FunctionArn`;
+
+export const STATE_MACHINE_NAMES = [
+  'migrate-fleet',
+  'migrate-database',
+  'resize-instance',
+  'teardown',
+] as const;
+export type StateMachineName = (typeof STATE_MACHINE_NAMES)[number];
+
+/** Path of a state machine definition, relative to the repository root. */
+export const stateMachineDefinitionPath = (name: StateMachineName): string =>
+  `statemachines/${name}.asl.json`;
+
+/** Substitution key for a state machine's ARN, e.g. `migrate-database` -> `MigrateDatabaseStateMachineArn`. */
+export const stateMachineArnPlaceholder = (name: StateMachineName): string =>
+  `${name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('')}StateMachineArn`;
+
+/** Substitution key for the registry table name inside ASL (for direct DynamoDB integrations, if any). */
+export const REGISTRY_TABLE_PLACEHOLDER = 'RegistryTableName';
+/** Substitution key for the event bus name inside ASL. */
+export const EVENT_BUS_PLACEHOLDER = 'EventBusName';
+
+/** Prefix of every CloudWatch alarm lakeshift creates; the alarm rule matches on it. */
+export const ALARM_NAME_PREFIX = `${APP_NAME}-`;
+
+/** Default event bus name. */
+export const DEFAULT_EVENT_BUS_NAME = APP_NAME;
+
+/** Reconciler schedule, as an EventBridge schedule expression. */
+export const RECONCILE_SCHEDULE_EXPRESSION = 'rate(5 minutes)';

@@ -1,0 +1,63 @@
+/**
+ * How events reach state machines and handlers. The CDK stack and the local stack both build their rules from this
+ * table, so production and local runs route identically.
+ */
+import { type HandlerName, RECONCILE_SCHEDULE_EXPRESSION, type StateMachineName } from './names.ts';
+import {
+  alarmStateChangePattern,
+  dmsTaskStateChangePattern,
+  type EventPattern,
+  migrationRequestedPattern,
+  teardownRequestedPattern,
+} from './patterns.ts';
+
+export type RuleTarget =
+  | { readonly kind: 'stateMachine'; readonly name: StateMachineName }
+  | { readonly kind: 'handler'; readonly name: HandlerName };
+
+export interface RuleWiring {
+  /** Stable id, used for the CDK construct id and the local rule name. */
+  readonly id: string;
+  readonly description: string;
+  /** Exactly one of `pattern` and `schedule`. */
+  readonly pattern?: EventPattern;
+  readonly schedule?: string;
+  readonly target: RuleTarget;
+  /** JSONPath of the part of the event sent to the target; the whole event when absent. */
+  readonly inputPath?: string;
+}
+
+export const RULES: readonly RuleWiring[] = [
+  {
+    id: 'MigrationRequested',
+    description: 'A migration request starts migrate-fleet with the request as input',
+    pattern: migrationRequestedPattern,
+    target: { kind: 'stateMachine', name: 'migrate-fleet' },
+    inputPath: '$.detail',
+  },
+  {
+    id: 'TeardownRequested',
+    description: 'A teardown request starts teardown with the request as input',
+    pattern: teardownRequestedPattern,
+    target: { kind: 'stateMachine', name: 'teardown' },
+    inputPath: '$.detail',
+  },
+  {
+    id: 'DmsTaskStateChange',
+    description: 'DMS task stopped or failed: complete or fail the waiting execution',
+    pattern: dmsTaskStateChangePattern,
+    target: { kind: 'handler', name: 'on-task-event' },
+  },
+  {
+    id: 'AlarmStateChange',
+    description: 'A lakeshift alarm fired: run the resize policy',
+    pattern: alarmStateChangePattern,
+    target: { kind: 'stateMachine', name: 'resize-instance' },
+  },
+  {
+    id: 'Reconcile',
+    description: 'Scheduled reconciliation of registry and DMS state',
+    schedule: RECONCILE_SCHEDULE_EXPRESSION,
+    target: { kind: 'handler', name: 'reconcile' },
+  },
+];

@@ -1,0 +1,131 @@
+/**
+ * The local clock: emulated time shared by the DMS emulator, the Step Functions runtime (Wait states), CloudWatch
+ * (alarm periods) and the schedules. It runs `speed` times faster than real time, or only when advanced by hand
+ * (`ManualClock`) so that tests drive time and never sleep.
+ */
+export interface Clock {
+  /** Emulated epoch milliseconds. */
+  now(): number;
+  /** Resolves after `ms` of emulated time (rejects with the signal's reason if aborted). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Calls `fn` after `ms` of emulated time; returns a cancel function. */
+  schedule(ms: number, fn: () => void): () => void;
+}
+
+interface Timer {
+  at: number;
+  seq: number;
+  fn: () => void;
+}
+
+/** A clock whose time moves only through `advance`/`advanceTo`/`runUntilIdle`. Deterministic. */
+export class ManualClock implements Clock {
+  private current: number;
+  private timers: Timer[] = [];
+  private seq = 0;
+
+  constructor(start: number = Date.UTC(2026, 0, 1)) {
+    this.current = start;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  schedule(ms: number, fn: () => void): () => void {
+    const timer: Timer = { at: this.current + Math.max(0, ms), seq: this.seq++, fn };
+    this.timers.push(timer);
+    return () => {
+      this.timers = this.timers.filter((t) => t !== timer);
+    };
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const cancel = this.schedule(ms, () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      const onAbort = () => {
+        cancel();
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Moves time forward by `ms`, firing due timers in order and letting promise callbacks settle between them. */
+  async advance(ms: number): Promise<void> {
+    await this.advanceTo(this.current + ms);
+  }
+
+  async advanceTo(target: number): Promise<void> {
+    for (;;) {
+      await settle();
+      const next = this.nextTimer();
+      if (!next || next.at > target) break;
+      this.timers = this.timers.filter((t) => t !== next);
+      this.current = Math.max(this.current, next.at);
+      next.fn();
+    }
+    this.current = Math.max(this.current, target);
+    await settle();
+  }
+
+  /** Number of timers waiting. */
+  pending(): number {
+    return this.timers.length;
+  }
+
+  private nextTimer(): Timer | undefined {
+    let best: Timer | undefined;
+    for (const timer of this.timers) {
+      if (!best || timer.at < best.at || (timer.at === best.at && timer.seq < best.seq)) best = timer;
+    }
+    return best;
+  }
+}
+
+/** Emulated time that runs `speed` times faster than the wall clock, starting from the wall clock's now. */
+export class ScaledClock implements Clock {
+  private readonly realStart = Date.now();
+  private readonly emulatedStart: number;
+
+  constructor(
+    readonly speed: number,
+    start: number = Date.now(),
+  ) {
+    if (!(speed > 0)) throw new RangeError(`clock speed must be > 0, got ${speed}`);
+    this.emulatedStart = start;
+  }
+
+  now(): number {
+    return this.emulatedStart + (Date.now() - this.realStart) * this.speed;
+  }
+
+  schedule(ms: number, fn: () => void): () => void {
+    const handle = setTimeout(fn, Math.max(0, ms / this.speed));
+    return () => clearTimeout(handle);
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const cancel = this.schedule(ms, () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      const onAbort = () => {
+        cancel();
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+/** Lets pending promise callbacks and I/O callbacks run. */
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+};

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Tests that start PostgreSQL or a local AWS share a 2-core machine; keep parallelism modest.
+    maxWorkers: 2,
+  },
+});
