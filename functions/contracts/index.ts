@@ -4,5 +4,6 @@ export * from './events.ts';
 export * from './names.ts';
 export * from './patterns.ts';
 export * from './phases.ts';
+export * from './registry-table.ts';
 export * from './tags.ts';
 export * from './wiring.ts';
