@@ -1,3 +1,5 @@
+// vitest 5 targets Node 22; the polyfills let its reporter print failures on Node 20.
+import './local/runtime/polyfills.ts';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({

@@ -21,3 +21,21 @@ if (typeof promiseConstructor.withResolvers !== 'function') {
     return { promise, resolve, reject };
   };
 }
+
+/** Node 20 also lacks Map.groupBy, which vitest 5's reporter calls when it prints a failure. */
+const mapConstructor = Map as unknown as {
+  groupBy?: <K, T>(items: Iterable<T>, key: (item: T, index: number) => K) => Map<K, T[]>;
+};
+if (typeof mapConstructor.groupBy !== 'function') {
+  mapConstructor.groupBy = <K, T>(items: Iterable<T>, key: (item: T, index: number) => K): Map<K, T[]> => {
+    const groups = new Map<K, T[]>();
+    let index = 0;
+    for (const item of items) {
+      const k = key(item, index++);
+      const group = groups.get(k);
+      if (group) group.push(item);
+      else groups.set(k, [item]);
+    }
+    return groups;
+  };
+}

@@ -1,0 +1,174 @@
+import { type FieldIssue, InvalidInputError, InvalidRequestError } from '#contracts/errors';
+import { MANAGED_TAG_VALUE, TAG_KEYS } from '#contracts/tags';
+import { deriveIdentifiers } from '#domain/naming';
+import { type EffectiveDatabaseSettings, effectiveDatabaseSettings } from '#domain/request/effective';
+import type { DatabaseRequest, MigrationRequest } from '#domain/request/schema';
+import { resolveNetwork } from './network.ts';
+import type {
+  DatabasePlan,
+  InstancePlan,
+  PlannerEnvironment,
+  ResourceTag,
+  SourceEndpointPlan,
+  TargetEndpointPlan,
+  TaskPlan,
+} from './plan.ts';
+import { tableMappingsJson } from './table-mappings.ts';
+
+const resourceTags = (request: MigrationRequest, databaseId: string): ResourceTag[] => [
+  { Key: TAG_KEYS.migration, Value: request.migrationId },
+  { Key: TAG_KEYS.database, Value: databaseId },
+  { Key: TAG_KEYS.managed, Value: MANAGED_TAG_VALUE },
+  ...Object.entries(request.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+];
+
+const sourceEndpoint = (
+  database: DatabaseRequest,
+  settings: EffectiveDatabaseSettings,
+  environment: PlannerEnvironment,
+  identifier: string,
+  tags: ResourceTag[],
+): SourceEndpointPlan => {
+  const { heartbeat } = settings;
+  return {
+    EndpointIdentifier: identifier,
+    EndpointType: 'source',
+    EngineName: 'postgres',
+    DatabaseName: database.databaseName,
+    SslMode: settings.sslMode,
+    PostgreSQLSettings: {
+      SecretsManagerSecretId: database.secretArn,
+      SecretsManagerAccessRoleArn: environment.dmsSecretsAccessRoleArn,
+      DatabaseName: database.databaseName,
+      // Without it booleans land in the lake as varchar(5).
+      MapBooleanAsBoolean: true,
+      HeartbeatEnable: heartbeat.enabled,
+      ...(heartbeat.enabled ? { HeartbeatFrequency: heartbeat.frequencyMinutes } : {}),
+      ...(heartbeat.enabled && heartbeat.schema !== undefined ? { HeartbeatSchema: heartbeat.schema } : {}),
+      PluginName: settings.pluginName,
+      ...(database.slotName === undefined ? {} : { SlotName: database.slotName }),
+      FailTasksOnLobTruncation: settings.lobTruncation === 'fail',
+    },
+    Tags: tags,
+  };
+};
+
+const targetEndpoint = (
+  request: MigrationRequest,
+  databaseId: string,
+  settings: EffectiveDatabaseSettings,
+  environment: PlannerEnvironment,
+  identifier: string,
+  tags: ResourceTag[],
+): TargetEndpointPlan => {
+  const bucketOwner = request.target.bucketOwner ?? environment.lakeBucketOwner;
+  return {
+    EndpointIdentifier: identifier,
+    EndpointType: 'target',
+    EngineName: 's3',
+    S3Settings: {
+      ...settings.s3Settings,
+      ServiceAccessRoleArn: environment.dmsS3AccessRoleArn,
+      BucketName: request.target.bucket,
+      BucketFolder: `${request.target.folder}/${databaseId}`,
+      EncryptionMode: 'sse-kms',
+      ServerSideEncryptionKmsKeyId: request.target.kmsKeyArn,
+      ...(bucketOwner === undefined ? {} : { ExpectedBucketOwner: bucketOwner }),
+    },
+    Tags: tags,
+  };
+};
+
+const task = (settings: EffectiveDatabaseSettings, identifier: string, tags: ResourceTag[]): TaskPlan => ({
+  ReplicationTaskIdentifier: identifier,
+  MigrationType: 'full-load-and-cdc',
+  TableMappings: tableMappingsJson(settings.tables.include, settings.tables.exclude),
+  ReplicationTaskSettings: JSON.stringify(settings.taskSettings),
+  Tags: tags,
+});
+
+/** A plan, or the request problems that prevent one (an unknown network name). */
+export type PlanOutcome = { readonly plan: DatabasePlan } | { readonly issues: FieldIssue[] };
+
+/** Plans the database at `index` of a parsed request. Pure: same request and environment, same plan. */
+export const planDatabaseAt = (
+  request: MigrationRequest,
+  index: number,
+  environment: PlannerEnvironment,
+): PlanOutcome => {
+  const database = request.databases[index];
+  if (database === undefined) {
+    throw new InvalidInputError(`Migration "${request.migrationId}" has no database at index ${index}`);
+  }
+  const settings = effectiveDatabaseSettings(request.target, request.defaults, database);
+  const networkPath = database.network === undefined ? 'defaults.network' : `databases[${index}].network`;
+  const network = resolveNetwork(settings.network, environment.networks, networkPath);
+  if ('issue' in network) return { issues: [network.issue] };
+
+  const identifiers = deriveIdentifiers(request.migrationId, database.id);
+  // Each resource gets its own copy so no consumer can change another resource's tags through an alias.
+  const tags = () => resourceTags(request, database.id);
+  const instance: InstancePlan = {
+    ReplicationInstanceIdentifier: identifiers.instance,
+    ReplicationInstanceClass: settings.fullLoadClass,
+    AllocatedStorage: settings.allocatedStorageGb,
+    MultiAZ: settings.multiAz,
+    PubliclyAccessible: false,
+    ...network.network,
+    ...(settings.engineVersion === undefined ? {} : { EngineVersion: settings.engineVersion }),
+    Tags: tags(),
+  };
+  return {
+    plan: {
+      migrationId: request.migrationId,
+      databaseId: database.id,
+      identifiers,
+      tags: tags(),
+      instance,
+      sourceEndpoint: sourceEndpoint(database, settings, environment, identifiers.sourceEndpoint, tags()),
+      targetEndpoint: targetEndpoint(
+        request,
+        database.id,
+        settings,
+        environment,
+        identifiers.targetEndpoint,
+        tags(),
+      ),
+      task: task(settings, identifiers.task, tags()),
+      source: {
+        secretArn: database.secretArn,
+        databaseName: database.databaseName,
+        slotName: database.slotName ?? null,
+      },
+      resize: settings.resize,
+    },
+  };
+};
+
+/**
+ * The plan for one database of a parsed request. Throws `InvalidInputError` when the request has no such
+ * database, and `InvalidRequestError` when the request does not fit the deployment (an unknown network name).
+ */
+export const planDatabase = (
+  request: MigrationRequest,
+  databaseId: string,
+  environment: PlannerEnvironment,
+): DatabasePlan => {
+  const index = request.databases.findIndex((database) => database.id === databaseId);
+  if (index < 0) {
+    throw new InvalidInputError(`Migration "${request.migrationId}" has no database "${databaseId}"`);
+  }
+  const outcome = planDatabaseAt(request, index, environment);
+  if ('issues' in outcome) throw new InvalidRequestError(outcome.issues);
+  return outcome.plan;
+};
+
+/** Plans every database; all problems of all databases are reported in one `InvalidRequestError`. */
+export const planFleet = (request: MigrationRequest, environment: PlannerEnvironment): DatabasePlan[] => {
+  const outcomes = request.databases.map((_, index) => planDatabaseAt(request, index, environment));
+  const issues = outcomes.flatMap((outcome) => ('issues' in outcome ? outcome.issues : []));
+  // Databases that inherit a bad `defaults.network` would each report it; report it once.
+  const distinct = [...new Map(issues.map((issue) => [`${issue.path}\u0000${issue.rule}`, issue])).values()];
+  if (distinct.length > 0) throw new InvalidRequestError(distinct);
+  return outcomes.flatMap((outcome) => ('plan' in outcome ? [outcome.plan] : []));
+};

@@ -1,0 +1,117 @@
+import type { InstanceClass } from '#domain/instance-classes';
+import type { DatabaseIdentifiers } from '#domain/naming';
+import type { ResizeSettings } from '#domain/request/resize-settings';
+import type { TunableS3Settings } from '#domain/request/s3-settings';
+import type { MigrationRequestDefaults } from '#domain/request/schema';
+
+/**
+ * What the planner needs from the deployment; the plan-database handler reads it from the environment
+ * (see `parsePlannerEnvironment`).
+ */
+export interface PlannerEnvironment {
+  readonly dmsS3AccessRoleArn: string;
+  readonly dmsSecretsAccessRoleArn: string;
+  /** Named networks; `default` applies to databases that choose none. */
+  readonly networks: Readonly<Record<string, NamedNetwork>>;
+  /** Account that owns the lake bucket, unless the request names one. */
+  readonly lakeBucketOwner?: string;
+}
+
+export interface NamedNetwork {
+  readonly replicationSubnetGroupId: string;
+  readonly vpcSecurityGroupIds: string[];
+}
+
+/** DMS tag shape, as the SDK takes it. */
+export interface ResourceTag {
+  Key: string;
+  Value: string;
+}
+
+/** `CreateReplicationInstance` input. */
+export interface InstancePlan {
+  ReplicationInstanceIdentifier: string;
+  /** The full-load class; the resize policy steps it down afterwards. */
+  ReplicationInstanceClass: InstanceClass;
+  AllocatedStorage: number;
+  MultiAZ: boolean;
+  PubliclyAccessible: false;
+  ReplicationSubnetGroupIdentifier?: string;
+  VpcSecurityGroupIds?: string[];
+  EngineVersion?: string;
+  Tags: ResourceTag[];
+}
+
+/** `CreateEndpoint` input for the PostgreSQL source. Credentials come from the secret; there is never a password. */
+export interface SourceEndpointPlan {
+  EndpointIdentifier: string;
+  EndpointType: 'source';
+  EngineName: 'postgres';
+  DatabaseName: string;
+  SslMode: MigrationRequestDefaults['sslMode'];
+  PostgreSQLSettings: {
+    SecretsManagerSecretId: string;
+    SecretsManagerAccessRoleArn: string;
+    DatabaseName: string;
+    MapBooleanAsBoolean: true;
+    HeartbeatEnable: boolean;
+    HeartbeatFrequency?: number;
+    HeartbeatSchema?: string;
+    PluginName: MigrationRequestDefaults['pluginName'];
+    SlotName?: string;
+    FailTasksOnLobTruncation: boolean;
+  };
+  Tags: ResourceTag[];
+}
+
+export type S3TargetSettings = TunableS3Settings & {
+  ServiceAccessRoleArn: string;
+  BucketName: string;
+  BucketFolder: string;
+  EncryptionMode: 'sse-kms';
+  ServerSideEncryptionKmsKeyId: string;
+  ExpectedBucketOwner?: string;
+};
+
+/** `CreateEndpoint` input for the S3 (Parquet) target. */
+export interface TargetEndpointPlan {
+  EndpointIdentifier: string;
+  EndpointType: 'target';
+  EngineName: 's3';
+  S3Settings: S3TargetSettings;
+  Tags: ResourceTag[];
+}
+
+/** `CreateReplicationTask` input without the ARNs, which exist only once the resources do. */
+export interface TaskPlan {
+  ReplicationTaskIdentifier: string;
+  MigrationType: 'full-load-and-cdc';
+  /** JSON string, as DMS takes it. */
+  TableMappings: string;
+  /** JSON string, as DMS takes it. */
+  ReplicationTaskSettings: string;
+  Tags: ResourceTag[];
+}
+
+/**
+ * Everything needed to migrate one database. Plain JSON (no undefined values, no classes): it travels through
+ * Step Functions and is stored in DynamoDB.
+ */
+export interface DatabasePlan {
+  migrationId: string;
+  databaseId: string;
+  identifiers: DatabaseIdentifiers;
+  tags: ResourceTag[];
+  instance: InstancePlan;
+  sourceEndpoint: SourceEndpointPlan;
+  targetEndpoint: TargetEndpointPlan;
+  task: TaskPlan;
+  source: {
+    secretArn: string;
+    databaseName: string;
+    /** The slot the request named, or null when DMS creates its own (teardown must then find it). */
+    slotName: string | null;
+  };
+  /** Resolved: the steady class is concrete unless the request asked for 'auto'. */
+  resize: ResizeSettings;
+}

@@ -1,0 +1,40 @@
+/** DMS table mappings (dms-facts §7.2) from `schema.table` patterns with `%` wildcards. */
+
+interface SelectionRule {
+  'rule-type': 'selection';
+  'rule-id': string;
+  'rule-name': string;
+  'object-locator': { 'schema-name': string; 'table-name': string };
+  'rule-action': 'include' | 'exclude';
+  filters: [];
+}
+
+const splitPattern = (pattern: string): { schema: string; table: string } => {
+  const dot = pattern.indexOf('.');
+  return { schema: pattern.slice(0, dot), table: pattern.slice(dot + 1) };
+};
+
+/**
+ * Include rules first, then exclude rules, numbered from 1 in that order: the same patterns always give the
+ * same rule ids, so a re-planned task compares equal.
+ */
+export const selectionRules = (include: readonly string[], exclude: readonly string[]): SelectionRule[] => {
+  const entries = [
+    ...include.map((pattern) => ({ pattern, action: 'include' as const })),
+    ...exclude.map((pattern) => ({ pattern, action: 'exclude' as const })),
+  ];
+  return entries.map(({ pattern, action }, index) => {
+    const { schema, table } = splitPattern(pattern);
+    return {
+      'rule-type': 'selection',
+      'rule-id': String(index + 1),
+      'rule-name': `${action}-${index + 1}`,
+      'object-locator': { 'schema-name': schema, 'table-name': table },
+      'rule-action': action,
+      filters: [],
+    };
+  });
+};
+
+export const tableMappingsJson = (include: readonly string[], exclude: readonly string[]): string =>
+  JSON.stringify({ rules: selectionRules(include, exclude) });

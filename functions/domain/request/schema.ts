@@ -1,0 +1,190 @@
+import { z } from 'zod';
+import { TAG_KEYS } from '#contracts/tags';
+import { DEFAULT_FULL_LOAD_CLASS } from '#domain/instance-classes';
+import {
+  instanceClassSchema,
+  resizeDefaultsLayerSchema,
+  resizeSettingsLayerSchema,
+} from './resize-settings.ts';
+import {
+  accountId,
+  bucketName,
+  databaseName,
+  engineVersion,
+  kmsKeyArn,
+  lakeshiftId,
+  postgresIdentifier,
+  replicationSubnetGroupId,
+  s3Folder,
+  secretArn,
+  securityGroupIds,
+  slotName,
+  tablePattern,
+  uniqueStrings,
+} from './rules.ts';
+import { s3SettingsOverridesSchema } from './s3-settings.ts';
+import { taskSettingsOverridesSchema } from './task-settings.ts';
+
+/** The migration request (DESIGN.md "The migration request"). Every object is strict so typos are caught. */
+
+/** `none` is refused: lakeshift always talks TLS to the source (secure by default). */
+export const sslModeSchema = z.enum(['require', 'verify-ca', 'verify-full'], {
+  error:
+    "must be 'require', 'verify-ca' or 'verify-full' ('none' is refused: the source connection is always TLS)",
+});
+
+export const lobTruncationSchema = z
+  .enum(['fail', 'truncate'])
+  .describe("'fail' stops the task when a LOB exceeds LobMaxSize instead of silently truncating it.");
+
+export const pluginNameSchema = z.enum(['test-decoding', 'pglogical', 'no-preference']);
+
+export const networkSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, _ or -')
+      .optional()
+      .describe(
+        'A named network of the deployment (LAKESHIFT_NETWORKS); explicit ids below override its parts.',
+      ),
+    replicationSubnetGroupId: replicationSubnetGroupId.optional(),
+    vpcSecurityGroupIds: securityGroupIds.optional(),
+  })
+  .refine(
+    (network) => Object.keys(network).length > 0,
+    'must name a network or give a subnet group or security groups',
+  );
+
+export type NetworkSelection = z.output<typeof networkSchema>;
+
+export const tableSelectionSchema = z.strictObject({
+  include: uniqueStrings(tablePattern, 'pattern').min(1, 'must list at least one pattern').optional(),
+  exclude: uniqueStrings(tablePattern, 'pattern').optional(),
+});
+
+const heartbeatShape = {
+  enabled: z.boolean(),
+  frequencyMinutes: z
+    .number()
+    .int('must be a whole number of minutes')
+    .min(1, 'must be >= 1')
+    .max(1440, 'must be <= 1440'),
+  schema: postgresIdentifier,
+};
+
+/** Settings that `defaults` sets for every database and `overrides` may change for one. */
+const overridableShape = {
+  fullLoadClass: instanceClassSchema.describe('Instance class while the full load runs.'),
+  allocatedStorageGb: z
+    .number()
+    .int('must be a whole number of GB')
+    .min(5, 'must be >= 5 GB')
+    .max(6144, 'must be <= 6144 GB'),
+  multiAz: z.boolean(),
+  engineVersion,
+  lobTruncation: lobTruncationSchema,
+  pluginName: pluginNameSchema,
+};
+
+const RESERVED_TAG_PREFIXES = ['aws:', 'lakeshift:'];
+
+export const userTagsSchema = z
+  .record(
+    z
+      .string()
+      .min(1, 'must not be empty')
+      .max(128, 'must be at most 128 characters')
+      .refine(
+        (key) => !RESERVED_TAG_PREFIXES.some((prefix) => key.toLowerCase().startsWith(prefix)),
+        `must not start with 'aws:' or 'lakeshift:' (reserved; lakeshift sets ${Object.values(TAG_KEYS).join(', ')})`,
+      ),
+    z.string().max(256, 'must be at most 256 characters'),
+  )
+  .refine((tags) => Object.keys(tags).length <= 40, 'must have at most 40 tags (DMS allows 50 per resource)');
+
+export const targetSchema = z.strictObject({
+  bucket: bucketName.describe('The lake bucket, in the same region as the replication instances.'),
+  folder: s3Folder
+    .optional()
+    .describe(
+      'Key prefix of the migration; each database writes under <folder>/<database id>/. Default: the migration id.',
+    ),
+  kmsKeyArn: kmsKeyArn.describe('Key for SSE-KMS on every object DMS writes.'),
+  bucketOwner: accountId
+    .optional()
+    .describe('Account that must own the bucket (ExpectedBucketOwner). Default: the deployment setting.'),
+  s3Settings: s3SettingsOverridesSchema
+    .prefault({})
+    .describe('Overrides of the S3 target settings for every database.'),
+});
+
+export const defaultsSchema = z.strictObject({
+  fullLoadClass: overridableShape.fullLoadClass.default(DEFAULT_FULL_LOAD_CLASS),
+  allocatedStorageGb: overridableShape.allocatedStorageGb.default(100),
+  multiAz: overridableShape.multiAz.default(false),
+  engineVersion: overridableShape.engineVersion.optional(),
+  sslMode: sslModeSchema.default('require'),
+  lobTruncation: overridableShape.lobTruncation.default('fail'),
+  pluginName: overridableShape.pluginName.default('test-decoding'),
+  heartbeat: z
+    .strictObject({
+      enabled: heartbeatShape.enabled.default(true),
+      frequencyMinutes: heartbeatShape.frequencyMinutes.default(5),
+      schema: heartbeatShape.schema.optional(),
+    })
+    .prefault({}),
+  tables: z
+    .strictObject({
+      include: tableSelectionSchema.shape.include.unwrap().default(['%.%']),
+      exclude: tableSelectionSchema.shape.exclude.unwrap().default([]),
+    })
+    .prefault({}),
+  taskSettings: taskSettingsOverridesSchema.prefault({}),
+  resize: resizeDefaultsLayerSchema.prefault({}),
+  network: networkSchema.optional(),
+});
+
+export const databaseOverridesSchema = z.strictObject({
+  ...z.strictObject(overridableShape).partial().shape,
+  heartbeat: z.strictObject(heartbeatShape).partial().optional(),
+  taskSettings: taskSettingsOverridesSchema.optional(),
+  s3Settings: s3SettingsOverridesSchema.optional(),
+  resize: resizeSettingsLayerSchema.optional(),
+});
+
+export const databaseSchema = z.strictObject({
+  id: lakeshiftId.describe(
+    'Unique within the migration; part of every DMS identifier and of the lake folder.',
+  ),
+  secretArn: secretArn.describe(
+    'Secret with the connection details (host, port, username, password); never a password here.',
+  ),
+  databaseName,
+  sslMode: sslModeSchema.optional(),
+  tables: tableSelectionSchema.optional().describe('Replaces the default include and/or exclude patterns.'),
+  slotName: slotName.optional().describe('An existing logical replication slot for DMS to read from.'),
+  network: networkSchema.optional().describe('Replaces defaults.network for this database.'),
+  overrides: databaseOverridesSchema.optional(),
+});
+
+export const migrationRequestSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors. Ignored.'),
+    migrationId: lakeshiftId.describe('Names the migration; part of every DMS identifier.'),
+    target: targetSchema,
+    defaults: defaultsSchema.prefault({}),
+    databases: z.array(databaseSchema).min(1, 'must list at least one database'),
+    tags: userTagsSchema.optional().describe('Extra tags on every DMS resource (cost allocation).'),
+  })
+  .meta({ title: 'lakeshift migration request' });
+
+export type MigrationRequestDefaults = z.output<typeof defaultsSchema>;
+export type DatabaseRequest = z.output<typeof databaseSchema>;
+export type DatabaseOverrides = z.output<typeof databaseOverridesSchema>;
+export type MigrationTarget = z.output<typeof targetSchema>;
+
+/** A parsed request: defaults applied, `target.folder` filled in. */
+export type MigrationRequest = z.output<typeof migrationRequestSchema> & {
+  readonly target: MigrationTarget & { readonly folder: string };
+};
