@@ -1,0 +1,164 @@
+/**
+ * CloudWatch calls: arming and disarming the CDC alarms, and reading the metric windows the resize policy decides
+ * on (built from the same signal table as the alarms).
+ */
+import {
+  DeleteAlarmsCommand,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  type MetricAlarm,
+  type MetricDataQuery,
+  type MetricDataResult,
+  PutMetricAlarmCommand,
+  type PutMetricAlarmInput,
+} from '@aws-sdk/client-cloudwatch';
+import { InvalidInputError } from '#contracts/errors';
+import { instanceDimensions } from '#domain/alarms/alarm-specs';
+import { resizeMetricQueries } from '#domain/alarms/metric-queries';
+import { DMS_METRIC_NAMESPACE } from '#domain/alarms/signals';
+import type { ResizeSettings } from '#domain/request/resize-settings';
+import type { MetricSeries, PeakUsage, ResizeMetrics } from '#domain/resize/types';
+import { cloudWatchClient } from '#shared/clients';
+import { collectPages } from './responses.ts';
+import { awsCall } from './retry.ts';
+
+/** PutMetricAlarm is an upsert, so arming twice (or after a class change) updates the alarms in place. */
+export const putMetricAlarms = async (alarms: readonly PutMetricAlarmInput[]): Promise<void> => {
+  for (const alarm of alarms) {
+    await awsCall('PutMetricAlarm', async () =>
+      (await cloudWatchClient()).send(new PutMetricAlarmCommand(alarm)),
+    );
+  }
+};
+
+/** DeleteAlarms takes at most 100 names; deleting an alarm that does not exist is not an error. */
+const MAX_ALARMS_PER_DELETE = 100;
+
+export const deleteAlarms = async (alarmNames: readonly string[]): Promise<void> => {
+  for (let start = 0; start < alarmNames.length; start += MAX_ALARMS_PER_DELETE) {
+    const batch = alarmNames.slice(start, start + MAX_ALARMS_PER_DELETE);
+    await awsCall('DeleteAlarms', async () =>
+      (await cloudWatchClient()).send(new DeleteAlarmsCommand({ AlarmNames: batch })),
+    );
+  }
+};
+
+/** Every metric alarm whose name starts with `prefix`, every page. */
+export const describeAlarmsByPrefix = (prefix: string): Promise<MetricAlarm[]> =>
+  collectPages(async (nextToken: string | undefined) => {
+    const output = await awsCall('DescribeAlarms', async () =>
+      (await cloudWatchClient()).send(
+        new DescribeAlarmsCommand({
+          AlarmNamePrefix: prefix,
+          AlarmTypes: ['MetricAlarm'],
+          NextToken: nextToken,
+        }),
+      ),
+    );
+    return { items: output.MetricAlarms, next: output.NextToken };
+  });
+
+const toDate = (iso: string, field: string): Date => {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime()))
+    throw new InvalidInputError(`${field}: must be an ISO date-time, got "${iso}"`);
+  return date;
+};
+
+/** Every result of a GetMetricData request, pages merged by query id. */
+export const getMetricData = async (
+  queries: readonly MetricDataQuery[],
+  startTime: Date,
+  endTime: Date,
+): Promise<Map<string, MetricDataResult>> => {
+  const results = new Map<string, MetricDataResult>();
+  let nextToken: string | undefined;
+  do {
+    const output = await awsCall('GetMetricData', async () =>
+      (await cloudWatchClient()).send(
+        new GetMetricDataCommand({
+          MetricDataQueries: [...queries],
+          StartTime: startTime,
+          EndTime: endTime,
+          ScanBy: 'TimestampAscending',
+          NextToken: nextToken,
+        }),
+      ),
+    );
+    for (const result of output.MetricDataResults ?? []) {
+      if (!result.Id) continue;
+      const previous = results.get(result.Id);
+      results.set(result.Id, {
+        ...result,
+        Timestamps: [...(previous?.Timestamps ?? []), ...(result.Timestamps ?? [])],
+        Values: [...(previous?.Values ?? []), ...(result.Values ?? [])],
+      });
+    }
+    nextToken = output.NextToken;
+  } while (nextToken);
+  return results;
+};
+
+const seriesOf = (result: MetricDataResult | undefined, periodSeconds: number): MetricSeries => {
+  const timestamps = result?.Timestamps ?? [];
+  const values = result?.Values ?? [];
+  return {
+    periodSeconds,
+    samples: timestamps.flatMap((timestamp, index) => {
+      const value = values[index];
+      return value === undefined ? [] : [{ at: timestamp.toISOString(), value }];
+    }),
+  };
+};
+
+/** The metric windows `decideResize` reads, for one database, ending at `now` (ISO). */
+export const getResizeMetrics = async (target: {
+  readonly instanceIdentifier: string;
+  readonly taskResourceId: string;
+  readonly settings: ResizeSettings;
+  readonly now: string;
+}): Promise<ResizeMetrics> => {
+  const plan = resizeMetricQueries(target);
+  const end = toDate(target.now, 'now');
+  const start = new Date(end.getTime() - plan.lookbackSeconds * 1000);
+  const results = await getMetricData(plan.queries, start, end);
+  return Object.fromEntries(
+    plan.queries.flatMap((query) => {
+      const signal = query.Id ? plan.signalOfQuery[query.Id] : undefined;
+      if (!signal || !query.Id) return [];
+      return [[signal, seriesOf(results.get(query.Id), query.MetricStat?.Period ?? 60)]];
+    }),
+  );
+};
+
+/** Highest CPU and lowest freeable memory of an instance between two instants: the `auto` step-down's input. */
+export const getPeakUsage = async (target: {
+  readonly instanceIdentifier: string;
+  readonly startTime: string;
+  readonly endTime: string;
+}): Promise<PeakUsage | undefined> => {
+  const start = toDate(target.startTime, 'startTime');
+  const end = toDate(target.endTime, 'endTime');
+  const query = (id: string, metricName: string, stat: 'Maximum' | 'Minimum'): MetricDataQuery => ({
+    Id: id,
+    MetricStat: {
+      Metric: {
+        Namespace: DMS_METRIC_NAMESPACE,
+        MetricName: metricName,
+        Dimensions: instanceDimensions(target.instanceIdentifier),
+      },
+      Period: 60,
+      Stat: stat,
+    },
+    ReturnData: true,
+  });
+  const results = await getMetricData(
+    [query('cpu', 'CPUUtilization', 'Maximum'), query('memory', 'FreeableMemory', 'Minimum')],
+    start,
+    end,
+  );
+  const cpu = results.get('cpu')?.Values ?? [];
+  const memory = results.get('memory')?.Values ?? [];
+  if (cpu.length === 0 || memory.length === 0) return undefined;
+  return { cpuPercent: Math.max(...cpu), freeableMemoryBytes: Math.min(...memory) };
+};

@@ -1,0 +1,138 @@
+/**
+ * Idempotent creates (DESIGN.md principle 4). Create first; on `ResourceAlreadyExistsFault` describe the resource
+ * with that identifier and compare its `lakeshift:*` tags with the ones we would have put on it: adopt it when they
+ * match, fail with `ForeignResourceError` when they do not (someone else's resource, or another migration's).
+ */
+import {
+  CreateEndpointCommand,
+  type CreateEndpointCommandInput,
+  CreateReplicationInstanceCommand,
+  type CreateReplicationInstanceCommandInput,
+  CreateReplicationTaskCommand,
+  type CreateReplicationTaskCommandInput,
+  type Endpoint,
+  type ReplicationInstance,
+  type ReplicationTask,
+  type Tag,
+} from '@aws-sdk/client-database-migration-service';
+import { ForeignResourceError, InvalidInputError, ResourceBusyError } from '#contracts/errors';
+import { APP_NAME } from '#contracts/names';
+import { dmsClient } from '#shared/clients';
+import { findEndpoint, findReplicationInstance, findReplicationTask, listTags } from './dms.ts';
+import { isFault } from './faults.ts';
+import { required } from './responses.ts';
+import { dmsCall } from './retry.ts';
+
+export interface Ensured<T> {
+  readonly resource: T;
+  /** False when an existing resource with matching tags was adopted. */
+  readonly created: boolean;
+}
+
+const OWNED_TAG_PREFIX = `${APP_NAME}:`;
+
+/** Differences between the `lakeshift:*` tags we expect and those found, one readable line each. */
+export const ownershipTagMismatches = (
+  expected: readonly Tag[],
+  actual: Readonly<Record<string, string>>,
+): string[] => {
+  const owned = (key: string) => key.startsWith(OWNED_TAG_PREFIX);
+  const wanted = new Map(
+    expected.flatMap((tag) => (tag.Key && owned(tag.Key) ? [[tag.Key, tag.Value ?? ''] as const] : [])),
+  );
+  const mismatches: string[] = [];
+  for (const [key, value] of wanted) {
+    const found = actual[key];
+    if (found === undefined) mismatches.push(`${key} expected "${value}", missing`);
+    else if (found !== value) mismatches.push(`${key} expected "${value}", found "${found}"`);
+  }
+  for (const [key, value] of Object.entries(actual)) {
+    if (owned(key) && !wanted.has(key)) mismatches.push(`${key} not expected, found "${value}"`);
+  }
+  return mismatches;
+};
+
+const ALREADY_EXISTS = Symbol('ResourceAlreadyExistsFault');
+
+interface EnsureSpec<Created, Resource> {
+  readonly kind: string;
+  readonly operation: string;
+  /** Field name and value of the deterministic identifier. */
+  readonly identifier: readonly [field: string, value: string | undefined];
+  readonly tags: readonly Tag[] | undefined;
+  readonly create: () => Promise<Created>;
+  readonly created: (output: Created) => Resource | undefined;
+  readonly find: (identifier: string) => Promise<Resource | undefined>;
+  readonly arnOf: (resource: Resource) => string | undefined;
+}
+
+const ensure = async <Created, Resource>(spec: EnsureSpec<Created, Resource>): Promise<Ensured<Resource>> => {
+  const [field, identifier] = spec.identifier;
+  if (!identifier)
+    throw new InvalidInputError(`${spec.operation}: ${field} is required (lakeshift names every resource)`);
+  const output = await dmsCall(spec.operation, async () => {
+    try {
+      return await spec.create();
+    } catch (error) {
+      // Caught inside the attempt: an existing resource is an answer here, not a fault to classify.
+      if (isFault(error, 'ResourceAlreadyExistsFault')) return ALREADY_EXISTS;
+      throw error;
+    }
+  });
+  if (output !== ALREADY_EXISTS) {
+    return { resource: required(spec.created(output), spec.operation, spec.kind), created: true };
+  }
+  const existing = await spec.find(identifier);
+  const arn = existing && spec.arnOf(existing);
+  if (!existing || !arn) {
+    // Exists for create, gone for describe: it is being deleted right now. Let the state machine retry later.
+    throw new ResourceBusyError(`${spec.kind} "${identifier}" exists but cannot be described yet`);
+  }
+  const mismatches = ownershipTagMismatches(spec.tags ?? [], await listTags(arn));
+  if (mismatches.length > 0) {
+    throw new ForeignResourceError(
+      `${spec.kind} "${identifier}" (${arn}) already exists and is not this database's: ${mismatches.join('; ')}`,
+    );
+  }
+  return { resource: existing, created: false };
+};
+
+export const ensureReplicationInstance = (
+  input: CreateReplicationInstanceCommandInput,
+): Promise<Ensured<ReplicationInstance>> =>
+  ensure({
+    kind: 'replication instance',
+    operation: 'CreateReplicationInstance',
+    identifier: ['ReplicationInstanceIdentifier', input.ReplicationInstanceIdentifier],
+    tags: input.Tags,
+    create: async () => (await dmsClient()).send(new CreateReplicationInstanceCommand(input)),
+    created: (output) => output.ReplicationInstance,
+    find: findReplicationInstance,
+    arnOf: (resource) => resource.ReplicationInstanceArn,
+  });
+
+export const ensureEndpoint = (input: CreateEndpointCommandInput): Promise<Ensured<Endpoint>> =>
+  ensure({
+    kind: `${input.EndpointType} endpoint`,
+    operation: 'CreateEndpoint',
+    identifier: ['EndpointIdentifier', input.EndpointIdentifier],
+    tags: input.Tags,
+    create: async () => (await dmsClient()).send(new CreateEndpointCommand(input)),
+    created: (output) => output.Endpoint,
+    find: findEndpoint,
+    arnOf: (resource) => resource.EndpointArn,
+  });
+
+export const ensureReplicationTask = (
+  input: CreateReplicationTaskCommandInput,
+): Promise<Ensured<ReplicationTask>> =>
+  ensure({
+    kind: 'replication task',
+    operation: 'CreateReplicationTask',
+    identifier: ['ReplicationTaskIdentifier', input.ReplicationTaskIdentifier],
+    tags: input.Tags,
+    create: async () => (await dmsClient()).send(new CreateReplicationTaskCommand(input)),
+    created: (output) => output.ReplicationTask,
+    find: findReplicationTask,
+    arnOf: (resource) => resource.ReplicationTaskArn,
+  });

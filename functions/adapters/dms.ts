@@ -1,0 +1,205 @@
+/**
+ * Small functions over the DMS API, each one call wrapped by the retry policy and the DMS API budget. Lookups by
+ * identifier return `undefined` when DMS answers `ResourceNotFoundFault` (which is how DMS says "no match" to a
+ * filtered Describe); deletes return `undefined` when the resource is already gone, so teardown can re-run.
+ * Creates live in `dms-ensure.ts`: lakeshift only ever creates idempotently.
+ */
+import {
+  type Connection,
+  DeleteEndpointCommand,
+  DeleteReplicationInstanceCommand,
+  DeleteReplicationTaskCommand,
+  DescribeConnectionsCommand,
+  DescribeEndpointsCommand,
+  DescribeReplicationInstancesCommand,
+  DescribeReplicationTasksCommand,
+  DescribeTableStatisticsCommand,
+  type Endpoint,
+  type Filter,
+  ListTagsForResourceCommand,
+  ModifyEndpointCommand,
+  type ModifyEndpointCommandInput,
+  ModifyReplicationInstanceCommand,
+  ModifyReplicationTaskCommand,
+  type ModifyReplicationTaskCommandInput,
+  type ReplicationInstance,
+  type ReplicationTask,
+  StartReplicationTaskCommand,
+  type StartReplicationTaskTypeValue,
+  StopReplicationTaskCommand,
+  type TableStatistics,
+  TestConnectionCommand,
+} from '@aws-sdk/client-database-migration-service';
+import { dmsClient } from '#shared/clients';
+import { collectPages, required, undefinedWhenNotFound } from './responses.ts';
+import { dmsCall } from './retry.ts';
+
+const byFilter = (name: string, value: string): Filter[] => [{ Name: name, Values: [value] }];
+
+// Replication instances
+
+const firstReplicationInstance = (filters: Filter[]): Promise<ReplicationInstance | undefined> =>
+  undefinedWhenNotFound(
+    dmsCall('DescribeReplicationInstances', async () =>
+      (await dmsClient()).send(new DescribeReplicationInstancesCommand({ Filters: filters })),
+    ).then((output) => output.ReplicationInstances?.[0]),
+  );
+
+export const findReplicationInstance = (identifier: string): Promise<ReplicationInstance | undefined> =>
+  firstReplicationInstance(byFilter('replication-instance-id', identifier.toLowerCase()));
+
+export const findReplicationInstanceByArn = (arn: string): Promise<ReplicationInstance | undefined> =>
+  firstReplicationInstance(byFilter('replication-instance-arn', arn));
+
+/** Changes the class now (`ApplyImmediately`: otherwise DMS queues it for the maintenance window, dms-facts §1.2). */
+export const modifyReplicationInstanceClass = async (
+  arn: string,
+  instanceClass: string,
+): Promise<ReplicationInstance> => {
+  const output = await dmsCall('ModifyReplicationInstance', async () =>
+    (await dmsClient()).send(
+      new ModifyReplicationInstanceCommand({
+        ReplicationInstanceArn: arn,
+        ReplicationInstanceClass: instanceClass,
+        ApplyImmediately: true,
+      }),
+    ),
+  );
+  return required(output.ReplicationInstance, 'ModifyReplicationInstance', 'ReplicationInstance');
+};
+
+export const deleteReplicationInstance = (arn: string): Promise<ReplicationInstance | undefined> =>
+  undefinedWhenNotFound(
+    dmsCall('DeleteReplicationInstance', async () =>
+      (await dmsClient()).send(new DeleteReplicationInstanceCommand({ ReplicationInstanceArn: arn })),
+    ).then((output) => output.ReplicationInstance),
+  );
+
+// Endpoints
+
+export const findEndpoint = (identifier: string): Promise<Endpoint | undefined> =>
+  undefinedWhenNotFound(
+    dmsCall('DescribeEndpoints', async () =>
+      (await dmsClient()).send(
+        new DescribeEndpointsCommand({ Filters: byFilter('endpoint-id', identifier.toLowerCase()) }),
+      ),
+    ).then((output) => output.Endpoints?.[0]),
+  );
+
+export const modifyEndpoint = async (input: ModifyEndpointCommandInput): Promise<Endpoint> => {
+  const output = await dmsCall('ModifyEndpoint', async () =>
+    (await dmsClient()).send(new ModifyEndpointCommand(input)),
+  );
+  return required(output.Endpoint, 'ModifyEndpoint', 'Endpoint');
+};
+
+export const deleteEndpoint = (arn: string): Promise<Endpoint | undefined> =>
+  undefinedWhenNotFound(
+    dmsCall('DeleteEndpoint', async () =>
+      (await dmsClient()).send(new DeleteEndpointCommand({ EndpointArn: arn })),
+    ).then((output) => output.Endpoint),
+  );
+
+/** Starts a connection test; its outcome shows later in `describeConnections` (`testing` → `successful`/`failed`). */
+export const testConnection = async (
+  replicationInstanceArn: string,
+  endpointArn: string,
+): Promise<Connection> => {
+  const output = await dmsCall('TestConnection', async () =>
+    (await dmsClient()).send(
+      new TestConnectionCommand({ ReplicationInstanceArn: replicationInstanceArn, EndpointArn: endpointArn }),
+    ),
+  );
+  return required(output.Connection, 'TestConnection', 'Connection');
+};
+
+/** Every connection test of an instance (empty when none ran yet). */
+export const describeConnections = async (replicationInstanceArn: string): Promise<Connection[]> => {
+  const output = await undefinedWhenNotFound(
+    dmsCall('DescribeConnections', async () =>
+      (await dmsClient()).send(
+        new DescribeConnectionsCommand({
+          Filters: byFilter('replication-instance-arn', replicationInstanceArn),
+        }),
+      ),
+    ),
+  );
+  return output?.Connections ?? [];
+};
+
+// Replication tasks
+
+const firstReplicationTask = (filters: Filter[]): Promise<ReplicationTask | undefined> =>
+  undefinedWhenNotFound(
+    dmsCall('DescribeReplicationTasks', async () =>
+      // Without the settings documents: they are large and no caller needs them.
+      (await dmsClient()).send(
+        new DescribeReplicationTasksCommand({ Filters: filters, WithoutSettings: true }),
+      ),
+    ).then((output) => output.ReplicationTasks?.[0]),
+  );
+
+export const findReplicationTask = (identifier: string): Promise<ReplicationTask | undefined> =>
+  firstReplicationTask(byFilter('replication-task-id', identifier.toLowerCase()));
+
+export const findReplicationTaskByArn = (arn: string): Promise<ReplicationTask | undefined> =>
+  firstReplicationTask(byFilter('replication-task-arn', arn));
+
+export const modifyReplicationTask = async (
+  input: ModifyReplicationTaskCommandInput,
+): Promise<ReplicationTask> => {
+  const output = await dmsCall('ModifyReplicationTask', async () =>
+    (await dmsClient()).send(new ModifyReplicationTaskCommand(input)),
+  );
+  return required(output.ReplicationTask, 'ModifyReplicationTask', 'ReplicationTask');
+};
+
+/** `start-replication` only for a task that never ran; `resume-processing` afterwards (dms-facts §2.4). */
+export const startReplicationTask = async (
+  arn: string,
+  startType: StartReplicationTaskTypeValue,
+): Promise<ReplicationTask> => {
+  const output = await dmsCall('StartReplicationTask', async () =>
+    (await dmsClient()).send(
+      new StartReplicationTaskCommand({ ReplicationTaskArn: arn, StartReplicationTaskType: startType }),
+    ),
+  );
+  return required(output.ReplicationTask, 'StartReplicationTask', 'ReplicationTask');
+};
+
+export const stopReplicationTask = async (arn: string): Promise<ReplicationTask> => {
+  const output = await dmsCall('StopReplicationTask', async () =>
+    (await dmsClient()).send(new StopReplicationTaskCommand({ ReplicationTaskArn: arn })),
+  );
+  return required(output.ReplicationTask, 'StopReplicationTask', 'ReplicationTask');
+};
+
+export const deleteReplicationTask = (arn: string): Promise<ReplicationTask | undefined> =>
+  undefinedWhenNotFound(
+    dmsCall('DeleteReplicationTask', async () =>
+      (await dmsClient()).send(new DeleteReplicationTaskCommand({ ReplicationTaskArn: arn })),
+    ).then((output) => output.ReplicationTask),
+  );
+
+/** Per-table progress of a task, every page. */
+export const describeTableStatistics = (taskArn: string): Promise<TableStatistics[]> =>
+  collectPages(async (marker: string | undefined) => {
+    const output = await dmsCall('DescribeTableStatistics', async () =>
+      (await dmsClient()).send(
+        new DescribeTableStatisticsCommand({ ReplicationTaskArn: taskArn, MaxRecords: 500, Marker: marker }),
+      ),
+    );
+    return { items: output.TableStatistics, next: output.Marker };
+  });
+
+// Tags
+
+/** A resource's tags as a plain key → value record. */
+export const listTags = async (arn: string): Promise<Record<string, string>> => {
+  const output = await dmsCall('ListTagsForResource', async () =>
+    (await dmsClient()).send(new ListTagsForResourceCommand({ ResourceArn: arn })),
+  );
+  return Object.fromEntries(
+    (output.TagList ?? []).flatMap((tag) => (tag.Key === undefined ? [] : [[tag.Key, tag.Value ?? '']])),
+  );
+};

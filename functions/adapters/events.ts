@@ -1,0 +1,81 @@
+/**
+ * Publishes lakeshift's own events (source `lakeshift`, detail-types from #contracts/events) on the bus, so users
+ * can hang notifications on phase changes, resizes and failures.
+ */
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { AwsFaultError, InvalidInputError } from '#contracts/errors';
+import { type LAKESHIFT_DETAIL_TYPES, LAKESHIFT_EVENT_SOURCE } from '#contracts/events';
+import { eventBridgeClient } from '#shared/clients';
+import { awsCall } from './retry.ts';
+
+export type LakeshiftDetailType = (typeof LAKESHIFT_DETAIL_TYPES)[keyof typeof LAKESHIFT_DETAIL_TYPES];
+
+export interface LakeshiftEvent {
+  readonly detailType: LakeshiftDetailType;
+  readonly detail: Readonly<Record<string, unknown>>;
+  /** ISO time of what happened (the caller's `now`), not of publishing. */
+  readonly time: string;
+  /** ARNs the event is about (task, instance). */
+  readonly resources?: readonly string[];
+}
+
+/** PutEvents accepts at most 10 entries per call. */
+const MAX_ENTRIES_PER_CALL = 10;
+
+/** Entry errors worth sending again (the rest are bad entries and would fail again). */
+const RETRYABLE_ENTRY_ERRORS = new Set(['ThrottlingException', 'InternalFailure', 'InternalException']);
+
+/** Thrown inside an attempt so that the retry policy backs off and re-sends the entries that failed. */
+class EntriesThrottledError extends Error {
+  override readonly name = 'ThrottlingException';
+  readonly $metadata = {};
+}
+
+const toEntry = (busName: string, event: LakeshiftEvent): PutEventsRequestEntry => {
+  const time = new Date(event.time);
+  if (Number.isNaN(time.getTime())) {
+    throw new InvalidInputError(`event time must be an ISO date-time, got "${event.time}"`);
+  }
+  return {
+    EventBusName: busName,
+    Source: LAKESHIFT_EVENT_SOURCE,
+    DetailType: event.detailType,
+    Detail: JSON.stringify(event.detail),
+    Time: time,
+    Resources: event.resources ? [...event.resources] : undefined,
+  };
+};
+
+const putBatch = (entries: readonly PutEventsRequestEntry[]): Promise<void> => {
+  let pending = [...entries];
+  return awsCall('PutEvents', async () => {
+    const output = await (await eventBridgeClient()).send(new PutEventsCommand({ Entries: pending }));
+    if (!output.FailedEntryCount) return;
+    const results = output.Entries ?? [];
+    const failed = pending.flatMap((entry, index) => {
+      const errorCode = results[index]?.ErrorCode;
+      return errorCode ? [{ entry, errorCode, message: results[index]?.ErrorMessage ?? '' }] : [];
+    });
+    const permanent = failed.filter((failure) => !RETRYABLE_ENTRY_ERRORS.has(failure.errorCode));
+    if (permanent.length > 0) {
+      throw new AwsFaultError(
+        `PutEvents rejected ${permanent.length} event(s): ${permanent
+          .map((failure) => `${failure.entry.DetailType}: ${failure.errorCode} ${failure.message}`.trimEnd())
+          .join('; ')}`,
+      );
+    }
+    pending = failed.map((failure) => failure.entry);
+    throw new EntriesThrottledError(`PutEvents: ${pending.length} event(s) throttled`);
+  });
+};
+
+/** Publishes every event, in batches of 10; entries EventBridge throttled are re-sent with backoff. */
+export const publishEvents = async (busName: string, events: readonly LakeshiftEvent[]): Promise<void> => {
+  const entries = events.map((event) => toEntry(busName, event));
+  for (let start = 0; start < entries.length; start += MAX_ENTRIES_PER_CALL) {
+    await putBatch(entries.slice(start, start + MAX_ENTRIES_PER_CALL));
+  }
+};
+
+export const publishEvent = (busName: string, event: LakeshiftEvent): Promise<void> =>
+  publishEvents(busName, [event]);

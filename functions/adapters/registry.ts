@@ -1,0 +1,473 @@
+/**
+ * The registry over DynamoDB: one item per database (pk = migrationId, sk = databaseId) holding its phase, plan,
+ * resource ARNs, the stored task token, the resize lock and the resize history. Every write bumps `version` under
+ * a condition, so concurrent writers never overwrite each other silently. Time always comes from the caller.
+ */
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  IllegalPhaseTransitionError,
+  InvalidInputError,
+  RegistryConflictError,
+  ResizeInProgressError,
+  ResourceNotFoundError,
+} from '#contracts/errors';
+import { isLegalTransition, PHASE_TRANSITIONS, type Phase } from '#contracts/phases';
+import { REGISTRY_TABLE } from '#contracts/registry-table';
+import type { DatabasePlan } from '#domain/planner/plan';
+import type { ResizeHistoryEntry } from '#domain/resize/types';
+import { documentClient } from '#shared/clients';
+import { isFault } from './faults.ts';
+import {
+  type RegistryItem,
+  type RegistryKey,
+  type RegistryPatch,
+  registryItemSchema,
+  type StoredTaskToken,
+} from './registry-item.ts';
+import { collectPages } from './responses.ts';
+import { awsCall } from './retry.ts';
+
+/** Resize decisions kept per database; older ones drop off (the events carry the full record). */
+export const MAX_HISTORY_ENTRIES = 50;
+/** Failure causes are kept short enough for the item to stay small. */
+const MAX_CAUSE_LENGTH = 4_000;
+/** Concurrent history appends re-read and retry this many times before reporting a conflict. */
+const APPEND_ATTEMPTS = 5;
+
+const CONFLICT = Symbol('ConditionalCheckFailed');
+
+/** A `now` as one canonical ISO form, so stored instants compare correctly as strings. */
+export const toInstant = (value: string, field = 'now'): string => {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new InvalidInputError(`${field}: must be an ISO date-time, got "${value}"`);
+  return new Date(ms).toISOString();
+};
+
+const describeKey = (key: RegistryKey): string => `${key.migrationId}/${key.databaseId}`;
+
+const checkKey = (key: RegistryKey): void => {
+  const problems = (['migrationId', 'databaseId'] as const).filter(
+    (field) => typeof key[field] !== 'string' || key[field].length === 0,
+  );
+  if (problems.length > 0) {
+    throw new InvalidInputError(problems.map((field) => `${field}: must be a non-empty string`).join('; '));
+  }
+};
+
+const dynamoKey = (key: RegistryKey): Record<string, string> => ({
+  [REGISTRY_TABLE.partitionKey]: key.migrationId,
+  [REGISTRY_TABLE.sortKey]: key.databaseId,
+});
+
+/** `#name` placeholders resolve to attribute names; key and version names come from the contract. */
+const attributeNamesIn = (...expressions: (string | undefined)[]): Record<string, string> => {
+  const aliases: Record<string, string> = {
+    '#pk': REGISTRY_TABLE.partitionKey,
+    '#version': REGISTRY_TABLE.versionAttribute,
+  };
+  const names: Record<string, string> = {};
+  for (const token of expressions.join(' ').match(/#\w+/g) ?? []) {
+    names[token] = aliases[token] ?? token.slice(1);
+  }
+  return names;
+};
+
+const parseItem = (raw: Record<string, unknown>): RegistryItem => registryItemSchema.parse(raw);
+
+interface Write {
+  /** Attributes to set; undefined values are skipped. */
+  readonly set?: Readonly<Record<string, unknown>>;
+  readonly remove?: readonly string[];
+  /** Condition over `#name` placeholders and the given `:values`. */
+  readonly condition: string;
+  readonly values?: Readonly<Record<string, unknown>>;
+  readonly now: string;
+  readonly returnOld?: boolean;
+}
+
+export interface TransitionOptions {
+  readonly now: string;
+  /** Fail with RegistryConflictError unless the item is at this version. */
+  readonly expectedVersion?: number;
+  readonly patch?: RegistryPatch;
+}
+
+export interface Registry {
+  /** Creates the item in REQUESTED; registering the same database again returns the existing item unchanged. */
+  register(plan: DatabasePlan, now: string): Promise<RegistryItem>;
+  get(key: RegistryKey): Promise<RegistryItem | undefined>;
+  /** Like `get`, but a missing item is a ResourceNotFoundError. */
+  require(key: RegistryKey): Promise<RegistryItem>;
+  transition(key: RegistryKey, toPhase: Phase, options: TransitionOptions): Promise<RegistryItem>;
+  update(
+    key: RegistryKey,
+    patch: RegistryPatch,
+    options: { readonly now: string; readonly expectedVersion?: number },
+  ): Promise<RegistryItem>;
+  findByTaskArn(taskArn: string): Promise<RegistryItem | undefined>;
+  findByInstanceIdentifier(instanceIdentifier: string): Promise<RegistryItem | undefined>;
+  listByMigration(migrationId: string): Promise<RegistryItem[]>;
+  /** Every database not DELETED: what the reconciler walks. */
+  listActive(): Promise<RegistryItem[]>;
+  storeTaskToken(
+    key: RegistryKey,
+    token: { readonly token: string; readonly waitingFor: string; readonly now: string },
+  ): Promise<RegistryItem>;
+  /** Reads and clears the token in one conditional write: of concurrent takers exactly one gets it. */
+  takeTaskToken(
+    key: RegistryKey,
+    options: { readonly now: string; readonly waitingFor?: string },
+  ): Promise<StoredTaskToken | undefined>;
+  /** Takes the lock unless another holder has a live one (ResizeInProgressError); its own lock is renewed. */
+  acquireResizeLock(
+    key: RegistryKey,
+    lock: { readonly holder: string; readonly now: string; readonly ttlSeconds: number },
+  ): Promise<RegistryItem>;
+  /** Releases the holder's lock; false when it did not hold it (released already, expired and taken). */
+  releaseResizeLock(
+    key: RegistryKey,
+    lock: { readonly holder: string; readonly now: string },
+  ): Promise<boolean>;
+  /** Appends one decision, keeping the latest MAX_HISTORY_ENTRIES. */
+  appendHistory(key: RegistryKey, entry: ResizeHistoryEntry): Promise<RegistryItem>;
+  /** Moves to FAILED (or refreshes the failure of an item already FAILED) with the error and its cause. */
+  recordFailure(
+    key: RegistryKey,
+    failure: { readonly error: string; readonly cause: string; readonly now: string },
+  ): Promise<RegistryItem>;
+}
+
+export const createRegistry = (options: {
+  readonly tableName: string;
+  readonly client?: DynamoDBDocumentClient;
+}): Registry => {
+  const { tableName } = options;
+  const { client: given } = options;
+  const clientOf = (): Promise<DynamoDBDocumentClient> => (given ? Promise.resolve(given) : documentClient());
+  if (!tableName) throw new InvalidInputError('tableName: must be a non-empty string');
+
+  /** One conditional UpdateItem that also bumps the version; CONFLICT when the condition failed. */
+  const write = (
+    key: RegistryKey,
+    operation: string,
+    spec: Write,
+  ): Promise<Record<string, unknown> | typeof CONFLICT> => {
+    const fields = Object.entries({ ...spec.set, updatedAt: toInstant(spec.now) }).filter(
+      ([, value]) => value !== undefined,
+    );
+    const setClauses = [...fields.map(([name]) => `#${name} = :${name}`), '#version = #version + :one'];
+    const removeClause = spec.remove?.length
+      ? ` REMOVE ${spec.remove.map((name) => `#${name}`).join(', ')}`
+      : '';
+    const updateExpression = `SET ${setClauses.join(', ')}${removeClause}`;
+    const condition = `attribute_exists(#pk) AND (${spec.condition})`;
+    return awsCall(operation, async () => {
+      try {
+        const output = await (await clientOf()).send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: dynamoKey(key),
+            UpdateExpression: updateExpression,
+            ConditionExpression: condition,
+            ExpressionAttributeNames: attributeNamesIn(updateExpression, condition),
+            ExpressionAttributeValues: {
+              ...Object.fromEntries(fields.map(([name, value]) => [`:${name}`, value])),
+              ':one': 1,
+              ...spec.values,
+            },
+            ReturnValues: spec.returnOld ? 'ALL_OLD' : 'ALL_NEW',
+          }),
+        );
+        return output.Attributes ?? {};
+      } catch (error) {
+        // Caught inside the attempt: a failed condition is an answer, not a fault to retry or classify.
+        if (isFault(error, 'ConditionalCheckFailedException')) return CONFLICT;
+        throw error;
+      }
+    });
+  };
+
+  const get = async (key: RegistryKey): Promise<RegistryItem | undefined> => {
+    checkKey(key);
+    const output = await awsCall('GetItem', async () =>
+      (await clientOf()).send(
+        new GetCommand({ TableName: tableName, Key: dynamoKey(key), ConsistentRead: true }),
+      ),
+    );
+    return output.Item ? parseItem(output.Item) : undefined;
+  };
+
+  const requireItem = async (key: RegistryKey): Promise<RegistryItem> => {
+    const item = await get(key);
+    if (!item) throw new ResourceNotFoundError(`registry: no database ${describeKey(key)}`);
+    return item;
+  };
+
+  const conflict = (key: RegistryKey, what: string): RegistryConflictError =>
+    new RegistryConflictError(`registry: ${describeKey(key)} changed while ${what}; re-read and retry`);
+
+  const patchAttributes = (patch: RegistryPatch | undefined): Record<string, unknown> => ({
+    ...patch,
+    ...(patch?.taskArn ? { taskResourceId: patch.taskArn.split(':').pop() } : {}),
+  });
+
+  /** Versioned write against the version just read. */
+  const writeAt = async (
+    key: RegistryKey,
+    operation: string,
+    version: number,
+    spec: Omit<Write, 'condition' | 'values'>,
+    what: string,
+  ): Promise<RegistryItem> => {
+    const result = await write(key, operation, {
+      ...spec,
+      condition: '#version = :expectedVersion',
+      values: { ':expectedVersion': version },
+    });
+    if (result === CONFLICT) throw conflict(key, what);
+    return parseItem(result);
+  };
+
+  const findByIndex = async (
+    index: { readonly name: string; readonly partitionKey: string },
+    value: string,
+  ): Promise<RegistryItem | undefined> => {
+    const output = await awsCall('Query', async () =>
+      (await clientOf()).send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#key = :value',
+          ExpressionAttributeNames: { '#key': index.partitionKey },
+          ExpressionAttributeValues: { ':value': value },
+          Limit: 1,
+        }),
+      ),
+    );
+    const found = output.Items?.[0];
+    if (!found) return undefined;
+    return get({
+      migrationId: String(found[REGISTRY_TABLE.partitionKey]),
+      databaseId: String(found[REGISTRY_TABLE.sortKey]),
+    });
+  };
+
+  const collect = async (
+    operation: string,
+    page: (startKey: Record<string, unknown> | undefined) => Promise<{
+      Items?: Record<string, unknown>[];
+      LastEvaluatedKey?: Record<string, unknown>;
+    }>,
+  ): Promise<RegistryItem[]> => {
+    const raw = await collectPages(async (startKey: Record<string, unknown> | undefined) => {
+      const output = await awsCall(operation, () => page(startKey));
+      return { items: output.Items, next: output.LastEvaluatedKey };
+    });
+    return raw.map(parseItem);
+  };
+
+  return {
+    register: async (plan, now) => {
+      const key = { migrationId: plan.migrationId, databaseId: plan.databaseId };
+      checkKey(key);
+      const at = toInstant(now);
+      const item: RegistryItem = {
+        migrationId: plan.migrationId,
+        databaseId: plan.databaseId,
+        phase: 'REQUESTED',
+        version: 1,
+        plan,
+        instanceIdentifier: plan.identifiers.instance.toLowerCase(),
+        currentClass: plan.instance.ReplicationInstanceClass,
+        history: [],
+        createdAt: at,
+        updatedAt: at,
+        phaseChangedAt: at,
+      };
+      const created = await awsCall('PutItem', async () => {
+        try {
+          await (await clientOf()).send(
+            new PutCommand({
+              TableName: tableName,
+              Item: { ...dynamoKey(key), ...item },
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': REGISTRY_TABLE.partitionKey },
+            }),
+          );
+          return true;
+        } catch (error) {
+          if (isFault(error, 'ConditionalCheckFailedException')) return false;
+          throw error;
+        }
+      });
+      return created ? item : requireItem(key);
+    },
+
+    get,
+    require: requireItem,
+
+    transition: async (key, toPhase, { now, expectedVersion, patch }) => {
+      const current = await requireItem(key);
+      if (current.phase === toPhase) return current;
+      if (!isLegalTransition(current.phase, toPhase)) {
+        const allowed = PHASE_TRANSITIONS[current.phase];
+        throw new IllegalPhaseTransitionError(
+          `registry: ${describeKey(key)} cannot go from ${current.phase} to ${toPhase} (allowed: ${allowed.length > 0 ? allowed.join(', ') : 'none'})`,
+        );
+      }
+      if (expectedVersion !== undefined && current.version !== expectedVersion) {
+        throw conflict(key, `expected version ${expectedVersion}, found ${current.version}`);
+      }
+      const at = toInstant(now);
+      return writeAt(
+        key,
+        'UpdateItem',
+        current.version,
+        { set: { ...patchAttributes(patch), phase: toPhase, phaseChangedAt: at }, now: at },
+        `moving to ${toPhase}`,
+      );
+    },
+
+    update: async (key, patch, { now, expectedVersion }) => {
+      const version = expectedVersion ?? (await requireItem(key)).version;
+      return writeAt(key, 'UpdateItem', version, { set: patchAttributes(patch), now }, 'updating');
+    },
+
+    findByTaskArn: (taskArn) => findByIndex(REGISTRY_TABLE.byTaskArnIndex, taskArn),
+
+    findByInstanceIdentifier: (instanceIdentifier) =>
+      findByIndex(REGISTRY_TABLE.byInstanceIndex, instanceIdentifier.toLowerCase()),
+
+    listByMigration: (migrationId) =>
+      collect('Query', async (startKey) =>
+        (await clientOf()).send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: '#pk = :migrationId',
+            ExpressionAttributeNames: { '#pk': REGISTRY_TABLE.partitionKey },
+            ExpressionAttributeValues: { ':migrationId': migrationId },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      ),
+
+    listActive: () =>
+      collect('Scan', async (startKey) =>
+        (await clientOf()).send(
+          new ScanCommand({
+            TableName: tableName,
+            FilterExpression: '#phase <> :deleted',
+            ExpressionAttributeNames: { '#phase': 'phase' },
+            ExpressionAttributeValues: { ':deleted': 'DELETED' satisfies Phase },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      ),
+
+    storeTaskToken: async (key, { token, waitingFor, now }) => {
+      checkKey(key);
+      const at = toInstant(now);
+      const result = await write(key, 'UpdateItem', {
+        set: { taskToken: { token, waitingFor, storedAt: at } },
+        condition: 'attribute_exists(#phase)',
+        now: at,
+      });
+      if (result === CONFLICT) throw new ResourceNotFoundError(`registry: no database ${describeKey(key)}`);
+      return parseItem(result);
+    },
+
+    takeTaskToken: async (key, { now, waitingFor }) => {
+      checkKey(key);
+      const result = await write(key, 'UpdateItem', {
+        remove: ['taskToken'],
+        condition:
+          waitingFor === undefined
+            ? 'attribute_exists(#taskToken)'
+            : 'attribute_exists(#taskToken) AND #taskToken.#waitingFor = :waitingFor',
+        values: waitingFor === undefined ? undefined : { ':waitingFor': waitingFor },
+        now,
+        returnOld: true,
+      });
+      return result === CONFLICT ? undefined : parseItem(result).taskToken;
+    },
+
+    acquireResizeLock: async (key, { holder, now, ttlSeconds }) => {
+      checkKey(key);
+      if (!holder) throw new InvalidInputError('holder: must be a non-empty string');
+      if (!(ttlSeconds > 0)) throw new InvalidInputError(`ttlSeconds: must be > 0, got ${ttlSeconds}`);
+      const at = toInstant(now);
+      const expiresAt = new Date(Date.parse(at) + ttlSeconds * 1000).toISOString();
+      const result = await write(key, 'UpdateItem', {
+        set: { lock: { holder, acquiredAt: at, expiresAt } },
+        condition: 'attribute_not_exists(#lock) OR #lock.#expiresAt <= :now OR #lock.#holder = :holder',
+        values: { ':now': at, ':holder': holder },
+        now: at,
+      });
+      if (result !== CONFLICT) return parseItem(result);
+      const current = await requireItem(key);
+      throw new ResizeInProgressError(
+        `registry: ${describeKey(key)} is being resized by ${current.lock?.holder ?? 'another holder'} until ${current.lock?.expiresAt ?? 'unknown'}`,
+      );
+    },
+
+    releaseResizeLock: async (key, { holder, now }) => {
+      checkKey(key);
+      const result = await write(key, 'UpdateItem', {
+        remove: ['lock'],
+        condition: '#lock.#holder = :holder',
+        values: { ':holder': holder },
+        now,
+      });
+      return result !== CONFLICT;
+    },
+
+    appendHistory: async (key, entry) => {
+      for (let attempt = 1; attempt <= APPEND_ATTEMPTS; attempt++) {
+        const current = await requireItem(key);
+        const history = [...current.history, entry].slice(-MAX_HISTORY_ENTRIES);
+        const result = await write(key, 'UpdateItem', {
+          set: { history },
+          condition: '#version = :expectedVersion',
+          values: { ':expectedVersion': current.version },
+          now: entry.at,
+        });
+        if (result !== CONFLICT) return parseItem(result);
+      }
+      throw conflict(key, 'appending to the resize history');
+    },
+
+    recordFailure: async (key, { error, cause, now }) => {
+      const current = await requireItem(key);
+      if (current.phase !== 'FAILED' && !isLegalTransition(current.phase, 'FAILED')) {
+        throw new IllegalPhaseTransitionError(
+          `registry: ${describeKey(key)} cannot record a failure in phase ${current.phase}`,
+        );
+      }
+      const at = toInstant(now);
+      const failure = {
+        error,
+        cause: cause.slice(0, MAX_CAUSE_LENGTH),
+        at,
+        phase: current.phase === 'FAILED' ? (current.failure?.phase ?? 'FAILED') : current.phase,
+      };
+      const phaseChange =
+        current.phase === 'FAILED' ? {} : { phase: 'FAILED' satisfies Phase, phaseChangedAt: at };
+      return writeAt(
+        key,
+        'UpdateItem',
+        current.version,
+        { set: { ...phaseChange, failure }, now: at },
+        'recording a failure',
+      );
+    },
+  };
+};

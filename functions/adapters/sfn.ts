@@ -1,0 +1,97 @@
+/**
+ * Step Functions calls: completing the task tokens lakeshift stores, and starting or reading executions.
+ * A token that is already completed or timed out is not an error here: the event consumer and the reconciler may
+ * both try to complete the same wait, and the second one simply learns it was too late.
+ */
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionOutput,
+  SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { sfnClient } from '#shared/clients';
+import { isFault } from './faults.ts';
+import { required } from './responses.ts';
+import { awsCall } from './retry.ts';
+
+/** Step Functions limits (API reference): error 256 characters, cause 32,768. */
+const MAX_ERROR_LENGTH = 256;
+const MAX_CAUSE_LENGTH = 32_768;
+
+const TOKEN_GONE_FAULTS = ['TaskTimedOut', 'TaskDoesNotExist'];
+
+/** Sends a token call; false when the token is no longer waiting (completed before, or timed out). */
+const deliver = (operation: string, send: () => Promise<unknown>): Promise<boolean> =>
+  awsCall(operation, async () => {
+    try {
+      await send();
+      return true;
+    } catch (error) {
+      if (TOKEN_GONE_FAULTS.some((name) => isFault(error, name))) return false;
+      throw error;
+    }
+  });
+
+export const sendTaskSuccess = (taskToken: string, output: unknown): Promise<boolean> =>
+  deliver('SendTaskSuccess', async () =>
+    (await sfnClient()).send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) })),
+  );
+
+export const sendTaskFailure = (
+  taskToken: string,
+  failure: { readonly error: string; readonly cause: string },
+): Promise<boolean> =>
+  deliver('SendTaskFailure', async () =>
+    (await sfnClient()).send(
+      new SendTaskFailureCommand({
+        taskToken,
+        error: failure.error.slice(0, MAX_ERROR_LENGTH),
+        cause: failure.cause.slice(0, MAX_CAUSE_LENGTH),
+      }),
+    ),
+  );
+
+export const sendTaskHeartbeat = (taskToken: string): Promise<boolean> =>
+  deliver('SendTaskHeartbeat', async () =>
+    (await sfnClient()).send(new SendTaskHeartbeatCommand({ taskToken })),
+  );
+
+export interface StartedExecution {
+  readonly executionArn: string;
+  /** False when an execution with this name already existed (a duplicate trigger): nothing new was started. */
+  readonly started: boolean;
+}
+
+/** `arn:aws:states:r:a:stateMachine:name` + execution name → `arn:aws:states:r:a:execution:name:executionName`. */
+export const executionArnFor = (stateMachineArn: string, executionName: string): string =>
+  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+
+export const startExecution = (request: {
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly input: unknown;
+}): Promise<StartedExecution> =>
+  awsCall('StartExecution', async () => {
+    try {
+      const output = await (await sfnClient()).send(
+        new StartExecutionCommand({
+          stateMachineArn: request.stateMachineArn,
+          name: request.name,
+          input: JSON.stringify(request.input ?? {}),
+        }),
+      );
+      return { executionArn: required(output.executionArn, 'StartExecution', 'executionArn'), started: true };
+    } catch (error) {
+      if (isFault(error, 'ExecutionAlreadyExists')) {
+        return { executionArn: executionArnFor(request.stateMachineArn, request.name), started: false };
+      }
+      throw error;
+    }
+  });
+
+export const describeExecution = (executionArn: string): Promise<DescribeExecutionOutput> =>
+  awsCall('DescribeExecution', async () =>
+    (await sfnClient()).send(new DescribeExecutionCommand({ executionArn })),
+  );

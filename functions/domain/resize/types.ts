@@ -1,0 +1,102 @@
+/** The resize policy's inputs and outputs. All plain JSON: decisions travel through Step Functions and the registry. */
+import type { Phase } from '#contracts/phases';
+import type { ResizeSignal } from '#domain/alarms/signals';
+import type { InstanceClass } from '#domain/instance-classes';
+import type { ResizeSettings } from '#domain/request/resize-settings';
+
+export interface MetricSample {
+  /** ISO date-time of the period's start, as CloudWatch stamps datapoints. */
+  readonly at: string;
+  readonly value: number;
+}
+
+export interface MetricSeries {
+  readonly periodSeconds: number;
+  readonly samples: readonly MetricSample[];
+}
+
+/** One series per signal, fetched with the signal's own metric, statistic and period. A missing series is empty. */
+export type ResizeMetrics = Readonly<Partial<Record<ResizeSignal, MetricSeries>>>;
+
+/** What made the policy run. The metrics decide; the trigger is recorded and can carry an operator's target. */
+export type ResizeTrigger =
+  | { readonly kind: 'alarm'; readonly alarmName: string; readonly signal?: ResizeSignal }
+  | { readonly kind: 'full-load-done' }
+  | { readonly kind: 'manual'; readonly targetClass?: InstanceClass }
+  | { readonly kind: 'reconcile' };
+
+export type ResizeAction = 'stay' | 'step-up' | 'step-down';
+
+/** Which rule decided: stable codes for tests, dashboards and events (the reason is the prose). */
+export type ResizeRule =
+  | 'full-load'
+  | 'not-in-cdc'
+  | 'resize-in-flight'
+  | 'no-allowed-rung'
+  | 'step-down-after-full-load'
+  | 'cooldown'
+  | 'manual'
+  | 'manual-not-allowed'
+  | 'below-floor'
+  | 'above-ceiling'
+  | 'step-up'
+  | 'at-ceiling'
+  | 'step-down'
+  | 'quiet-too-short'
+  | 'step-down-would-not-fit'
+  | 'at-floor'
+  | 'within-thresholds'
+  | 'already-there';
+
+/** How one signal read over its window: the metrics kept with every decision. */
+export interface SignalReading {
+  readonly windowMinutes: number;
+  readonly threshold: number;
+  /** Datapoints in the window, and how many a complete window holds. */
+  readonly samples: number;
+  readonly expected: number;
+  readonly breaching: number;
+  readonly fired: boolean;
+  readonly latest: number | null;
+  readonly min: number | null;
+  readonly max: number | null;
+}
+
+export type MetricsSummary = Readonly<Partial<Record<ResizeSignal, SignalReading>>>;
+
+export interface ResizeDecision {
+  readonly action: ResizeAction;
+  /** Set when the action is not `stay`: always a ladder rung within floor and ceiling. */
+  readonly targetClass?: InstanceClass;
+  readonly rule: ResizeRule;
+  readonly reason: string;
+  readonly metrics: MetricsSummary;
+}
+
+/** A decision as the registry keeps it (the history the cooldown reads). */
+export interface ResizeHistoryEntry extends ResizeDecision {
+  /** ISO date-time of the decision. */
+  readonly at: string;
+  readonly fromClass: string;
+  readonly trigger: ResizeTrigger;
+}
+
+/** The heaviest use seen on the full-load class while the cached changes were applied. */
+export interface PeakUsage {
+  /** Highest CPUUtilization, percent of the full-load class. */
+  readonly cpuPercent: number;
+  /** Lowest FreeableMemory, bytes. */
+  readonly freeableMemoryBytes: number;
+}
+
+export interface ResizeInput {
+  readonly currentClass: InstanceClass;
+  readonly phase: Phase;
+  readonly trigger: ResizeTrigger;
+  readonly metrics: ResizeMetrics;
+  readonly history: readonly ResizeHistoryEntry[];
+  readonly settings: ResizeSettings;
+  /** ISO date-time; the policy never reads a clock. */
+  readonly now: string;
+  readonly peakDuringCachedChanges?: PeakUsage;
+}

@@ -1,0 +1,71 @@
+/**
+ * One AWS SDK client per service, created once per Lambda container, on first use. Endpoints come only from the
+ * SDK's standard configuration (`AWS_ENDPOINT_URL`, `AWS_REGION`), so local runs change environment, never code.
+ *
+ * - The SDK's own retries are off (`maxAttempts: 1`): every call goes through the adapters' single retry policy,
+ *   so throttling is retried by one policy and the DMS API budget is counted in one place.
+ * - Each client's package is imported when the client is first asked for, so a handler's cold start loads only
+ *   the services it calls (the SDK stays outside the bundles, and loading all seven packages costs hundreds of ms).
+ *
+ * Tests replace the clients with aws-sdk-client-mock (`mockClient(DatabaseMigrationServiceClient)` and so on).
+ */
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+const SINGLE_ATTEMPT = { maxAttempts: 1 } as const;
+
+/** Options of every document client over the registry: plain JSON in and out, absent fields dropped. */
+export const DOCUMENT_CLIENT_OPTIONS = {
+  marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  unmarshallOptions: { wrapNumbers: false },
+} as const;
+
+/** The value `create` makes on the first call, shared by every later call (a failed creation is retried). */
+const once = <T>(create: () => Promise<T>): (() => Promise<T>) => {
+  let created: Promise<T> | undefined;
+  return () => {
+    created ??= create().catch((error: unknown) => {
+      created = undefined;
+      throw error;
+    });
+    return created;
+  };
+};
+
+export const dmsClient = /* @__PURE__ */ once(async (): Promise<DatabaseMigrationServiceClient> => {
+  const { DatabaseMigrationServiceClient } = await import('@aws-sdk/client-database-migration-service');
+  return new DatabaseMigrationServiceClient(SINGLE_ATTEMPT);
+});
+
+export const sfnClient = /* @__PURE__ */ once(async (): Promise<SFNClient> => {
+  const { SFNClient } = await import('@aws-sdk/client-sfn');
+  return new SFNClient(SINGLE_ATTEMPT);
+});
+
+export const cloudWatchClient = /* @__PURE__ */ once(async (): Promise<CloudWatchClient> => {
+  const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
+  return new CloudWatchClient(SINGLE_ATTEMPT);
+});
+
+export const eventBridgeClient = /* @__PURE__ */ once(async (): Promise<EventBridgeClient> => {
+  const { EventBridgeClient } = await import('@aws-sdk/client-eventbridge');
+  return new EventBridgeClient(SINGLE_ATTEMPT);
+});
+
+export const secretsManagerClient = /* @__PURE__ */ once(async (): Promise<SecretsManagerClient> => {
+  const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+  return new SecretsManagerClient(SINGLE_ATTEMPT);
+});
+
+/** The registry's document client (over one DynamoDB client). */
+export const documentClient = /* @__PURE__ */ once(async (): Promise<DynamoDBDocumentClient> => {
+  const [{ DynamoDBClient }, { DynamoDBDocumentClient }] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('@aws-sdk/lib-dynamodb'),
+  ]);
+  return DynamoDBDocumentClient.from(new DynamoDBClient(SINGLE_ATTEMPT), DOCUMENT_CLIENT_OPTIONS);
+});

@@ -1,0 +1,194 @@
+import {
+  CloudWatchClient,
+  DeleteAlarmsCommand,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  PutMetricAlarmCommand,
+} from '@aws-sdk/client-cloudwatch';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  deleteAlarms,
+  describeAlarmsByPrefix,
+  getPeakUsage,
+  getResizeMetrics,
+  putMetricAlarms,
+} from '#adapters/cloudwatch';
+import { alarmSpecs } from '#domain/alarms/alarm-specs';
+import { resizeSettings } from '../domain/resize/settings-fixture.ts';
+
+const cloudWatch = mockClient(CloudWatchClient);
+
+const settings = resizeSettings();
+
+const NOW = '2026-03-01T12:00:00.000Z';
+
+beforeEach(() => {
+  cloudWatch.reset();
+});
+
+describe('cloudwatch adapter', () => {
+  describe('putMetricAlarms', () => {
+    it('puts every alarm spec as given', async () => {
+      // Prepare
+      cloudWatch.on(PutMetricAlarmCommand).resolves({});
+      const specs = alarmSpecs({
+        alarmPrefix: 'lakeshift-mig-1-orders',
+        instanceIdentifier: 'ls-mig-1-orders-ri',
+        taskArn: 'arn:aws:dms:us-east-1:123456789012:task:TASKID',
+        instanceClass: 'dms.r5.large',
+        settings,
+      });
+
+      // Act
+      await putMetricAlarms(specs);
+
+      // Assess
+      expect(cloudWatch).toHaveReceivedCommandTimes(PutMetricAlarmCommand, 5);
+      expect(cloudWatch).toHaveReceivedNthCommandWith(PutMetricAlarmCommand, 5, specs[4] ?? {});
+    });
+  });
+
+  describe('deleteAlarms', () => {
+    it('deletes in batches of at most 100 names and sends nothing for none', async () => {
+      // Prepare
+      cloudWatch.on(DeleteAlarmsCommand).resolves({});
+      const names = Array.from({ length: 205 }, (_, index) => `lakeshift-m-db${index}-cpu-high`);
+
+      // Act
+      await deleteAlarms([]);
+      await deleteAlarms(names);
+
+      // Assess
+      const sizes = cloudWatch
+        .commandCalls(DeleteAlarmsCommand)
+        .map((call) => call.args[0].input.AlarmNames?.length);
+      expect(sizes).toEqual([100, 100, 5]);
+    });
+  });
+
+  describe('describeAlarmsByPrefix', () => {
+    it('reads every page of metric alarms under the prefix', async () => {
+      // Prepare
+      cloudWatch
+        .on(DescribeAlarmsCommand, { NextToken: undefined })
+        .resolves({ MetricAlarms: [{ AlarmName: 'lakeshift-a-cpu-high' }], NextToken: 'next' })
+        .on(DescribeAlarmsCommand, { NextToken: 'next' })
+        .resolves({ MetricAlarms: [{ AlarmName: 'lakeshift-a-cpu-low' }] });
+
+      // Act
+      const alarms = await describeAlarmsByPrefix('lakeshift-a');
+
+      // Assess
+      expect(alarms.map((alarm) => alarm.AlarmName)).toEqual(['lakeshift-a-cpu-high', 'lakeshift-a-cpu-low']);
+      expect(cloudWatch).toHaveReceivedCommandWith(DescribeAlarmsCommand, {
+        AlarmNamePrefix: 'lakeshift-a',
+        AlarmTypes: ['MetricAlarm'],
+      });
+    });
+  });
+
+  describe('getResizeMetrics', () => {
+    it('turns GetMetricData pages into one series per signal, with the window the policy needs', async () => {
+      // Prepare
+      const t1 = new Date('2026-03-01T11:58:00.000Z');
+      const t2 = new Date('2026-03-01T11:59:00.000Z');
+      cloudWatch
+        .on(GetMetricDataCommand, { NextToken: undefined })
+        .resolves({
+          MetricDataResults: [
+            { Id: 'cpu_high', Timestamps: [t1], Values: [91] },
+            { Id: 'cpu_low', Timestamps: [new Date('2026-03-01T11:50:00.000Z')], Values: [12] },
+          ],
+          NextToken: 'more',
+        })
+        .on(GetMetricDataCommand, { NextToken: 'more' })
+        .resolves({ MetricDataResults: [{ Id: 'cpu_high', Timestamps: [t2], Values: [94] }] });
+
+      // Act
+      const metrics = await getResizeMetrics({
+        instanceIdentifier: 'ls-mig-1-orders-ri',
+        taskResourceId: 'TASKID',
+        settings,
+        now: NOW,
+      });
+
+      // Assess
+      expect(metrics).toEqual({
+        'cpu-high': {
+          periodSeconds: 60,
+          samples: [
+            { at: '2026-03-01T11:58:00.000Z', value: 91 },
+            { at: '2026-03-01T11:59:00.000Z', value: 94 },
+          ],
+        },
+        'memory-low': { periodSeconds: 60, samples: [] },
+        'swap-growth': { periodSeconds: 60, samples: [] },
+        'cdc-latency-high': { periodSeconds: 60, samples: [] },
+        'cpu-low': { periodSeconds: 300, samples: [{ at: '2026-03-01T11:50:00.000Z', value: 12 }] },
+      });
+      const request = cloudWatch.commandCalls(GetMetricDataCommand)[0]?.args[0].input;
+      expect(request?.EndTime).toEqual(new Date(NOW));
+      // The quiet window (72 periods of 5 minutes) plus one period.
+      expect(request?.StartTime).toEqual(new Date(Date.parse(NOW) - 73 * 300 * 1000));
+      expect(request?.MetricDataQueries).toHaveLength(5);
+    });
+
+    it('rejects a now that is not an ISO date-time before calling CloudWatch', async () => {
+      // Act
+      const attempt = getResizeMetrics({
+        instanceIdentifier: 'x',
+        taskResourceId: 'y',
+        settings,
+        now: 'soon',
+      });
+
+      // Assess
+      await expect(attempt).rejects.toMatchObject({ name: 'InvalidHandlerInput' });
+      expect(cloudWatch).toHaveReceivedCommandTimes(GetMetricDataCommand, 0);
+    });
+  });
+
+  describe('getPeakUsage', () => {
+    it('reports the highest CPU and the lowest freeable memory between two instants', async () => {
+      // Prepare
+      cloudWatch.on(GetMetricDataCommand).resolves({
+        MetricDataResults: [
+          { Id: 'cpu', Timestamps: [new Date(), new Date()], Values: [40, 73.5] },
+          { Id: 'memory', Timestamps: [new Date(), new Date()], Values: [9e9, 7e9] },
+        ],
+      });
+
+      // Act
+      const peak = await getPeakUsage({
+        instanceIdentifier: 'LS-Mig-1-Orders-RI',
+        startTime: '2026-03-01T10:00:00Z',
+        endTime: '2026-03-01T11:00:00Z',
+      });
+
+      // Assess
+      expect(peak).toEqual({ cpuPercent: 73.5, freeableMemoryBytes: 7e9 });
+      expect(cloudWatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
+        StartTime: new Date('2026-03-01T10:00:00Z'),
+        EndTime: new Date('2026-03-01T11:00:00Z'),
+      });
+      const dimensions =
+        cloudWatch.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries?.[0]?.MetricStat
+          ?.Metric?.Dimensions;
+      expect(dimensions).toEqual([{ Name: 'ReplicationInstanceIdentifier', Value: 'ls-mig-1-orders-ri' }]);
+    });
+
+    it('reports nothing when the instance published no metrics in the window', async () => {
+      // Prepare
+      cloudWatch
+        .on(GetMetricDataCommand)
+        .resolves({ MetricDataResults: [{ Id: 'cpu', Timestamps: [], Values: [] }] });
+
+      // Act
+      const peak = await getPeakUsage({ instanceIdentifier: 'x', startTime: NOW, endTime: NOW });
+
+      // Assess
+      expect(peak).toBeUndefined();
+    });
+  });
+});
