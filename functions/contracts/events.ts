@@ -17,6 +17,7 @@ export const DMS_DETAIL_TYPES = {
   taskStateChange: 'DMS Replication Task State Change',
   instanceStateChange: 'DMS Replication Instance State Change',
   instanceClassStateChange: 'DMS Replication Instance Class State Change',
+  instanceStorageStateChange: 'DMS Replication Instance Storage State Change',
   endpointStateChange: 'DMS Replication Endpoint State Change',
 } as const;
 
@@ -28,6 +29,8 @@ export const DMS_EVENT_IDS = {
   instanceDeleted: 'DMS-EVENT-0003',
   classChangeStarting: 'DMS-EVENT-0012',
   classChangeDone: 'DMS-EVENT-0014',
+  storageChangeStarting: 'DMS-EVENT-0018',
+  storageChangeDone: 'DMS-EVENT-0017',
   taskStarted: 'DMS-EVENT-0069',
   taskStopped: 'DMS-EVENT-0079',
   taskFailed: 'DMS-EVENT-0078',

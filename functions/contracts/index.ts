@@ -1,6 +1,7 @@
 export * from './env.ts';
 export * from './errors.ts';
 export * from './events.ts';
+export * from './metrics.ts';
 export * from './names.ts';
 export * from './patterns.ts';
 export * from './phases.ts';

@@ -61,3 +61,16 @@ export const RULES: readonly RuleWiring[] = [
     target: { kind: 'handler', name: 'reconcile' },
   },
 ];
+
+/** The account's default event bus: the only bus AWS services (`aws.*` sources) and schedules deliver to. */
+export const AWS_DEFAULT_EVENT_BUS = 'default';
+
+/**
+ * True when a rule must listen on the default bus: schedules and patterns matching only `aws.*` sources (DMS task
+ * events, CloudWatch alarm events). Rules for lakeshift's own events listen on lakeshift's bus (EVENT_BUS_NAME).
+ */
+export const listensOnDefaultBus = (rule: RuleWiring): boolean => {
+  if (rule.schedule !== undefined) return true;
+  const sources = rule.pattern?.source;
+  return Array.isArray(sources) && sources.length > 0 && sources.every((s) => typeof s === 'string' && s.startsWith('aws.'));
+};

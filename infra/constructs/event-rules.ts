@@ -1,0 +1,71 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { HandlerName, StateMachineName } from '#contracts/names';
+import type { EventPattern } from '#contracts/patterns';
+import { listensOnDefaultBus, RULES } from '#contracts/wiring';
+
+/** EventBridge retries a failed delivery this often, for at most this long, before the dead-letter queue. */
+export const TARGET_RETRY_ATTEMPTS = 8;
+export const TARGET_MAX_EVENT_AGE = Duration.hours(2);
+
+/** CDK spells `detail-type` as `detailType`; every other key of a pattern passes through unchanged. */
+export const toCdkEventPattern = (pattern: EventPattern): events.EventPattern => {
+  const { 'detail-type': detailType, ...rest } = pattern;
+  return { ...rest, ...(detailType === undefined ? {} : { detailType }) } as events.EventPattern;
+};
+
+export interface EventRulesProps {
+  readonly bus: events.IEventBus;
+  readonly stateMachine: (name: StateMachineName) => sfn.IStateMachine;
+  readonly handler: (name: HandlerName) => lambda.IFunction;
+}
+
+/** One rule per entry of RULES, each target with retries and its own encrypted dead-letter queue. */
+export class EventRules extends Construct {
+  readonly rules: ReadonlyMap<string, events.Rule>;
+  readonly deadLetterQueues: ReadonlyMap<string, sqs.Queue>;
+
+  constructor(scope: Construct, id: string, props: EventRulesProps) {
+    super(scope, id);
+    const rules = new Map<string, events.Rule>();
+    const queues = new Map<string, sqs.Queue>();
+    for (const wiring of RULES) {
+      const deadLetterQueue = new sqs.Queue(this, `${wiring.id}DeadLetters`, {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      Validations.of(deadLetterQueue).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: `This queue is itself the dead-letter queue of the ${wiring.id} rule's target.`,
+      });
+      const rule = new events.Rule(this, wiring.id, {
+        description: wiring.description,
+        // AWS services and schedules deliver only to the default bus (a rule without eventBus listens there).
+        ...(listensOnDefaultBus(wiring) ? {} : { eventBus: props.bus }),
+        ...(wiring.pattern ? { eventPattern: toCdkEventPattern(wiring.pattern) } : {}),
+        ...(wiring.schedule ? { schedule: events.Schedule.expression(wiring.schedule) } : {}),
+      });
+      const delivery = {
+        deadLetterQueue,
+        retryAttempts: TARGET_RETRY_ATTEMPTS,
+        maxEventAge: TARGET_MAX_EVENT_AGE,
+      };
+      const input = wiring.inputPath ? events.RuleTargetInput.fromEventPath(wiring.inputPath) : undefined;
+      rule.addTarget(
+        wiring.target.kind === 'stateMachine'
+          ? new targets.SfnStateMachine(props.stateMachine(wiring.target.name), { ...delivery, input })
+          : new targets.LambdaFunction(props.handler(wiring.target.name), { ...delivery, event: input }),
+      );
+      rules.set(wiring.id, rule);
+      queues.set(wiring.id, deadLetterQueue);
+    }
+    this.rules = rules;
+    this.deadLetterQueues = queues;
+  }
+}

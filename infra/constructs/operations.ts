@@ -1,0 +1,124 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { HandlerName, StateMachineName } from '#contracts/names';
+import { lakeshiftDashboard } from './dashboard.ts';
+import type { HandlerFunction } from './handler-function.ts';
+
+/** Thresholds of lakeshift's own health alarms. */
+export const HEALTH_ALARMS = {
+  /** Any failed or timed-out execution of a state machine in five minutes. */
+  failedExecutions: { threshold: 1, period: Duration.minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1 },
+  /**
+   * Handler errors: some are expected (ResourceBusy and Throttled are thrown for the state machine to retry), so
+   * the alarm wants 5 errors in a five-minute window, in 2 of the last 3 windows.
+   */
+  handlerErrors: { threshold: 5, period: Duration.minutes(5), evaluationPeriods: 3, datapointsToAlarm: 2 },
+  /** Any event in a dead-letter queue: a trigger was lost after EventBridge's retries. */
+  deadLetters: { threshold: 1, period: Duration.minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1 },
+} as const;
+
+export interface OperationsProps {
+  readonly stackName: string;
+  readonly key: kms.IKey;
+  readonly alarmEmail?: string;
+  readonly stateMachines: ReadonlyMap<StateMachineName, sfn.StateMachine>;
+  readonly handlers: ReadonlyMap<HandlerName, HandlerFunction>;
+  readonly deadLetterQueues: ReadonlyMap<string, sqs.Queue>;
+}
+
+/** The dashboard, and alarms on lakeshift's own health to an encrypted SNS topic. */
+export class Operations extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: OperationsProps,
+  ) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `${props.stackName} health alarms`,
+      masterKey: props.key,
+      enforceSSL: true,
+    });
+    if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+
+    for (const [name, machine] of props.stateMachines) {
+      const { period, ...evaluation } = HEALTH_ALARMS.failedExecutions;
+      this.addAlarm(`FailedExecutions-${name}`, `failed-executions-${name}`, {
+        metric: new cloudwatch.MathExpression({
+          expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
+          usingMetrics: {
+            failed: machine.metricFailed({ period }),
+            timedOut: machine.metricTimedOut({ period }),
+          },
+          label: `${name} failed or timed out`,
+          period,
+        }),
+        ...evaluation,
+        alarmDescription: `${name} executions failed or timed out; see the execution's history in the Step Functions console.`,
+      });
+    }
+    for (const [name, handler] of props.handlers) {
+      const { period, ...evaluation } = HEALTH_ALARMS.handlerErrors;
+      this.addAlarm(`HandlerErrors-${name}`, `handler-errors-${name}`, {
+        metric: handler.function.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
+        ...evaluation,
+        alarmDescription: `The ${name} handler keeps failing; see its log group.`,
+      });
+    }
+    for (const [ruleId, queue] of props.deadLetterQueues) {
+      const { period, ...evaluation } = HEALTH_ALARMS.deadLetters;
+      this.addAlarm(`DeadLetters-${ruleId}`, `dead-letters-${ruleId}`, {
+        metric: queue.metricApproximateNumberOfMessagesVisible({
+          period,
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        ...evaluation,
+        alarmDescription: `Events of the ${ruleId} rule could not be delivered; they wait in its dead-letter queue.`,
+      });
+    }
+
+    this.dashboard = lakeshiftDashboard(this, 'Dashboard', {
+      dashboardName: props.stackName,
+      stateMachines: props.stateMachines,
+      handlers: props.handlers,
+      deadLetterQueues: props.deadLetterQueues,
+      alarms: this.alarms,
+    });
+  }
+
+  /**
+   * Health alarm names start with `health-`, never with ALARM_NAME_PREFIX: the resize rule starts resize-instance
+   * for every alarm with that prefix, and a health alarm must not look like a database's CDC alarm.
+   */
+  static alarmName(stackName: string, suffix: string): string {
+    return `health-${stackName}-${suffix}`;
+  }
+
+  private addAlarm(
+    id: string,
+    suffix: string,
+    props: Omit<cloudwatch.AlarmProps, 'alarmName' | 'comparisonOperator' | 'treatMissingData'>,
+  ): void {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      ...props,
+      alarmName: Operations.alarmName(this.props.stackName, suffix),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // No data means nothing ran, which is healthy.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(this.topic));
+    alarm.addOkAction(new actions.SnsAction(this.topic));
+    this.alarms.push(alarm);
+  }
+}

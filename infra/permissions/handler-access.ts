@@ -1,0 +1,124 @@
+/**
+ * What each handler may do, and nothing more. One line per handler in HANDLER_NAMES (the Record type makes a new
+ * handler fail the type check until it is given its access). The statements are built from this table by
+ * handler-statements.ts.
+ */
+import type { HandlerName } from '#contracts/names';
+
+/** DMS creates: allowed only when the request carries the lakeshift tags. */
+export const DMS_CREATE_ACTIONS = {
+  instance: 'dms:CreateReplicationInstance',
+  endpoint: 'dms:CreateEndpoint',
+  task: 'dms:CreateReplicationTask',
+} as const;
+export type DmsCreate = keyof typeof DMS_CREATE_ACTIONS;
+
+/** DMS actions on existing resources, with the resource types they act on (service authorization reference). */
+export const DMS_MANAGE_ACTIONS = {
+  'dms:ModifyReplicationInstance': ['rep'],
+  'dms:DeleteReplicationInstance': ['rep'],
+  'dms:DeleteEndpoint': ['endpoint'],
+  'dms:TestConnection': ['endpoint', 'rep'],
+  'dms:StartReplicationTask': ['task'],
+  'dms:StopReplicationTask': ['task'],
+  'dms:DeleteReplicationTask': ['task'],
+} as const satisfies Record<string, readonly DmsResourceType[]>;
+export type DmsManageAction = keyof typeof DMS_MANAGE_ACTIONS;
+
+/** DMS describe actions: they take no resource-level permissions, so they cannot be scoped by ARN or tag. */
+export const DMS_DESCRIBE_ACTIONS = [
+  'dms:DescribeReplicationInstances',
+  'dms:DescribeEndpoints',
+  'dms:DescribeConnections',
+  'dms:DescribeReplicationTasks',
+] as const;
+export type DmsDescribeAction = (typeof DMS_DESCRIBE_ACTIONS)[number];
+
+/** DMS ARN resource types: `arn:aws:dms:<region>:<account>:<type>:<random id>`. */
+export type DmsResourceType = 'rep' | 'endpoint' | 'task';
+
+export type AlarmAccess = 'put' | 'delete' | 'describe';
+
+export interface HandlerAccess {
+  readonly dmsCreate?: readonly DmsCreate[];
+  readonly dmsManage?: readonly DmsManageAction[];
+  readonly dmsDescribe?: readonly DmsDescribeAction[];
+  /** Read the tags of DMS resources (adoption compares them before taking a resource over). */
+  readonly dmsListTags?: boolean;
+  /** Pass the DMS S3 and Secrets Manager access roles to DMS (endpoint creation). */
+  readonly passDmsRoles?: boolean;
+  readonly registry?: 'read' | 'readWrite';
+  readonly publishEvents?: boolean;
+  /** Complete the task tokens of state machines that wait for one. */
+  readonly completeTaskTokens?: boolean;
+  /** lakeshift's own CloudWatch alarms (names starting with ALARM_NAME_PREFIX). */
+  readonly alarms?: readonly AlarmAccess[];
+  readonly readMetrics?: boolean;
+  /** Read source credentials and connect to sources: runs inside the default network. */
+  readonly connectsToSources?: boolean;
+  readonly timeoutSeconds?: number;
+}
+
+export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
+  'validate-request': {},
+  'plan-database': { registry: 'readWrite' },
+  'ensure-replication-instance': {
+    dmsCreate: ['instance'],
+    dmsDescribe: ['dms:DescribeReplicationInstances'],
+    dmsListTags: true,
+    registry: 'readWrite',
+  },
+  'ensure-endpoints': {
+    dmsCreate: ['endpoint'],
+    dmsDescribe: ['dms:DescribeEndpoints'],
+    dmsListTags: true,
+    passDmsRoles: true,
+    registry: 'readWrite',
+  },
+  'test-connections': { dmsManage: ['dms:TestConnection'] },
+  'ensure-task': {
+    dmsCreate: ['task'],
+    dmsDescribe: ['dms:DescribeReplicationTasks'],
+    dmsListTags: true,
+    registry: 'readWrite',
+  },
+  'start-task': {
+    dmsManage: ['dms:StartReplicationTask'],
+    dmsDescribe: ['dms:DescribeReplicationTasks'],
+  },
+  'describe-resources': {
+    dmsDescribe: [
+      'dms:DescribeReplicationInstances',
+      'dms:DescribeConnections',
+      'dms:DescribeReplicationTasks',
+    ],
+  },
+  'await-full-load': { registry: 'readWrite' },
+  'on-task-event': { registry: 'readWrite', publishEvents: true, completeTaskTokens: true },
+  'decide-resize': {
+    dmsDescribe: ['dms:DescribeReplicationTasks'],
+    registry: 'readWrite',
+    publishEvents: true,
+    readMetrics: true,
+  },
+  'stop-task': {
+    dmsManage: ['dms:StopReplicationTask'],
+    dmsDescribe: ['dms:DescribeReplicationTasks'],
+  },
+  'modify-instance': { dmsManage: ['dms:ModifyReplicationInstance'] },
+  'arm-alarms': { alarms: ['put'], registry: 'read' },
+  'record-phase': { registry: 'readWrite', publishEvents: true },
+  reconcile: {
+    dmsManage: ['dms:StartReplicationTask'],
+    dmsDescribe: ['dms:DescribeReplicationTasks'],
+    registry: 'readWrite',
+    completeTaskTokens: true,
+    timeoutSeconds: 300,
+  },
+  'delete-task': { dmsManage: ['dms:DeleteReplicationTask'] },
+  'delete-endpoints': { dmsManage: ['dms:DeleteEndpoint'] },
+  'delete-instance': { dmsManage: ['dms:DeleteReplicationInstance'] },
+  // Reads the plan from the registry, then connects to the source: it needs DynamoDB from inside the network.
+  'drop-replication-slot': { connectsToSources: true, registry: 'read' },
+  'disarm-alarms': { alarms: ['delete'] },
+};

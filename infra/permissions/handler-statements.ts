@@ -1,0 +1,214 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { ALARM_NAME_PREFIX } from '#contracts/names';
+import { REGISTRY_TABLE } from '#contracts/registry-table';
+import { MANAGED_TAG_VALUE, TAG_KEYS } from '#contracts/tags';
+import { DMS_SERVICE_PRINCIPAL, SECRET_PREFIX_REASON } from '../constructs/dms-service-roles.ts';
+import { allowWithWildcard } from '../nag/wildcards.ts';
+import {
+  type AlarmAccess,
+  DMS_CREATE_ACTIONS,
+  DMS_MANAGE_ACTIONS,
+  type DmsResourceType,
+  type HandlerAccess,
+} from './handler-access.ts';
+
+export const REGISTRY_READ_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+] as const;
+export const REGISTRY_WRITE_ACTIONS = [
+  'dynamodb:BatchWriteItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+] as const;
+export const TASK_TOKEN_ACTIONS = [
+  'states:SendTaskFailure',
+  'states:SendTaskHeartbeat',
+  'states:SendTaskSuccess',
+] as const;
+const ALARM_ACTIONS: Readonly<Record<AlarmAccess, readonly string[]>> = {
+  // Alarms are created with lakeshift's tags.
+  put: ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
+  delete: ['cloudwatch:DeleteAlarms'],
+  describe: ['cloudwatch:DescribeAlarms'],
+};
+
+/** The resources a handler's access refers to. */
+export interface AccessTargets {
+  readonly registryTableArn: string;
+  readonly eventBusArn: string;
+  /** State machines whose executions wait for task tokens. */
+  readonly tokenWaitingStateMachineArns: readonly string[];
+  /** The two roles DMS assumes (S3 target, Secrets Manager). */
+  readonly dmsRoleArns: readonly string[];
+  readonly sourceSecretStatements: readonly iam.PolicyStatement[];
+}
+
+/** Grants one handler's role exactly what HANDLER_ACCESS lists for it. */
+export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, targets: AccessTargets): void => {
+  const scope = role;
+  if (access.dmsCreate?.length) grantDmsCreate(scope, role, access.dmsCreate);
+  if (access.dmsManage?.length) grantDmsManage(scope, role, access.dmsManage);
+  if (access.dmsDescribe?.length) {
+    allowWithWildcard(
+      role,
+      new iam.PolicyStatement({ sid: 'DescribeDms', actions: [...access.dmsDescribe], resources: ['*'] }),
+      'DMS describe actions have no resource-level permissions; they read state and change nothing.',
+    );
+  }
+  if (access.dmsListTags) {
+    allowWithWildcard(
+      role,
+      new iam.PolicyStatement({
+        sid: 'ReadDmsTags',
+        actions: ['dms:ListTagsForResource'],
+        resources: dmsArns(scope, ['rep', 'endpoint', 'task']),
+      }),
+      'Adoption reads the tags of a resource that already has lakeshift’s identifier, before it is known to be managed; DMS ARNs end in a random id.',
+    );
+  }
+  if (access.passDmsRoles) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PassDmsRolesToDms',
+        actions: ['iam:PassRole'],
+        resources: [...targets.dmsRoleArns],
+        conditions: { StringEquals: { 'iam:PassedToService': DMS_SERVICE_PRINCIPAL } },
+      }),
+    );
+  }
+  if (access.registry) grantRegistry(role, access.registry, targets.registryTableArn);
+  if (access.publishEvents) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishEvents',
+        actions: ['events:PutEvents'],
+        resources: [targets.eventBusArn],
+      }),
+    );
+  }
+  if (access.completeTaskTokens && targets.tokenWaitingStateMachineArns.length > 0) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'CompleteTaskTokens',
+        actions: [...TASK_TOKEN_ACTIONS],
+        resources: [...targets.tokenWaitingStateMachineArns],
+      }),
+    );
+  }
+  if (access.alarms?.length) {
+    allowWithWildcard(
+      role,
+      new iam.PolicyStatement({
+        sid: 'ManageLakeshiftAlarms',
+        actions: access.alarms.flatMap((kind) => ALARM_ACTIONS[kind]),
+        resources: [
+          Stack.of(scope).formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: `${ALARM_NAME_PREFIX}*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+      `Alarms are created at run time per database; the grant covers only names starting with "${ALARM_NAME_PREFIX}".`,
+    );
+  }
+  if (access.readMetrics) {
+    allowWithWildcard(
+      role,
+      new iam.PolicyStatement({
+        sid: 'ReadMetrics',
+        actions: ['cloudwatch:GetMetricData'],
+        resources: ['*'],
+      }),
+      'cloudwatch:GetMetricData has no resource-level permissions.',
+    );
+  }
+  if (access.connectsToSources) {
+    for (const statement of targets.sourceSecretStatements) {
+      allowWithWildcard(role, statement, SECRET_PREFIX_REASON);
+    }
+  }
+};
+
+/** ARN patterns of DMS resources of the given types in this account and region. */
+export const dmsArns = (scope: Construct, types: readonly DmsResourceType[]): string[] =>
+  [...new Set(types)].map((type) =>
+    Stack.of(scope).formatArn({
+      service: 'dms',
+      resource: type,
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }),
+  );
+
+const CREATE_RESOURCE_TYPES: Readonly<Record<keyof typeof DMS_CREATE_ACTIONS, readonly DmsResourceType[]>> = {
+  instance: ['rep'],
+  endpoint: ['endpoint'],
+  // A task names its instance and endpoints, which are resources of the request too.
+  task: ['task', 'rep', 'endpoint'],
+};
+
+function grantDmsCreate(scope: Construct, role: iam.Role, creates: HandlerAccess['dmsCreate'] & {}): void {
+  allowWithWildcard(
+    role,
+    new iam.PolicyStatement({
+      sid: 'CreateTaggedDmsResources',
+      // Creating with Tags may also be authorised as dms:AddTagsToResource; it is held to the same conditions.
+      actions: [...creates.map((kind) => DMS_CREATE_ACTIONS[kind]), 'dms:AddTagsToResource'],
+      resources: dmsArns(
+        scope,
+        creates.flatMap((kind) => CREATE_RESOURCE_TYPES[kind]),
+      ),
+      // The request must tag the resource managed and name its migration and database (adoption compares those);
+      // requests may add their own tags besides (e.g. cost-center), so other keys are not refused.
+      conditions: {
+        StringEquals: { [`aws:RequestTag/${TAG_KEYS.managed}`]: MANAGED_TAG_VALUE },
+        Null: {
+          [`aws:RequestTag/${TAG_KEYS.migration}`]: 'false',
+          [`aws:RequestTag/${TAG_KEYS.database}`]: 'false',
+        },
+        'ForAnyValue:StringEquals': { 'aws:TagKeys': [TAG_KEYS.managed] },
+      },
+    }),
+    'DMS ARNs end in a random id unknown before creation; creates are allowed only with the lakeshift:managed=true request tag and the migration and database tags.',
+  );
+}
+
+function grantDmsManage(scope: Construct, role: iam.Role, actions: HandlerAccess['dmsManage'] & {}): void {
+  allowWithWildcard(
+    role,
+    new iam.PolicyStatement({
+      sid: 'ManageTaggedDmsResources',
+      actions: [...actions],
+      resources: dmsArns(
+        scope,
+        actions.flatMap((action) => DMS_MANAGE_ACTIONS[action]),
+      ),
+      conditions: { StringEquals: { [`aws:ResourceTag/${TAG_KEYS.managed}`]: MANAGED_TAG_VALUE } },
+    }),
+    'DMS ARNs end in a random id; the grant applies only to resources tagged lakeshift:managed=true.',
+  );
+}
+
+function grantRegistry(role: iam.Role, level: 'read' | 'readWrite', tableArn: string): void {
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: level === 'read' ? 'ReadRegistry' : 'ReadWriteRegistry',
+      actions:
+        level === 'read' ? [...REGISTRY_READ_ACTIONS] : [...REGISTRY_READ_ACTIONS, ...REGISTRY_WRITE_ACTIONS],
+      resources: [
+        tableArn,
+        `${tableArn}/index/${REGISTRY_TABLE.byTaskArnIndex.name}`,
+        `${tableArn}/index/${REGISTRY_TABLE.byInstanceIndex.name}`,
+      ],
+    }),
+  );
+}
