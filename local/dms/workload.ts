@@ -25,6 +25,8 @@ export interface EndpointDescription {
   readonly postgreSqlSettings?: Readonly<Record<string, unknown>>;
   /** `S3Settings` as sent (for targets). */
   readonly s3Settings?: Readonly<Record<string, unknown>>;
+  /** `ExtraConnectionAttributes` as sent (e.g. `synthetic=true` routes a source to the synthetic workload). */
+  readonly extraConnectionAttributes?: string;
 }
 
 /** One row of DescribeTableStatistics, in API field names. */
@@ -45,6 +47,7 @@ export interface TableStatistics {
   FullLoadStartTime?: number;
   FullLoadEndTime?: number;
   FullLoadReloaded?: boolean;
+  /** Epoch seconds, as on the wire (milliseconds are accepted and converted). Same for FullLoadStart/EndTime. */
   LastUpdateTime: number;
   TableState:
     | 'Table does not exist'
@@ -100,6 +103,8 @@ export interface TaskContext {
   reportTables(tables: readonly TableStatistics[]): void;
   /** Marks the full load finished (sets FullLoadFinishDate, progress 100). */
   reportFullLoadFinished(): void;
+  /** Reports full-load progress in percent (ReplicationTaskStats.FullLoadProgressPercent); optional for workloads. */
+  reportProgress?(percent: number): void;
   /** Reports a work sample (rows, bytes, latency) for metrics. */
   reportSample(sample: WorkloadSample): void;
   /** Saves a checkpoint (e.g. the last acknowledged LSN) that `resume-processing` gets back; persisted with the emulator state. */
@@ -129,7 +134,8 @@ export interface Workload {
   /** Runs TestConnection for an endpoint (source or target), as DMS does from the replication instance. */
   testConnection(endpoint: EndpointDescription): Promise<ConnectionTestResult>;
   /**
-   * Runs a task from `starting` on. Resolves with an outcome when the task ends by itself (full load only, stop after
+   * Runs a task once it is `running` (the emulator calls it after DMS's start-up delay, and again with
+   * `resume-processing` after a pause). Resolves with an outcome when the task ends by itself (full load only, stop after
    * cached changes, failure). When `ctx.signal` aborts it must stop promptly and resolve (the outcome is then ignored);
    * for CDC it runs until aborted.
    */

@@ -1,0 +1,68 @@
+/**
+ * Faults on demand, configured per test and deterministic under a seed. Every rule counts the calls (or events, or
+ * runs) it matches and fires on the `nth` of them, with a `probability`, or on all of them when neither is given,
+ * at most `times` times.
+ */
+import type { TokenBucketConfig } from './token-bucket.ts';
+
+export interface Trigger {
+  /** 1-based positions among the matching calls/events/runs that fail. */
+  readonly nth?: readonly number[];
+  /** Chance (0–1) that a matching call/event/run fails; drawn from the seeded generator. */
+  readonly probability?: number;
+  /** Fire at most this many times. */
+  readonly times?: number;
+}
+
+/**
+ * `throttling`: ThrottlingException (400, "Rate exceeded"); `server-error`: InternalFailure (500);
+ * `unavailable`: ServiceUnavailable (503); `busy`: InvalidResourceStateFault as if the resource were mid-operation;
+ * `insufficient-capacity`: InsufficientResourceCapacityFault (Create/ModifyReplicationInstance only).
+ */
+export type ApiFaultKind = 'throttling' | 'server-error' | 'unavailable' | 'busy' | 'insufficient-capacity';
+
+export interface ApiFaultRule extends Trigger {
+  readonly fault: ApiFaultKind;
+  /** Operation names the rule applies to; all operations when absent. */
+  readonly operations?: readonly string[];
+  /** Only calls that name this resource (ARN or identifier). */
+  readonly resource?: string;
+}
+
+/** Where in a run the task fails. */
+export type TaskFailurePoint =
+  | 'starting'
+  | 'running'
+  | 'full-load'
+  | 'cdc'
+  | { readonly fullLoadPercent: number }
+  | { readonly afterMs: number };
+
+export interface TaskFailureRule extends Trigger {
+  /** Task identifier or ARN. */
+  readonly task: string;
+  readonly at: TaskFailurePoint;
+  readonly stopReason: 'RECOVERABLE_ERROR' | 'FATAL_ERROR';
+  /** The "Last Error" text. */
+  readonly message?: string;
+}
+
+export interface EventFaultRule extends Trigger {
+  readonly action: 'drop' | 'duplicate';
+  readonly eventId?: string;
+  readonly eventType?: string;
+  readonly detailType?: string;
+  /** ARN or identifier of the resource the event is about. */
+  readonly resource?: string;
+  /** Extra deliveries for `duplicate` (default 1). */
+  readonly copies?: number;
+}
+
+export interface DmsFaultConfig {
+  readonly seed?: string | number;
+  /** The DMS API token bucket; `true` for DMS's 100 tokens refilled at 4/s. Off when absent. */
+  readonly throttleBucket?: boolean | TokenBucketConfig;
+  readonly api?: readonly ApiFaultRule[];
+  readonly tasks?: readonly TaskFailureRule[];
+  readonly events?: readonly EventFaultRule[];
+}

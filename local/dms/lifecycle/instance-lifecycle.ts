@@ -1,0 +1,101 @@
+/**
+ * Replication instance status changes that take time: creating → available, modifying → available (class, storage,
+ * Multi-AZ, engine), rebooting → available, deleting → gone, and queued modifications in the maintenance window.
+ */
+import type { DmsContext } from '../context.ts';
+import type { InstanceRecord, PendingModifications } from '../state/records.ts';
+import { nextWindowStart } from './maintenance-window.ts';
+
+const isEmpty = (changes: PendingModifications): boolean => Object.keys(changes).length === 0;
+
+/** Changes that replace the host (and so interrupt tasks), as opposed to an online storage increase. */
+const replacesHost = (changes: PendingModifications): boolean =>
+  changes.ReplicationInstanceClass !== undefined ||
+  changes.MultiAZ !== undefined ||
+  changes.EngineVersion !== undefined ||
+  changes.NetworkType !== undefined;
+
+export const startModification = (
+  ctx: DmsContext,
+  instance: InstanceRecord,
+  changes: PendingModifications,
+): void => {
+  if (isEmpty(changes)) return;
+  instance.status = 'modifying';
+  instance.applying = changes;
+  if (changes.ReplicationInstanceClass !== undefined) ctx.events.publish('class-change-starting', instance);
+  if (changes.AllocatedStorage !== undefined) ctx.events.publish('storage-change-starting', instance);
+  const hostChange = replacesHost(changes);
+  if (hostChange) ctx.runner.interruptInstance(instance, 'modified');
+  const duration = hostChange
+    ? ctx.config.durations.instanceClassChange
+    : ctx.config.durations.instanceStorageChange;
+  ctx.timers.schedule({ type: 'instance-modified', arn: instance.arn }, duration);
+};
+
+export const scheduleMaintenance = (ctx: DmsContext, instance: InstanceRecord): void => {
+  if (isEmpty(instance.pending) || ctx.timers.has('instance-maintenance', instance.arn)) return;
+  const at = nextWindowStart(instance.preferredMaintenanceWindow, ctx.clock.now());
+  ctx.timers.schedule({ type: 'instance-maintenance', arn: instance.arn }, at - ctx.clock.now());
+};
+
+export const onInstanceCreated = (ctx: DmsContext, instance: InstanceRecord): void => {
+  if (instance.status !== 'creating') return;
+  instance.status = 'available';
+  ctx.events.publish('instance-created', instance);
+  scheduleMaintenance(ctx, instance);
+};
+
+export const onInstanceModified = (ctx: DmsContext, instance: InstanceRecord): void => {
+  if (instance.status !== 'modifying') return;
+  const changes = instance.applying ?? {};
+  if (changes.ReplicationInstanceClass !== undefined)
+    instance.instanceClass = changes.ReplicationInstanceClass;
+  if (changes.AllocatedStorage !== undefined) instance.allocatedStorage = changes.AllocatedStorage;
+  if (changes.EngineVersion !== undefined) instance.engineVersion = changes.EngineVersion;
+  if (changes.NetworkType !== undefined) instance.networkType = changes.NetworkType;
+  if (changes.MultiAZ !== undefined) {
+    instance.multiAz = changes.MultiAZ;
+    if (!changes.MultiAZ) delete instance.secondaryAvailabilityZone;
+    else instance.secondaryAvailabilityZone = secondaryZone(instance.availabilityZone);
+  }
+  delete instance.applying;
+  instance.status = 'available';
+  if (changes.ReplicationInstanceClass !== undefined) ctx.events.publish('class-change-done', instance);
+  if (changes.AllocatedStorage !== undefined) ctx.events.publish('storage-change-done', instance);
+  ctx.runner.resumeInstance(instance);
+  scheduleMaintenance(ctx, instance);
+};
+
+export const onInstanceRebooted = (ctx: DmsContext, instance: InstanceRecord): void => {
+  if (instance.status !== 'rebooting') return;
+  instance.status = 'available';
+  ctx.events.publish('instance-rebooted', instance);
+  ctx.runner.resumeInstance(instance);
+};
+
+export const onInstanceDeleted = (ctx: DmsContext, instance: InstanceRecord): void => {
+  delete ctx.state.instances[instance.arn];
+  delete ctx.state.tags[instance.arn];
+  ctx.state.connections = ctx.state.connections.filter(
+    (connection) => connection.instanceArn !== instance.arn,
+  );
+  ctx.events.publish('instance-deleted', instance);
+};
+
+/** The maintenance window opened: queued modifications are applied now (or next week if the instance is busy). */
+export const onMaintenanceWindow = (ctx: DmsContext, instance: InstanceRecord): void => {
+  if (isEmpty(instance.pending)) return;
+  if (instance.status !== 'available') {
+    scheduleMaintenance(ctx, instance);
+    return;
+  }
+  const changes = instance.pending;
+  instance.pending = {};
+  startModification(ctx, instance, changes);
+};
+
+export const secondaryZone = (zone: string): string => {
+  const letter = zone.slice(-1);
+  return `${zone.slice(0, -1)}${letter === 'a' ? 'b' : 'a'}`;
+};
