@@ -1,5 +1,5 @@
 /** The registry's item: one per database, as stored in DynamoDB and as the registry returns it. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PHASES } from '#contracts/phases';
 import type { DatabasePlan } from '#domain/planner/plan';
 import type { ResizeHistoryEntry } from '#domain/resize/types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENV } from '#contracts/env';
 import { ConfigurationError } from '#contracts/errors';
 import { toFieldIssues } from '#domain/request/issues';

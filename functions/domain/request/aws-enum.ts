@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `sse-kms` is also written `SSE_KMS` in the DMS user guide; both spellings are accepted. */
 const guideSpelling = (value: string): string => value.toUpperCase().replaceAll('-', '_');

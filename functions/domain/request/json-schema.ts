@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { migrationRequestSchema } from './schema.ts';
 
 /** The request as JSON Schema for editors: the input side, so defaulted fields are optional. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dmsIdentifierProblem } from '#domain/naming';
 
 /** Field rules shared by the request schema and the planner environment. Each message names the rule broken. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsEnum } from './aws-enum.ts';
 import { s3Folder } from './rules.ts';
 

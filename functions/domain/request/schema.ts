@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TAG_KEYS } from '#contracts/tags';
 import { DEFAULT_FULL_LOAD_CLASS } from '#domain/instance-classes';
 import {

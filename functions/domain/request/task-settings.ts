@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Replication task settings a request may override (dms-facts §7.1): known sections and keys only, each with

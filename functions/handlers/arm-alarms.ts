@@ -1,0 +1,47 @@
+/**
+ * Arms the database's CDC alarms (four step-up signals, one step-down) on the instance and the task, with the real
+ * AWS/DMS dimension values: the lower-case instance identifier and the task ARN's resource id. PutMetricAlarm is an
+ * upsert, so arming again (after a resize, whose class changes the memory threshold) updates them in place.
+ */
+import * as z from 'zod';
+import { putMetricAlarms } from '#adapters/cloudwatch';
+import { createRegistry } from '#adapters/registry';
+import { ENV } from '#contracts/env';
+import { ResourceNotFoundError } from '#contracts/errors';
+import { alarmSpecs } from '#domain/alarms/alarm-specs';
+import { isInstanceClass } from '#domain/instance-classes';
+import { requireEnv } from '#shared/env';
+import { databaseKey, now } from '#shared/fields';
+import { parseInput } from '#shared/input';
+import { lambdaHandler } from '#shared/lambda';
+import { storedPlanOf } from '#shared/stored-plan';
+
+const env = requireEnv([ENV.registryTableName]);
+const registry = createRegistry({ tableName: env[ENV.registryTableName] });
+
+const ArmAlarmsInput = z.object({
+  ...databaseKey,
+  /** The class the instance runs on now (the registry learns it only when the phase is recorded). */
+  instanceClass: z.string().refine(isInstanceClass, 'must be a known DMS instance class, e.g. dms.r5.large'),
+  now,
+});
+
+export const armAlarms = async (event: unknown) => {
+  const input = parseInput(ArmAlarmsInput, event);
+  const item = await registry.require(input);
+  if (!item.taskArn)
+    throw new ResourceNotFoundError(`${item.migrationId}/${item.databaseId} has no replication task yet`);
+  const plan = storedPlanOf(item);
+  const alarms = alarmSpecs({
+    alarmPrefix: plan.identifiers.alarmPrefix,
+    instanceIdentifier: item.instanceIdentifier,
+    taskArn: item.taskArn,
+    instanceClass: input.instanceClass,
+    settings: plan.resize,
+    tags: plan.tags,
+  });
+  await putMetricAlarms(alarms);
+  return { alarmNames: alarms.map((alarm) => alarm.AlarmName) };
+};
+
+export const handler = lambdaHandler(armAlarms);

@@ -1,0 +1,85 @@
+/**
+ * Scheduled reconciliation (DESIGN.md principle 5): events make lakeshift fast, this makes it correct. For every
+ * active database it compares the registry with DMS (one paged describe for all tasks) and completes a full-load
+ * wait whose event was lost, fails a wait whose task failed, keeps live waits alive with a heartbeat, resumes a task
+ * DMS stopped on a recoverable error and then gave up on, and reports drift. One database's trouble never stops
+ * the sweep: its error is reported with the rest.
+ */
+import * as z from 'zod';
+import { startReplicationTask } from '#adapters/dms';
+import { createRegistry } from '#adapters/registry';
+import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '#adapters/sfn';
+import { ENV } from '#contracts/env';
+import { ERROR_NAMES } from '#contracts/errors';
+import { describeTasksByArns } from '#shared/describe-tasks';
+import { requireEnv } from '#shared/env';
+import { now } from '#shared/fields';
+import { parseInput } from '#shared/input';
+import { lambdaHandler } from '#shared/lambda';
+import { planReconciliation, type ReconcileAction } from '#shared/reconciliation';
+import { FULL_LOAD_WAIT } from '#shared/waits';
+
+const env = requireEnv([ENV.registryTableName]);
+const registry = createRegistry({ tableName: env[ENV.registryTableName] });
+
+/** The scheduled event; its `time` is the reconciler's clock. */
+const ReconcileInput = z.looseObject({ time: now });
+
+const carryOut = async (action: ReconcileAction, at: string): Promise<string> => {
+  switch (action.kind) {
+    case 'complete-full-load': {
+      const token = await registry.takeTaskToken(action.key, { now: at, waitingFor: FULL_LOAD_WAIT });
+      if (!token) return 'already completed';
+      const output = {
+        stopReason: action.stopReason,
+        taskArn: action.taskArn,
+        stoppedAt: action.stoppedAt,
+        completedBy: 'reconciler',
+      };
+      return (await sendTaskSuccess(token.token, output))
+        ? 'completed the full-load wait'
+        : 'the wait had ended';
+    }
+    case 'fail-wait': {
+      const token = await registry.takeTaskToken(action.key, { now: at });
+      const failure = { error: ERROR_NAMES.replicationTaskFailed, cause: action.cause };
+      if (token) await sendTaskFailure(token.token, failure);
+      await registry.recordFailure(action.key, { ...failure, now: at });
+      return 'failed the wait';
+    }
+    case 'heartbeat':
+      return (await sendTaskHeartbeat(action.token)) ? 'heartbeat sent' : 'the wait had ended';
+    case 'resume':
+      await startReplicationTask(action.taskArn, 'resume-processing');
+      return `resumed (stopped since ${action.stoppedAt})`;
+    case 'drift':
+      return action.issue;
+  }
+};
+
+export const reconcile = async (event: unknown) => {
+  const { time } = parseInput(ReconcileInput, event);
+  const items = await registry.listActive();
+  const taskArns = items.flatMap((item) => (item.taskArn ? [item.taskArn] : []));
+  const tasks = taskArns.length > 0 ? await describeTasksByArns(taskArns) : [];
+  const actions = planReconciliation(items, tasks, time);
+  const outcomes = [];
+  for (const action of actions) {
+    const base = {
+      migrationId: action.key.migrationId,
+      databaseId: action.key.databaseId,
+      kind: action.kind,
+    };
+    try {
+      outcomes.push({ ...base, outcome: await carryOut(action, time) });
+    } catch (error) {
+      outcomes.push({
+        ...base,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+    }
+  }
+  return { checked: items.length, actions: outcomes };
+};
+
+export const handler = lambdaHandler(reconcile);

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { ERROR_NAMES } from '#contracts/errors';
+import { invokeHandler } from '#test/lambda-context';
+import { NOW, requestFor, useHandlerWorld } from './fixtures.ts';
+
+const world = useHandlerWorld();
+
+describe('Handler: plan-database', () => {
+  it('plans the database, registers it and moves it to PROVISIONING', async () => {
+    // Prepare
+    const request = requestFor('plan-1', ['orders', 'billing']);
+    // Act
+    const result = (await invokeHandler('plan-database', { request, databaseId: 'billing', now: NOW })) as {
+      migrationId: string;
+      databaseId: string;
+      plan: { identifiers: { instance: string }; instance: { ReplicationInstanceClass: string } };
+    };
+    // Assess
+    expect(result.migrationId).toBe('plan-1');
+    expect(result.databaseId).toBe('billing');
+    expect(result.plan.instance.ReplicationInstanceClass).toBe('dms.r5.xlarge');
+    const item = await world.registry().require({ migrationId: 'plan-1', databaseId: 'billing' });
+    expect(item.phase).toBe('PROVISIONING');
+    expect(item.instanceIdentifier).toBe(result.plan.identifiers.instance);
+    expect(item.currentClass).toBe('dms.r5.xlarge');
+  });
+
+  it('keeps the registered database when run again', async () => {
+    // Prepare
+    const request = requestFor('plan-2');
+    const first = await invokeHandler('plan-database', { request, databaseId: 'orders', now: NOW });
+    // Act
+    const second = await invokeHandler('plan-database', {
+      request,
+      databaseId: 'orders',
+      now: '2026-03-01T13:00:00Z',
+    });
+    // Assess
+    expect(second).toEqual(first);
+    const item = await world.registry().require({ migrationId: 'plan-2', databaseId: 'orders' });
+    expect(item.phase).toBe('PROVISIONING');
+    expect(item.createdAt).toBe(NOW);
+  });
+
+  it('names the request field that is invalid and registers nothing', async () => {
+    // Prepare
+    const request = { ...requestFor('plan-3'), target: { bucket: 'Not_A_Bucket', kmsKeyArn: 'nope' } };
+    // Act
+    const attempt = invokeHandler('plan-database', { request, databaseId: 'orders', now: NOW });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.invalidRequest });
+    await expect(attempt).rejects.toThrow(/target\.bucket: .*target\.kmsKeyArn: /);
+    expect(await world.registry().listByMigration('plan-3')).toEqual([]);
+  });
+
+  it('rejects a database the request does not list', async () => {
+    // Act
+    const attempt = invokeHandler('plan-database', {
+      request: requestFor('plan-4'),
+      databaseId: 'ghost',
+      now: NOW,
+    });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({
+      name: ERROR_NAMES.invalidInput,
+      message: 'Migration "plan-4" has no database "ghost"',
+    });
+  });
+
+  it('names the missing field of its input', async () => {
+    // Act
+    const attempt = invokeHandler('plan-database', { request: requestFor('plan-5'), now: NOW });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.invalidInput });
+    await expect(attempt).rejects.toThrow(/^Invalid handler input: databaseId: /);
+  });
+});

@@ -1,0 +1,267 @@
+import {
+  DatabaseMigrationServiceClient,
+  DescribeReplicationTasksCommand,
+  type ReplicationTask,
+  StartReplicationTaskCommand,
+} from '@aws-sdk/client-database-migration-service';
+import {
+  SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { RegistryItem } from '#adapters/registry-item';
+import { planReconciliation } from '#shared/reconciliation';
+import { invokeHandler } from '#test/lambda-context';
+import { keyOf, NOW, planFor, ranTask, taskArnOf, useHandlerWorld } from './fixtures.ts';
+
+const world = useHandlerWorld();
+const dms = mockClient(DatabaseMigrationServiceClient);
+const sfn = mockClient(SFNClient);
+
+beforeEach(() => {
+  dms.reset();
+  sfn.reset();
+  sfn.on(SendTaskSuccessCommand).resolves({});
+  sfn.on(SendTaskFailureCommand).resolves({});
+  sfn.on(SendTaskHeartbeatCommand).resolves({});
+  dms.on(StartReplicationTaskCommand).resolves({ ReplicationTask: ranTask({ Status: 'starting' }) });
+});
+
+const minutesBefore = (minutes: number) => new Date(Date.parse(NOW) - minutes * 60_000);
+
+/** A registry item as the reconciler reads it (only the fields it looks at matter). */
+const item = (databaseId: string, overrides: Partial<RegistryItem> = {}): RegistryItem => ({
+  migrationId: 'sweep',
+  databaseId,
+  phase: 'FULL_LOAD',
+  version: 3,
+  plan: planFor('sweep', databaseId),
+  instanceIdentifier: `${databaseId}-ri`,
+  taskArn: taskArnOf(databaseId),
+  currentClass: 'dms.r5.xlarge',
+  history: [],
+  createdAt: NOW,
+  updatedAt: NOW,
+  phaseChangedAt: NOW,
+  ...overrides,
+});
+
+const waiting = { taskToken: { token: 'tok', waitingFor: 'full-load', storedAt: NOW } };
+const taskOf = (databaseId: string, overrides: Partial<ReplicationTask>) =>
+  ranTask({ ReplicationTaskArn: taskArnOf(databaseId), ...overrides });
+
+describe('Function: planReconciliation', () => {
+  it('completes a full-load wait whose stop event was lost', () => {
+    // Act
+    const actions = planReconciliation(
+      [item('a', waiting)],
+      [
+        taskOf('a', {
+          Status: 'stopped',
+          StopReason: 'Stop Reason STOPPED_AFTER_CACHED_EVENTS',
+          ReplicationTaskStats: { StopDate: minutesBefore(3) },
+        }),
+      ],
+      NOW,
+    );
+    // Assess
+    expect(actions).toEqual([
+      {
+        kind: 'complete-full-load',
+        key: { migrationId: 'sweep', databaseId: 'a' },
+        taskArn: taskArnOf('a'),
+        stopReason: 'STOPPED_AFTER_CACHED_EVENTS',
+        stoppedAt: minutesBefore(3).toISOString(),
+      },
+    ]);
+  });
+
+  it('keeps a live wait alive with a heartbeat while the full load runs', () => {
+    // Act
+    const actions = planReconciliation([item('a', waiting)], [taskOf('a', { Status: 'running' })], NOW);
+    // Assess
+    expect(actions).toEqual([
+      { kind: 'heartbeat', key: { migrationId: 'sweep', databaseId: 'a' }, token: 'tok' },
+    ]);
+  });
+
+  it('fails a wait whose task failed fatally', () => {
+    // Act
+    const actions = planReconciliation(
+      [item('a', waiting)],
+      [taskOf('a', { Status: 'failed', LastFailureMessage: 'Stop Reason FATAL_ERROR Error Level FATAL' })],
+      NOW,
+    );
+    // Assess
+    expect(actions).toEqual([
+      {
+        kind: 'fail-wait',
+        key: { migrationId: 'sweep', databaseId: 'a' },
+        cause: 'Stop Reason FATAL_ERROR Error Level FATAL',
+      },
+    ]);
+  });
+
+  it('resumes a task stopped on a recoverable error only once DMS has given up on it', () => {
+    // Prepare
+    const recoverable = { Status: 'stopped', StopReason: 'Stop Reason RECOVERABLE_ERROR' };
+    // Act
+    const recent = planReconciliation(
+      [item('a', { phase: 'CDC' })],
+      [taskOf('a', { ...recoverable, ReplicationTaskStats: { StopDate: minutesBefore(10) } })],
+      NOW,
+    );
+    const old = planReconciliation(
+      [item('a', { phase: 'CDC' })],
+      [taskOf('a', { ...recoverable, ReplicationTaskStats: { StopDate: minutesBefore(50) } })],
+      NOW,
+    );
+    // Assess
+    expect(recent).toEqual([]);
+    expect(old).toEqual([
+      {
+        kind: 'resume',
+        key: { migrationId: 'sweep', databaseId: 'a' },
+        taskArn: taskArnOf('a'),
+        stoppedAt: minutesBefore(50).toISOString(),
+      },
+    ]);
+  });
+
+  it('reports drift: a task DMS does not know, and CDC that is not running', () => {
+    // Act
+    const actions = planReconciliation(
+      [item('a', { phase: 'CDC' }), item('b', { phase: 'CDC' })],
+      [taskOf('b', { Status: 'stopped', StopReason: 'Stop Reason NORMAL' })],
+      NOW,
+    );
+    // Assess
+    expect(actions).toEqual([
+      {
+        kind: 'drift',
+        key: { migrationId: 'sweep', databaseId: 'a' },
+        issue: `the registry names task ${taskArnOf('a')}, which DMS does not know`,
+      },
+      {
+        kind: 'drift',
+        key: { migrationId: 'sweep', databaseId: 'b' },
+        issue: 'phase CDC but the task is stopped (NORMAL)',
+      },
+    ]);
+  });
+
+  it('has nothing to do for a database without a task yet', () => {
+    // Act
+    const actions = planReconciliation([item('a', { phase: 'PROVISIONING', taskArn: undefined })], [], NOW);
+    // Assess
+    expect(actions).toEqual([]);
+  });
+});
+
+describe('Handler: reconcile', () => {
+  it('describes every task in one call, then completes, keeps alive and resumes what needs it', async () => {
+    // Prepare
+    const stoppedPlan = planFor('sweep-1', 'done');
+    const runningPlan = planFor('sweep-1', 'busy');
+    const cdcPlan = planFor('sweep-1', 'stuck');
+    for (const [plan, phase] of [
+      [stoppedPlan, 'FULL_LOAD'],
+      [runningPlan, 'FULL_LOAD'],
+      [cdcPlan, 'CDC'],
+    ] as const) {
+      await world.seed(plan, phase);
+      await world
+        .registry()
+        .update(keyOf(plan), { taskArn: taskArnOf(`sweep1${plan.databaseId}`) }, { now: NOW });
+    }
+    for (const plan of [stoppedPlan, runningPlan]) {
+      await world.registry().storeTaskToken(keyOf(plan), {
+        token: `token-${plan.databaseId}`,
+        waitingFor: 'full-load',
+        now: NOW,
+      });
+    }
+    dms.on(DescribeReplicationTasksCommand).resolves({
+      ReplicationTasks: [
+        taskOf('sweep1done', {
+          Status: 'stopped',
+          StopReason: 'Stop Reason STOPPED_AFTER_CACHED_EVENTS',
+          ReplicationTaskStats: { StopDate: minutesBefore(2) },
+        }),
+        taskOf('sweep1busy', { Status: 'running' }),
+        taskOf('sweep1stuck', {
+          Status: 'stopped',
+          StopReason: 'Stop Reason RECOVERABLE_ERROR',
+          ReplicationTaskStats: { StopDate: minutesBefore(60) },
+        }),
+      ],
+    });
+    // Act
+    const result = (await invokeHandler('reconcile', {
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      time: NOW,
+      detail: {},
+    })) as { checked: number; actions: { databaseId: string; kind: string; outcome?: string }[] };
+    // Assess
+    expect(dms).toHaveReceivedCommandTimes(DescribeReplicationTasksCommand, 1);
+    // A scan has no order: compare by database.
+    const mine = result.actions
+      .filter((action) => ['done', 'busy', 'stuck'].includes(action.databaseId))
+      .sort((a, b) => a.databaseId.localeCompare(b.databaseId));
+    expect(mine).toEqual([
+      { migrationId: 'sweep-1', databaseId: 'busy', kind: 'heartbeat', outcome: 'heartbeat sent' },
+      {
+        migrationId: 'sweep-1',
+        databaseId: 'done',
+        kind: 'complete-full-load',
+        outcome: 'completed the full-load wait',
+      },
+      {
+        migrationId: 'sweep-1',
+        databaseId: 'stuck',
+        kind: 'resume',
+        outcome: `resumed (stopped since ${minutesBefore(60).toISOString()})`,
+      },
+    ]);
+    expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'token-done' });
+    expect(sfn).toHaveReceivedCommandWith(SendTaskHeartbeatCommand, { taskToken: 'token-busy' });
+    expect(dms).toHaveReceivedCommandWith(StartReplicationTaskCommand, {
+      ReplicationTaskArn: taskArnOf('sweep1stuck'),
+      StartReplicationTaskType: 'resume-processing',
+    });
+    expect((await world.registry().require(keyOf(stoppedPlan))).taskToken).toBeUndefined();
+    expect((await world.registry().require(keyOf(runningPlan))).taskToken?.token).toBe('token-busy');
+  });
+
+  it("reports one database's error and goes on with the others", async () => {
+    // Prepare
+    const plan = planFor('sweep-2', 'lost');
+    await world.seed(plan, 'CDC');
+    await world.registry().update(keyOf(plan), { taskArn: taskArnOf('sweep2lost') }, { now: NOW });
+    dms.on(DescribeReplicationTasksCommand).resolves({
+      ReplicationTasks: [
+        taskOf('sweep2lost', {
+          Status: 'stopped',
+          StopReason: 'Stop Reason RECOVERABLE_ERROR',
+          ReplicationTaskStats: { StopDate: minutesBefore(90) },
+        }),
+      ],
+    });
+    dms
+      .on(StartReplicationTaskCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedFault', $metadata: {} }));
+    // Act
+    const result = (await invokeHandler('reconcile', { time: NOW })) as {
+      actions: { databaseId: string; error?: string }[];
+    };
+    // Assess
+    expect(result.actions.find((action) => action.databaseId === 'lost')).toMatchObject({
+      kind: 'resume',
+      error: 'AccessDenied: StartReplicationTask failed: AccessDeniedFault: denied',
+    });
+  });
+});

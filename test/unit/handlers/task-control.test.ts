@@ -1,0 +1,211 @@
+import {
+  DatabaseMigrationServiceClient,
+  DescribeReplicationTasksCommand,
+  InvalidResourceStateFault,
+  ModifyReplicationInstanceCommand,
+  StartReplicationTaskCommand,
+  StopReplicationTaskCommand,
+  TestConnectionCommand,
+} from '@aws-sdk/client-database-migration-service';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ERROR_NAMES } from '#contracts/errors';
+import { invokeHandler, setHandlerEnv } from '#test/lambda-context';
+import { endpointArnOf, instance, instanceArnOf, NOW, ranTask, task, taskArnOf } from './fixtures.ts';
+
+const dms = mockClient(DatabaseMigrationServiceClient);
+const busy = () => new InvalidResourceStateFault({ message: 'resource is busy', $metadata: {} });
+const KEY = { migrationId: 'mig', databaseId: 'orders' };
+const TASK_ARN = taskArnOf('orders');
+
+beforeAll(() => {
+  setHandlerEnv();
+});
+beforeEach(() => {
+  dms.reset();
+  dms.on(StartReplicationTaskCommand).resolves({ ReplicationTask: task({ Status: 'starting' }) });
+  dms.on(StopReplicationTaskCommand).resolves({ ReplicationTask: task({ Status: 'stopping' }) });
+});
+
+describe('Handler: start-task', () => {
+  const start = () => invokeHandler('start-task', { ...KEY, taskArn: TASK_ARN, now: NOW });
+
+  it('starts a task that never ran with start-replication', async () => {
+    // Prepare
+    dms.on(DescribeReplicationTasksCommand).resolves({ ReplicationTasks: [task({ Status: 'ready' })] });
+    // Act
+    const result = await start();
+    // Assess
+    expect(result).toEqual({ taskArn: TASK_ARN, startType: 'start-replication', status: 'starting' });
+    expect(dms).toHaveReceivedCommandWith(StartReplicationTaskCommand, {
+      ReplicationTaskArn: TASK_ARN,
+      StartReplicationTaskType: 'start-replication',
+    });
+  });
+
+  it('resumes a task that ran before with resume-processing (never start-replication again)', async () => {
+    // Prepare
+    dms.on(DescribeReplicationTasksCommand).resolves({
+      ReplicationTasks: [
+        ranTask({ Status: 'stopped', StopReason: 'Stop Reason STOPPED_AFTER_CACHED_EVENTS' }),
+      ],
+    });
+    // Act
+    const result = await start();
+    // Assess
+    expect(result).toMatchObject({ startType: 'resume-processing' });
+    expect(dms).toHaveReceivedCommandWith(StartReplicationTaskCommand, {
+      StartReplicationTaskType: 'resume-processing',
+    });
+  });
+
+  it('leaves a running task alone, so a retried state does not fail', async () => {
+    // Prepare
+    dms.on(DescribeReplicationTasksCommand).resolves({ ReplicationTasks: [ranTask({ Status: 'running' })] });
+    // Act
+    const result = await start();
+    // Assess
+    expect(result).toEqual({ taskArn: TASK_ARN, startType: 'none', status: 'running' });
+    expect(dms).not.toHaveReceivedCommand(StartReplicationTaskCommand);
+  });
+
+  it('reports a task in the middle of a transition as ResourceBusy (retried by the state machine)', async () => {
+    // Prepare
+    dms.on(DescribeReplicationTasksCommand).resolves({ ReplicationTasks: [task({ Status: 'creating' })] });
+    // Act
+    const attempt = start();
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.resourceBusy });
+  });
+});
+
+describe('Handler: stop-task', () => {
+  const stop = (taskArn: string | null = TASK_ARN) =>
+    invokeHandler('stop-task', { ...KEY, taskArn, now: NOW });
+
+  it('stops a running task', async () => {
+    // Prepare
+    dms.on(DescribeReplicationTasksCommand).resolves({ ReplicationTasks: [ranTask({ Status: 'running' })] });
+    // Act
+    const result = await stop();
+    // Assess
+    expect(result).toEqual({ taskArn: TASK_ARN, stopping: true, status: 'stopping' });
+    expect(dms).toHaveReceivedCommandWith(StopReplicationTaskCommand, { ReplicationTaskArn: TASK_ARN });
+  });
+
+  it.each(['stopped', 'failed', 'ready', 'stopping'])(
+    'has nothing to do for a task that is %s',
+    async (status) => {
+      // Prepare
+      dms.on(DescribeReplicationTasksCommand).resolves({ ReplicationTasks: [task({ Status: status })] });
+      // Act
+      const result = await stop();
+      // Assess
+      expect(result).toEqual({ taskArn: TASK_ARN, stopping: false, status });
+      expect(dms).not.toHaveReceivedCommand(StopReplicationTaskCommand);
+    },
+  );
+
+  it('has nothing to do for a task that was never created', async () => {
+    // Act
+    const result = await stop(null);
+    // Assess
+    expect(result).toEqual({ taskArn: null, stopping: false, status: 'never created' });
+    expect(dms).not.toHaveReceivedAnyCommand();
+  });
+
+  it('reports a starting task as ResourceBusy', async () => {
+    // Prepare
+    dms.on(DescribeReplicationTasksCommand).resolves({ ReplicationTasks: [task({ Status: 'starting' })] });
+    // Act
+    const attempt = stop();
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.resourceBusy });
+  });
+});
+
+describe('Handler: modify-instance', () => {
+  const modify = (instanceClass: string) =>
+    invokeHandler('modify-instance', {
+      ...KEY,
+      instanceArn: instanceArnOf('orders'),
+      instanceClass,
+      now: NOW,
+    });
+
+  it('changes the class with ApplyImmediately, or DMS would wait for the maintenance window', async () => {
+    // Prepare
+    dms.on(ModifyReplicationInstanceCommand).resolves({
+      ReplicationInstance: instance({ ReplicationInstanceStatus: 'modifying' }),
+    });
+    // Act
+    const result = await modify('dms.r5.large');
+    // Assess
+    expect(result).toEqual({
+      instanceArn: instanceArnOf('orders'),
+      instanceClass: 'dms.r5.large',
+      status: 'modifying',
+    });
+    expect(dms).toHaveReceivedCommandWith(ModifyReplicationInstanceCommand, {
+      ReplicationInstanceArn: instanceArnOf('orders'),
+      ReplicationInstanceClass: 'dms.r5.large',
+      ApplyImmediately: true,
+    });
+  });
+
+  it('reports a busy instance as ResourceBusy', async () => {
+    // Prepare
+    dms.on(ModifyReplicationInstanceCommand).rejects(busy());
+    // Act
+    const attempt = modify('dms.r5.large');
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.resourceBusy });
+  });
+
+  it('refuses a class DMS does not have, before calling DMS', async () => {
+    // Act
+    const attempt = modify('dms.r5.huge');
+    // Assess
+    await expect(attempt).rejects.toMatchObject({
+      name: ERROR_NAMES.invalidInput,
+      message: 'Invalid handler input: instanceClass: must be a known DMS instance class, e.g. dms.r5.large',
+    });
+    expect(dms).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('Handler: test-connections', () => {
+  const endpoints = [endpointArnOf('src'), endpointArnOf('tgt')];
+  const test = () =>
+    invokeHandler('test-connections', {
+      instanceArn: instanceArnOf('orders'),
+      endpointArns: endpoints,
+      now: NOW,
+    });
+
+  it('starts the test of each endpoint from the instance', async () => {
+    // Prepare
+    dms.on(TestConnectionCommand).resolves({ Connection: { Status: 'testing' } });
+    // Act
+    const result = await test();
+    // Assess
+    expect(result).toEqual({
+      instanceArn: instanceArnOf('orders'),
+      connections: endpoints.map((endpointArn) => ({ endpointArn, status: 'testing' })),
+    });
+    expect(dms).toHaveReceivedCommandTimes(TestConnectionCommand, 2);
+    expect(dms).toHaveReceivedNthCommandWith(TestConnectionCommand, 2, {
+      ReplicationInstanceArn: instanceArnOf('orders'),
+      EndpointArn: endpoints[1],
+    });
+  });
+
+  it('reports an instance that cannot test yet as ResourceBusy', async () => {
+    // Prepare
+    dms.on(TestConnectionCommand).rejects(busy());
+    // Act
+    const attempt = test();
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.resourceBusy });
+  });
+});

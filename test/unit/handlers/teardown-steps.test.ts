@@ -1,0 +1,173 @@
+import {
+  DatabaseMigrationServiceClient,
+  DeleteEndpointCommand,
+  DeleteReplicationInstanceCommand,
+  DeleteReplicationTaskCommand,
+  InvalidResourceStateFault,
+  ResourceNotFoundFault,
+} from '@aws-sdk/client-database-migration-service';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { dropReplicationSlot } from '#adapters/postgres';
+import { ERROR_NAMES } from '#contracts/errors';
+import { invokeHandler } from '#test/lambda-context';
+import { withValue } from '../domain/request/fixtures.ts';
+import {
+  endpointArnOf,
+  instance,
+  instanceArnOf,
+  keyOf,
+  NOW,
+  planFor,
+  requestFor,
+  task,
+  taskArnOf,
+  useHandlerWorld,
+} from './fixtures.ts';
+
+// The slot drop itself runs against a real PostgreSQL in the adapter's tests; here only what the handler asks.
+vi.mock('#adapters/postgres', () => ({ dropReplicationSlot: vi.fn(async () => ({ dropped: true })) }));
+
+const world = useHandlerWorld();
+const dms = mockClient(DatabaseMigrationServiceClient);
+const secrets = mockClient(SecretsManagerClient);
+const notFound = () => new ResourceNotFoundFault({ message: 'not found', $metadata: {} });
+const KEY = { migrationId: 'down', databaseId: 'orders' };
+
+beforeEach(() => {
+  dms.reset();
+  secrets.reset();
+  vi.mocked(dropReplicationSlot).mockClear();
+});
+
+describe('Handler: delete-task', () => {
+  it('deletes the task', async () => {
+    // Prepare
+    dms.on(DeleteReplicationTaskCommand).resolves({ ReplicationTask: task({ Status: 'deleting' }) });
+    // Act
+    const result = await invokeHandler('delete-task', { ...KEY, taskArn: taskArnOf('orders'), now: NOW });
+    // Assess
+    expect(result).toEqual({ taskArn: taskArnOf('orders'), deleting: true });
+    expect(dms).toHaveReceivedCommandWith(DeleteReplicationTaskCommand, {
+      ReplicationTaskArn: taskArnOf('orders'),
+    });
+  });
+
+  it('is done when the task is already gone, or was never created', async () => {
+    // Prepare
+    dms.on(DeleteReplicationTaskCommand).rejects(notFound());
+    // Act
+    const gone = await invokeHandler('delete-task', { ...KEY, taskArn: taskArnOf('orders'), now: NOW });
+    const never = await invokeHandler('delete-task', { ...KEY, taskArn: null, now: NOW });
+    // Assess
+    expect(gone).toEqual({ taskArn: taskArnOf('orders'), deleting: false });
+    expect(never).toEqual({ taskArn: null, deleting: false });
+    expect(dms).toHaveReceivedCommandTimes(DeleteReplicationTaskCommand, 1);
+  });
+
+  it('reports a running task as ResourceBusy', async () => {
+    // Prepare
+    dms
+      .on(DeleteReplicationTaskCommand)
+      .rejects(new InvalidResourceStateFault({ message: 'running', $metadata: {} }));
+    // Act
+    const attempt = invokeHandler('delete-task', { ...KEY, taskArn: taskArnOf('orders'), now: NOW });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.resourceBusy });
+  });
+});
+
+describe('Handler: delete-endpoints', () => {
+  it('deletes the endpoints that exist and skips the others', async () => {
+    // Prepare
+    const [source, target] = [endpointArnOf('src'), endpointArnOf('tgt')];
+    dms.on(DeleteEndpointCommand, { EndpointArn: source }).resolves({ Endpoint: { EndpointArn: source } });
+    dms.on(DeleteEndpointCommand, { EndpointArn: target }).rejects(notFound());
+    // Act
+    const result = await invokeHandler('delete-endpoints', {
+      ...KEY,
+      endpointArns: [source, target, null],
+      now: NOW,
+    });
+    // Assess
+    expect(result).toEqual({ deleted: [source] });
+    expect(dms).toHaveReceivedCommandTimes(DeleteEndpointCommand, 2);
+  });
+});
+
+describe('Handler: delete-instance', () => {
+  it('deletes the instance, and is done when it is gone', async () => {
+    // Prepare
+    dms
+      .on(DeleteReplicationInstanceCommand)
+      .resolvesOnce({ ReplicationInstance: instance({ ReplicationInstanceStatus: 'deleting' }) })
+      .rejects(notFound());
+    // Act
+    const first = await invokeHandler('delete-instance', {
+      ...KEY,
+      instanceArn: instanceArnOf('orders'),
+      now: NOW,
+    });
+    const again = await invokeHandler('delete-instance', {
+      ...KEY,
+      instanceArn: instanceArnOf('orders'),
+      now: NOW,
+    });
+    // Assess
+    expect(first).toEqual({ instanceArn: instanceArnOf('orders'), deleting: true });
+    expect(again).toEqual({ instanceArn: instanceArnOf('orders'), deleting: false });
+  });
+});
+
+describe('Handler: drop-replication-slot', () => {
+  it("drops the slot the request named, with the secret's credentials and the endpoint's TLS mode", async () => {
+    // Prepare
+    const request = withValue(requestFor('slot-1'), 'databases.0.slotName', 'lakeshift_orders');
+    const plan = planFor('slot-1', 'orders', request);
+    await world.seed(plan, 'TEARING_DOWN');
+    secrets.on(GetSecretValueCommand).resolves({
+      SecretString: JSON.stringify({
+        host: 'db.internal',
+        port: 5432,
+        username: 'dms',
+        password: 'pw',
+        dbname: 'orders_db',
+      }),
+    });
+    // Act
+    const result = await invokeHandler('drop-replication-slot', { ...keyOf(plan), now: NOW });
+    // Assess
+    expect(result).toEqual({ slotName: 'lakeshift_orders', dropped: true });
+    expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: plan.source.secretArn });
+    expect(dropReplicationSlot).toHaveBeenCalledWith({
+      credentials: { host: 'db.internal', port: 5432, username: 'dms', password: 'pw', dbname: 'orders_db' },
+      database: 'orders_db',
+      slotName: 'lakeshift_orders',
+      sslMode: plan.sourceEndpoint.SslMode,
+    });
+  });
+
+  it('does not guess when DMS chose the slot name itself', async () => {
+    // Prepare
+    const plan = planFor('slot-2');
+    await world.seed(plan, 'TEARING_DOWN');
+    // Act
+    const result = await invokeHandler('drop-replication-slot', { ...keyOf(plan), now: NOW });
+    // Assess
+    expect(result).toEqual({ slotName: null, dropped: false });
+    expect(dropReplicationSlot).not.toHaveBeenCalled();
+    expect(secrets).not.toHaveReceivedAnyCommand();
+  });
+
+  it('fails with ResourceNotFound for a database the registry does not know', async () => {
+    // Act
+    const attempt = invokeHandler('drop-replication-slot', {
+      migrationId: 'nobody',
+      databaseId: 'x',
+      now: NOW,
+    });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.resourceNotFound });
+  });
+});
