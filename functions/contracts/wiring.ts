@@ -72,5 +72,9 @@ export const AWS_DEFAULT_EVENT_BUS = 'default';
 export const listensOnDefaultBus = (rule: RuleWiring): boolean => {
   if (rule.schedule !== undefined) return true;
   const sources = rule.pattern?.source;
-  return Array.isArray(sources) && sources.length > 0 && sources.every((s) => typeof s === 'string' && s.startsWith('aws.'));
+  return (
+    Array.isArray(sources) &&
+    sources.length > 0 &&
+    sources.every((s) => typeof s === 'string' && s.startsWith('aws.'))
+  );
 };
