@@ -13,16 +13,7 @@ import { plannerEnvironmentFromEnv } from '#shared/planner-environment';
 
 const environment = plannerEnvironmentFromEnv();
 
-/** Databases migrated at once when the request does not say. */
-export const DEFAULT_MAX_CONCURRENCY = 10;
-
 const ValidateRequestInput = z.object({ request: z.unknown(), now });
-
-/** `maxConcurrency` of the request when it has one (a positive integer), else the default. */
-const maxConcurrencyOf = (request: object): number => {
-  const value = 'maxConcurrency' in request ? request.maxConcurrency : undefined;
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : DEFAULT_MAX_CONCURRENCY;
-};
 
 export const validateRequest = async (event: unknown) => {
   const input = parseInput(ValidateRequestInput, event);
@@ -30,7 +21,7 @@ export const validateRequest = async (event: unknown) => {
   const plans = planFleet(request, environment);
   return {
     migrationId: request.migrationId,
-    maxConcurrency: maxConcurrencyOf(request),
+    maxConcurrency: request.maxConcurrency,
     databases: plans.map((plan) => ({
       databaseId: plan.databaseId,
       executionName: plan.identifiers.executionName,

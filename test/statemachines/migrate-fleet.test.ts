@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
 import { deriveIdentifiers } from '#domain/naming';
-import { invokeHandler } from '#test/lambda-context';
 import { statesEntered } from '#test/run-state-machine';
 import { withValue } from '../unit/domain/request/fixtures.ts';
 import { requestFor } from '../unit/handlers/fixtures.ts';
@@ -11,20 +10,12 @@ const world = useStateMachineWorld();
 
 const DATABASES = ['orders', 'billing', 'inventory'];
 
-/** validate-request as deployed, with the concurrency the request would configure (the schema has no field yet). */
-const withConcurrency = (maxConcurrency: number) => ({
-  'validate-request': async (payload: unknown) => ({
-    ...((await invokeHandler('validate-request', payload)) as object),
-    maxConcurrency,
-  }),
-});
-
 describe('State machine: migrate-fleet', () => {
   it('migrates every database through its own migrate-database execution, at most N at a time', async () => {
     // Prepare
-    const request = requestFor('fleet-sm', DATABASES);
+    const request = { ...requestFor('fleet-sm', DATABASES), maxConcurrency: 2 };
     // Act
-    const outcome = await world.run('migrate-fleet', request, { handlers: withConcurrency(2) });
+    const outcome = await world.run('migrate-fleet', request);
     // Assess
     expect(outcome).toMatchObject({
       status: 'SUCCEEDED',
@@ -69,8 +60,9 @@ describe('State machine: migrate-fleet', () => {
     // Prepare
     world.dms.failsConnectionTest = (endpoint) => endpoint.EndpointIdentifier?.includes('billing') === true;
     // Act
-    const outcome = await world.run('migrate-fleet', requestFor('fleet-bad', DATABASES), {
-      handlers: withConcurrency(1),
+    const outcome = await world.run('migrate-fleet', {
+      ...requestFor('fleet-bad', DATABASES),
+      maxConcurrency: 1,
     });
     // Assess
     expect(outcome).toMatchObject({ status: 'FAILED', error: FAIL_STATE_ERRORS.fleetFailed });

@@ -175,6 +175,13 @@ export const migrationRequestSchema = z
     target: targetSchema,
     defaults: defaultsSchema.prefault({}),
     databases: z.array(databaseSchema).min(1, 'must list at least one database'),
+    maxConcurrency: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(40, 'must be at most 40 (Step Functions Map concurrency is bounded by the DMS API budget)')
+      .default(10)
+      .describe('Databases migrated at once by migrate-fleet.'),
     tags: userTagsSchema.optional().describe('Extra tags on every DMS resource (cost allocation).'),
   })
   .meta({ title: 'lakeshift migration request' });

@@ -48,6 +48,7 @@ describe('parseMigrationRequest', () => {
         },
       },
       databases: [{ id: 'shop', secretArn: secretArnFor('shop'), databaseName: 'shop' }],
+      maxConcurrency: 10,
     });
   });
 
