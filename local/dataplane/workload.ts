@@ -1,0 +1,415 @@
+/**
+ * The PostgreSQL → S3 (Parquet) data plane behind the emulated DMS tasks (the `Workload` seam in
+ * local/dms/workload.ts). A run: read the settings and table mappings, check the source's CDC prerequisites, create
+ * the logical slot (with an exported snapshot) before the full load, load the tables, apply the cached changes,
+ * then stream changes until stopped. Progress goes to the context: table statistics, full-load finish, samples for
+ * the metrics model, and a checkpoint that `resume-processing` continues from.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type pg from 'pg';
+import type {
+  ConnectionTestResult,
+  EndpointDescription,
+  RunOutcome,
+  TaskContext,
+  Workload,
+} from '../dms/workload.ts';
+import { readCatalog } from './catalog.ts';
+import { type CdcObserver, CdcStream } from './cdc.ts';
+import { type Checkpoint, decodeCheckpoint, EMPTY_CHECKPOINT, encodeCheckpoint } from './checkpoint.ts';
+import { InvalidSettingError, messageOf, TaskFailure } from './errors.ts';
+import { runFullLoad } from './full-load.ts';
+import { removeTemporaryFiles, tableDirectory } from './lake.ts';
+import { ParquetWriter } from './parquet-writer.ts';
+import { cdcPrerequisiteProblem, connectFailureMessage, s3TargetProblem } from './prerequisites.ts';
+import {
+  advanceSlot,
+  createSlot,
+  createSlotWithSnapshot,
+  currentWalLsn,
+  dropSlotForRestart,
+  OUTPUT_PLUGIN,
+  parseLsn,
+  readSlot,
+  type SlotState,
+  type SlotWithSnapshot,
+} from './replication-slot.ts';
+import type { RunContext } from './run-context.ts';
+import { type DataPlaneSettings, readDataPlaneSettings, readS3Settings } from './settings.ts';
+import {
+  connectSource,
+  resolveSourceConnection,
+  type SecretResolver,
+  type SourceConnection,
+  type SslFallback,
+} from './source.ts';
+import { compileTableMappings, type TableMappings } from './table-mappings.ts';
+import { type PlanOptions, planTable, planTables, type TablePlan, tableKey } from './table-plan.ts';
+import { TableStatsTracker } from './table-stats.ts';
+
+export interface DataPlaneObserver extends CdcObserver {
+  /** After the slot exists and before any table is read: changes committed from here on are cached changes. */
+  slotReady?(info: {
+    readonly slotName: string;
+    /** True when this run created the slot (a fresh start), false when it resumes an existing one. */
+    readonly created: boolean;
+    readonly consistentPoint?: string;
+  }): void | Promise<void>;
+  /** After a table's LOAD files are published. */
+  tableLoaded?(info: { readonly table: string; readonly rows: number }): void;
+  /** When ongoing replication starts (after the full load and its cached changes, or at once for CDC tasks). */
+  streaming?(): void;
+}
+
+export interface PostgresToS3WorkloadOptions {
+  /** Folder standing for S3: `<lakeDir>/<BucketName>/<BucketFolder>/schema/table/…`. */
+  readonly lakeDir: string;
+  /** Returns the SecretString of `SecretsManagerSecretId` (the local Secrets Manager). */
+  readonly resolveSecret: SecretResolver;
+  /** What to do when SslMode asks for TLS and the server has none (see source.ts); default `prefer`. */
+  readonly sslFallback?: SslFallback;
+  /** Task-clock milliseconds between CDC reads; default 500. */
+  readonly pollIntervalMs?: number;
+  /** About how many changes one read takes; default 20000. */
+  readonly maxChangesPerPeek?: number;
+  /** Tables at least this large load as two parallel ranges; default 32 MiB. */
+  readonly parallelSegmentBytes?: number;
+  /** Folder for intermediate files; default the OS temp folder. */
+  readonly workDir?: string;
+  readonly observer?: DataPlaneObserver;
+}
+
+const DEFAULTS = { pollIntervalMs: 500, maxChangesPerPeek: 20_000, parallelSegmentBytes: 32 * 1024 * 1024 };
+
+/** DMS's own message when the mappings select nothing (dms-facts §2.2). */
+const NO_TABLES_MESSAGE =
+  'No tables were found at task initialization. Either the selected table(s) or schemas(s) no longer exist or no match was found for the table selection pattern(s).';
+
+/** Share of the full load done, by table size (an empty table counts as one page); 100 only once finished. */
+export const loadProgressPercent = (plans: readonly TablePlan[], loaded: ReadonlySet<string>): number => {
+  const weight = (plan: TablePlan) => Math.max(plan.sizeBytes, 8192);
+  const total = plans.reduce((sum, plan) => sum + weight(plan), 0);
+  const done = plans
+    .filter((plan) => loaded.has(tableKey(plan.source)))
+    .reduce((sum, plan) => sum + weight(plan), 0);
+  return total === 0 ? 0 : Math.min(99, Math.floor((done / total) * 100));
+};
+
+/** A slot name derived from the task when the endpoint names none (PostgreSQL slot name rules). */
+export const defaultSlotName = (taskArn: string): string =>
+  `lakeshift_${createHash('sha256').update(taskArn).digest('hex').slice(0, 24)}`;
+
+export const createPostgresToS3Workload = (options: PostgresToS3WorkloadOptions): Workload => ({
+  testConnection: (endpoint) => testConnection(endpoint, options),
+  run: (ctx) => runTask(ctx, options),
+});
+
+const testConnection = async (
+  endpoint: EndpointDescription,
+  options: PostgresToS3WorkloadOptions,
+): Promise<ConnectionTestResult> => {
+  try {
+    if (endpoint.endpointType === 'TARGET') {
+      const problem = await s3TargetProblem(options.lakeDir, readS3Settings(endpoint));
+      return problem ? { ok: false, message: problem } : { ok: true };
+    }
+    const source = await resolveSourceConnection(endpoint, options.resolveSecret, options.sslFallback);
+    let client: pg.Client;
+    try {
+      client = await connectSource(source, { connectTimeoutMs: 5000 });
+    } catch (error) {
+      return { ok: false, message: connectFailureMessage(error) };
+    }
+    try {
+      const problem = await cdcPrerequisiteProblem(client, true);
+      return problem ? { ok: false, message: problem } : { ok: true };
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  } catch (error) {
+    return { ok: false, message: messageOf(error) };
+  }
+};
+
+const runTask = async (
+  ctx: TaskContext,
+  options: PostgresToS3WorkloadOptions,
+): Promise<RunOutcome | undefined> => {
+  let run: TaskRun | undefined;
+  try {
+    run = await TaskRun.prepare(ctx, options);
+    return await run.execute();
+  } catch (error) {
+    if (ctx.signal.aborted) return undefined;
+    if (error instanceof TaskFailure)
+      return { kind: 'failed', message: error.message, stopReason: error.stopReason };
+    if (error instanceof InvalidSettingError)
+      return { kind: 'failed', message: error.message, stopReason: 'FATAL_ERROR' };
+    return { kind: 'failed', message: messageOf(error), stopReason: 'RECOVERABLE_ERROR' };
+  } finally {
+    await run?.close();
+  }
+};
+
+class TaskRun {
+  private checkpoint: Checkpoint;
+  private readonly plans = new Map<string, TablePlan | null>();
+  private snapshot: SlotWithSnapshot | undefined;
+  private cdc: CdcStream | undefined;
+
+  private constructor(
+    private readonly ctx: TaskContext,
+    private readonly options: PostgresToS3WorkloadOptions,
+    private readonly settings: DataPlaneSettings,
+    private readonly mappings: TableMappings,
+    private readonly source: SourceConnection,
+    private readonly admin: pg.Client,
+    private readonly writer: ParquetWriter,
+    private readonly workDir: string,
+    private readonly stats: TableStatsTracker,
+    previous: Checkpoint,
+  ) {
+    this.checkpoint = previous;
+  }
+
+  static async prepare(ctx: TaskContext, options: PostgresToS3WorkloadOptions): Promise<TaskRun> {
+    const settings = readDataPlaneSettings(ctx);
+    const mappings = compileTableMappings(ctx.tableMappings);
+    const source = await resolveSourceConnection(ctx.source, options.resolveSecret, options.sslFallback);
+    let admin: pg.Client;
+    try {
+      admin = await connectSource(source);
+    } catch (error) {
+      throw new TaskFailure(connectFailureMessage(error), 'RECOVERABLE_ERROR', { cause: error });
+    }
+    let workDir: string | undefined;
+    let writer: ParquetWriter;
+    try {
+      workDir = await mkdtemp(join(options.workDir ?? tmpdir(), 'lakeshift-dataplane-'));
+      writer = await ParquetWriter.open({ tempDirectory: join(workDir, 'duckdb') });
+    } catch (error) {
+      await admin.end().catch(() => undefined);
+      if (workDir) await rm(workDir, { recursive: true, force: true });
+      throw error;
+    }
+    const saved = decodeCheckpoint(ctx.checkpoint);
+    // Only resume-processing continues; start-replication and reload-target begin again from nothing.
+    const previous = ctx.startType === 'resume-processing' ? saved : EMPTY_CHECKPOINT;
+    const stats = new TableStatsTracker(ctx.clock, (tables) => ctx.reportTables(tables));
+    stats.seed(previous.tables);
+    return new TaskRun(ctx, options, settings, mappings, source, admin, writer, workDir, stats, {
+      ...previous,
+      ...(saved.slotName ? { slotName: saved.slotName } : {}),
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.snapshot?.release();
+    await this.cdc?.close();
+    await this.admin.end().catch(() => undefined);
+    this.writer.close();
+    await rm(this.workDir, { recursive: true, force: true });
+  }
+
+  async execute(): Promise<RunOutcome | undefined> {
+    const { ctx } = this;
+    const needsCdc = ctx.migrationType !== 'full-load';
+    const slotName =
+      this.settings.source.slotName ?? this.checkpoint.slotName ?? defaultSlotName(ctx.taskArn);
+    const fresh = ctx.startType !== 'resume-processing';
+    const existingSlot = needsCdc && !fresh ? await readSlot(this.admin, slotName) : undefined;
+    if (needsCdc) {
+      const problem = await cdcPrerequisiteProblem(this.admin, !existingSlot);
+      if (problem) throw new TaskFailure(problem, 'FATAL_ERROR');
+    }
+    const plans = planTables(await readCatalog(this.admin), this.mappings, this.planOptions());
+    if (plans.length === 0) throw new TaskFailure(NO_TABLES_MESSAGE, 'FATAL_ERROR');
+    for (const plan of plans) this.plans.set(tableKey(plan.source), plan);
+    // Only this task's table folders: other tasks may be writing elsewhere in the same bucket right now.
+    for (const plan of plans) {
+      await removeTemporaryFiles(tableDirectory(this.options.lakeDir, this.settings.target, plan.target));
+    }
+
+    const loadPending = ctx.migrationType !== 'cdc' && !this.checkpoint.fullLoadFinished;
+    for (const plan of plans)
+      this.stats.declare(plan.source, loadPending ? 'Before load' : 'Table completed');
+    ctx.reportTables(this.stats.snapshot());
+
+    const created = needsCdc ? await this.ensureSlot(slotName, existingSlot, loadPending) : false;
+    this.save({ slotName });
+    await this.options.observer?.slotReady?.({
+      slotName,
+      created,
+      ...(this.snapshot ? { consistentPoint: this.snapshot.consistentPoint } : {}),
+    });
+
+    if (loadPending) {
+      const outcome = await this.fullLoad(plans, needsCdc);
+      if (outcome !== 'continue') return outcome;
+    }
+    if (ctx.signal.aborted) return undefined;
+    const cdc = await this.openCdc(slotName);
+    this.options.observer?.streaming?.();
+    await cdc.runUntilAborted();
+    return undefined;
+  }
+
+  private runContext(workFolder: string): RunContext {
+    const { ctx } = this;
+    return {
+      source: this.source,
+      settings: this.settings,
+      lakeDir: this.options.lakeDir,
+      workDir: join(this.workDir, workFolder),
+      writer: this.writer,
+      stats: this.stats,
+      clock: ctx.clock,
+      signal: ctx.signal,
+      reportSample: (sample) => ctx.reportSample(sample),
+    };
+  }
+
+  private planOptions(): PlanOptions {
+    const { settings } = this;
+    return {
+      mapBooleanAsBoolean: settings.source.mapBooleanAsBoolean,
+      timestampInMilliseconds: settings.target.parquetTimestampInMillisecond,
+      trimSpaceInChar: settings.source.trimSpaceInChar,
+      ...(settings.lob.maxBytes !== undefined ? { lobMaxBytes: settings.lob.maxBytes } : {}),
+      failOnLobTruncation: settings.source.failTasksOnLobTruncation,
+      supportLobs: settings.lob.supportLobs,
+    };
+  }
+
+  /** Makes sure the task's slot exists before any data is read, so changes during the load are cached. */
+  private async ensureSlot(
+    slotName: string,
+    existing: SlotState | undefined,
+    loadPending: boolean,
+  ): Promise<boolean> {
+    const fresh = this.ctx.startType !== 'resume-processing';
+    if (existing) {
+      if (existing.plugin !== OUTPUT_PLUGIN || existing.database !== this.source.database) {
+        throw new TaskFailure(
+          `Replication slot "${slotName}" belongs to database "${existing.database}" with plugin ${existing.plugin}; this task needs ${OUTPUT_PLUGIN} on "${this.source.database}"`,
+          'FATAL_ERROR',
+        );
+      }
+      return false;
+    }
+    if (!fresh && this.checkpoint.fullLoadFinished) {
+      throw new TaskFailure(
+        `Replication slot "${slotName}" no longer exists on the source; changes since the last stop are lost. Restart the task with reload-target`,
+        'FATAL_ERROR',
+      );
+    }
+    // A fresh start recreates the slot (dms-facts §6.2); a slot left by an earlier run would replay old changes.
+    await dropSlotForRestart(this.admin, slotName, this.source.database);
+    if (loadPending) this.snapshot = await createSlotWithSnapshot(this.source, slotName);
+    else await createSlot(this.admin, slotName);
+    await this.applyCdcStartPosition(slotName);
+    return true;
+  }
+
+  /** A native LSN CdcStartPosition (dms-facts §2.5) moves a fresh CDC task's start forward. */
+  private async applyCdcStartPosition(slotName: string): Promise<void> {
+    const position = this.ctx.cdcStartPosition;
+    if (this.ctx.migrationType !== 'cdc' || !position || !/^[0-9A-Fa-f]+\/[0-9A-Fa-f]+$/.test(position))
+      return;
+    const slot = await readSlot(this.admin, slotName);
+    if (slot?.confirmedFlushLsn && parseLsn(position) > parseLsn(slot.confirmedFlushLsn)) {
+      await advanceSlot(this.admin, slotName, position);
+    }
+  }
+
+  private async fullLoad(
+    plans: readonly TablePlan[],
+    needsCdc: boolean,
+  ): Promise<RunOutcome | 'continue' | undefined> {
+    const { ctx, settings } = this;
+    const loaded = new Set(this.checkpoint.loadedTables);
+    const reloading = new Set(
+      this.checkpoint.tables
+        .filter((table) => table.TableState !== 'Before load')
+        .map((table) => tableKey({ schema: table.SchemaName, table: table.TableName })),
+    );
+    try {
+      await runFullLoad(
+        plans.filter((plan) => !loaded.has(tableKey(plan.source))),
+        {
+          ...this.runContext('copy'),
+          ...(this.snapshot ? { snapshotName: this.snapshot.snapshotName } : {}),
+          taskStartMs: ctx.clock.now(),
+          reloading,
+          parallelSegmentBytes: this.options.parallelSegmentBytes ?? DEFAULTS.parallelSegmentBytes,
+          tableLoaded: (plan, rows) => {
+            loaded.add(tableKey(plan.source));
+            this.save({ loadedTables: [...loaded] });
+            ctx.reportProgress?.(loadProgressPercent(plans, loaded));
+            this.options.observer?.tableLoaded?.({ table: tableKey(plan.source), rows });
+          },
+        },
+      );
+    } finally {
+      await this.snapshot?.release();
+      this.snapshot = undefined;
+    }
+    if (ctx.signal.aborted) return undefined;
+    // Everything committed up to here is a cached change: it happened while the tables were loading.
+    const cachedUpTo = await currentWalLsn(this.admin);
+    this.save({ fullLoadFinished: true });
+    ctx.reportFullLoadFinished();
+    if (!needsCdc) return { kind: 'stopped', stopReason: 'FULL_LOAD_ONLY_FINISHED' };
+    if (settings.fullLoad.stopTaskCachedChangesNotApplied) {
+      return { kind: 'stopped', stopReason: 'STOPPED_AFTER_FULL_LOAD' };
+    }
+    const slotName = this.checkpoint.slotName ?? defaultSlotName(ctx.taskArn);
+    const cdc = await this.openCdc(slotName);
+    await cdc.applyUntil(cachedUpTo);
+    if (ctx.signal.aborted) return undefined;
+    if (settings.fullLoad.stopTaskCachedChangesApplied) {
+      return { kind: 'stopped', stopReason: 'STOPPED_AFTER_CACHED_EVENTS' };
+    }
+    return 'continue';
+  }
+
+  private async openCdc(slotName: string): Promise<CdcStream> {
+    if (this.cdc) return this.cdc;
+    const { options } = this;
+    const cdc = new CdcStream({
+      ...this.runContext('cdc'),
+      slotName,
+      pollIntervalMs: options.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
+      maxChangesPerPeek: options.maxChangesPerPeek ?? DEFAULTS.maxChangesPerPeek,
+      planFor: (schema, table, refresh) => this.planFor(schema, table, refresh),
+      confirmed: (lsn) => this.save({ confirmedLsn: lsn }),
+      ...(options.observer ? { observer: options.observer } : {}),
+    });
+    this.cdc = cdc;
+    await cdc.open();
+    return cdc;
+  }
+
+  /** Plans a table met in the change stream: a new table, or one whose columns changed. */
+  private async planFor(schema: string, table: string, refresh: boolean): Promise<TablePlan | undefined> {
+    const key = tableKey({ schema, table });
+    const known = this.plans.get(key);
+    if (known !== undefined && !refresh) return known ?? undefined;
+    const found = (await readCatalog(this.admin)).find(
+      (entry) => entry.schema === schema && entry.table === table,
+    );
+    const plan =
+      found && this.mappings.selects(found) ? planTable(found, this.mappings, this.planOptions()) : null;
+    this.plans.set(key, plan);
+    if (plan && known === undefined) this.stats.declare(plan.source, 'Table completed');
+    return plan ?? undefined;
+  }
+
+  private save(change: Partial<Checkpoint>): void {
+    this.checkpoint = { ...this.checkpoint, ...change, tables: this.stats.snapshot() };
+    this.ctx.saveCheckpoint(encodeCheckpoint(this.checkpoint));
+  }
+}
