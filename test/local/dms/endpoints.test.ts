@@ -18,6 +18,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_DURATIONS } from '#local/dms/index';
 import { salesWorkload } from './support/fleet.ts';
 import {
+  assertedLater,
   availableInstance,
   createSourceAndTarget,
   type Harness,
@@ -231,7 +232,9 @@ describe('DescribeEndpoints, ModifyEndpoint and DeleteEndpoint', () => {
     const { source: spare } = await createSourceAndTarget(harness, 'two');
 
     // Act
-    const inUse = harness.client.send(new DeleteEndpointCommand({ EndpointArn: task.SourceEndpointArn }));
+    const inUse = assertedLater(
+      harness.client.send(new DeleteEndpointCommand({ EndpointArn: task.SourceEndpointArn })),
+    );
     const deleting = await harness.client.send(new DeleteEndpointCommand({ EndpointArn: spare.EndpointArn }));
     await harness.advance(DEFAULT_DURATIONS.endpointDelete);
     const gone = harness.client.send(

@@ -11,6 +11,7 @@ import { DMS_EVENT_IDS, DMS_TASK_EVENT_TYPES, parseStopReason } from '#contracts
 import { DEFAULT_DURATIONS, type DmsFaultConfig } from '#local/dms/index';
 import { salesWorkload } from './support/fleet.ts';
 import {
+  assertedLater,
   availableInstance,
   createInstance,
   type Harness,
@@ -142,7 +143,7 @@ describe('busy resources and capacity', () => {
       );
 
     // Act
-    const first = modify();
+    const first = assertedLater(modify());
     const second = await modify();
 
     // Assess

@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DMS_DETAIL_TYPES, DMS_EVENT_IDS } from '#contracts/events';
 import { DEFAULT_DURATIONS } from '#local/dms/index';
 import {
+  assertedLater,
   availableInstance,
   createInstance,
   type Harness,
@@ -137,12 +138,14 @@ describe('CreateReplicationInstance', () => {
     await createInstance(harness, 'rep-a');
 
     // Act
-    const overStorage = harness.client.send(
-      new CreateReplicationInstanceCommand({
-        ReplicationInstanceIdentifier: 'rep-b',
-        ReplicationInstanceClass: 'dms.r5.large',
-        AllocatedStorage: 200,
-      }),
+    const overStorage = assertedLater(
+      harness.client.send(
+        new CreateReplicationInstanceCommand({
+          ReplicationInstanceIdentifier: 'rep-b',
+          ReplicationInstanceClass: 'dms.r5.large',
+          AllocatedStorage: 200,
+        }),
+      ),
     );
     await createInstance(harness, 'rep-c');
     const overCount = createInstance(harness, 'rep-d');

@@ -16,6 +16,7 @@ import { DEFAULT_DURATIONS } from '#local/dms/index';
 import { salesWorkload } from './support/fleet.ts';
 import {
   ALL_TABLES,
+  assertedLater,
   availableInstance,
   createInstance,
   createSourceAndTarget,
@@ -287,7 +288,7 @@ describe('StartReplicationTask', () => {
     const insertsAtStop = (await tables(taskArn)).reduce((sum, table) => sum + (table.Inserts ?? 0), 0);
 
     // Act
-    const restart = start(taskArn, 'start-replication');
+    const restart = assertedLater(start(taskArn, 'start-replication'));
     await start(taskArn, 'resume-processing');
     await harness.advance(DEFAULT_DURATIONS.taskStart + 10 * 60_000);
     const running = await describeTask(taskArn);
