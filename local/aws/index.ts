@@ -1,0 +1,236 @@
+/**
+ * The local AWS: one HTTP endpoint on 127.0.0.1 serving DMS (the emulator), Step Functions, EventBridge, CloudWatch,
+ * Secrets Manager and DynamoDB (dynalite behind a proxy), all on one shared clock, with lakeshift's stack applied.
+ * Events flow as on AWS: DMS and CloudWatch publish to the default bus, rules start executions or invoke handlers,
+ * the DMS metric sink feeds CloudWatch, and alarms publish their state changes.
+ *
+ * Clock speed: 120× by default. A database through CDC spends about 30–35 emulated minutes in DMS lifecycles
+ * (instance creation 12 min, a class change 10 min, task create/start, the full load of small tables, the
+ * cached-changes stop), i.e. about 15–20 s of wall time at 120×, leaving headroom under the 60 s target on a busy
+ * 2-core machine while keeping handler latency (real milliseconds) small next to emulated waits.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Clock, ScaledClock } from '../clock.ts';
+import { createPostgresToS3Workload } from '../dataplane/workload.ts';
+import {
+  createDmsEmulator,
+  createSyntheticWorkload,
+  type DmsEmulator,
+  type DmsEmulatorOptions,
+  type DmsFaultConfig,
+  type EndpointDescription,
+  isSyntheticEndpoint,
+  type MetricBatch,
+  routeWorkloads,
+  type SyntheticWorkload,
+  type Workload,
+} from '../dms/index.ts';
+import { createAwsServer, type FallbackHandler, listen } from '../http/server.ts';
+import { applyLocalStack, LOCAL_CREDENTIALS, type LocalStackNames, sdkEnvironment } from '../stack.ts';
+import { cloudWatchQueryFallback } from './cloudwatch/query-protocol.ts';
+import { LocalCloudWatch } from './cloudwatch/service.ts';
+import { LocalCounters } from './counters.ts';
+import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb/dynalite.ts';
+import { LocalEventBridge } from './events/service.ts';
+import { LocalLambda } from './lambda/functions.ts';
+import { LocalSecretsManager } from './secrets/service.ts';
+import { LOCAL_REGION } from './shared/account.ts';
+import { fileStore } from './shared/json-store.ts';
+import { LocalStepFunctions } from './stepfunctions/service.ts';
+
+export const DEFAULT_CLOCK_SPEED = 120;
+
+/** Longest wall time `stop()` waits for in-flight handler invocations. */
+const STOP_DRAIN_MS = 10_000;
+
+export interface LocalWorkloads {
+  /** The simulation behind synthetic sources; a fresh one when absent. */
+  readonly synthetic?: SyntheticWorkload;
+  /** The workload behind every other source; the PostgreSQL → Parquet data plane over `lakeDir` when absent. */
+  readonly dataPlane?: Workload;
+  /**
+   * Which sources are synthetic; default: ServerName ending `.synthetic`, or a source secret whose `host` ends with
+   * `.synthetic` (lakeshift's endpoints name only the secret).
+   */
+  readonly isSynthetic?: (endpoint: EndpointDescription) => boolean | Promise<boolean>;
+}
+
+export interface StartLocalAwsOptions {
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  readonly port?: number;
+  /** Emulated seconds per wall second when no `clock` is given. */
+  readonly clockSpeed?: number;
+  /** The shared clock (a ManualClock in tests); a ScaledClock at `clockSpeed` when absent. */
+  readonly clock?: Clock;
+  /** Where DMS state, secrets and DynamoDB tables persist; in memory when absent. */
+  readonly stateDir?: string;
+  /** The folder standing for S3; `<stateDir>/lake`, or a temporary folder, when absent. */
+  readonly lakeDir?: string;
+  readonly dmsFaults?: DmsFaultConfig;
+  /** More DMS emulator options (durations, quotas, seed, metric period). */
+  readonly dms?: Omit<
+    DmsEmulatorOptions,
+    'clock' | 'eventSink' | 'metricSink' | 'workloadFor' | 'faults' | 'stateDir'
+  >;
+  readonly workloads?: LocalWorkloads;
+  /** Log level of the handlers' Powertools logger (default WARN: a local run's output stays readable). */
+  readonly handlerLogLevel?: string;
+  /** Apply lakeshift's stack after start (default true). */
+  readonly applyStack?: boolean;
+}
+
+export interface LocalAws {
+  /** `http://127.0.0.1:<port>` */
+  readonly endpoint: string;
+  readonly clock: Clock;
+  readonly region: string;
+  readonly credentials: typeof LOCAL_CREDENTIALS;
+  /** Environment variables pointing an AWS SDK or CLI at the endpoint. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Names and ARNs of the applied stack (undefined when `applyStack` is false). */
+  readonly stack: LocalStackNames | undefined;
+  readonly lakeDir: string;
+  readonly counters: LocalCounters;
+  readonly dms: DmsEmulator;
+  readonly stepFunctions: LocalStepFunctions;
+  readonly events: LocalEventBridge;
+  readonly cloudWatch: LocalCloudWatch;
+  readonly secretsManager: LocalSecretsManager;
+  /** dynalite behind the endpoint (observe its traffic with `observe`). */
+  readonly dynamoDb: LocalDynamoDb;
+  readonly lambda: LocalLambda;
+  readonly synthetic: SyntheticWorkload;
+  stop(): Promise<void>;
+}
+
+export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise<LocalAws> => {
+  const clock = options.clock ?? new ScaledClock(options.clockSpeed ?? DEFAULT_CLOCK_SPEED);
+  const stateDir = options.stateDir;
+  const temporaryLake =
+    options.lakeDir || stateDir ? undefined : await mkdtemp(join(tmpdir(), 'lakeshift-lake-'));
+  const lakeDir = options.lakeDir ?? (stateDir ? join(stateDir, 'lake') : (temporaryLake ?? ''));
+
+  const counters = new LocalCounters(() => stepFunctions);
+  const secretsManager = new LocalSecretsManager({
+    clock,
+    store: stateDir ? fileStore(join(stateDir, 'secrets.json')) : undefined,
+  });
+  const lambda = new LocalLambda({ onInvoke: (name, origin) => counters.recordInvocation(name, origin) });
+  const stepFunctions = new LocalStepFunctions({ clock, lambda });
+  const events = new LocalEventBridge({
+    clock,
+    onDelivery: (delivery) => counters.recordDelivery(delivery),
+    targets: {
+      startExecution: (stateMachineArn, input) => {
+        stepFunctions.startExecution({ stateMachineArn, input });
+      },
+      invokeFunction: async (functionArn, event, rule) => {
+        const result = await lambda.invoke(functionArn, event, { rule });
+        return result.FunctionError
+          ? ((result.Payload as { errorType?: string }).errorType ?? 'Error')
+          : undefined;
+      },
+    },
+  });
+  const cloudWatch = new LocalCloudWatch({ clock, publish: (event) => events.publish(event) });
+  const synthetic = options.workloads?.synthetic ?? createSyntheticWorkload();
+  const resolveSecret = async (secretId: string) => secretsManager.resolveSecretString(secretId);
+  const dms = createDmsEmulator({
+    ...options.dms,
+    clock,
+    eventSink: (event) => events.publish(event),
+    metricSink: (batch) => recordMetrics(cloudWatch, batch),
+    faults: options.dmsFaults,
+    stateDir: stateDir ? join(stateDir, 'dms') : undefined,
+    workloadFor: routeWorkloads({
+      synthetic,
+      other: options.workloads?.dataPlane ?? createPostgresToS3Workload({ lakeDir, resolveSecret }),
+      isSynthetic:
+        options.workloads?.isSynthetic ?? ((endpoint) => isSyntheticSource(endpoint, secretsManager)),
+    }),
+  });
+  const dynamodb = await startLocalDynamoDb({ path: stateDir ? join(stateDir, 'dynamodb') : undefined });
+  const server = createAwsServer({
+    services: [dms, stepFunctions, events, cloudWatch, secretsManager],
+    fallback: firstHandling([dynamodb.fallback, cloudWatchQueryFallback(cloudWatch)]),
+    onRequest: (service, operation, statusCode) => counters.recordRequest(service, operation, statusCode),
+  });
+  const endpoint = await listen(server, options.port ?? 0);
+  cloudWatch.start();
+
+  const stack =
+    options.applyStack === false
+      ? undefined
+      : await applyLocalStack({
+          endpoint,
+          functions: lambda,
+          extraEnvironment: { POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? 'WARN' },
+        });
+
+  let stopped = false;
+  return {
+    endpoint,
+    clock,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    environment: sdkEnvironment(endpoint),
+    stack,
+    lakeDir,
+    counters,
+    dms,
+    stepFunctions,
+    events,
+    cloudWatch,
+    secretsManager,
+    dynamoDb: dynamodb,
+    lambda,
+    synthetic,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      events.stop();
+      cloudWatch.stop();
+      for (const execution of stepFunctions.listAll()) execution.stop('States.Aborted', 'Local AWS stopped');
+      dms.close();
+      // Handlers still running finish against a live endpoint rather than retrying into a closed port.
+      await lambda.drain(STOP_DRAIN_MS);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dynamodb.stop();
+      if (temporaryLake) await rm(temporaryLake, { recursive: true, force: true });
+    },
+  };
+};
+
+/** The DMS emulator's metric batches, recorded as AWS/DMS publishes them (no reserved-namespace check). */
+const recordMetrics = (cloudWatch: LocalCloudWatch, batch: MetricBatch): void => {
+  for (const datum of batch.MetricData) {
+    cloudWatch.record(
+      { namespace: batch.Namespace, metricName: datum.MetricName, dimensions: datum.Dimensions },
+      { timestamp: datum.Timestamp.getTime(), value: datum.Value, unit: datum.Unit },
+    );
+  }
+};
+
+/** A source is synthetic when its ServerName says so, or when the secret it names points at a `.synthetic` host. */
+const isSyntheticSource = (endpoint: EndpointDescription, secrets: LocalSecretsManager): boolean => {
+  if (isSyntheticEndpoint(endpoint)) return true;
+  const secretId = endpoint.postgreSqlSettings?.SecretsManagerSecretId;
+  if (typeof secretId !== 'string') return false;
+  try {
+    const host = (JSON.parse(secrets.resolveSecretString(secretId)) as { host?: unknown }).host;
+    return typeof host === 'string' && host.toLowerCase().endsWith('.synthetic');
+  } catch {
+    return false;
+  }
+};
+
+const firstHandling =
+  (handlers: readonly FallbackHandler[]): FallbackHandler =>
+  async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    for (const handler of handlers) if (await handler(req, res, body)) return true;
+    return false;
+  };

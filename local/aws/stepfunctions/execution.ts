@@ -1,0 +1,234 @@
+/**
+ * One Step Functions execution run by aws-local-stepfunctions with the local integrations bound, its `$$` context
+ * on the emulated clock (Execution.StartTime, State.EnteredTime), its status, history and counters (state
+ * transitions: every state entered or retried, as Step Functions bills them).
+ */
+// aws-local-stepfunctions calls Promise.withResolvers, which Node 20 lacks.
+import '../../runtime/polyfills.ts';
+import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
+import type { Clock } from '../../clock.ts';
+import { EMULATED_START_TIME_FIELD, type PreparedDefinition } from './definition.ts';
+import { ExecutionHistory, type LibraryEvent } from './history.ts';
+import {
+  bindTasks,
+  type IntegrationDeps,
+  type NestedExecution,
+  type NestedExecutionDescription,
+} from './integrations.ts';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface ExecutionTarget {
+  readonly stateMachineArn: string;
+  readonly stateMachineName: string;
+  readonly roleArn: string;
+  readonly prepared: PreparedDefinition;
+}
+
+export interface ExecutionRequest {
+  readonly arn: string;
+  readonly name: string;
+  /** The input as sent (a JSON string). */
+  readonly input: string;
+  readonly parentArn?: string;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The library's handler type takes its own JSON type, which it does not export. */
+type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
+
+export class LocalExecution implements NestedExecution {
+  readonly arn: string;
+  readonly name: string;
+  readonly input: string;
+  readonly parentArn?: string;
+  readonly startDate: number;
+  readonly history: ExecutionHistory;
+  readonly done: Promise<void>;
+  status: ExecutionStatus = 'RUNNING';
+  stopDate?: number;
+  output?: string;
+  error?: string;
+  cause?: string;
+  /** States entered plus retries. */
+  transitions = 0;
+  private readonly controller = new AbortController();
+  private readonly abortRun: () => void;
+  private readonly cancelTimeout?: () => void;
+  private markDone: () => void = () => undefined;
+
+  constructor(
+    readonly target: ExecutionTarget,
+    request: ExecutionRequest,
+    private readonly deps: IntegrationDeps & { readonly clock: Clock },
+  ) {
+    this.arn = request.arn;
+    this.name = request.name;
+    this.input = request.input;
+    this.parentArn = request.parentArn;
+    this.startDate = deps.clock.now();
+    this.history = new ExecutionHistory(deps.clock, target.prepared.stateTypes);
+    this.done = new Promise<void>((resolve) => {
+      this.markDone = resolve;
+    });
+    this.history.append('ExecutionStarted', {
+      input: request.input,
+      inputDetails: { truncated: false },
+      roleArn: target.roleArn,
+      stateMachineArn: target.stateMachineArn,
+    });
+
+    const run = new StateMachine(target.prepared.runnable, { validationOptions: { noValidate: true } }).run(
+      JSON.parse(request.input),
+      {
+        noThrowOnAbort: true,
+        context: this.contextObject(),
+        overrides: {
+          taskResourceLocalHandlers: bindTasks(
+            target.prepared,
+            { executionArn: this.arn, signal: this.controller.signal, history: this.history },
+            deps,
+          ) as unknown as LocalHandlers,
+          retryIntervalOverrides: this.retryOverrides(),
+        },
+      },
+    );
+    this.abortRun = run.abort;
+    // The event log is read asynchronously: the execution ends once its last state events are in the history.
+    const logged = this.consume(run.eventLogs as AsyncGenerator<LibraryEvent>);
+    run.result.then(
+      async (output) => {
+        await logged;
+        this.finish('SUCCEEDED', { output: JSON.stringify(output ?? null) });
+      },
+      async (error: unknown) => {
+        await logged;
+        const failure = (error as { cause?: unknown }).cause ?? error;
+        const name = failure instanceof Error ? failure.name : 'States.Runtime';
+        const message = failure instanceof Error ? failure.message : String(failure);
+        this.finish('FAILED', { error: name, cause: message });
+      },
+    );
+    const timeoutSeconds = target.prepared.timeoutSeconds;
+    if (timeoutSeconds !== undefined) {
+      this.cancelTimeout = deps.clock.schedule(timeoutSeconds * 1000, () =>
+        this.terminate('TIMED_OUT', 'States.Timeout', `Execution timed out after ${timeoutSeconds} s`),
+      );
+    }
+  }
+
+  /** StopExecution: aborts the run; tasks waiting on tokens, timers or nested executions are released. */
+  stop(error?: string, cause?: string): void {
+    this.terminate('ABORTED', error, cause);
+  }
+
+  describe(): NestedExecutionDescription {
+    return {
+      executionArn: this.arn,
+      stateMachineArn: this.target.stateMachineArn,
+      name: this.name,
+      status: this.status,
+      startDate: this.startDate,
+      stopDate: this.stopDate,
+      input: this.input,
+      output: this.output,
+      error: this.error,
+      cause: this.cause,
+    };
+  }
+
+  private terminate(status: 'ABORTED' | 'TIMED_OUT', error?: string, cause?: string): void {
+    if (this.status !== 'RUNNING') return;
+    this.finish(status, { error, cause });
+    this.controller.abort(new Error(`Execution ${status === 'ABORTED' ? 'stopped' : 'timed out'}`));
+    this.abortRun();
+  }
+
+  private finish(
+    status: Exclude<ExecutionStatus, 'RUNNING'>,
+    result: { output?: string; error?: string; cause?: string },
+  ): void {
+    if (this.status !== 'RUNNING') return;
+    this.status = status;
+    this.stopDate = this.deps.clock.now();
+    this.output = result.output;
+    this.error = result.error;
+    this.cause = result.cause;
+    this.cancelTimeout?.();
+    switch (status) {
+      case 'SUCCEEDED':
+        this.history.end('ExecutionSucceeded', {
+          output: result.output,
+          outputDetails: { truncated: false },
+        });
+        break;
+      case 'FAILED':
+        this.history.end('ExecutionFailed', { error: result.error, cause: result.cause });
+        break;
+      case 'ABORTED':
+        this.history.end('ExecutionAborted', { error: result.error, cause: result.cause });
+        break;
+      case 'TIMED_OUT':
+        this.history.end('ExecutionTimedOut', { error: result.error, cause: result.cause });
+        break;
+    }
+    this.markDone();
+  }
+
+  private async consume(events: AsyncGenerator<LibraryEvent>): Promise<void> {
+    for await (const event of events) {
+      if (event.type === 'StateEntered' || event.type === 'StateRetried') this.transitions++;
+      this.history.library(event);
+    }
+  }
+
+  /**
+   * The `$$` context. The library copies it shallowly into every run (Map iterations included), so the getters
+   * below are evaluated when a state reads them: State.EnteredTime follows the emulated clock, and each read of
+   * Task.Token issues a real token for this execution.
+   */
+  private contextObject(): Record<string, unknown> {
+    const { clock, tokens } = this.deps;
+    const arn = this.arn;
+    return {
+      Execution: {
+        Id: arn,
+        Name: this.name,
+        RoleArn: this.target.roleArn,
+        RedriveCount: 0,
+        [EMULATED_START_TIME_FIELD]: iso(this.startDate),
+      },
+      StateMachine: { Id: this.target.stateMachineArn, Name: this.target.stateMachineName },
+      State: {
+        get EnteredTime() {
+          return iso(clock.now());
+        },
+        RetryCount: 0,
+      },
+      Task: {
+        get Token() {
+          return tokens.issue(arn);
+        },
+      },
+    };
+  }
+
+  /**
+   * Task states retry at once (the runtime already slept on the clock before rethrowing); Map/Parallel retries are
+   * the library's, scaled to the clock's speed when it has one.
+   */
+  private retryOverrides(): Record<string, number[]> {
+    const overrides: Record<string, number[]> = {};
+    for (const state of this.target.prepared.tasks.values()) {
+      if (state.retry.length > 0) overrides[state.name] = state.retry.map(() => 0);
+    }
+    const speed = (this.deps.clock as { speed?: number }).speed;
+    for (const [name, retriers] of this.target.prepared.compositeRetries) {
+      overrides[name] = retriers.map((retrier) =>
+        speed ? ((retrier.IntervalSeconds ?? 1) * 1000) / speed : 0,
+      );
+    }
+    return overrides;
+  }
+}

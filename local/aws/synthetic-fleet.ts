@@ -1,0 +1,91 @@
+/**
+ * A fleet of synthetic source databases on a running local AWS: each declared to the synthetic workload, its
+ * credentials stored in the local Secrets Manager (host `<id>.synthetic`, which routes it to the simulation), and a
+ * migration request over all of them, sent as a `Migration Requested` event through PutEvents like a user sends it.
+ * The end-to-end tests and the fleet benchmark share it.
+ */
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { LAKESHIFT_DETAIL_TYPES, LAKESHIFT_EVENT_SOURCE } from '#contracts/events';
+import type { SyntheticDatabase } from '../dms/index.ts';
+import type { LocalAws } from './index.ts';
+
+/** Two small tables: the full load takes a few emulated minutes. */
+export const SMALL_SYNTHETIC_DATABASE: SyntheticDatabase = {
+  tables: [
+    { schema: 'public', name: 'orders', rows: 5_000, changesPerSecond: 1 },
+    { schema: 'public', name: 'customers', rows: 1_000, changesPerSecond: 0.5 },
+  ],
+};
+
+export interface SyntheticFleetOptions {
+  readonly migrationId: string;
+  readonly databaseIds: readonly string[];
+  readonly database?: SyntheticDatabase;
+  /** `defaults.resize` of the request. */
+  readonly resize?: Record<string, unknown>;
+}
+
+export interface SyntheticFleet {
+  /** The migration request (the `detail` of Migration Requested). */
+  readonly request: Record<string, unknown>;
+  /** Sends Migration Requested through PutEvents on lakeshift's bus. */
+  requestMigration(): Promise<void>;
+  close(): void;
+}
+
+export class PutEventsFailedError extends Error {
+  override readonly name = 'PutEventsFailedError';
+}
+
+export const prepareSyntheticFleet = (aws: LocalAws, options: SyntheticFleetOptions): SyntheticFleet => {
+  const secretArns = new Map(
+    options.databaseIds.map((id) => {
+      aws.synthetic.define(id, options.database ?? SMALL_SYNTHETIC_DATABASE);
+      const credentials = {
+        host: `${id}.synthetic`,
+        port: 5432,
+        username: 'dms',
+        password: 'local',
+        dbname: id,
+      };
+      return [id, aws.secretsManager.createSecretDirect(`lakeshift/${id}`, JSON.stringify(credentials))];
+    }),
+  );
+  const request = {
+    migrationId: options.migrationId,
+    target: {
+      bucket: 'lakeshift-local-lake',
+      folder: 'raw',
+      kmsKeyArn: 'arn:aws:kms:us-east-1:000000000000:key/6f1c2a8e-4b7d-4c1e-9a3f-2d5e8b9c0a17',
+      // A one-minute CDC batch keeps CDCLatencyTarget (which includes the batch wait) under the latency alarm.
+      s3Settings: { CdcMaxBatchInterval: 60 },
+    },
+    ...(options.resize ? { defaults: { resize: options.resize } } : {}),
+    databases: options.databaseIds.map((id) => ({ id, secretArn: secretArns.get(id), databaseName: id })),
+  };
+  const eventBridge = new EventBridgeClient({
+    endpoint: aws.endpoint,
+    region: aws.region,
+    credentials: aws.credentials,
+  });
+  return {
+    request,
+    requestMigration: async () => {
+      const result = await eventBridge.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              Source: LAKESHIFT_EVENT_SOURCE,
+              DetailType: LAKESHIFT_DETAIL_TYPES.migrationRequested,
+              Detail: JSON.stringify(request),
+              EventBusName: aws.stack?.eventBusName,
+            },
+          ],
+        }),
+      );
+      if (result.FailedEntryCount)
+        throw new PutEventsFailedError(`PutEvents failed: ${JSON.stringify(result.Entries)}`);
+    },
+    close: () => eventBridge.destroy(),
+  };
+};

@@ -1,0 +1,205 @@
+import {
+  CloudWatchClient,
+  DeleteAlarmsCommand,
+  DescribeAlarmsCommand,
+  PutMetricAlarmCommand,
+  ResourceNotFound,
+} from '@aws-sdk/client-cloudwatch';
+import {
+  DatabaseMigrationServiceClient,
+  DescribeReplicationSubnetGroupsCommand,
+} from '@aws-sdk/client-database-migration-service';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateSecretCommand,
+  GetSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  ExecutionAlreadyExists,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REGISTRY_TABLE } from '#contracts/registry-table';
+import { RULES } from '#contracts/wiring';
+import { type LocalAws, startLocalAws } from '#local/aws/index';
+import { ManualClock } from '#local/clock';
+import { eventually } from './helpers.ts';
+
+let aws: LocalAws;
+let config: {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  maxAttempts: number;
+};
+
+beforeAll(async () => {
+  aws = await startLocalAws({ clock: new ManualClock(Date.UTC(2026, 0, 1)) });
+  config = { endpoint: aws.endpoint, region: aws.region, credentials: aws.credentials, maxAttempts: 1 };
+});
+
+afterAll(async () => {
+  await aws?.stop();
+});
+
+describe('startLocalAws', () => {
+  it('serves on 127.0.0.1 with the stack applied: state machines, rules, registry table and DMS network', async () => {
+    // Prepare
+    const sfn = new SFNClient(config);
+    const events = new EventBridgeClient(config);
+    const dynamodb = new DynamoDBClient(config);
+    const dms = new DatabaseMigrationServiceClient(config);
+
+    // Act
+    const machines = await sfn.send(new ListStateMachinesCommand({}));
+    const fleet = await sfn.send(
+      new DescribeStateMachineCommand({ stateMachineArn: aws.stack?.stateMachineArns['migrate-fleet'] }),
+    );
+    const defaultRules = await events.send(new ListRulesCommand({}));
+    const lakeshiftRules = await events.send(new ListRulesCommand({ EventBusName: 'lakeshift' }));
+    const table = await dynamodb.send(new DescribeTableCommand({ TableName: aws.stack?.registryTableName }));
+    const groups = await dms.send(new DescribeReplicationSubnetGroupsCommand({}));
+
+    // Assess
+    expect(aws.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(machines.stateMachines?.map((m) => m.name).sort()).toEqual([
+      'lakeshift-migrate-database',
+      'lakeshift-migrate-fleet',
+      'lakeshift-resize-instance',
+      'lakeshift-teardown',
+    ]);
+    expect(fleet.definition).not.toMatch(/\$\{/);
+    expect(fleet.definition).toContain(
+      'arn:aws:lambda:us-east-1:000000000000:function:lakeshift-validate-request',
+    );
+    expect(fleet.definition).toContain(
+      'arn:aws:states:us-east-1:000000000000:stateMachine:lakeshift-migrate-database',
+    );
+    const ruleNames = [...(defaultRules.Rules ?? []), ...(lakeshiftRules.Rules ?? [])]
+      .map((r) => r.Name)
+      .sort();
+    expect(ruleNames).toEqual(RULES.map((rule) => `lakeshift-${rule.id}`).sort());
+    expect(lakeshiftRules.Rules?.map((r) => r.Name).sort()).toEqual([
+      'lakeshift-MigrationRequested',
+      'lakeshift-TeardownRequested',
+    ]);
+    for (const rule of RULES.filter((r) => r.pattern)) {
+      const deployed = [...(defaultRules.Rules ?? []), ...(lakeshiftRules.Rules ?? [])].find(
+        (r) => r.Name === `lakeshift-${rule.id}`,
+      );
+      expect(JSON.parse(deployed?.EventPattern ?? '{}')).toEqual(rule.pattern);
+    }
+    expect(table.Table?.KeySchema).toEqual([
+      { AttributeName: REGISTRY_TABLE.partitionKey, KeyType: 'HASH' },
+      { AttributeName: REGISTRY_TABLE.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(table.Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual([
+      'byInstanceIdentifier',
+      'byTaskArn',
+    ]);
+    expect(groups.ReplicationSubnetGroups?.map((g) => g.ReplicationSubnetGroupIdentifier)).toContain(
+      'lakeshift-local',
+    );
+    expect(aws.counters.dmsApiCalls).toBeGreaterThanOrEqual(2);
+  });
+
+  it('gives handlers the environment the CDK stack gives them, pointed at the endpoint', () => {
+    // Act + Assess
+    expect(process.env.AWS_ENDPOINT_URL).toBe(aws.endpoint);
+    expect(process.env.REGISTRY_TABLE_NAME).toBe('lakeshift-registry');
+    expect(process.env.EVENT_BUS_NAME).toBe('lakeshift');
+    expect(JSON.parse(process.env.LAKESHIFT_NETWORKS ?? '{}')).toEqual({
+      default: { replicationSubnetGroupId: 'lakeshift-local', vpcSecurityGroupIds: ['sg-0000000000000a001'] },
+    });
+  });
+
+  it('runs an execution over the SDK and maps Step Functions errors to the SDK classes', async () => {
+    // Prepare
+    const sfn = new SFNClient(config);
+    const created = await sfn.send(
+      new CreateStateMachineCommand({
+        name: 'sdk-pass',
+        roleArn: 'arn:aws:iam::000000000000:role/any',
+        definition: JSON.stringify({
+          StartAt: 'P',
+          States: { P: { Type: 'Pass', Result: { ok: true }, End: true } },
+        }),
+      }),
+    );
+
+    // Act
+    const started = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, name: 'once', input: '{}' }),
+    );
+    await eventually(
+      () => aws.stepFunctions.getExecution(started.executionArn ?? '')?.status === 'SUCCEEDED',
+    );
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    const duplicate = sfn.send(
+      new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, name: 'once', input: '{"x":1}' }),
+    );
+
+    // Assess
+    expect(described.status).toBe('SUCCEEDED');
+    expect(described.output).toBe('{"ok":true}');
+    expect(described.startDate).toEqual(new Date(Date.UTC(2026, 0, 1)));
+    await expect(duplicate).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+  });
+
+  it('speaks CloudWatch JSON 1.0 with query-compatible errors', async () => {
+    // Prepare
+    const cloudWatch = new CloudWatchClient(config);
+    await cloudWatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: 'sdk-alarm',
+        Namespace: 'Custom/Test',
+        MetricName: 'Load',
+        Statistic: 'Average',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
+
+    // Act
+    const described = await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ['sdk-alarm'] }));
+    const missing = cloudWatch.send(new DeleteAlarmsCommand({ AlarmNames: ['no-such-alarm'] }));
+
+    // Assess
+    expect(described.MetricAlarms?.[0]).toMatchObject({
+      AlarmName: 'sdk-alarm',
+      StateValue: 'INSUFFICIENT_DATA',
+      Threshold: 1,
+    });
+    await expect(missing).rejects.toBeInstanceOf(ResourceNotFound);
+  });
+
+  it('stores source credentials in Secrets Manager and the data plane resolves them by ARN', async () => {
+    // Prepare
+    const secrets = new SecretsManagerClient(config);
+    const value = JSON.stringify({
+      host: 'orders.synthetic',
+      port: 5432,
+      username: 'u',
+      password: 'p',
+      dbname: 'orders',
+    });
+
+    // Act
+    const created = await secrets.send(new CreateSecretCommand({ Name: 'sdk/orders', SecretString: value }));
+    const read = await secrets.send(new GetSecretValueCommand({ SecretId: created.ARN }));
+
+    // Assess
+    expect(created.ARN).toMatch(/:secret:sdk\/orders-[A-Za-z0-9]{6}$/);
+    expect(read.SecretString).toBe(value);
+    expect(aws.secretsManager.resolveSecretString(created.ARN ?? '')).toBe(value);
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * End-to-end harness: the local AWS on a fast clock with the stack applied, a synthetic fleet with its migration
+ * request, and observers that record what happened (registry phases as written, events routed). Waits poll
+ * conditions against a wall-clock deadline.
+ */
+import { PHASES, type Phase } from '#contracts/phases';
+import { type LocalAws, type StartLocalAwsOptions, startLocalAws } from '#local/aws/index';
+import type { EventEnvelope } from '#local/aws/shared/service-event';
+import { prepareSyntheticFleet } from '#local/aws/synthetic-fleet';
+
+export const STEADY_CLASS = 'dms.t3.medium';
+
+interface ObservedEvent {
+  readonly bus: string;
+  readonly event: EventEnvelope;
+}
+
+export interface E2eRun {
+  readonly aws: LocalAws;
+  readonly migrationId: string;
+  readonly databaseIds: readonly string[];
+  /** The migration request (detail of Migration Requested). */
+  readonly request: Record<string, unknown>;
+  /** Phases each database's registry item was written with, in order, consecutive repeats collapsed. */
+  readonly phases: Map<string, Phase[]>;
+  readonly events: ObservedEvent[];
+  /** Latest registry item attributes per database (DynamoDB JSON values flattened to strings). */
+  readonly items: Map<string, Record<string, string>>;
+  requestMigration(): Promise<void>;
+  waitFor(label: string, condition: () => boolean, timeoutMs?: number): Promise<void>;
+  /** Routed events of one detail-type. */
+  eventsOf(detailType: string): EventEnvelope[];
+  stop(): Promise<void>;
+}
+
+const PHASE_VALUES = new Set<string>(PHASES);
+
+type DynamoAttributes = Record<string, { S?: string; N?: string } | undefined>;
+
+/** The item a registry write leaves: PutItem's Item, or UpdateItem's ALL_NEW attributes. */
+const writtenItem = (
+  operation: string,
+  request: unknown,
+  response: unknown,
+): DynamoAttributes | undefined => {
+  const req = request as { Item?: DynamoAttributes; ReturnValues?: string } | undefined;
+  if (operation === 'PutItem') return req?.Item;
+  if (operation === 'UpdateItem' && req?.ReturnValues === 'ALL_NEW') {
+    return (response as { Attributes?: DynamoAttributes } | undefined)?.Attributes;
+  }
+  return undefined;
+};
+
+export const startE2eRun = async (
+  options: { migrationId: string; databaseIds: readonly string[]; clockSpeed: number } & Pick<
+    StartLocalAwsOptions,
+    'dmsFaults'
+  >,
+): Promise<E2eRun> => {
+  const aws = await startLocalAws({ clockSpeed: options.clockSpeed, dmsFaults: options.dmsFaults });
+  const registryTable = aws.stack?.registryTableName;
+  const phases = new Map<string, Phase[]>();
+  const items = new Map<string, Record<string, string>>();
+  const events: ObservedEvent[] = [];
+  aws.events.observe((event, bus) => events.push({ bus, event }));
+  aws.dynamoDb.observe(({ operation, request, response, statusCode }) => {
+    if (statusCode !== 200 || (request as { TableName?: string } | undefined)?.TableName !== registryTable)
+      return;
+    const item = writtenItem(operation, request, response);
+    const databaseId = item?.sk?.S;
+    const phase = item?.phase?.S;
+    if (!item || !databaseId || !phase || !PHASE_VALUES.has(phase)) return;
+    items.set(
+      databaseId,
+      Object.fromEntries(Object.entries(item).map(([key, value]) => [key, value?.S ?? value?.N ?? ''])),
+    );
+    const seen = phases.get(databaseId) ?? [];
+    if (seen.at(-1) !== phase) seen.push(phase as Phase);
+    phases.set(databaseId, seen);
+  });
+
+  const fleet = prepareSyntheticFleet(aws, {
+    migrationId: options.migrationId,
+    databaseIds: options.databaseIds,
+    resize: {
+      steadyClass: STEADY_CLASS,
+      floor: STEADY_CLASS,
+      cooldownMinutes: 10,
+      stepUp: { sustainedMinutes: 5 },
+      stepDown: { quietMinutes: 20 },
+    },
+  });
+
+  return {
+    aws,
+    migrationId: options.migrationId,
+    databaseIds: options.databaseIds,
+    request: fleet.request,
+    phases,
+    events,
+    items,
+    requestMigration: fleet.requestMigration,
+    waitFor: async (label, condition, timeoutMs = 120_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!condition()) {
+        if (Date.now() > deadline) {
+          const state = [...phases].map(([id, seen]) => `${id}: ${seen.join(' > ')}`).join('; ');
+          const executions = aws.counters
+            .executions()
+            .map((e) => `${e.stateMachineName}/${e.name}: ${e.status}`)
+            .join('; ');
+          throw new Error(`timed out waiting for ${label} (phases ${state}; executions ${executions})`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    eventsOf: (detailType) =>
+      events.filter((observed) => observed.event['detail-type'] === detailType).map((o) => o.event),
+    stop: async () => {
+      fleet.close();
+      await aws.stop();
+    },
+  };
+};
+
+/** The lifecycle every database goes through to CDC. */
+export const LIFECYCLE_TO_CDC: readonly Phase[] = [
+  'REQUESTED',
+  'PROVISIONING',
+  'FULL_LOAD',
+  'STEPPING_DOWN',
+  'CDC',
+];
+
+/** Sends Migration Requested and waits until every database is in CDC and migrate-fleet has ended. */
+export const migrateToCdc = async (run: E2eRun): Promise<void> => {
+  await run.requestMigration();
+  await run.waitFor('every database in CDC', () => allIn(run, 'CDC'), 150_000);
+  await run.waitFor('migrate-fleet to finish', () =>
+    executionsOf(run, 'migrate-fleet').every((e) => e.status !== 'RUNNING'),
+  );
+};
+
+/** Per database: the phases it went through and the class the registry records. */
+export const lifecycleOf = (run: E2eRun) =>
+  Object.fromEntries(
+    run.databaseIds.map((id) => [
+      id,
+      { phases: run.phases.get(id), currentClass: run.items.get(id)?.currentClass },
+    ]),
+  );
+
+/** What `lifecycleOf` shows for a fleet that reached CDC on the steady class. */
+export const steadyInCdc = (run: E2eRun) =>
+  Object.fromEntries(
+    run.databaseIds.map((id) => [id, { phases: LIFECYCLE_TO_CDC, currentClass: STEADY_CLASS }]),
+  );
+
+/** Every database of the run is in `phase` in the registry. */
+export const allIn = (run: E2eRun, phase: Phase): boolean =>
+  run.databaseIds.every((id) => run.phases.get(id)?.at(-1) === phase);
+
+/** Executions of one state machine (by short name, e.g. `migrate-database`). */
+export const executionsOf = (run: E2eRun, stateMachine: string) =>
+  run.aws.counters
+    .executions()
+    .filter((execution) => execution.stateMachineName === `lakeshift-${stateMachine}`);
