@@ -57,8 +57,6 @@ export const prepareSyntheticFleet = (aws: LocalAws, options: SyntheticFleetOpti
       bucket: 'lakeshift-local-lake',
       folder: 'raw',
       kmsKeyArn: 'arn:aws:kms:us-east-1:000000000000:key/6f1c2a8e-4b7d-4c1e-9a3f-2d5e8b9c0a17',
-      // A one-minute CDC batch keeps CDCLatencyTarget (which includes the batch wait) under the latency alarm.
-      s3Settings: { CdcMaxBatchInterval: 60 },
     },
     ...(options.resize ? { defaults: { resize: options.resize } } : {}),
     databases: options.databaseIds.map((id) => ({ id, secretArn: secretArns.get(id), databaseName: id })),

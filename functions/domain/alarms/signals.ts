@@ -62,14 +62,15 @@ export const SIGNAL_DEFINITIONS: Readonly<Record<ResizeSignal, SignalDefinition>
     description: 'Swap in use grew past the allowed amount (the instance is short of memory)',
   },
   'cdc-latency-high': {
-    // Target latency runs from the source commit to the target write, so it includes the source latency.
-    metricName: 'CDCLatencyTarget',
+    // Source latency: how far reading the source lags behind its commits, i.e. whether the instance keeps up. Target
+    // latency is no use on S3 targets: it includes the deliberate CdcMaxBatchInterval wait (an hour by default).
+    metricName: 'CDCLatencySource',
     scope: 'task',
     statistic: 'Average',
     window: 'sustained',
     direction: 'step-up',
     breachWhen: 'greater',
-    description: 'CDC latency high on the replication task',
+    description: 'CDC source latency high on the replication task (the instance falls behind the source)',
   },
   'cpu-low': {
     metricName: 'CPUUtilization',

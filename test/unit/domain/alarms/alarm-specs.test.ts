@@ -76,8 +76,9 @@ describe('alarmSpecs', () => {
       {
         ...common,
         AlarmName: 'lakeshift-mig-1-orders-cdc-latency-high',
-        AlarmDescription: 'CDC latency high on the replication task (step-up); lakeshift resizes on ALARM.',
-        MetricName: 'CDCLatencyTarget',
+        AlarmDescription:
+          'CDC source latency high on the replication task (the instance falls behind the source) (step-up); lakeshift resizes on ALARM.',
+        MetricName: 'CDCLatencySource',
         Dimensions: [INSTANCE_DIMENSION, { Name: 'ReplicationTaskIdentifier', Value: TASK_ID }],
         Statistic: 'Average',
         Period: 60,
@@ -225,7 +226,7 @@ describe('resizeMetricQueries', () => {
       MetricStat: {
         Metric: {
           Namespace: 'AWS/DMS',
-          MetricName: 'CDCLatencyTarget',
+          MetricName: 'CDCLatencySource',
           Dimensions: [INSTANCE_DIMENSION, { Name: 'ReplicationTaskIdentifier', Value: TASK_ID }],
         },
         Period: 60,
@@ -243,7 +244,7 @@ describe('resizeMetricQueries', () => {
       ['CPUUtilization', 'Average', 60],
       ['FreeableMemory', 'Minimum', 60],
       ['SwapUsage', 'Maximum', 60],
-      ['CDCLatencyTarget', 'Average', 60],
+      ['CDCLatencySource', 'Average', 60],
       ['CPUUtilization', 'Maximum', 300],
     ]);
   });
