@@ -44,6 +44,7 @@ describe('State machine: migrate-database', () => {
     ).toEqual(['start-replication', 'resume-processing']);
     expect(world.cloudWatch).toHaveReceivedCommandTimes(PutMetricAlarmCommand, 5);
     expect(world.publishedDetailTypes()).toEqual([
+      LAKESHIFT_DETAIL_TYPES.phaseChanged, // PROVISIONING
       LAKESHIFT_DETAIL_TYPES.phaseChanged, // FULL_LOAD
       LAKESHIFT_DETAIL_TYPES.phaseChanged, // STEPPING_DOWN
       LAKESHIFT_DETAIL_TYPES.resizeDecided,
@@ -93,7 +94,10 @@ describe('State machine: migrate-database', () => {
     expect(item.failure?.cause).toMatch(
       /^connection test of endpoint .+ failed: FATAL: password authentication failed/,
     );
-    expect(world.publishedDetailTypes()).toEqual([LAKESHIFT_DETAIL_TYPES.migrationFailed]);
+    expect(world.publishedDetailTypes()).toEqual([
+      LAKESHIFT_DETAIL_TYPES.phaseChanged, // PROVISIONING
+      LAKESHIFT_DETAIL_TYPES.migrationFailed,
+    ]);
   });
 
   it('gives up on an instance that never becomes available, in WaitTimedOut', async () => {

@@ -1,9 +1,26 @@
-import { describe, expect, it } from 'vitest';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_NAMES } from '#contracts/errors';
+import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
 import { invokeHandler } from '#test/lambda-context';
 import { NOW, requestFor, useHandlerWorld } from './fixtures.ts';
 
 const world = useHandlerWorld();
+const events = mockClient(EventBridgeClient);
+
+beforeEach(() => {
+  events.reset();
+  events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+});
+
+const publishedPhases = () =>
+  events.commandCalls(PutEventsCommand).flatMap((call) =>
+    (call.args[0].input.Entries ?? []).map((entry) => ({
+      detailType: entry.DetailType,
+      detail: JSON.parse(entry.Detail ?? '{}') as Record<string, unknown>,
+    })),
+  );
 
 describe('Handler: plan-database', () => {
   it('plans the database, registers it and moves it to PROVISIONING', async () => {
@@ -23,6 +40,17 @@ describe('Handler: plan-database', () => {
     expect(item.phase).toBe('PROVISIONING');
     expect(item.instanceIdentifier).toBe(result.plan.identifiers.instance);
     expect(item.currentClass).toBe('dms.r5.xlarge');
+    expect(publishedPhases()).toEqual([
+      {
+        detailType: LAKESHIFT_DETAIL_TYPES.phaseChanged,
+        detail: {
+          migrationId: 'plan-1',
+          databaseId: 'billing',
+          phase: 'PROVISIONING',
+          previousPhase: 'REQUESTED',
+        },
+      },
+    ]);
   });
 
   it('keeps the registered database when run again', async () => {
@@ -40,6 +68,8 @@ describe('Handler: plan-database', () => {
     const item = await world.registry().require({ migrationId: 'plan-2', databaseId: 'orders' });
     expect(item.phase).toBe('PROVISIONING');
     expect(item.createdAt).toBe(NOW);
+    // Only the first run moved the phase, so only it announced a change.
+    expect(publishedPhases()).toHaveLength(1);
   });
 
   it('names the request field that is invalid and registers nothing', async () => {
