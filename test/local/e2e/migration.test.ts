@@ -64,7 +64,7 @@ describe('a migration requested through EventBridge, on the local AWS', () => {
       expect(
         phaseEvents.filter((detail) => detail.databaseId === id).map((detail) => detail.phase),
         id,
-      ).toEqual(['FULL_LOAD', 'STEPPING_DOWN', 'CDC']);
+      ).toEqual(['PROVISIONING', 'FULL_LOAD', 'STEPPING_DOWN', 'CDC']);
     }
     const cloudWatch = new CloudWatchClient({
       endpoint: run.aws.endpoint,
