@@ -3,21 +3,21 @@
  * with that identifier and compare its `lakeshift:*` tags with the ones we would have put on it: adopt it when they
  * match, fail with `ForeignResourceError` when they do not (someone else's resource, or another migration's).
  */
-import {
+import type {
   CreateEndpointCommand,
-  type CreateEndpointCommandInput,
+  CreateEndpointCommandInput,
   CreateReplicationInstanceCommand,
-  type CreateReplicationInstanceCommandInput,
+  CreateReplicationInstanceCommandInput,
   CreateReplicationTaskCommand,
-  type CreateReplicationTaskCommandInput,
-  type Endpoint,
-  type ReplicationInstance,
-  type ReplicationTask,
-  type Tag,
+  CreateReplicationTaskCommandInput,
+  Endpoint,
+  ReplicationInstance,
+  ReplicationTask,
+  Tag,
 } from '@aws-sdk/client-database-migration-service';
 import { ForeignResourceError, InvalidInputError, ResourceBusyError } from '#contracts/errors';
 import { APP_NAME } from '#contracts/names';
-import { dmsClient } from '#shared/clients';
+import { dmsClient, dmsSdk } from '#shared/clients';
 import { findEndpoint, findReplicationInstance, findReplicationTask, listTags } from './dms.ts';
 import { isFault } from './faults.ts';
 import { required } from './responses.ts';
@@ -105,7 +105,8 @@ export const ensureReplicationInstance = (
     operation: 'CreateReplicationInstance',
     identifier: ['ReplicationInstanceIdentifier', input.ReplicationInstanceIdentifier],
     tags: input.Tags,
-    create: async () => (await dmsClient()).send(new CreateReplicationInstanceCommand(input)),
+    create: async () =>
+      (await dmsClient()).send(new (await dmsSdk()).CreateReplicationInstanceCommand(input)),
     created: (output) => output.ReplicationInstance,
     find: findReplicationInstance,
     arnOf: (resource) => resource.ReplicationInstanceArn,
@@ -117,7 +118,7 @@ export const ensureEndpoint = (input: CreateEndpointCommandInput): Promise<Ensur
     operation: 'CreateEndpoint',
     identifier: ['EndpointIdentifier', input.EndpointIdentifier],
     tags: input.Tags,
-    create: async () => (await dmsClient()).send(new CreateEndpointCommand(input)),
+    create: async () => (await dmsClient()).send(new (await dmsSdk()).CreateEndpointCommand(input)),
     created: (output) => output.Endpoint,
     find: findEndpoint,
     arnOf: (resource) => resource.EndpointArn,
@@ -131,7 +132,7 @@ export const ensureReplicationTask = (
     operation: 'CreateReplicationTask',
     identifier: ['ReplicationTaskIdentifier', input.ReplicationTaskIdentifier],
     tags: input.Tags,
-    create: async () => (await dmsClient()).send(new CreateReplicationTaskCommand(input)),
+    create: async () => (await dmsClient()).send(new (await dmsSdk()).CreateReplicationTaskCommand(input)),
     created: (output) => output.ReplicationTask,
     find: findReplicationTask,
     arnOf: (resource) => resource.ReplicationTaskArn,

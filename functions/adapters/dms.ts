@@ -4,8 +4,8 @@
  * filtered Describe); deletes return `undefined` when the resource is already gone, so teardown can re-run.
  * Creates live in `dms-ensure.ts`: lakeshift only ever creates idempotently.
  */
-import {
-  type Connection,
+import type {
+  Connection,
   DeleteEndpointCommand,
   DeleteReplicationInstanceCommand,
   DeleteReplicationTaskCommand,
@@ -14,23 +14,23 @@ import {
   DescribeReplicationInstancesCommand,
   DescribeReplicationTasksCommand,
   DescribeTableStatisticsCommand,
-  type Endpoint,
-  type Filter,
+  Endpoint,
+  Filter,
   ListTagsForResourceCommand,
   ModifyEndpointCommand,
-  type ModifyEndpointCommandInput,
+  ModifyEndpointCommandInput,
   ModifyReplicationInstanceCommand,
   ModifyReplicationTaskCommand,
-  type ModifyReplicationTaskCommandInput,
-  type ReplicationInstance,
-  type ReplicationTask,
+  ModifyReplicationTaskCommandInput,
+  ReplicationInstance,
+  ReplicationTask,
   StartReplicationTaskCommand,
-  type StartReplicationTaskTypeValue,
+  StartReplicationTaskTypeValue,
   StopReplicationTaskCommand,
-  type TableStatistics,
+  TableStatistics,
   TestConnectionCommand,
 } from '@aws-sdk/client-database-migration-service';
-import { dmsClient } from '#shared/clients';
+import { dmsClient, dmsSdk } from '#shared/clients';
 import { collectPages, required, undefinedWhenNotFound } from './responses.ts';
 import { dmsCall } from './retry.ts';
 
@@ -41,7 +41,9 @@ const byFilter = (name: string, value: string): Filter[] => [{ Name: name, Value
 const firstReplicationInstance = (filters: Filter[]): Promise<ReplicationInstance | undefined> =>
   undefinedWhenNotFound(
     dmsCall('DescribeReplicationInstances', async () =>
-      (await dmsClient()).send(new DescribeReplicationInstancesCommand({ Filters: filters })),
+      (await dmsClient()).send(
+        new (await dmsSdk()).DescribeReplicationInstancesCommand({ Filters: filters }),
+      ),
     ).then((output) => output.ReplicationInstances?.[0]),
   );
 
@@ -58,7 +60,7 @@ export const modifyReplicationInstanceClass = async (
 ): Promise<ReplicationInstance> => {
   const output = await dmsCall('ModifyReplicationInstance', async () =>
     (await dmsClient()).send(
-      new ModifyReplicationInstanceCommand({
+      new (await dmsSdk()).ModifyReplicationInstanceCommand({
         ReplicationInstanceArn: arn,
         ReplicationInstanceClass: instanceClass,
         ApplyImmediately: true,
@@ -71,7 +73,9 @@ export const modifyReplicationInstanceClass = async (
 export const deleteReplicationInstance = (arn: string): Promise<ReplicationInstance | undefined> =>
   undefinedWhenNotFound(
     dmsCall('DeleteReplicationInstance', async () =>
-      (await dmsClient()).send(new DeleteReplicationInstanceCommand({ ReplicationInstanceArn: arn })),
+      (await dmsClient()).send(
+        new (await dmsSdk()).DeleteReplicationInstanceCommand({ ReplicationInstanceArn: arn }),
+      ),
     ).then((output) => output.ReplicationInstance),
   );
 
@@ -81,14 +85,16 @@ export const findEndpoint = (identifier: string): Promise<Endpoint | undefined> 
   undefinedWhenNotFound(
     dmsCall('DescribeEndpoints', async () =>
       (await dmsClient()).send(
-        new DescribeEndpointsCommand({ Filters: byFilter('endpoint-id', identifier.toLowerCase()) }),
+        new (await dmsSdk()).DescribeEndpointsCommand({
+          Filters: byFilter('endpoint-id', identifier.toLowerCase()),
+        }),
       ),
     ).then((output) => output.Endpoints?.[0]),
   );
 
 export const modifyEndpoint = async (input: ModifyEndpointCommandInput): Promise<Endpoint> => {
   const output = await dmsCall('ModifyEndpoint', async () =>
-    (await dmsClient()).send(new ModifyEndpointCommand(input)),
+    (await dmsClient()).send(new (await dmsSdk()).ModifyEndpointCommand(input)),
   );
   return required(output.Endpoint, 'ModifyEndpoint', 'Endpoint');
 };
@@ -96,7 +102,7 @@ export const modifyEndpoint = async (input: ModifyEndpointCommandInput): Promise
 export const deleteEndpoint = (arn: string): Promise<Endpoint | undefined> =>
   undefinedWhenNotFound(
     dmsCall('DeleteEndpoint', async () =>
-      (await dmsClient()).send(new DeleteEndpointCommand({ EndpointArn: arn })),
+      (await dmsClient()).send(new (await dmsSdk()).DeleteEndpointCommand({ EndpointArn: arn })),
     ).then((output) => output.Endpoint),
   );
 
@@ -107,7 +113,10 @@ export const testConnection = async (
 ): Promise<Connection> => {
   const output = await dmsCall('TestConnection', async () =>
     (await dmsClient()).send(
-      new TestConnectionCommand({ ReplicationInstanceArn: replicationInstanceArn, EndpointArn: endpointArn }),
+      new (await dmsSdk()).TestConnectionCommand({
+        ReplicationInstanceArn: replicationInstanceArn,
+        EndpointArn: endpointArn,
+      }),
     ),
   );
   return required(output.Connection, 'TestConnection', 'Connection');
@@ -118,7 +127,7 @@ export const describeConnections = async (replicationInstanceArn: string): Promi
   const output = await undefinedWhenNotFound(
     dmsCall('DescribeConnections', async () =>
       (await dmsClient()).send(
-        new DescribeConnectionsCommand({
+        new (await dmsSdk()).DescribeConnectionsCommand({
           Filters: byFilter('replication-instance-arn', replicationInstanceArn),
         }),
       ),
@@ -134,7 +143,7 @@ const firstReplicationTask = (filters: Filter[]): Promise<ReplicationTask | unde
     dmsCall('DescribeReplicationTasks', async () =>
       // Without the settings documents: they are large and no caller needs them.
       (await dmsClient()).send(
-        new DescribeReplicationTasksCommand({ Filters: filters, WithoutSettings: true }),
+        new (await dmsSdk()).DescribeReplicationTasksCommand({ Filters: filters, WithoutSettings: true }),
       ),
     ).then((output) => output.ReplicationTasks?.[0]),
   );
@@ -149,7 +158,7 @@ export const modifyReplicationTask = async (
   input: ModifyReplicationTaskCommandInput,
 ): Promise<ReplicationTask> => {
   const output = await dmsCall('ModifyReplicationTask', async () =>
-    (await dmsClient()).send(new ModifyReplicationTaskCommand(input)),
+    (await dmsClient()).send(new (await dmsSdk()).ModifyReplicationTaskCommand(input)),
   );
   return required(output.ReplicationTask, 'ModifyReplicationTask', 'ReplicationTask');
 };
@@ -161,7 +170,10 @@ export const startReplicationTask = async (
 ): Promise<ReplicationTask> => {
   const output = await dmsCall('StartReplicationTask', async () =>
     (await dmsClient()).send(
-      new StartReplicationTaskCommand({ ReplicationTaskArn: arn, StartReplicationTaskType: startType }),
+      new (await dmsSdk()).StartReplicationTaskCommand({
+        ReplicationTaskArn: arn,
+        StartReplicationTaskType: startType,
+      }),
     ),
   );
   return required(output.ReplicationTask, 'StartReplicationTask', 'ReplicationTask');
@@ -169,7 +181,7 @@ export const startReplicationTask = async (
 
 export const stopReplicationTask = async (arn: string): Promise<ReplicationTask> => {
   const output = await dmsCall('StopReplicationTask', async () =>
-    (await dmsClient()).send(new StopReplicationTaskCommand({ ReplicationTaskArn: arn })),
+    (await dmsClient()).send(new (await dmsSdk()).StopReplicationTaskCommand({ ReplicationTaskArn: arn })),
   );
   return required(output.ReplicationTask, 'StopReplicationTask', 'ReplicationTask');
 };
@@ -177,7 +189,9 @@ export const stopReplicationTask = async (arn: string): Promise<ReplicationTask>
 export const deleteReplicationTask = (arn: string): Promise<ReplicationTask | undefined> =>
   undefinedWhenNotFound(
     dmsCall('DeleteReplicationTask', async () =>
-      (await dmsClient()).send(new DeleteReplicationTaskCommand({ ReplicationTaskArn: arn })),
+      (await dmsClient()).send(
+        new (await dmsSdk()).DeleteReplicationTaskCommand({ ReplicationTaskArn: arn }),
+      ),
     ).then((output) => output.ReplicationTask),
   );
 
@@ -186,7 +200,11 @@ export const describeTableStatistics = (taskArn: string): Promise<TableStatistic
   collectPages(async (marker: string | undefined) => {
     const output = await dmsCall('DescribeTableStatistics', async () =>
       (await dmsClient()).send(
-        new DescribeTableStatisticsCommand({ ReplicationTaskArn: taskArn, MaxRecords: 500, Marker: marker }),
+        new (await dmsSdk()).DescribeTableStatisticsCommand({
+          ReplicationTaskArn: taskArn,
+          MaxRecords: 500,
+          Marker: marker,
+        }),
       ),
     );
     return { items: output.TableStatistics, next: output.Marker };
@@ -197,7 +215,7 @@ export const describeTableStatistics = (taskArn: string): Promise<TableStatistic
 /** A resource's tags as a plain key → value record. */
 export const listTags = async (arn: string): Promise<Record<string, string>> => {
   const output = await dmsCall('ListTagsForResource', async () =>
-    (await dmsClient()).send(new ListTagsForResourceCommand({ ResourceArn: arn })),
+    (await dmsClient()).send(new (await dmsSdk()).ListTagsForResourceCommand({ ResourceArn: arn })),
   );
   return Object.fromEntries(
     (output.TagList ?? []).flatMap((tag) => (tag.Key === undefined ? [] : [[tag.Key, tag.Value ?? '']])),

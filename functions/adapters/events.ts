@@ -2,10 +2,10 @@
  * Publishes lakeshift's own events (source `lakeshift`, detail-types from #contracts/events) on the bus, so users
  * can hang notifications on phase changes, resizes and failures.
  */
-import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { PutEventsCommand, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { AwsFaultError, InvalidInputError } from '#contracts/errors';
 import { type LAKESHIFT_DETAIL_TYPES, LAKESHIFT_EVENT_SOURCE } from '#contracts/events';
-import { eventBridgeClient } from '#shared/clients';
+import { eventBridgeClient, eventBridgeSdk } from '#shared/clients';
 import { awsCall } from './retry.ts';
 
 export type LakeshiftDetailType = (typeof LAKESHIFT_DETAIL_TYPES)[keyof typeof LAKESHIFT_DETAIL_TYPES];
@@ -49,7 +49,9 @@ const toEntry = (busName: string, event: LakeshiftEvent): PutEventsRequestEntry 
 const putBatch = (entries: readonly PutEventsRequestEntry[]): Promise<void> => {
   let pending = [...entries];
   return awsCall('PutEvents', async () => {
-    const output = await (await eventBridgeClient()).send(new PutEventsCommand({ Entries: pending }));
+    const output = await (await eventBridgeClient()).send(
+      new (await eventBridgeSdk()).PutEventsCommand({ Entries: pending }),
+    );
     if (!output.FailedEntryCount) return;
     const results = output.Entries ?? [];
     const failed = pending.flatMap((entry, index) => {

@@ -3,8 +3,8 @@
  * resource ARNs, the stored task token, the resize lock and the resize history. Every write bumps `version` under
  * a condition, so concurrent writers never overwrite each other silently. Time always comes from the caller.
  */
-import {
-  type DynamoDBDocumentClient,
+import type {
+  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -22,7 +22,7 @@ import { isLegalTransition, PHASE_TRANSITIONS, type Phase } from '#contracts/pha
 import { REGISTRY_TABLE } from '#contracts/registry-table';
 import type { DatabasePlan } from '#domain/planner/plan';
 import type { ResizeHistoryEntry } from '#domain/resize/types';
-import { documentClient } from '#shared/clients';
+import { documentClient, documentSdk } from '#shared/clients';
 import { isFault } from './faults.ts';
 import {
   type RegistryItem,
@@ -171,7 +171,7 @@ export const createRegistry = (options: {
     return awsCall(operation, async () => {
       try {
         const output = await (await clientOf()).send(
-          new UpdateCommand({
+          new (await documentSdk()).UpdateCommand({
             TableName: tableName,
             Key: dynamoKey(key),
             UpdateExpression: updateExpression,
@@ -198,7 +198,11 @@ export const createRegistry = (options: {
     checkKey(key);
     const output = await awsCall('GetItem', async () =>
       (await clientOf()).send(
-        new GetCommand({ TableName: tableName, Key: dynamoKey(key), ConsistentRead: true }),
+        new (await documentSdk()).GetCommand({
+          TableName: tableName,
+          Key: dynamoKey(key),
+          ConsistentRead: true,
+        }),
       ),
     );
     return output.Item ? parseItem(output.Item) : undefined;
@@ -241,7 +245,7 @@ export const createRegistry = (options: {
   ): Promise<RegistryItem | undefined> => {
     const output = await awsCall('Query', async () =>
       (await clientOf()).send(
-        new QueryCommand({
+        new (await documentSdk()).QueryCommand({
           TableName: tableName,
           IndexName: index.name,
           KeyConditionExpression: '#key = :value',
@@ -294,7 +298,7 @@ export const createRegistry = (options: {
       const created = await awsCall('PutItem', async () => {
         try {
           await (await clientOf()).send(
-            new PutCommand({
+            new (await documentSdk()).PutCommand({
               TableName: tableName,
               Item: { ...dynamoKey(key), ...item },
               ConditionExpression: 'attribute_not_exists(#pk)',
@@ -348,7 +352,7 @@ export const createRegistry = (options: {
     listByMigration: (migrationId) =>
       collect('Query', async (startKey) =>
         (await clientOf()).send(
-          new QueryCommand({
+          new (await documentSdk()).QueryCommand({
             TableName: tableName,
             KeyConditionExpression: '#pk = :migrationId',
             ExpressionAttributeNames: { '#pk': REGISTRY_TABLE.partitionKey },
@@ -362,7 +366,7 @@ export const createRegistry = (options: {
     listActive: () =>
       collect('Scan', async (startKey) =>
         (await clientOf()).send(
-          new ScanCommand({
+          new (await documentSdk()).ScanCommand({
             TableName: tableName,
             FilterExpression: '#phase <> :deleted',
             ExpressionAttributeNames: { '#phase': 'phase' },

@@ -3,9 +3,9 @@
  * `port`, `username`, `password`, `dbname`). Used only to drop the replication slot at teardown; DMS itself reads
  * the secret through `SecretsManagerSecretId`, so no password ever travels through lakeshift otherwise.
  */
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import type { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { InvalidInputError } from '#contracts/errors';
-import { secretsManagerClient } from '#shared/clients';
+import { secretsManagerClient, secretsManagerSdk } from '#shared/clients';
 import { awsCall } from './retry.ts';
 
 export interface PostgresCredentials {
@@ -65,7 +65,9 @@ export const parsePostgresSecret = (
 
 export const getPostgresCredentials = async (secretId: string): Promise<PostgresCredentials> => {
   const output = await awsCall('GetSecretValue', async () =>
-    (await secretsManagerClient()).send(new GetSecretValueCommand({ SecretId: secretId })),
+    (await secretsManagerClient()).send(
+      new (await secretsManagerSdk()).GetSecretValueCommand({ SecretId: secretId }),
+    ),
   );
   return parsePostgresSecret(secretId, output.SecretString);
 };

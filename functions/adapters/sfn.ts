@@ -3,15 +3,15 @@
  * A token that is already completed or timed out is not an error here: the event consumer and the reconciler may
  * both try to complete the same wait, and the second one simply learns it was too late.
  */
-import {
+import type {
   DescribeExecutionCommand,
-  type DescribeExecutionOutput,
+  DescribeExecutionOutput,
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { sfnClient } from '#shared/clients';
+import { sfnClient, sfnSdk } from '#shared/clients';
 import { isFault } from './faults.ts';
 import { required } from './responses.ts';
 import { awsCall } from './retry.ts';
@@ -36,7 +36,9 @@ const deliver = (operation: string, send: () => Promise<unknown>): Promise<boole
 
 export const sendTaskSuccess = (taskToken: string, output: unknown): Promise<boolean> =>
   deliver('SendTaskSuccess', async () =>
-    (await sfnClient()).send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) })),
+    (await sfnClient()).send(
+      new (await sfnSdk()).SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) }),
+    ),
   );
 
 export const sendTaskFailure = (
@@ -45,7 +47,7 @@ export const sendTaskFailure = (
 ): Promise<boolean> =>
   deliver('SendTaskFailure', async () =>
     (await sfnClient()).send(
-      new SendTaskFailureCommand({
+      new (await sfnSdk()).SendTaskFailureCommand({
         taskToken,
         error: failure.error.slice(0, MAX_ERROR_LENGTH),
         cause: failure.cause.slice(0, MAX_CAUSE_LENGTH),
@@ -55,7 +57,7 @@ export const sendTaskFailure = (
 
 export const sendTaskHeartbeat = (taskToken: string): Promise<boolean> =>
   deliver('SendTaskHeartbeat', async () =>
-    (await sfnClient()).send(new SendTaskHeartbeatCommand({ taskToken })),
+    (await sfnClient()).send(new (await sfnSdk()).SendTaskHeartbeatCommand({ taskToken })),
   );
 
 export interface StartedExecution {
@@ -76,7 +78,7 @@ export const startExecution = (request: {
   awsCall('StartExecution', async () => {
     try {
       const output = await (await sfnClient()).send(
-        new StartExecutionCommand({
+        new (await sfnSdk()).StartExecutionCommand({
           stateMachineArn: request.stateMachineArn,
           name: request.name,
           input: JSON.stringify(request.input ?? {}),
@@ -93,5 +95,5 @@ export const startExecution = (request: {
 
 export const describeExecution = (executionArn: string): Promise<DescribeExecutionOutput> =>
   awsCall('DescribeExecution', async () =>
-    (await sfnClient()).send(new DescribeExecutionCommand({ executionArn })),
+    (await sfnClient()).send(new (await sfnSdk()).DescribeExecutionCommand({ executionArn })),
   );

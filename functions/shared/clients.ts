@@ -36,36 +36,44 @@ const once = <T>(create: () => Promise<T>): (() => Promise<T>) => {
   };
 };
 
-export const dmsClient = /* @__PURE__ */ once(async (): Promise<DatabaseMigrationServiceClient> => {
-  const { DatabaseMigrationServiceClient } = await import('@aws-sdk/client-database-migration-service');
-  return new DatabaseMigrationServiceClient(SINGLE_ATTEMPT);
-});
+/**
+ * Each SDK package, imported on first use. Adapters build their commands from these too, so importing a handler
+ * loads no SDK package at all, and an invocation loads only the packages its path calls.
+ */
+export const dmsSdk = /* @__PURE__ */ once(() => import('@aws-sdk/client-database-migration-service'));
+export const sfnSdk = /* @__PURE__ */ once(() => import('@aws-sdk/client-sfn'));
+export const cloudWatchSdk = /* @__PURE__ */ once(() => import('@aws-sdk/client-cloudwatch'));
+export const eventBridgeSdk = /* @__PURE__ */ once(() => import('@aws-sdk/client-eventbridge'));
+export const secretsManagerSdk = /* @__PURE__ */ once(() => import('@aws-sdk/client-secrets-manager'));
+export const documentSdk = /* @__PURE__ */ once(() => import('@aws-sdk/lib-dynamodb'));
 
-export const sfnClient = /* @__PURE__ */ once(async (): Promise<SFNClient> => {
-  const { SFNClient } = await import('@aws-sdk/client-sfn');
-  return new SFNClient(SINGLE_ATTEMPT);
-});
+export const dmsClient = /* @__PURE__ */ once(
+  async (): Promise<DatabaseMigrationServiceClient> =>
+    new (await dmsSdk()).DatabaseMigrationServiceClient(SINGLE_ATTEMPT),
+);
 
-export const cloudWatchClient = /* @__PURE__ */ once(async (): Promise<CloudWatchClient> => {
-  const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
-  return new CloudWatchClient(SINGLE_ATTEMPT);
-});
+export const sfnClient = /* @__PURE__ */ once(
+  async (): Promise<SFNClient> => new (await sfnSdk()).SFNClient(SINGLE_ATTEMPT),
+);
 
-export const eventBridgeClient = /* @__PURE__ */ once(async (): Promise<EventBridgeClient> => {
-  const { EventBridgeClient } = await import('@aws-sdk/client-eventbridge');
-  return new EventBridgeClient(SINGLE_ATTEMPT);
-});
+export const cloudWatchClient = /* @__PURE__ */ once(
+  async (): Promise<CloudWatchClient> => new (await cloudWatchSdk()).CloudWatchClient(SINGLE_ATTEMPT),
+);
 
-export const secretsManagerClient = /* @__PURE__ */ once(async (): Promise<SecretsManagerClient> => {
-  const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  return new SecretsManagerClient(SINGLE_ATTEMPT);
-});
+export const eventBridgeClient = /* @__PURE__ */ once(
+  async (): Promise<EventBridgeClient> => new (await eventBridgeSdk()).EventBridgeClient(SINGLE_ATTEMPT),
+);
+
+export const secretsManagerClient = /* @__PURE__ */ once(
+  async (): Promise<SecretsManagerClient> =>
+    new (await secretsManagerSdk()).SecretsManagerClient(SINGLE_ATTEMPT),
+);
 
 /** The registry's document client (over one DynamoDB client). */
 export const documentClient = /* @__PURE__ */ once(async (): Promise<DynamoDBDocumentClient> => {
   const [{ DynamoDBClient }, { DynamoDBDocumentClient }] = await Promise.all([
     import('@aws-sdk/client-dynamodb'),
-    import('@aws-sdk/lib-dynamodb'),
+    documentSdk(),
   ]);
   return DynamoDBDocumentClient.from(new DynamoDBClient(SINGLE_ATTEMPT), DOCUMENT_CLIENT_OPTIONS);
 });

@@ -2,13 +2,10 @@
  * Describes many replication tasks in few calls (a filter on their ARNs, paged), so that the reconciler's sweep
  * costs the DMS API budget per page rather than per database. A local helper: the DMS adapter describes one at a time.
  */
-import {
-  DescribeReplicationTasksCommand,
-  type ReplicationTask,
-} from '@aws-sdk/client-database-migration-service';
+import type { ReplicationTask } from '@aws-sdk/client-database-migration-service';
 import { undefinedWhenNotFound } from '#adapters/responses';
 import { dmsCall } from '#adapters/retry';
-import { dmsClient } from './clients.ts';
+import { dmsClient, dmsSdk } from './clients.ts';
 
 /** ARNs per filter, and records per page (the DMS maximum). */
 const ARNS_PER_CALL = 100;
@@ -23,7 +20,7 @@ export const describeTasksByArns = async (arns: readonly string[]): Promise<Repl
       const output = await undefinedWhenNotFound(
         dmsCall('DescribeReplicationTasks', async () =>
           (await dmsClient()).send(
-            new DescribeReplicationTasksCommand({
+            new (await dmsSdk()).DescribeReplicationTasksCommand({
               Filters,
               WithoutSettings: true,
               MaxRecords: MAX_RECORDS,
