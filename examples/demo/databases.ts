@@ -55,7 +55,7 @@ const orders: DemoDatabase = {
             timestamptz '2020-01-01 00:00:00+00' + i * interval '17 minutes 3.25 seconds'
      FROM generate_series(1, ${customerRows(rows)}) AS i`,
     `INSERT INTO order_lines (customer_id, sku, quantity, unit_price, status, ordered_at)
-     SELECT 1 + (i * 7919) % ${customerRows(rows)}, 'SKU-' || lpad((i % 5000)::text, 5, '0'), 1 + i % 9,
+     SELECT 1 + (i::bigint * 7919) % ${customerRows(rows)}, 'SKU-' || lpad((i % 5000)::text, 5, '0'), 1 + i % 9,
             ((i * 37) % 100000) / 100.0, (ARRAY['new', 'paid', 'shipped', 'returned'])[1 + i % 4],
             timestamptz '2024-01-01 00:00:00+00' + i * interval '2.5 seconds'
      FROM generate_series(1, ${rows}) AS i`,

@@ -114,6 +114,11 @@ const WRITERS: Readonly<Record<string, BatchWriter>> = {
   settings: settingsWriter,
 };
 
+/** A batch holds at least this many writes (10 splits into 6 inserts, 3 updates, 1 delete)... */
+const MIN_BATCH_OPERATIONS = 10;
+/** ...unless that would leave more than this between batches. */
+const MAX_BATCH_INTERVAL_MS = 5_000;
+
 export class WriteLoadError extends Error {
   override readonly name = 'WriteLoadError';
 }
@@ -181,8 +186,13 @@ export const startWriteLoad = async (options: WriteLoadOptions): Promise<WriteLo
   const loop = (async () => {
     while (!stopper.signal.aborted) {
       const factor = Date.now() < spikeUntil ? spikeFactor : 1;
+      // Low rates write less often, so that each batch still holds inserts, updates and deletes.
+      const wait = Math.min(
+        MAX_BATCH_INTERVAL_MS,
+        Math.max(interval, (MIN_BATCH_OPERATIONS * 1000) / Math.max(rate * factor, 1e-9)),
+      );
       // Carry fractions over so that low rates still write.
-      owed += (rate * factor * interval) / 1000;
+      owed += (rate * factor * wait) / 1000;
       const operations = Math.floor(owed);
       owed -= operations;
       if (operations > 0) {
@@ -192,7 +202,7 @@ export const startWriteLoad = async (options: WriteLoadOptions): Promise<WriteLo
           options.onError?.(error);
         }
       }
-      await sleep(interval, undefined, { signal: stopper.signal }).catch(() => undefined);
+      await sleep(wait, undefined, { signal: stopper.signal }).catch(() => undefined);
     }
   })();
 

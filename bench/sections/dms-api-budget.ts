@@ -1,0 +1,124 @@
+/**
+ * `dmsApiBudget`: 100 synthetic databases migrated through CDC on the local AWS (real handlers and state machines),
+ * with the emulated time of every DMS API request the control plane makes. Reports the peak and mean request rate
+ * per second of emulated time and the highest rate sustained over any 25 s window. Target: that never exceeds 4
+ * requests per second, the refill rate of the DMS API's token bucket. The emulator throttles on DMS's own bucket
+ * (100 tokens, 4 per emulated second), so `throttledCalls` counts what DMS would have refused.
+ * `LAKESHIFT_BUDGET_DATABASES` changes the fleet size, `LAKESHIFT_BUDGET_CLOCK_SPEED` the clock speed.
+ */
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_CLOCK_SPEED, startLocalAws } from '#local/aws/index';
+import { prepareSyntheticFleet } from '#local/aws/synthetic-fleet';
+import { DEFAULT_QUOTAS } from '#local/dms/index';
+import {
+  fleetDatabaseIds,
+  inFreshProcess,
+  migrateFleetToCdc,
+  reportWhenForked,
+  round,
+  wholeNumberFromEnv,
+} from './fleet.ts';
+
+export const BUDGET_TARGET = { requestsPerSecond: 4, windowSeconds: 25 } as const;
+
+const DEFAULT_DATABASES = 100;
+const THROTTLING = 'ThrottlingException';
+/** A hundred databases take longer than the fleet run's deadline allows. */
+const DEADLINE_MS = 20 * 60_000;
+
+export interface DmsApiBudgetFigures {
+  readonly databases: number;
+  readonly clockSpeed: number;
+  /** DMS API requests from the migration request to the last database in CDC, throttled ones included. */
+  readonly dmsApiCalls: number;
+  /** The busiest single second of emulated time. */
+  readonly peakRequestsPerSec: number;
+  readonly meanRequestsPerSec: number;
+  /** The busiest 25 s window of emulated time, as requests per second. */
+  readonly maxSustained25sRequestsPerSec: number;
+  /** Requests DMS's own token bucket refused. */
+  readonly throttledCalls: number;
+  readonly emulatedSeconds: number;
+  readonly wallSeconds: number;
+  readonly withinTarget: boolean;
+}
+
+/** Highest count of timestamps (ms, ascending) inside any window of `windowMs`, divided by the window in seconds. */
+export const peakRate = (times: readonly number[], windowMs: number): number => {
+  let peak = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    while ((times[end] ?? 0) - (times[start] ?? 0) >= windowMs) start++;
+    peak = Math.max(peak, end - start + 1);
+  }
+  return peak / (windowMs / 1000);
+};
+
+export const runDmsApiBudget = async (
+  databases: number,
+  clockSpeed = DEFAULT_CLOCK_SPEED,
+): Promise<DmsApiBudgetFigures> => {
+  const aws = await startLocalAws({
+    clockSpeed,
+    dmsFaults: { throttleBucket: true },
+    // The default quota is 60 replication instances per account; a fleet this size has had it raised.
+    dms: {
+      quotas: {
+        ...DEFAULT_QUOTAS,
+        replicationInstances: Math.max(DEFAULT_QUOTAS.replicationInstances, databases),
+      },
+    },
+  });
+  const fleet = prepareSyntheticFleet(aws, {
+    migrationId: 'bench-budget',
+    databaseIds: fleetDatabaseIds(databases),
+  });
+  try {
+    // The stack's own DMS calls (the subnet group) are not the control plane's.
+    const before = aws.counters.dmsRequests().length;
+    const startedWall = performance.now();
+    const startedAt = aws.clock.now();
+    await migrateFleetToCdc(aws, fleet, databases, DEADLINE_MS);
+    const emulatedSeconds = (aws.clock.now() - startedAt) / 1000;
+    const requests = aws.counters.dmsRequests().slice(before);
+    const times = requests.map((request) => request.at).sort((a, b) => a - b);
+    const sustained = peakRate(times, BUDGET_TARGET.windowSeconds * 1000);
+    return {
+      databases,
+      clockSpeed,
+      dmsApiCalls: requests.length,
+      peakRequestsPerSec: round(peakRate(times, 1000), 2),
+      meanRequestsPerSec: round(requests.length / Math.max(emulatedSeconds, 1), 2),
+      maxSustained25sRequestsPerSec: round(sustained, 2),
+      throttledCalls: requests.filter((request) => request.errorCode === THROTTLING).length,
+      emulatedSeconds: round(emulatedSeconds, 0),
+      wallSeconds: round((performance.now() - startedWall) / 1000),
+      withinTarget: sustained <= BUDGET_TARGET.requestsPerSecond,
+    };
+  } finally {
+    fleet.close();
+    await aws.stop();
+  }
+};
+
+reportWhenForked(import.meta, ([databases, clockSpeed]) =>
+  runDmsApiBudget(Number(databases), Number(clockSpeed)),
+);
+
+export default {
+  title: 'DMS API budget: synthetic databases through CDC (requests per second of emulated time)',
+  key: 'dmsApiBudget',
+  // A process of its own, as for the fleet runs: one local AWS per process.
+  run: () =>
+    inFreshProcess<DmsApiBudgetFigures>(fileURLToPath(import.meta.url), [
+      String(wholeNumberFromEnv('LAKESHIFT_BUDGET_DATABASES', DEFAULT_DATABASES)),
+      String(wholeNumberFromEnv('LAKESHIFT_BUDGET_CLOCK_SPEED', DEFAULT_CLOCK_SPEED)),
+    ]),
+  format: (result: unknown): string[] => {
+    const figures = result as DmsApiBudgetFigures;
+    return [
+      `${figures.databases} databases at ${figures.clockSpeed}x: ${figures.dmsApiCalls} DMS requests over ${figures.emulatedSeconds} s emulated (${figures.wallSeconds} s wall), ${figures.throttledCalls} throttled by DMS`,
+      `mean ${figures.meanRequestsPerSec}/s, peak second ${figures.peakRequestsPerSec}/s, peak ${BUDGET_TARGET.windowSeconds} s window ${figures.maxSustained25sRequestsPerSec}/s (target <= ${BUDGET_TARGET.requestsPerSecond}: ${figures.withinTarget ? 'ok' : 'OVER TARGET'})`,
+    ];
+  },
+};

@@ -1,0 +1,91 @@
+/**
+ * The databases a demo run migrates: the demo's own (an embedded PostgreSQL started with logical decoding, the
+ * chosen demo databases created and filled) or existing ones given with `--source`.
+ */
+import { DEMO_DATABASES, type DemoDatabase } from '../../examples/demo/databases.ts';
+import { seedDemoDatabase } from '../../examples/demo/seed.ts';
+import { startEmbeddedPostgres } from '../postgres/embedded.ts';
+import { databaseIdFor } from './request.ts';
+
+export interface DemoSource {
+  readonly databaseId: string;
+  /** `postgres://` URL of the database. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly databaseName: string;
+  readonly description: string;
+  /** Tables to verify as `schema.table`; every user table when absent. */
+  readonly tables?: readonly string[];
+  /** Set when the demo created the database: it then gets the write load. */
+  readonly demo?: DemoDatabase;
+}
+
+export interface PreparedSources {
+  readonly sources: readonly DemoSource[];
+  /** Stops what the demo started (the embedded server); existing sources are left alone. */
+  stop(): Promise<void>;
+}
+
+/** The connection details of a `postgres://` URL, as the source secret holds them. */
+export const connectionOf = (
+  url: string,
+): Pick<DemoSource, 'host' | 'port' | 'user' | 'password' | 'databaseName'> => {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 5432,
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    databaseName: decodeURIComponent(parsed.pathname.slice(1)),
+  };
+};
+
+export const externalSources = (urls: readonly string[]): DemoSource[] => {
+  const taken = new Set<string>();
+  return urls.map((url) => {
+    const connection = connectionOf(url);
+    const databaseId = databaseIdFor(connection.databaseName, taken);
+    taken.add(databaseId);
+    return {
+      databaseId,
+      url,
+      ...connection,
+      description: `${connection.databaseName} on ${connection.host}:${connection.port} (existing database)`,
+    };
+  });
+};
+
+export const prepareSources = async (options: {
+  readonly sources: readonly string[];
+  readonly databases: readonly string[];
+  readonly rows: number;
+  readonly log: (text: string) => void;
+}): Promise<PreparedSources> => {
+  if (options.sources.length > 0) return { sources: externalSources(options.sources), stop: async () => {} };
+  options.log('starting an embedded PostgreSQL with wal_level=logical');
+  const server = await startEmbeddedPostgres();
+  try {
+    const sources: DemoSource[] = [];
+    for (const id of options.databases) {
+      const demo = DEMO_DATABASES.find((database) => database.id === id);
+      if (demo === undefined) throw new RangeError(`databases: unknown demo database ${id}`);
+      options.log(`creating ${demo.describe(options.rows)}`);
+      const url = await seedDemoDatabase(demo, { serverUrl: server.url, rows: options.rows, replace: true });
+      sources.push({
+        databaseId: demo.id,
+        url,
+        ...connectionOf(url),
+        description: demo.describe(options.rows),
+        tables: demo.tables,
+        demo,
+      });
+    }
+    return { sources, stop: () => server.stop() };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+};

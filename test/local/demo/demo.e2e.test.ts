@@ -1,0 +1,65 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type DemoOptions, parseDemoOptions } from '#local/demo/options';
+import { runDemo } from '#local/demo/run';
+import type { DemoReport } from '#local/report/model';
+
+const folders: string[] = [];
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+const lakeFolder = (): string => {
+  const folder = mkdtempSync(join(tmpdir(), 'lakeshift-demo-e2e-'));
+  folders.push(folder);
+  return join(folder, 'lake');
+};
+
+const run = async (options: DemoOptions) => {
+  const output: string[] = [];
+  const result = await runDemo(options, {
+    out: { write: (text: string) => output.push(text) },
+    isTty: false,
+  });
+  return { result, output: output.join('') };
+};
+
+const readReport = (path: string | undefined): DemoReport => JSON.parse(readFileSync(path ?? '', 'utf8'));
+
+describe('npm run demo, shrunken', () => {
+  it('migrates two demo databases through full load, an alarm-driven step up and a step down, and verifies them', async () => {
+    // Prepare
+    const lake = lakeFolder();
+    const options = parseDemoOptions(['--databases', 'awkward,settings', '--rows', '2000', '--lake', lake]);
+    // Act
+    const { result, output } = await run(options);
+    // Assess
+    expect(result.failure).toBeUndefined();
+    expect(result.exitCode).toBe(0);
+    expect(result.verification.map((table) => `${table.database}.${table.table}:${table.status}`)).toEqual([
+      'awkward.everything:equal',
+      'awkward.no_primary_key:equal',
+      'awkward.documents:equal',
+      'settings.feature_flags:equal',
+      'settings.audit_log:equal',
+    ]);
+    expect(output).toContain('All 5 tables equal.');
+    const report = readReport(result.report?.jsonPath);
+    expect(report.verified).toBe(true);
+    const awkward = report.timeline.databases.find((database) => database.databaseId === 'awkward');
+    expect(awkward?.phases.map((change) => change.phase)).toEqual(
+      expect.arrayContaining(['PROVISIONING', 'FULL_LOAD', 'STEPPING_DOWN', 'CDC', 'RESIZING']),
+    );
+    // Full-load class, the step down after the full load, the step up on the spike, the step down after it.
+    expect(awkward?.classes.length).toBeGreaterThanOrEqual(4);
+    expect(awkward?.events.some((event) => event.kind === 'alarm' && event.text.includes('step-up'))).toBe(
+      true,
+    );
+    expect(awkward?.metrics.cpuPercent.length).toBeGreaterThan(0);
+    const html = readFileSync(result.report?.htmlPath ?? '', 'utf8');
+    expect(html.match(/<svg /g)).toHaveLength(2);
+    expect(html).toContain('every table equal');
+  }, 240_000);
+});
