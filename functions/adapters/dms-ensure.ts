@@ -4,11 +4,8 @@
  * match, fail with `ForeignResourceError` when they do not (someone else's resource, or another migration's).
  */
 import type {
-  CreateEndpointCommand,
   CreateEndpointCommandInput,
-  CreateReplicationInstanceCommand,
   CreateReplicationInstanceCommandInput,
-  CreateReplicationTaskCommand,
   CreateReplicationTaskCommandInput,
   Endpoint,
   ReplicationInstance,

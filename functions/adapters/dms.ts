@@ -6,29 +6,14 @@
  */
 import type {
   Connection,
-  DeleteEndpointCommand,
-  DeleteReplicationInstanceCommand,
-  DeleteReplicationTaskCommand,
-  DescribeConnectionsCommand,
-  DescribeEndpointsCommand,
-  DescribeReplicationInstancesCommand,
-  DescribeReplicationTasksCommand,
-  DescribeTableStatisticsCommand,
   Endpoint,
   Filter,
-  ListTagsForResourceCommand,
-  ModifyEndpointCommand,
   ModifyEndpointCommandInput,
-  ModifyReplicationInstanceCommand,
-  ModifyReplicationTaskCommand,
   ModifyReplicationTaskCommandInput,
   ReplicationInstance,
   ReplicationTask,
-  StartReplicationTaskCommand,
   StartReplicationTaskTypeValue,
-  StopReplicationTaskCommand,
   TableStatistics,
-  TestConnectionCommand,
 } from '@aws-sdk/client-database-migration-service';
 import { dmsClient, dmsSdk } from '#shared/clients';
 import { collectPages, required, undefinedWhenNotFound } from './responses.ts';

@@ -2,7 +2,7 @@
  * Publishes lakeshift's own events (source `lakeshift`, detail-types from #contracts/events) on the bus, so users
  * can hang notifications on phase changes, resizes and failures.
  */
-import type { PutEventsCommand, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { AwsFaultError, InvalidInputError } from '#contracts/errors';
 import { type LAKESHIFT_DETAIL_TYPES, LAKESHIFT_EVENT_SOURCE } from '#contracts/events';
 import { eventBridgeClient, eventBridgeSdk } from '#shared/clients';

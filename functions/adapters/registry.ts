@@ -3,14 +3,7 @@
  * resource ARNs, the stored task token, the resize lock and the resize history. Every write bumps `version` under
  * a condition, so concurrent writers never overwrite each other silently. Time always comes from the caller.
  */
-import type {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   IllegalPhaseTransitionError,
   InvalidInputError,

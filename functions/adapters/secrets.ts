@@ -1,9 +1,3 @@
-/**
- * Reads a source database's connection details from its Secrets Manager secret (the RDS secret layout: `host`,
- * `port`, `username`, `password`, `dbname`). Used only to drop the replication slot at teardown; DMS itself reads
- * the secret through `SecretsManagerSecretId`, so no password ever travels through lakeshift otherwise.
- */
-import type { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { InvalidInputError } from '#contracts/errors';
 import { secretsManagerClient, secretsManagerSdk } from '#shared/clients';
 import { awsCall } from './retry.ts';

@@ -3,14 +3,7 @@
  * A token that is already completed or timed out is not an error here: the event consumer and the reconciler may
  * both try to complete the same wait, and the second one simply learns it was too late.
  */
-import type {
-  DescribeExecutionCommand,
-  DescribeExecutionOutput,
-  SendTaskFailureCommand,
-  SendTaskHeartbeatCommand,
-  SendTaskSuccessCommand,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
 import { sfnClient, sfnSdk } from '#shared/clients';
 import { isFault } from './faults.ts';
 import { required } from './responses.ts';
