@@ -28,7 +28,9 @@ import {
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
 import { registryTableInput } from '#adapters/registry-table';
-import { ENV } from '#contracts/env';
+import { DMS_API_BUDGET } from '#adapters/retry';
+import { formatTokenBucketRate } from '#adapters/token-bucket';
+import { ENV, OPTIONAL_ENV } from '#contracts/env';
 import {
   APP_NAME,
   DEFAULT_EVENT_BUS_NAME,
@@ -135,10 +137,22 @@ export const readStateMachineDefinition = async (
   );
 };
 
-/** The environment every handler gets: ENV's variables, and the SDK pointed at the local endpoint. */
+/**
+ * The DMS API budget in wall time for handlers on a clock `clockSpeed` times faster: DMS refills its bucket per
+ * emulated second, so the refill scales with the speed and the burst stays DMS's. Without a speed (a clock moved by
+ * hand) the budget is DMS's as written.
+ */
+export const localDmsApiBudget = (clockSpeed: number | undefined): string =>
+  formatTokenBucketRate({
+    capacity: DMS_API_BUDGET.capacity,
+    refillPerSecond: DMS_API_BUDGET.refillPerSecond * (clockSpeed ?? 1),
+  });
+
+/** The environment every handler gets: ENV's variables, the DMS API budget, and the SDK pointed at the local endpoint. */
 export const handlerEnvironment = (
   names: LocalStackNames,
   endpoint: string,
+  clockSpeed?: number,
 ): Readonly<Record<string, string>> => ({
   [ENV.registryTableName]: names.registryTableName,
   [ENV.eventBusName]: names.eventBusName,
@@ -151,6 +165,7 @@ export const handlerEnvironment = (
     },
   }),
   [ENV.lakeBucketOwner]: LOCAL_ACCOUNT_ID,
+  [OPTIONAL_ENV.dmsApiBudget]: localDmsApiBudget(clockSpeed),
   ...sdkEnvironment(endpoint),
 });
 
@@ -173,6 +188,8 @@ export interface FunctionRegistry {
 export interface ApplyLocalStackOptions {
   readonly endpoint: string;
   readonly functions: FunctionRegistry;
+  /** Emulated seconds per wall second of the local clock; absent when time moves only by hand. */
+  readonly clockSpeed?: number;
   /** Extra environment for every function (e.g. `POWERTOOLS_LOG_LEVEL`). */
   readonly extraEnvironment?: Readonly<Record<string, string>>;
 }
@@ -192,7 +209,7 @@ export const applyLocalStack = async (options: ApplyLocalStackOptions): Promise<
   const dms = new DatabaseMigrationServiceClient(config);
   try {
     options.functions.setEnvironment({
-      ...handlerEnvironment(names, options.endpoint),
+      ...handlerEnvironment(names, options.endpoint, options.clockSpeed),
       ...options.extraEnvironment,
     });
     for (const name of HANDLER_NAMES) options.functions.register(names.functionNames[name], name);

@@ -4,9 +4,10 @@
  * named at once (busy, quota, access, not found, capacity, other) and never retried blindly. DMS calls also draw
  * from a per-process token bucket sized like the DMS API budget (DESIGN.md principle 7).
  */
+import { OPTIONAL_ENV } from '#contracts/env';
 import { classifyFault, isRetryableHere, toLakeshiftError } from './faults.ts';
 import { systemTime, type TimeSource } from './time.ts';
-import { TokenBucket } from './token-bucket.ts';
+import { parseTokenBucketRate, TokenBucket, type TokenBucketRate, type TokenSource } from './token-bucket.ts';
 
 export interface RetryOptions {
   /** Total attempts, the first included. */
@@ -17,7 +18,7 @@ export interface RetryOptions {
   /** Uniform in [0, 1). */
   readonly random: () => number;
   /** Taken before every attempt, retries included. */
-  readonly bucket?: TokenBucket;
+  readonly bucket?: TokenSource;
 }
 
 /** Worst case about 8 s of backoff in total: well inside a handler's timeout. */
@@ -30,7 +31,7 @@ export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
 };
 
 /** The DMS API budget: a bucket of about 100 requests refilled at about 4 per second (dms-facts §8.2). */
-export const DMS_API_BUDGET = { capacity: 100, refillPerSecond: 4 } as const;
+export const DMS_API_BUDGET: TokenBucketRate = { capacity: 100, refillPerSecond: 4 };
 
 /** Full jitter: uniform in [0, min(max, base * 2^(attempt-1))). `attempt` is the one that just failed. */
 export const backoffDelayMs = (attempt: number, options: RetryOptions): number =>
@@ -57,12 +58,47 @@ export const createRetryPolicy = (overrides: Partial<RetryOptions> = {}): RetryP
   };
 };
 
-/** Creates the per-process DMS budget; exported so a test or a local runtime can build one on its own clock. */
-export const createDmsApiBudget = (time: TimeSource = systemTime): TokenBucket =>
-  new TokenBucket(DMS_API_BUDGET.capacity, DMS_API_BUDGET.refillPerSecond, time);
+/** The budget the environment asks for (DMS's own when the variable is unset); malformed is a ConfigurationError. */
+export const readDmsApiBudget = (source: NodeJS.ProcessEnv = process.env): TokenBucketRate =>
+  parseTokenBucketRate(OPTIONAL_ENV.dmsApiBudget, source[OPTIONAL_ENV.dmsApiBudget], DMS_API_BUDGET);
 
-/** Every DMS call in this process shares this bucket. */
-export const dmsApiBudget = createDmsApiBudget();
+/** Creates a DMS budget; exported so a test or a local runtime can build one on its own clock. */
+export const createDmsApiBudget = (
+  time: TimeSource = systemTime,
+  rate: TokenBucketRate = readDmsApiBudget(),
+): TokenBucket => new TokenBucket(rate.capacity, rate.refillPerSecond, time);
+
+/** The process's DMS budget, as configured by the environment it runs in. */
+export interface ConfiguredDmsApiBudget extends TokenSource {
+  /** The bucket calls draw from now. */
+  current(): TokenBucket;
+}
+
+/**
+ * A budget that follows `DMS_API_BUDGET` in `source`: the bucket is built at the first call, and built again only if
+ * the value changes. On Lambda the environment is fixed, so that is one bucket per process. Building it at the first
+ * call rather than at import lets a runtime that hosts the handlers in process (the local AWS) import the adapters
+ * first and set the variable when it applies its stack, and gives a later run in the same process its own bucket.
+ */
+export const configuredDmsApiBudget = (
+  source: NodeJS.ProcessEnv = process.env,
+  time: TimeSource = systemTime,
+): ConfiguredDmsApiBudget => {
+  let built: { readonly raw: string | undefined; readonly bucket: TokenBucket } | undefined;
+  const current = (): TokenBucket => {
+    const raw = source[OPTIONAL_ENV.dmsApiBudget];
+    if (!built || built.raw !== raw)
+      built = { raw, bucket: createDmsApiBudget(time, readDmsApiBudget(source)) };
+    return built.bucket;
+  };
+  return { take: async () => current().take(), current };
+};
+
+// Cold start: a malformed budget stops the function before it serves.
+readDmsApiBudget();
+
+/** Every DMS call in this process shares this budget. */
+export const dmsApiBudget: ConfiguredDmsApiBudget = configuredDmsApiBudget();
 
 /** Retry policy for DMS calls (draws from `dmsApiBudget`). */
 export const dmsCall: RetryPolicy = createRetryPolicy({ bucket: dmsApiBudget });

@@ -20,5 +20,17 @@ export const ENV = {
   lakeBucketOwner: 'LAKE_BUCKET_OWNER',
 } as const;
 
+/**
+ * Optional variables: unset means the documented default. Infra may leave them out; handlers validate them at cold
+ * start when set.
+ */
+export const OPTIONAL_ENV = {
+  /**
+   * The per-process DMS API budget, `"<burst>:<refill per second>"` (default `100:4`, DMS's own token bucket). A
+   * runtime whose clock runs faster than the wall clock scales the refill by its speed.
+   */
+  dmsApiBudget: 'DMS_API_BUDGET',
+} as const;
+
 export type EnvKey = keyof typeof ENV;
 export type EnvName = (typeof ENV)[EnvKey];

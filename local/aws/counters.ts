@@ -4,6 +4,7 @@
  */
 import type { Delivery } from './events/service.ts';
 import type { InvocationOrigin } from './lambda/functions.ts';
+import type { ServiceCall } from './shared/observed-service.ts';
 import type { LocalStepFunctions } from './stepfunctions/service.ts';
 
 export interface ExecutionCounts {
@@ -25,6 +26,7 @@ export class LocalCounters {
   private readonly lambdaByExecution = new Map<string, number>();
   private readonly lambdaByRule = new Map<string, number>();
   private readonly deliveryLog: Delivery[] = [];
+  private readonly dmsCallLog: ServiceCall[] = [];
 
   constructor(private readonly stepFunctions: () => LocalStepFunctions) {}
 
@@ -37,6 +39,11 @@ export class LocalCounters {
       increment(this.dmsErrorsByOperation, operation);
     }
     this.dmsByOperation.set(operation, (this.dmsByOperation.get(operation) ?? 0) + 1);
+  }
+
+  /** Every DMS API request, with the emulated time it arrived and the error code it failed with. */
+  recordDmsCall(call: ServiceCall): void {
+    this.dmsCallLog.push(call);
   }
 
   recordInvocation(_functionName: string, origin: InvocationOrigin): void {
@@ -79,6 +86,11 @@ export class LocalCounters {
 
   lambdaInvocationsByRule(): ReadonlyMap<string, number> {
     return this.lambdaByRule;
+  }
+
+  /** DMS API requests in arrival order, stamped with emulated time (throttled and failed ones included). */
+  dmsRequests(): readonly ServiceCall[] {
+    return this.dmsCallLog;
   }
 
   deliveries(): readonly Delivery[] {

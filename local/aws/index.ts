@@ -39,6 +39,7 @@ import { LocalLambda } from './lambda/functions.ts';
 import { LocalSecretsManager } from './secrets/service.ts';
 import { LOCAL_REGION } from './shared/account.ts';
 import { fileStore } from './shared/json-store.ts';
+import { observedService } from './shared/observed-service.ts';
 import { LocalStepFunctions } from './stepfunctions/service.ts';
 
 export const DEFAULT_CLOCK_SPEED = 120;
@@ -154,7 +155,13 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
   });
   const dynamodb = await startLocalDynamoDb({ path: stateDir ? join(stateDir, 'dynamodb') : undefined });
   const server = createAwsServer({
-    services: [dms, stepFunctions, events, cloudWatch, secretsManager],
+    services: [
+      observedService(dms, clock, (call) => counters.recordDmsCall(call)),
+      stepFunctions,
+      events,
+      cloudWatch,
+      secretsManager,
+    ],
     fallback: firstHandling([dynamodb.fallback, cloudWatchQueryFallback(cloudWatch)]),
     onRequest: (service, operation, statusCode) => counters.recordRequest(service, operation, statusCode),
   });
@@ -167,6 +174,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
       : await applyLocalStack({
           endpoint,
           functions: lambda,
+          clockSpeed: clock instanceof ScaledClock ? clock.speed : undefined,
           extraEnvironment: { POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? 'WARN' },
         });
 

@@ -1,0 +1,108 @@
+import {
+  DatabaseMigrationServiceClient,
+  DescribeReplicationInstancesCommand,
+} from '@aws-sdk/client-database-migration-service';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { dmsApiBudget } from '#adapters/retry';
+import { OPTIONAL_ENV } from '#contracts/env';
+import { type LocalAws, startLocalAws } from '#local/aws/index';
+import { ManualClock } from '#local/clock';
+import { localDmsApiBudget } from '#local/stack';
+
+const START = Date.UTC(2026, 0, 1);
+const MISSING_TASK_ARN = 'arn:aws:dms:us-east-1:000000000000:task:NOSUCHTASK000000000000000A';
+
+let aws: LocalAws | undefined;
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await aws?.stop();
+  aws = undefined;
+});
+
+const dmsClient = (local: LocalAws) =>
+  new DatabaseMigrationServiceClient({
+    endpoint: local.endpoint,
+    region: local.region,
+    credentials: local.credentials,
+    maxAttempts: 1,
+  });
+
+describe('localDmsApiBudget', () => {
+  it('scales the refill by the clock speed and keeps DMS’s burst', () => {
+    // Act
+    const budgets = [localDmsApiBudget(120), localDmsApiBudget(2.5), localDmsApiBudget(undefined)];
+
+    // Assess
+    expect(budgets).toEqual(['100:480', '100:10', '100:4']);
+  });
+});
+
+describe('startLocalAws: the DMS API budget of the handlers', () => {
+  it('gives the handlers a budget refilled at 4 per emulated second on a scaled clock', async () => {
+    // Prepare
+    aws = await startLocalAws({ clockSpeed: 600 });
+    const functionName = aws.stack?.functionNames['describe-resources'] ?? '';
+    const bucket = dmsApiBudget.current();
+    const take = vi.spyOn(bucket, 'take');
+
+    // Act
+    const result = await aws.lambda.invoke(functionName, {
+      kind: 'task-deleted',
+      taskArn: MISSING_TASK_ARN,
+      attempt: 1,
+      waitSeconds: 30,
+      maxWaitSeconds: 300,
+      now: new Date(aws.clock.now()).toISOString(),
+    });
+
+    // Assess
+    expect(result.FunctionError).toBeUndefined();
+    expect(process.env[OPTIONAL_ENV.dmsApiBudget]).toBe('100:2400');
+    expect(bucket).toMatchObject({ capacity: 100, refillPerSecond: 2400 });
+    expect(dmsApiBudget.current()).toBe(bucket);
+    expect(take).toHaveBeenCalledTimes(1);
+    expect(aws.counters.dmsRequests().map((call) => call.operation)).toEqual([
+      'CreateReplicationSubnetGroup',
+      'DescribeReplicationTasks',
+    ]);
+  });
+
+  it('gives the handlers DMS’s budget as written when time moves only by hand', async () => {
+    // Act
+    aws = await startLocalAws({ clock: new ManualClock(START) });
+
+    // Assess
+    expect(process.env[OPTIONAL_ENV.dmsApiBudget]).toBe('100:4');
+    expect(dmsApiBudget.current()).toMatchObject({ capacity: 100, refillPerSecond: 4 });
+  });
+});
+
+describe('LocalCounters: the DMS request log', () => {
+  it('stamps every DMS request with the emulated time it arrived and the error code it failed with', async () => {
+    // Prepare
+    const clock = new ManualClock(START);
+    // Two tokens: one for the stack's subnet group, one for the first call below.
+    aws = await startLocalAws({
+      clock,
+      dmsFaults: { throttleBucket: { capacity: 2, refillPerSecond: 0.01 } },
+    });
+    const before = aws.counters.dmsRequests().length;
+    const dms = dmsClient(aws);
+
+    // Act
+    await dms.send(new DescribeReplicationInstancesCommand({}));
+    await clock.advance(5_000);
+    const throttled = await dms
+      .send(new DescribeReplicationInstancesCommand({}))
+      .catch((error: Error) => error);
+    dms.destroy();
+
+    // Assess
+    expect(throttled).toMatchObject({ name: 'ThrottlingException' });
+    expect(aws.counters.dmsRequests().slice(before)).toEqual([
+      { at: START, operation: 'DescribeReplicationInstances' },
+      { at: START + 5_000, operation: 'DescribeReplicationInstances', errorCode: 'ThrottlingException' },
+    ]);
+  });
+});
