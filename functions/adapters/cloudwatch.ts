@@ -1,16 +1,12 @@
 /**
- * CloudWatch calls: arming and disarming the CDC alarms, and reading the metric windows the resize policy decides
- * on (built from the same signal table as the alarms).
+ * CloudWatch calls: arming, resetting and disarming the CDC alarms, and reading the metric windows the resize policy
+ * decides on (built from the same signal table as the alarms).
  */
-import {
-  DeleteAlarmsCommand,
-  DescribeAlarmsCommand,
-  GetMetricDataCommand,
-  type MetricAlarm,
-  type MetricDataQuery,
-  type MetricDataResult,
-  PutMetricAlarmCommand,
-  type PutMetricAlarmInput,
+import type {
+  MetricAlarm,
+  MetricDataQuery,
+  MetricDataResult,
+  PutMetricAlarmInput,
 } from '@aws-sdk/client-cloudwatch';
 import { InvalidInputError } from '#contracts/errors';
 import { instanceDimensions } from '#domain/alarms/alarm-specs';
@@ -18,7 +14,8 @@ import { resizeMetricQueries } from '#domain/alarms/metric-queries';
 import { DMS_METRIC_NAMESPACE } from '#domain/alarms/signals';
 import type { ResizeSettings } from '#domain/request/resize-settings';
 import type { MetricSeries, PeakUsage, ResizeMetrics } from '#domain/resize/types';
-import { cloudWatchClient } from '#shared/clients';
+import { cloudWatchClient, cloudWatchSdk } from '#shared/clients';
+import { isFault } from './faults.ts';
 import { collectPages } from './responses.ts';
 import { awsCall } from './retry.ts';
 
@@ -26,7 +23,7 @@ import { awsCall } from './retry.ts';
 export const putMetricAlarms = async (alarms: readonly PutMetricAlarmInput[]): Promise<void> => {
   for (const alarm of alarms) {
     await awsCall('PutMetricAlarm', async () =>
-      (await cloudWatchClient()).send(new PutMetricAlarmCommand(alarm)),
+      (await cloudWatchClient()).send(new (await cloudWatchSdk()).PutMetricAlarmCommand(alarm)),
     );
   }
 };
@@ -38,8 +35,37 @@ export const deleteAlarms = async (alarmNames: readonly string[]): Promise<void>
   for (let start = 0; start < alarmNames.length; start += MAX_ALARMS_PER_DELETE) {
     const batch = alarmNames.slice(start, start + MAX_ALARMS_PER_DELETE);
     await awsCall('DeleteAlarms', async () =>
-      (await cloudWatchClient()).send(new DeleteAlarmsCommand({ AlarmNames: batch })),
+      (await cloudWatchClient()).send(new (await cloudWatchSdk()).DeleteAlarmsCommand({ AlarmNames: batch })),
     );
+  }
+};
+
+/** SetAlarmState's StateReason holds at most 1023 characters. */
+const MAX_STATE_REASON_LENGTH = 1023;
+/** What SetAlarmState answers for an alarm that does not exist. */
+const ALARM_NOT_FOUND_FAULT = 'ResourceNotFound';
+
+/**
+ * Puts an alarm back to OK. CloudWatch sends an event only when a state changes, so an alarm left in ALARM never
+ * speaks again; from OK, the next evaluation raises ALARM again if the condition still holds. Returns false when
+ * the alarm no longer exists (teardown removed it): there is nothing left to evaluate.
+ */
+export const resetAlarmToOk = async (alarmName: string, reason: string): Promise<boolean> => {
+  try {
+    await awsCall('SetAlarmState', async () =>
+      (await cloudWatchClient()).send(
+        new (await cloudWatchSdk()).SetAlarmStateCommand({
+          AlarmName: alarmName,
+          StateValue: 'OK',
+          StateReason: reason.slice(0, MAX_STATE_REASON_LENGTH),
+        }),
+      ),
+    );
+    return true;
+  } catch (error) {
+    // CloudWatch's fault shares its name with lakeshift's own error, so the retry policy passes it on as it came.
+    if (isFault(error, ALARM_NOT_FOUND_FAULT)) return false;
+    throw error;
   }
 };
 
@@ -48,7 +74,7 @@ export const describeAlarmsByPrefix = (prefix: string): Promise<MetricAlarm[]> =
   collectPages(async (nextToken: string | undefined) => {
     const output = await awsCall('DescribeAlarms', async () =>
       (await cloudWatchClient()).send(
-        new DescribeAlarmsCommand({
+        new (await cloudWatchSdk()).DescribeAlarmsCommand({
           AlarmNamePrefix: prefix,
           AlarmTypes: ['MetricAlarm'],
           NextToken: nextToken,
@@ -76,7 +102,7 @@ export const getMetricData = async (
   do {
     const output = await awsCall('GetMetricData', async () =>
       (await cloudWatchClient()).send(
-        new GetMetricDataCommand({
+        new (await cloudWatchSdk()).GetMetricDataCommand({
           MetricDataQueries: [...queries],
           StartTime: startTime,
           EndTime: endTime,

@@ -1,15 +1,19 @@
 /**
  * Arms the database's CDC alarms (four step-up signals, one step-down) on the instance and the task, with the real
  * AWS/DMS dimension values: the lower-case instance identifier and the task ARN's resource id. PutMetricAlarm is an
- * upsert, so arming again (after a resize, whose class changes the memory threshold) updates them in place.
+ * upsert, so arming again (after a resize, whose class changes the memory threshold) updates them in place, and
+ * leaves their state as it was: an alarm still in ALARM would never fire again, so every alarm is put back to OK and
+ * evaluated afresh against the new thresholds (alarm-reset.ts; an alarm already OK, or just created, loses nothing).
+ * Every way into CDC arms the alarms, so this is also where alarms that were left in ALARM get their next chance.
  */
 import * as z from 'zod';
-import { putMetricAlarms } from '#adapters/cloudwatch';
+import { putMetricAlarms, resetAlarmToOk } from '#adapters/cloudwatch';
 import { createRegistry } from '#adapters/registry';
 import { ENV } from '#contracts/env';
 import { ResourceNotFoundError } from '#contracts/errors';
 import { alarmSpecs } from '#domain/alarms/alarm-specs';
 import { isInstanceClass } from '#domain/instance-classes';
+import { rearmResetReason } from '#shared/alarm-reset';
 import { requireEnv } from '#shared/env';
 import { databaseKey, now } from '#shared/fields';
 import { parseInput } from '#shared/input';
@@ -41,7 +45,10 @@ export const armAlarms = async (event: unknown) => {
     tags: plan.tags,
   });
   await putMetricAlarms(alarms);
-  return { alarmNames: alarms.map((alarm) => alarm.AlarmName) };
+  const alarmNames = alarms.flatMap((alarm) => (alarm.AlarmName ? [alarm.AlarmName] : []));
+  const reason = rearmResetReason(input.instanceClass);
+  for (const name of alarmNames) await resetAlarmToOk(name, reason);
+  return { alarmNames };
 };
 
 export const handler = lambdaHandler(armAlarms);

@@ -3,9 +3,12 @@
  * behind it) and as a Resize Decided event. Three triggers: the step-down after the full load (migrate-database),
  * a lakeshift alarm going into ALARM, or a resize asked for by hand (resize-instance). An acting decision takes the
  * instance's resize lock first; when another resize holds it, the decision becomes "stay" (resize in flight).
+ * After an alarm's stay that time can change, the alarm goes back to OK so that a condition that persists is decided
+ * on again (alarm-reset.ts); an alarm's stay that repeats its previous one is not recorded again
+ * (decision-history.ts).
  */
 import * as z from 'zod';
-import { getPeakUsage, getResizeMetrics } from '#adapters/cloudwatch';
+import { getPeakUsage, getResizeMetrics, resetAlarmToOk } from '#adapters/cloudwatch';
 import { findReplicationTaskByArn } from '#adapters/dms';
 import { publishEvents } from '#adapters/events';
 import { createRegistry } from '#adapters/registry';
@@ -17,6 +20,8 @@ import { isInstanceClass } from '#domain/instance-classes';
 import { AUTO_STEADY_CLASS, type ResizeSettings } from '#domain/request/resize-settings';
 import { decideResize } from '#domain/resize/decide-resize';
 import type { PeakUsage, ResizeDecision, ResizeHistoryEntry, ResizeTrigger } from '#domain/resize/types';
+import { decisionResetReason, resetsTriggeringAlarm } from '#shared/alarm-reset';
+import { repeatsLatestStay } from '#shared/decision-history';
 import { requireEnv } from '#shared/env';
 import { databaseKey, now } from '#shared/fields';
 import { parseInput } from '#shared/input';
@@ -163,8 +168,15 @@ export const decideResizeHandler = async (event: unknown) => {
   const lockHolder = `${input.trigger}:${item.migrationId}/${item.databaseId}@${input.now}`;
   const decision = await lockFor(item, policyDecision, lockHolder, input.now);
   const entry: ResizeHistoryEntry = { ...decision, at: input.now, fromClass: currentClass, trigger };
-  await registry.appendHistory(item, entry);
-  await publishEvents(env[ENV.eventBusName], [resizeDecided(item, entry)]);
+  const recorded = !repeatsLatestStay(item.history, entry);
+  if (recorded) {
+    await registry.appendHistory(item, entry);
+    await publishEvents(env[ENV.eventBusName], [resizeDecided(item, entry)]);
+  }
+  const alarmReset =
+    input.trigger === 'alarm' && resetsTriggeringAlarm(decision, item.phase)
+      ? await resetAlarmToOk(input.alarm.alarmName, decisionResetReason(decision))
+      : false;
   const act = decision.action !== 'stay';
   return {
     migrationId: item.migrationId,
@@ -178,6 +190,10 @@ export const decideResizeHandler = async (event: unknown) => {
     instanceArn: item.instanceArn ?? null,
     taskArn: item.taskArn ?? null,
     lockHolder: act ? lockHolder : null,
+    /** False for an alarm's stay that repeats its previous one: neither appended to the history nor published. */
+    recorded,
+    /** True when the triggering alarm was put back to OK, to be evaluated afresh. */
+    alarmReset,
   };
 };
 

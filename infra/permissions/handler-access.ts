@@ -37,7 +37,8 @@ export type DmsDescribeAction = (typeof DMS_DESCRIBE_ACTIONS)[number];
 /** DMS ARN resource types: `arn:aws:dms:<region>:<account>:<type>:<random id>`. */
 export type DmsResourceType = 'rep' | 'endpoint' | 'task';
 
-export type AlarmAccess = 'put' | 'delete' | 'describe';
+/** `reset` puts an alarm back to OK (SetAlarmState) so that CloudWatch evaluates it afresh. */
+export type AlarmAccess = 'put' | 'delete' | 'describe' | 'reset';
 
 export interface HandlerAccess {
   readonly dmsCreate?: readonly DmsCreate[];
@@ -100,13 +101,14 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     registry: 'readWrite',
     publishEvents: true,
     readMetrics: true,
+    alarms: ['reset'],
   },
   'stop-task': {
     dmsManage: ['dms:StopReplicationTask'],
     dmsDescribe: ['dms:DescribeReplicationTasks'],
   },
   'modify-instance': { dmsManage: ['dms:ModifyReplicationInstance'] },
-  'arm-alarms': { alarms: ['put'], registry: 'read' },
+  'arm-alarms': { alarms: ['put', 'reset'], registry: 'read' },
   'record-phase': { registry: 'readWrite', publishEvents: true },
   reconcile: {
     dmsManage: ['dms:StartReplicationTask'],

@@ -37,6 +37,7 @@ const ALARM_ACTIONS: Readonly<Record<AlarmAccess, readonly string[]>> = {
   put: ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
   delete: ['cloudwatch:DeleteAlarms'],
   describe: ['cloudwatch:DescribeAlarms'],
+  reset: ['cloudwatch:SetAlarmState'],
 };
 
 /** The resources a handler's access refers to. */

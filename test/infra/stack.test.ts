@@ -389,6 +389,38 @@ describe('LakeshiftStack: IAM', () => {
       );
     }
   });
+
+  it('lets only decide-resize and arm-alarms reset alarm states, and only on alarms named with lakeshift’s prefix', () => {
+    // Prepare
+    const alarmStatementsOf = (name: string): PolicyStatement[] =>
+      statementsOf(handlerRoleId(name)).filter((statement) =>
+        asArray(statement.Action).some(
+          (action) => action.startsWith('cloudwatch:') && action.includes('Alarm'),
+        ),
+      );
+    const resetters = HANDLER_NAMES.filter((name) =>
+      alarmStatementsOf(name).some((statement) =>
+        asArray(statement.Action).includes('cloudwatch:SetAlarmState'),
+      ),
+    );
+    const lakeshiftAlarms = {
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, `:cloudwatch:us-east-1:123456789012:alarm:${ALARM_NAME_PREFIX}*`],
+      ],
+    };
+    // Assess
+    expect(resetters).toEqual(['decide-resize', 'arm-alarms']);
+    expect(alarmStatementsOf('decide-resize')).toEqual([
+      expect.objectContaining({ Action: 'cloudwatch:SetAlarmState', Resource: lakeshiftAlarms }),
+    ]);
+    expect(alarmStatementsOf('arm-alarms')).toEqual([
+      expect.objectContaining({
+        Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource', 'cloudwatch:SetAlarmState'],
+        Resource: lakeshiftAlarms,
+      }),
+    ]);
+  });
 });
 
 describe('LakeshiftStack: event rules', () => {

@@ -142,6 +142,36 @@ describe('LocalCloudWatch alarms', () => {
     ).toEqual([]);
   });
 
+  it('evaluates an alarm reset to OK at the next evaluation, and raises ALARM again while the breach lasts', async () => {
+    // Prepare
+    const h = harness();
+    await h.cloudWatch.handle('PutMetricAlarm', cpuAlarm);
+    h.cloudWatch.start();
+    await h.publishEveryMinute([95, 95, 95, 95]);
+    const states = () => h.events.map((e) => (e.detail.state as { value: string }).value);
+    const beforeReset = states();
+
+    // Act
+    await h.cloudWatch.handle('SetAlarmState', {
+      AlarmName: cpuAlarm.AlarmName,
+      StateValue: 'OK',
+      StateReason: 'lakeshift evaluated: stay (cooldown)',
+    });
+    const afterReset = states();
+    await h.publishEveryMinute([95, 95, 95]);
+
+    // Assess
+    expect(beforeReset).toEqual(['OK', 'ALARM']);
+    expect(afterReset).toEqual(['OK', 'ALARM', 'OK']);
+    // One new ALARM at the first evaluation after the reset, then silence while the state holds.
+    expect(states()).toEqual(['OK', 'ALARM', 'OK', 'ALARM']);
+    expect(h.events[3]?.detail).toMatchObject({
+      // The evaluation right after the reset (every emulated minute, 10 s past it).
+      state: { value: 'ALARM', timestamp: '2026-01-01T10:04:10.000+0000' },
+      previousState: { value: 'OK', reason: 'lakeshift evaluated: stay (cooldown)' },
+    });
+  });
+
   it('rejects a malformed alarm naming the field and the rule', async () => {
     // Prepare
     const h = harness();

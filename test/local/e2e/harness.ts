@@ -51,11 +51,23 @@ const writtenItem = (
   return undefined;
 };
 
+/** The request's `defaults.resize` unless a run overrides some of it: short windows for a fast clock. */
+const E2E_RESIZE = {
+  steadyClass: STEADY_CLASS,
+  floor: STEADY_CLASS,
+  cooldownMinutes: 10,
+  stepUp: { sustainedMinutes: 5 },
+  stepDown: { quietMinutes: 20 },
+};
+
 export const startE2eRun = async (
-  options: { migrationId: string; databaseIds: readonly string[]; clockSpeed: number } & Pick<
-    StartLocalAwsOptions,
-    'dmsFaults'
-  >,
+  options: {
+    migrationId: string;
+    databaseIds: readonly string[];
+    clockSpeed: number;
+    /** Top-level fields of `defaults.resize` to use instead of the run's defaults. */
+    resize?: Partial<typeof E2E_RESIZE>;
+  } & Pick<StartLocalAwsOptions, 'dmsFaults'>,
 ): Promise<E2eRun> => {
   const aws = await startLocalAws({ clockSpeed: options.clockSpeed, dmsFaults: options.dmsFaults });
   const registryTable = aws.stack?.registryTableName;
@@ -82,13 +94,7 @@ export const startE2eRun = async (
   const fleet = prepareSyntheticFleet(aws, {
     migrationId: options.migrationId,
     databaseIds: options.databaseIds,
-    resize: {
-      steadyClass: STEADY_CLASS,
-      floor: STEADY_CLASS,
-      cooldownMinutes: 10,
-      stepUp: { sustainedMinutes: 5 },
-      stepDown: { quietMinutes: 20 },
-    },
+    resize: { ...E2E_RESIZE, ...options.resize },
   });
 
   return {

@@ -4,6 +4,7 @@ import {
   GetMetricDataCommand,
   type MetricDataResult,
   PutMetricAlarmCommand,
+  SetAlarmStateCommand,
 } from '@aws-sdk/client-cloudwatch';
 import {
   DatabaseMigrationServiceClient,
@@ -15,11 +16,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_NAMES } from '#contracts/errors';
 import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
 import { deriveIdentifiers } from '#domain/naming';
+import type { ResizeHistoryEntry } from '#domain/resize/types';
 import { invokeHandler } from '#test/lambda-context';
 import { withValue } from '../domain/request/fixtures.ts';
 import {
   alarmStateChange,
+  fault,
   keyOf,
+  LATER,
   NOW,
   planFor,
   ranTask,
@@ -41,6 +45,7 @@ beforeEach(() => {
   cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
   cloudWatch.on(PutMetricAlarmCommand).resolves({});
   cloudWatch.on(DeleteAlarmsCommand).resolves({});
+  cloudWatch.on(SetAlarmStateCommand).resolves({});
 });
 
 /** `count` one-minute datapoints of `value`, the newest at NOW. */
@@ -147,6 +152,9 @@ describe('Handler: decide-resize', () => {
       fromClass: 'dms.r5.large',
       toClass: 'dms.r5.xlarge',
     });
+    // The alarm goes back to OK when the resize is done and the alarms are armed again, not while it runs.
+    expect(result).toMatchObject({ recorded: true, alarmReset: false });
+    expect(cloudWatch).not.toHaveReceivedCommand(SetAlarmStateCommand);
     const history = (await world.registry().require(keyOf(plan))).history;
     expect(history[0]?.trigger).toEqual({ kind: 'alarm', alarmName, signal: 'cpu-high' });
     expect(history[0]?.metrics['cpu-high']).toMatchObject({
@@ -173,6 +181,8 @@ describe('Handler: decide-resize', () => {
     const item = await world.registry().require(keyOf(plan));
     expect(item.lock?.holder).toBe('someone');
     expect(item.history.map((entry) => entry.rule)).toEqual(['resize-in-flight']);
+    // Asked by hand: there is no alarm to put back to OK.
+    expect(cloudWatch).not.toHaveReceivedCommand(SetAlarmStateCommand);
   });
 
   it('never resizes during the full load, and records that it stayed', async () => {
@@ -215,6 +225,128 @@ describe('Handler: decide-resize', () => {
   });
 });
 
+describe('Handler: decide-resize on an alarm that stays in ALARM', () => {
+  const TEN_MINUTES_AGO = '2026-03-01T11:50:00.000Z';
+
+  /** A database in CDC on dms.r5.large, stepped up to it at `changedAt`, whose CPU is high now. */
+  const seedBusyDatabase = async (migrationId: string, changedAt = TEN_MINUTES_AGO) => {
+    const plan = planFor(migrationId);
+    const item = await world.seed(plan, 'CDC');
+    await world.registry().update(keyOf(plan), { currentClass: 'dms.r5.large' }, { now: NOW });
+    const stepUp: ResizeHistoryEntry = {
+      action: 'step-up',
+      targetClass: 'dms.r5.large',
+      rule: 'step-up',
+      reason: 'cpu-high: dms.t3.large → dms.r5.large',
+      metrics: {},
+      at: changedAt,
+      fromClass: 'dms.t3.large',
+      trigger: { kind: 'alarm', alarmName: `${plan.identifiers.alarmPrefix}-cpu-high`, signal: 'cpu-high' },
+    };
+    await world.registry().appendHistory(keyOf(plan), stepUp);
+    cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [series('cpu_high', 95, 15)] });
+    const alarmName = `${plan.identifiers.alarmPrefix}-cpu-high`;
+    const decideAt = (now: string) =>
+      invokeHandler('decide-resize', {
+        trigger: 'alarm',
+        alarm: alarmStateChange(alarmName, item.instanceIdentifier, now).detail,
+        now,
+      });
+    return { plan, alarmName, decideAt };
+  };
+
+  it('puts the alarm back to OK after a stay in the cooldown, naming the decision in the reason', async () => {
+    // Prepare
+    const { alarmName, decideAt } = await seedBusyDatabase('level-1');
+    // Act
+    const result = await decideAt(NOW);
+    // Assess
+    expect(result).toMatchObject({ act: false, rule: 'cooldown', recorded: true, alarmReset: true });
+    expect(cloudWatch).toHaveReceivedCommandTimes(SetAlarmStateCommand, 1);
+    expect(cloudWatch).toHaveReceivedCommandWith(SetAlarmStateCommand, {
+      AlarmName: alarmName,
+      StateValue: 'OK',
+      StateReason:
+        'lakeshift evaluated: stay (cooldown: cooling down after the last change until 2026-03-01T12:20:00.000Z)',
+    });
+  });
+
+  it('records a stay that repeats the alarm’s previous one once, and resets the alarm every time', async () => {
+    // Prepare
+    const { plan, decideAt } = await seedBusyDatabase('level-2');
+    // Act
+    const first = await decideAt(NOW);
+    const second = await decideAt(LATER);
+    // Assess
+    expect([first, second]).toMatchObject([
+      { rule: 'cooldown', recorded: true, alarmReset: true },
+      { rule: 'cooldown', recorded: false, alarmReset: true },
+    ]);
+    const history = (await world.registry().require(keyOf(plan))).history;
+    expect(history.map((entry) => [entry.rule, entry.at])).toEqual([
+      ['step-up', TEN_MINUTES_AGO],
+      ['cooldown', NOW],
+    ]);
+    expect(decisionEvents().map((event) => event.rule)).toEqual(['cooldown']);
+    expect(cloudWatch).toHaveReceivedCommandTimes(SetAlarmStateCommand, 2);
+  });
+
+  it('acts once the cooldown is over, and leaves the reset to the re-arm at the end of the resize', async () => {
+    // Prepare
+    const { decideAt } = await seedBusyDatabase('level-3', '2026-03-01T11:00:00.000Z');
+    // Act
+    const result = await decideAt(NOW);
+    // Assess
+    expect(result).toMatchObject({
+      act: true,
+      action: 'step-up',
+      toClass: 'dms.r5.xlarge',
+      recorded: true,
+      alarmReset: false,
+    });
+    expect(cloudWatch).not.toHaveReceivedCommand(SetAlarmStateCommand);
+  });
+
+  it('leaves the alarm in ALARM when only a new class could change the answer (at the ceiling)', async () => {
+    // Prepare
+    const { plan, decideAt } = await seedBusyDatabase('level-4', '2026-03-01T11:00:00.000Z');
+    await world.registry().update(keyOf(plan), { currentClass: plan.resize.ceiling }, { now: NOW });
+    // Act
+    const result = await decideAt(NOW);
+    // Assess
+    expect(result).toMatchObject({ act: false, rule: 'at-ceiling', recorded: true, alarmReset: false });
+    expect(cloudWatch).not.toHaveReceivedCommand(SetAlarmStateCommand);
+  });
+
+  it('resets the alarm when another execution holds the lock: the lock ends without any other event', async () => {
+    // Prepare
+    const { plan, alarmName, decideAt } = await seedBusyDatabase('level-5', '2026-03-01T11:00:00.000Z');
+    await world.registry().acquireResizeLock(keyOf(plan), { holder: 'someone', now: NOW, ttlSeconds: 3600 });
+    // Act
+    const result = await decideAt(NOW);
+    // Assess
+    expect(result).toMatchObject({ act: false, rule: 'resize-in-flight', alarmReset: true });
+    expect(cloudWatch).toHaveReceivedCommandWith(SetAlarmStateCommand, {
+      AlarmName: alarmName,
+      StateValue: 'OK',
+    });
+  });
+
+  it('still decides when the alarm was deleted in the meantime', async () => {
+    // Prepare
+    const { plan, decideAt } = await seedBusyDatabase('level-6');
+    cloudWatch.on(SetAlarmStateCommand).rejects(fault('ResourceNotFound'));
+    // Act
+    const result = await decideAt(NOW);
+    // Assess
+    expect(result).toMatchObject({ act: false, rule: 'cooldown', recorded: true, alarmReset: false });
+    expect((await world.registry().require(keyOf(plan))).history.map((entry) => entry.rule)).toEqual([
+      'step-up',
+      'cooldown',
+    ]);
+  });
+});
+
 describe('Handler: arm-alarms', () => {
   it('arms five alarms with the lower-case instance identifier and the task resource id as dimensions', async () => {
     // Prepare
@@ -248,6 +380,30 @@ describe('Handler: arm-alarms', () => {
       AlarmName: `${prefix}-memory-low`,
       Threshold: Math.round(16 * 1024 ** 3 * 0.1),
     });
+  });
+
+  it('puts every alarm back to OK once it is armed again, so that one still in ALARM can fire again', async () => {
+    // Prepare
+    const plan = planFor('arm-3');
+    await world.seed(plan, 'RESIZING');
+    // Act
+    const result = (await invokeHandler('arm-alarms', {
+      ...keyOf(plan),
+      instanceClass: 'dms.r5.xlarge',
+      now: NOW,
+    })) as { alarmNames: string[] };
+    // Assess
+    expect(cloudWatch).toHaveReceivedCommandTimes(SetAlarmStateCommand, 5);
+    for (const [index, alarmName] of result.alarmNames.entries()) {
+      expect(cloudWatch).toHaveReceivedNthCommandWith(SetAlarmStateCommand, index + 1, {
+        AlarmName: alarmName,
+        StateValue: 'OK',
+        StateReason: 'lakeshift re-armed the alarms for dms.r5.xlarge: evaluate afresh',
+      });
+    }
+    // Reset only after the upsert: the new thresholds are the ones evaluated afresh.
+    const calls = cloudWatch.calls().map((call) => call.args[0].constructor.name);
+    expect(calls.lastIndexOf('PutMetricAlarmCommand')).toBeLessThan(calls.indexOf('SetAlarmStateCommand'));
   });
 
   it('fails with ResourceNotFound for a database without a task', async () => {
