@@ -4,10 +4,8 @@
  */
 import pg from 'pg';
 import { AccessDeniedError, ResourceBusyError } from '#contracts/errors';
+import { errorCodeOf, type PostgresSslMode, tlsFailureReason, tlsOptionsFor } from './postgres-tls.ts';
 import type { PostgresCredentials } from './secrets.ts';
-
-/** The endpoint's `SslMode` (dms-facts §6.1), or `none` for a source without TLS. */
-export type PostgresSslMode = 'none' | 'require' | 'verify-ca' | 'verify-full';
 
 export interface DropSlotRequest {
   readonly credentials: PostgresCredentials;
@@ -15,6 +13,8 @@ export interface DropSlotRequest {
   readonly database?: string;
   readonly slotName: string;
   readonly sslMode: PostgresSslMode;
+  /** PEM CA certificates that `verify-ca`/`verify-full` trust instead of the system's. */
+  readonly trustedCa?: string;
   readonly connectTimeoutMs?: number;
 }
 
@@ -37,28 +37,13 @@ const UNREACHABLE = new Set([
   'EAI_AGAIN',
 ]);
 
-const sslOption = (mode: PostgresSslMode): pg.ClientConfig['ssl'] => {
-  switch (mode) {
-    case 'none':
-      return false;
-    case 'require':
-      // libpq `require`: encrypted, certificate not checked.
-      return { rejectUnauthorized: false };
-    case 'verify-ca':
-      // Chain checked against the trusted CAs; host name not compared, as libpq's verify-ca.
-      return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
-    case 'verify-full':
-      return { rejectUnauthorized: true };
+const describeFailure = (error: unknown, where: string, sslMode: PostgresSslMode): unknown => {
+  // A source that refuses the TLS the endpoint asks for will not change its mind on a retry, as a pg_hba refusal.
+  const tls = tlsFailureReason(error, sslMode);
+  if (tls !== undefined) {
+    return new AccessDeniedError(`cannot drop replication slot ${where}: ${tls}`, { cause: error });
   }
-};
-
-const codeOf = (error: unknown): string | undefined =>
-  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
-    ? error.code
-    : undefined;
-
-const describeFailure = (error: unknown, where: string): unknown => {
-  const code = codeOf(error);
+  const code = errorCodeOf(error);
   const reason = error instanceof Error ? error.message : String(error);
   if (code === OBJECT_IN_USE) {
     return new ResourceBusyError(`replication slot ${where} is still in use: ${reason}`, { cause: error });
@@ -84,7 +69,7 @@ export const dropReplicationSlot = async (request: DropSlotRequest): Promise<Dro
     user: credentials.username,
     password: credentials.password,
     database,
-    ssl: sslOption(request.sslMode),
+    ssl: tlsOptionsFor(request.sslMode, request.trustedCa),
     connectionTimeoutMillis: request.connectTimeoutMs ?? 10_000,
   });
   // A connection dropped by the server after a failure must not become an unhandled 'error' event.
@@ -106,8 +91,8 @@ export const dropReplicationSlot = async (request: DropSlotRequest): Promise<Dro
     return { dropped: true };
   } catch (error) {
     // Dropped by someone else between our look and our drop: the outcome we wanted.
-    if (codeOf(error) === UNDEFINED_OBJECT) return { dropped: false };
-    throw describeFailure(error, where);
+    if (errorCodeOf(error) === UNDEFINED_OBJECT) return { dropped: false };
+    throw describeFailure(error, where, request.sslMode);
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -19,6 +19,11 @@ export class InvalidSettingError extends Error {
   override readonly name = 'InvalidSettingError';
 }
 
+/** The source refused the TLS its endpoint's `SslMode` asks for; the message names the mode. */
+export class SourceTlsError extends Error {
+  override readonly name = 'SourceTlsError';
+}
+
 /** A LOB value longer than `LobMaxSize` while `FailTasksOnLobTruncation` is on. */
 export class LobTruncationError extends Error {
   override readonly name = 'LobTruncationError';

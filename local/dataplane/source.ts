@@ -2,18 +2,23 @@
  * Connections to the source PostgreSQL, configured from the source endpoint as DMS reads it: the secret named by
  * `SecretsManagerSecretId` (RDS secret JSON) or the endpoint's own server/port/user/password, and `SslMode`.
  *
- * SslMode reading (documented choice): `none` connects in plain text. `require` encrypts without checking the
- * certificate; `verify-ca`/`verify-full` check it against the system's trusted CAs (the endpoint's CertificateArn
- * does not exist locally). When the server offers no TLS at all (the embedded PostgreSQL has no certificate),
- * `sslFallback: 'prefer'` (the default) connects in plain text like libpq's `prefer`, so that secure-by-default
- * plans run locally; `sslFallback: 'strict'` fails as DMS would.
+ * SslMode reading (documented choice, as libpq): `none` connects in plain text; `require` encrypts without checking
+ * the certificate; `verify-ca` checks it against the trusted CA certificates, `verify-full` also the host name. The
+ * trusted CAs are the workload's `trustedCa` (standing for the certificate DMS takes from the endpoint's
+ * `CertificateArn`, which the emulator does not keep), else the system's. There is no plain-text fallback: a
+ * server without TLS fails `require` with a message naming the SslMode, as DMS fails it.
  */
 import pg from 'pg';
+import {
+  POSTGRES_SSL_MODES,
+  type PostgresSslMode,
+  tlsFailureReason,
+  tlsOptionsFor,
+} from '#adapters/postgres-tls';
 import { parsePostgresSecret } from '#adapters/secrets';
 import type { EndpointDescription } from '../dms/workload.ts';
-import { InvalidSettingError, messageOf } from './errors.ts';
+import { InvalidSettingError, SourceTlsError } from './errors.ts';
 
-export type SslFallback = 'prefer' | 'strict';
 export type SecretResolver = (secretId: string) => Promise<string>;
 
 export interface SourceConnection {
@@ -22,11 +27,10 @@ export interface SourceConnection {
   readonly user: string;
   readonly password: string;
   readonly database: string;
-  readonly sslMode: 'none' | 'require' | 'verify-ca' | 'verify-full';
-  readonly sslFallback: SslFallback;
+  readonly sslMode: PostgresSslMode;
+  /** PEM CA certificates that `verify-ca`/`verify-full` trust instead of the system's. */
+  readonly trustedCa?: string;
 }
-
-const SSL_MODES = ['none', 'require', 'verify-ca', 'verify-full'] as const;
 
 /** Session settings that make every value's text form stable and exact (UTC, ISO dates, shortest-exact floats). */
 const SESSION_SETUP =
@@ -36,10 +40,11 @@ const SESSION_SETUP =
 export const resolveSourceConnection = async (
   endpoint: EndpointDescription,
   resolveSecret: SecretResolver,
-  sslFallback: SslFallback = 'prefer',
+  trustedCa?: string,
 ): Promise<SourceConnection> => {
-  const sslMode = SSL_MODES.find((mode) => mode === endpoint.sslMode.toLowerCase());
-  if (!sslMode) throw new InvalidSettingError(`SslMode: must be one of ${SSL_MODES.join(', ')}`);
+  const sslMode = POSTGRES_SSL_MODES.find((mode) => mode === endpoint.sslMode.toLowerCase());
+  if (!sslMode) throw new InvalidSettingError(`SslMode: must be one of ${POSTGRES_SSL_MODES.join(', ')}`);
+  const tls = { sslMode, ...(trustedCa === undefined ? {} : { trustedCa }) };
   const settings = endpoint.postgreSqlSettings ?? {};
   const secretId = settings['SecretsManagerSecretId'];
   const settingsDatabase =
@@ -57,8 +62,7 @@ export const resolveSourceConnection = async (
       user: secret.username,
       password: secret.password,
       database,
-      sslMode,
-      sslFallback,
+      ...tls,
     };
   }
   const missing = (['serverName', 'port', 'username', 'password'] as const).filter((key) => !endpoint[key]);
@@ -74,25 +78,9 @@ export const resolveSourceConnection = async (
     user: endpoint.username ?? '',
     password: endpoint.password ?? '',
     database,
-    sslMode,
-    sslFallback,
+    ...tls,
   };
 };
-
-const sslOption = (mode: SourceConnection['sslMode']): pg.ClientConfig['ssl'] => {
-  switch (mode) {
-    case 'none':
-      return false;
-    case 'require':
-      return { rejectUnauthorized: false };
-    case 'verify-ca':
-      return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
-    case 'verify-full':
-      return { rejectUnauthorized: true };
-  }
-};
-
-const NO_TLS_ON_SERVER = 'The server does not support SSL connections';
 
 export interface ConnectOptions {
   /** A `replication=database` connection, for replication commands such as CREATE_REPLICATION_SLOT. */
@@ -107,40 +95,25 @@ export const connectSource = async (
   source: SourceConnection,
   options: ConnectOptions = {},
 ): Promise<pg.Client> => {
-  const open = async (ssl: pg.ClientConfig['ssl']): Promise<pg.Client> => {
-    const client = new pg.Client({
-      host: source.host,
-      port: source.port,
-      user: source.user,
-      password: source.password,
-      database: source.database,
-      ssl,
-      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-      application_name: options.applicationName ?? 'lakeshift-local-dms',
-      ...(options.replication ? { replication: 'database' } : {}),
-    } as pg.ClientConfig);
-    // A server that goes away under an idle client emits 'error'; the next query reports it instead.
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      throw error;
-    }
-    return client;
-  };
-  let client: pg.Client;
+  const client = new pg.Client({
+    host: source.host,
+    port: source.port,
+    user: source.user,
+    password: source.password,
+    database: source.database,
+    ssl: tlsOptionsFor(source.sslMode, source.trustedCa),
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    application_name: options.applicationName ?? 'lakeshift-local-dms',
+    ...(options.replication ? { replication: 'database' } : {}),
+  } as pg.ClientConfig);
+  // A server that goes away under an idle client emits 'error'; the next query reports it instead.
+  client.on('error', () => undefined);
   try {
-    client = await open(sslOption(source.sslMode));
+    await client.connect();
   } catch (error) {
-    if (
-      source.sslMode === 'none' ||
-      source.sslFallback === 'strict' ||
-      !messageOf(error).includes(NO_TLS_ON_SERVER)
-    ) {
-      throw error;
-    }
-    client = await open(false);
+    await client.end().catch(() => undefined);
+    const tls = tlsFailureReason(error, source.sslMode);
+    throw tls === undefined ? error : new SourceTlsError(tls, { cause: error });
   }
   if (!options.replication) await client.query(SESSION_SETUP);
   return client;

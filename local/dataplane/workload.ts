@@ -44,7 +44,6 @@ import {
   resolveSourceConnection,
   type SecretResolver,
   type SourceConnection,
-  type SslFallback,
 } from './source.ts';
 import { compileTableMappings, type TableMappings } from './table-mappings.ts';
 import { type PlanOptions, planTable, planTables, type TablePlan, tableKey } from './table-plan.ts';
@@ -69,8 +68,11 @@ export interface PostgresToS3WorkloadOptions {
   readonly lakeDir: string;
   /** Returns the SecretString of `SecretsManagerSecretId` (the local Secrets Manager). */
   readonly resolveSecret: SecretResolver;
-  /** What to do when SslMode asks for TLS and the server has none (see source.ts); default `prefer`. */
-  readonly sslFallback?: SslFallback;
+  /**
+   * PEM CA certificates that `SslMode` `verify-ca`/`verify-full` trust, standing for the certificate DMS takes from
+   * the endpoint's `CertificateArn` (the emulator keeps none); default the system's trusted CAs (see source.ts).
+   */
+  readonly trustedCa?: string;
   /** Task-clock milliseconds between CDC reads; default 500. */
   readonly pollIntervalMs?: number;
   /** About how many changes one read takes; default 20000. */
@@ -116,7 +118,7 @@ const testConnection = async (
       const problem = await s3TargetProblem(options.lakeDir, readS3Settings(endpoint));
       return problem ? { ok: false, message: problem } : { ok: true };
     }
-    const source = await resolveSourceConnection(endpoint, options.resolveSecret, options.sslFallback);
+    const source = await resolveSourceConnection(endpoint, options.resolveSecret, options.trustedCa);
     let client: pg.Client;
     try {
       client = await connectSource(source, { connectTimeoutMs: 5000 });
@@ -178,7 +180,7 @@ class TaskRun {
   static async prepare(ctx: TaskContext, options: PostgresToS3WorkloadOptions): Promise<TaskRun> {
     const settings = readDataPlaneSettings(ctx);
     const mappings = compileTableMappings(ctx.tableMappings);
-    const source = await resolveSourceConnection(ctx.source, options.resolveSecret, options.sslFallback);
+    const source = await resolveSourceConnection(ctx.source, options.resolveSecret, options.trustedCa);
     let admin: pg.Client;
     try {
       admin = await connectSource(source);

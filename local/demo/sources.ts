@@ -1,10 +1,15 @@
 /**
- * The databases a demo run migrates: the demo's own (an embedded PostgreSQL started with logical decoding, the
- * chosen demo databases created and filled) or existing ones given with `--source`.
+ * The databases a demo run migrates: the demo's own (an embedded PostgreSQL started with logical decoding and TLS,
+ * the chosen demo databases created and filled) or existing ones given with `--source`.
+ *
+ * lakeshift reaches every source over TLS (the request's SslMode, `require` by default; the schema has no `none`).
+ * So a `--source` URL that says `sslmode=disable` is refused before anything starts. Any other URL is tried: a
+ * server without TLS then fails the endpoint's connection test with a message naming the SslMode.
  */
 import { DEMO_DATABASES, type DemoDatabase } from '../../examples/demo/databases.ts';
 import { seedDemoDatabase } from '../../examples/demo/seed.ts';
 import { startEmbeddedPostgres } from '../postgres/embedded.ts';
+import { DemoOptionsError } from './options.ts';
 import { databaseIdFor } from './request.ts';
 
 export interface DemoSource {
@@ -43,7 +48,20 @@ export const connectionOf = (
   };
 };
 
+/** Refuses a URL that asks for a plain-text session, which lakeshift will not open (see the file comment). */
+const requireTlsPossible = (url: string): void => {
+  const parsed = new URL(url);
+  if (parsed.searchParams.get('sslmode') !== 'disable') return;
+  // The URL itself is not repeated: it may hold a password.
+  throw new DemoOptionsError(
+    `--source ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}: sslmode=disable, but lakeshift reaches ` +
+      'every source over TLS (SslMode require, its secure default; there is no SslMode none). Turn ssl on on that ' +
+      'server and drop sslmode=disable from the URL.',
+  );
+};
+
 export const externalSources = (urls: readonly string[]): DemoSource[] => {
+  for (const url of urls) requireTlsPossible(url);
   const taken = new Set<string>();
   return urls.map((url) => {
     const connection = connectionOf(url);

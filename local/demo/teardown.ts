@@ -9,7 +9,6 @@ import { withClient } from '../../examples/demo/seed.ts';
 import { putLakeshiftEvent } from './events.ts';
 import type { AwsConnection, MigrationObserver } from './observe.ts';
 import type { DatabaseObservation } from './recorder.ts';
-import { demoSlotName } from './request.ts';
 
 export interface TeardownOutcome {
   readonly deleted: readonly string[];
@@ -30,19 +29,6 @@ const slotsOf = (url: string): Promise<string[]> =>
       'SELECT slot_name FROM pg_replication_slots WHERE database = current_database()',
     );
     return result.rows.map((row) => row.slot_name);
-  });
-
-/**
- * Drops a slot the demo itself named in the request (never one it did not name), for when lakeshift's teardown
- * could not reach the source (for instance TLS required by the request but not offered by a local server).
- */
-export const dropOwnSlot = (url: string, slot: string): Promise<boolean> =>
-  withClient(url, async (client) => {
-    const result = await client.query(
-      'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active',
-      [slot],
-    );
-    return (result.rowCount ?? 0) > 0;
   });
 
 export const tearDown = async (options: {
@@ -86,23 +72,21 @@ export const tearDown = async (options: {
   };
 };
 
-/** Tears down, says what is left, and drops the slots the demo named that lakeshift could not. */
+/**
+ * Tears down and says what is left. lakeshift's teardown drops the slots the request named, over the TLS the
+ * request asks for; one still there is reported with the statement that drops it, never dropped behind its back.
+ */
 export const tearDownExisting = async (
   options: Parameters<typeof tearDown>[0] & { readonly log: (text: string) => void },
 ): Promise<void> => {
-  const { log, sources } = options;
+  const { log } = options;
   log('tearing down: Teardown Requested (the lake is kept; the replication slots are dropped)');
   const outcome = await tearDown(options);
   if (outcome.notDeleted.length > 0) log(`not torn down: ${outcome.notDeleted.join(', ')}`);
   for (const { databaseId, slot } of outcome.slotsLeft) {
-    const source = sources.find((candidate) => candidate.databaseId === databaseId);
-    if (source && slot === demoSlotName(databaseId) && (await dropOwnSlot(source.url, slot))) {
-      log(`${databaseId}: lakeshift left replication slot ${slot}; the demo named it, so it dropped it`);
-    } else {
-      log(
-        `replication slot ${slot} is left on ${databaseId}: drop it with SELECT pg_drop_replication_slot('${slot}')`,
-      );
-    }
+    log(
+      `replication slot ${slot} is left on ${databaseId}: drop it with SELECT pg_drop_replication_slot('${slot}')`,
+    );
   }
   if (outcome.notDeleted.length === 0 && outcome.slotsLeft.length === 0)
     log('torn down; no replication slot left');

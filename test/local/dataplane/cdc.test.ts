@@ -480,13 +480,13 @@ describe('change data capture', () => {
     ]);
   });
 
-  it('leaves no slot after teardown drops it, and a full-load-only task creates none', async () => {
-    // Prepare
+  it('leaves no slot after teardown drops it over TLS, and a full-load-only task creates none', async () => {
+    // Prepare: the task and the teardown reach the source with lakeshift's secure default, SslMode require.
     const db = await postgres.createDatabase();
     const client = await db.connect();
     await client.query('CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)');
     const lakeDir = await newLake();
-    const cdcTask = startTask(db, lakeDir, {});
+    const cdcTask = startTask(db, lakeDir, { sslMode: 'require' });
     await cdcTask.driver.streaming;
     cdcTask.fake.controller.abort();
     await cdcTask.outcome;
@@ -504,7 +504,7 @@ describe('change data capture', () => {
         dbname: db.name,
       },
       slotName: slotOf(db),
-      sslMode: 'none',
+      sslMode: 'require',
     });
     const fullLoadOnly = startTask(db, await newLake(), { migrationType: 'full-load' });
     const fullLoadOutcome = await fullLoadOnly.outcome;

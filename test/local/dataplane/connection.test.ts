@@ -2,19 +2,22 @@ import { stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectSource, resolveSourceConnection } from '#local/dataplane/source';
 import { createPostgresToS3Workload } from '#local/dataplane/workload';
 import type { EndpointDescription } from '#local/dms/workload';
 import { type RunningPostgres, startEmbeddedPostgres } from '#local/postgres/embedded';
+import { generateServerCertificate } from '#local/postgres/tls';
 import { usePostgres } from '#test/postgres';
 import { newLake } from './lake-queries.ts';
 import { fakeTask, SECRET_ID } from './task-context.ts';
 
 // Two slots only, so that the test can use them all up.
 const postgres = usePostgres({ maxReplicationSlots: 2 });
+// What some users' servers lack: logical decoding and TLS (one server for both keeps the file fast).
 let replicaOnly: RunningPostgres;
 
 beforeAll(async () => {
-  replicaOnly = await startEmbeddedPostgres({ extraFlags: ['-c', 'wal_level=replica'] });
+  replicaOnly = await startEmbeddedPostgres({ tls: false, extraFlags: ['-c', 'wal_level=replica'] });
 });
 afterAll(async () => {
   await replicaOnly.stop();
@@ -37,18 +40,19 @@ const sourceEndpoint = (sslMode = 'none'): EndpointDescription => ({
   postgreSqlSettings: { SecretsManagerSecretId: SECRET_ID },
 });
 
-const workloadFor = (login: Login, lakeDir = tmpdir(), sslFallback: 'prefer' | 'strict' = 'prefer') =>
+const secretOf = (login: Login) => ({
+  host: login.host,
+  port: login.port,
+  username: login.user,
+  password: login.password,
+  dbname: login.database,
+});
+
+const workloadFor = (login: Login, lakeDir = tmpdir(), trustedCa?: string) =>
   createPostgresToS3Workload({
     lakeDir,
-    sslFallback,
-    resolveSecret: async () =>
-      JSON.stringify({
-        host: login.host,
-        port: login.port,
-        username: login.user,
-        password: login.password,
-        dbname: login.database,
-      }),
+    ...(trustedCa === undefined ? {} : { trustedCa }),
+    resolveSecret: async () => JSON.stringify(secretOf(login)),
   });
 
 const loginOf = (server: RunningPostgres, database = 'postgres'): Login => ({
@@ -178,17 +182,88 @@ describe('testConnection', () => {
     );
   });
 
-  it('falls back to plain text for SslMode require on a server without TLS, unless told to be strict', async () => {
+  it('connects over TLS for SslMode require without checking the self-signed certificate', async () => {
     // Prepare
-    const login = loginOf(postgres.server());
+    const workload = workloadFor(loginOf(postgres.server()));
 
     // Act
-    const preferred = await workloadFor(login, tmpdir(), 'prefer').testConnection(sourceEndpoint('require'));
-    const strict = await workloadFor(login, tmpdir(), 'strict').testConnection(sourceEndpoint('require'));
+    const result = await workload.testConnection(sourceEndpoint('require'));
 
     // Assess
-    expect(preferred).toEqual({ ok: true });
-    expect(messageOf(strict)).toContain('The server does not support SSL connections');
+    expect(result).toEqual({ ok: true });
+  });
+
+  it('fails SslMode require on a server without TLS, naming the mode, with no plain-text fallback', async () => {
+    // Prepare: wal_level would fail too, later; TLS is refused first, as DMS refuses it.
+    const workload = workloadFor(loginOf(replicaOnly));
+
+    // Act
+    const result = await workload.testConnection(sourceEndpoint('require'));
+
+    // Assess
+    expect(messageOf(result)).toMatch(
+      /^Application-Status: 1020912, Application-Message: Cannot connect to ODBC provider/,
+    );
+    expect(messageOf(result)).toContain(
+      '[unixODBC]SslMode require: server does not support SSL, but SSL was required',
+    );
+  });
+
+  it('accepts verify-ca and verify-full when trusted with the server’s CA certificate', async () => {
+    // Prepare
+    const server = postgres.server();
+    const workload = workloadFor(loginOf(server), tmpdir(), server.caCertificatePem);
+
+    // Act
+    const verifyCa = await workload.testConnection(sourceEndpoint('verify-ca'));
+    const verifyFull = await workload.testConnection(sourceEndpoint('verify-full'));
+
+    // Assess
+    expect(verifyCa).toEqual({ ok: true });
+    expect(verifyFull).toEqual({ ok: true });
+  });
+
+  it('compares the host name for verify-full only', async () => {
+    // Prepare: 127.1 reaches 127.0.0.1 through the resolver, but is not a name the certificate lists.
+    const server = postgres.server();
+    const workload = workloadFor({ ...loginOf(server), host: '127.1' }, tmpdir(), server.caCertificatePem);
+
+    // Act
+    const verifyCa = await workload.testConnection(sourceEndpoint('verify-ca'));
+    const verifyFull = await workload.testConnection(sourceEndpoint('verify-full'));
+
+    // Assess
+    expect(verifyCa).toEqual({ ok: true });
+    expect(messageOf(verifyFull)).toContain(
+      "SslMode verify-full: SSL error: Hostname/IP does not match certificate's altnames",
+    );
+  });
+
+  it('fails verify-ca and verify-full without the CA, as the system CAs do not know a self-signed one', async () => {
+    // Prepare
+    const workload = workloadFor(loginOf(postgres.server()));
+
+    // Act
+    const verifyCa = await workload.testConnection(sourceEndpoint('verify-ca'));
+    const verifyFull = await workload.testConnection(sourceEndpoint('verify-full'));
+
+    // Assess
+    expect(messageOf(verifyCa)).toContain('SslMode verify-ca: SSL error: self-signed certificate');
+    expect(messageOf(verifyFull)).toContain('SslMode verify-full: SSL error: self-signed certificate');
+    expect(messageOf(verifyFull)).toContain('give the CA that signed it');
+  });
+
+  it('fails verify-ca against a CA that did not sign the server’s certificate', async () => {
+    // Prepare: the CA of another server with the same names.
+    const stranger = await generateServerCertificate();
+    const workload = workloadFor(loginOf(postgres.server()), tmpdir(), stranger.certificatePem);
+
+    // Act
+    const result = await workload.testConnection(sourceEndpoint('verify-ca'));
+
+    // Assess
+    expect(result.ok).toBe(false);
+    expect(messageOf(result)).toContain('SslMode verify-ca: SSL error:');
   });
 
   it('checks an S3 target by writing to its bucket folder', async () => {
@@ -223,5 +298,32 @@ describe('testConnection', () => {
     expect(messageOf(csv)).toBe(
       'S3Settings.DataFormat: must be parquet: the local data plane writes Parquet only',
     );
+  });
+});
+
+describe('connectSource', () => {
+  const sslInUse = async (sslMode: string): Promise<boolean | undefined> => {
+    const source = await resolveSourceConnection(sourceEndpoint(sslMode), async () =>
+      JSON.stringify(secretOf(loginOf(postgres.server()))),
+    );
+    const client = await connectSource(source);
+    try {
+      const { rows } = await client.query<{ ssl: boolean }>(
+        'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()',
+      );
+      return rows[0]?.ssl;
+    } finally {
+      await client.end();
+    }
+  };
+
+  it('encrypts the session for require and leaves it plain for none', async () => {
+    // Act
+    const required = await sslInUse('require');
+    const none = await sslInUse('none');
+
+    // Assess
+    expect(required).toBe(true);
+    expect(none).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { usePostgres } from '#test/postgres';
 
@@ -19,5 +20,22 @@ describe('embedded PostgreSQL', () => {
     expect(slots.rows[0]?.max_replication_slots).toBe('20');
     expect(first.name).not.toBe(second.name);
     expect(first.url).toContain(`/${first.name}`);
+  });
+
+  it('serves TLS with a self-signed certificate for the address it listens on, exposed as its CA', async () => {
+    // Prepare
+    const db = await pg.createDatabase();
+    const client = await db.connect();
+
+    // Act
+    const ssl = await client.query<{ ssl: string }>('SHOW ssl');
+    const certificate = new X509Certificate(pg.server().caCertificatePem ?? '');
+
+    // Assess
+    expect(ssl.rows[0]?.ssl).toBe('on');
+    expect(certificate.ca).toBe(true);
+    expect(certificate.checkIssued(certificate)).toBe(true);
+    expect(certificate.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    expect(certificate.checkHost('localhost')).toBe('localhost');
   });
 });

@@ -25,6 +25,8 @@ export interface FakeTaskOptions {
   readonly checkpoint?: string;
   readonly taskArn?: string;
   readonly instance?: TaskContext['instance'];
+  /** The source endpoint's SslMode; default `none`. */
+  readonly sslMode?: string;
 }
 
 export interface FakeTask {
@@ -101,7 +103,7 @@ export const fakeTask = (options: FakeTaskOptions): FakeTask => {
       endpointType: 'SOURCE',
       engineName: 'postgres',
       databaseName: options.db.name,
-      sslMode: 'none',
+      sslMode: options.sslMode ?? 'none',
       postgreSqlSettings: { SecretsManagerSecretId: SECRET_ID, ...options.postgreSqlSettings },
     },
     target: {

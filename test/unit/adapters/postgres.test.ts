@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:net';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { dropReplicationSlot } from '#adapters/postgres';
@@ -19,6 +20,16 @@ const slotNames = async (client: pg.Client): Promise<string[]> =>
     await client.query<{ slot_name: string }>('SELECT slot_name FROM pg_replication_slots ORDER BY slot_name')
   ).rows.map((row) => row.slot_name);
 
+/** A server that answers PostgreSQL's SSLRequest with "N", as a server without TLS does. */
+const serverWithoutTls = async (): Promise<{ server: Server; port: number }> => {
+  const server = createServer((socket) => {
+    socket.once('data', () => socket.end('N'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return { server, port: typeof address === 'object' && address ? address.port : 0 };
+};
+
 /** Polls until `check` holds: the server updates slot state asynchronously. */
 const waitUntil = async (check: () => Promise<boolean>, attempts = 200): Promise<void> => {
   for (let attempt = 0; attempt < attempts; attempt++) {
@@ -29,7 +40,10 @@ const waitUntil = async (check: () => Promise<boolean>, attempts = 200): Promise
 };
 
 describe('dropReplicationSlot', () => {
-  it('drops an inactive logical slot', async () => {
+  it.each([
+    { sslMode: 'none', how: 'in plain text' },
+    { sslMode: 'require', how: 'over TLS, lakeshift’s default' },
+  ] as const)('drops an inactive logical slot with SslMode $sslMode ($how)', async ({ sslMode }) => {
     // Prepare
     const db = await postgres.createDatabase('slots');
     const client = await db.connect();
@@ -39,12 +53,60 @@ describe('dropReplicationSlot', () => {
     const result = await dropReplicationSlot({
       credentials: credentialsOf(db),
       slotName: 'ls_orders',
-      sslMode: 'none',
+      sslMode,
     });
 
     // Assess
     expect(result).toEqual({ dropped: true });
     expect(await slotNames(client)).not.toContain('ls_orders');
+  });
+
+  it('drops with verify-full when it trusts the server’s CA, and refuses without it', async () => {
+    // Prepare
+    const db = await postgres.createDatabase('slots');
+    const client = await db.connect();
+    await client.query("SELECT pg_create_logical_replication_slot('ls_verified', 'test_decoding')");
+    const request = {
+      credentials: credentialsOf(db),
+      slotName: 'ls_verified',
+      sslMode: 'verify-full',
+    } as const;
+
+    // Act
+    const refused = await dropReplicationSlot(request).catch((error: unknown) => error);
+    const slotsAfterRefusal = await slotNames(client);
+    const trusted = await dropReplicationSlot({
+      ...request,
+      trustedCa: postgres.server().caCertificatePem,
+    });
+
+    // Assess
+    expect(refused).toMatchObject({
+      name: 'AccessDenied',
+      message: expect.stringContaining('SslMode verify-full: SSL error: self-signed certificate'),
+    });
+    expect(slotsAfterRefusal).toContain('ls_verified');
+    expect(trusted).toEqual({ dropped: true });
+    expect(await slotNames(client)).not.toContain('ls_verified');
+  });
+
+  it('reports a server without TLS as AccessDenied naming the SslMode, never falling back to plain text', async () => {
+    // Prepare
+    const { server, port } = await serverWithoutTls();
+
+    // Act
+    const failure = await dropReplicationSlot({
+      credentials: { host: '127.0.0.1', port, username: 'u', password: 'p', dbname: 'd' },
+      slotName: 'ls_orders',
+      sslMode: 'require',
+    }).catch((error: unknown) => error);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+
+    // Assess
+    expect(failure).toMatchObject({
+      name: 'AccessDenied',
+      message: expect.stringContaining('SslMode require: server does not support SSL, but SSL was required'),
+    });
   });
 
   it('treats a slot that is not there as already dropped', async () => {
