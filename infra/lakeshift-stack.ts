@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import type { Construct } from 'constructs';
-import { ENV } from '#contracts/env';
+import { ENV, OPTIONAL_ENV } from '#contracts/env';
 import { STATE_MACHINE_NAMES, stateMachineArnPlaceholder } from '#contracts/names';
 import type { LakeshiftConfig } from './config/schema.ts';
 import { CustomerKey } from './constructs/customer-key.ts';
@@ -108,6 +108,8 @@ export class LakeshiftStack extends Stack {
           Object.fromEntries([...networks].map(([name, network]) => [name, network.runtimeEntry])),
         ),
         [ENV.lakeBucketOwner]: this.account,
+        // The DMS role writes only under this folder: the planner refuses requests that target another one.
+        [OPTIONAL_ENV.lakeFolder]: config.lake.folder,
       },
       logRetention,
       logKey: operationsKey,

@@ -30,6 +30,11 @@ export const OPTIONAL_ENV = {
    * runtime whose clock runs faster than the wall clock scales the refill by its speed.
    */
   dmsApiBudget: 'DMS_API_BUDGET',
+  /**
+   * The folder of the lake under which the deployment's DMS role may write (the stack's `lake.folder`). When set, a
+   * request whose `target.folder` is not at or below it is refused before anything is created.
+   */
+  lakeFolder: 'LAKE_FOLDER',
 } as const;
 
 export type EnvKey = keyof typeof ENV;

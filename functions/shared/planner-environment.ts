@@ -1,10 +1,10 @@
-import { ENV } from '#contracts/env';
+import { ENV, OPTIONAL_ENV } from '#contracts/env';
 import { type PlannerEnvironment, parsePlannerEnvironment } from '#domain/planner/index';
 import { requireEnv } from './env.ts';
 
 /**
  * The planner's deployment settings from the environment, validated at cold start: the two DMS roles are required,
- * the named networks and the lake bucket owner optional.
+ * the named networks, the lake bucket owner and the lake folder optional.
  */
 export const plannerEnvironmentFromEnv = (source: NodeJS.ProcessEnv = process.env): PlannerEnvironment => {
   const env = requireEnv([ENV.dmsS3AccessRoleArn, ENV.dmsSecretsAccessRoleArn], source);
@@ -13,5 +13,6 @@ export const plannerEnvironmentFromEnv = (source: NodeJS.ProcessEnv = process.en
     dmsSecretsAccessRoleArn: env[ENV.dmsSecretsAccessRoleArn],
     networks: source[ENV.networks],
     lakeBucketOwner: source[ENV.lakeBucketOwner],
+    lakeFolder: source[OPTIONAL_ENV.lakeFolder],
   });
 };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '#contracts/env';
+import { ENV, OPTIONAL_ENV } from '#contracts/env';
 import {
   ALARM_NAME_PREFIX,
   HANDLER_NAMES,
@@ -635,9 +635,11 @@ describe('LakeshiftStack: handlers and registry', () => {
       expect(logGroup['KmsKeyId']).toEqual({
         'Fn::GetAtt': [expect.stringMatching(/^OperationsKey/), 'Arn'],
       });
-      expect(Object.keys((properties['Environment'] as { Variables: object }).Variables).sort()).toEqual(
-        [...Object.values(ENV), 'NODE_OPTIONS'].sort(),
+      const variables = (properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      expect(Object.keys(variables).sort()).toEqual(
+        [...Object.values(ENV), OPTIONAL_ENV.lakeFolder, 'NODE_OPTIONS'].sort(),
       );
+      expect(variables[OPTIONAL_ENV.lakeFolder]).toBe('raw');
     }
   });
 

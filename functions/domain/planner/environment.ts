@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ENV } from '#contracts/env';
+import { ENV, OPTIONAL_ENV } from '#contracts/env';
 import { ConfigurationError } from '#contracts/errors';
 import { toFieldIssues } from '#domain/request/issues';
 import { accountId, iamRoleArn, replicationSubnetGroupId, securityGroupIds } from '#domain/request/rules';
@@ -15,6 +15,10 @@ const environmentSchema = z.strictObject({
   [ENV.dmsSecretsAccessRoleArn]: iamRoleArn,
   [ENV.networks]: networksSchema,
   [ENV.lakeBucketOwner]: accountId.optional(),
+  [OPTIONAL_ENV.lakeFolder]: z
+    .string()
+    .regex(/^[^/\s]+(\/[^/\s]+)*$/, 'must be a folder path without leading, trailing or double slashes')
+    .optional(),
 });
 
 /** Raw values as the handler reads them; `networks` is the JSON text of `LAKESHIFT_NETWORKS` (absent: none). */
@@ -23,6 +27,7 @@ export interface RawPlannerEnvironment {
   readonly dmsSecretsAccessRoleArn: string;
   readonly networks?: string | undefined;
   readonly lakeBucketOwner?: string | undefined;
+  readonly lakeFolder?: string | undefined;
 }
 
 const parseJson = (text: string): unknown => {
@@ -41,6 +46,7 @@ export const parsePlannerEnvironment = (raw: RawPlannerEnvironment): PlannerEnvi
     [ENV.dmsSecretsAccessRoleArn]: raw.dmsSecretsAccessRoleArn,
     [ENV.networks]: networksText ? parseJson(networksText) : {},
     [ENV.lakeBucketOwner]: raw.lakeBucketOwner?.trim() || undefined,
+    [OPTIONAL_ENV.lakeFolder]: raw.lakeFolder?.trim() || undefined,
   });
   if (!result.success) {
     const problems = result.error.issues
@@ -50,10 +56,12 @@ export const parsePlannerEnvironment = (raw: RawPlannerEnvironment): PlannerEnvi
   }
   const values = result.data;
   const owner = values[ENV.lakeBucketOwner];
+  const lakeFolder = values[OPTIONAL_ENV.lakeFolder];
   return {
     dmsS3AccessRoleArn: values[ENV.dmsS3AccessRoleArn],
     dmsSecretsAccessRoleArn: values[ENV.dmsSecretsAccessRoleArn],
     networks: values[ENV.networks],
     ...(owner === undefined ? {} : { lakeBucketOwner: owner }),
+    ...(lakeFolder === undefined ? {} : { lakeFolder }),
   };
 };

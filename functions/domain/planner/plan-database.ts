@@ -159,14 +159,37 @@ export const planDatabase = (
     throw new InvalidInputError(`Migration "${request.migrationId}" has no database "${databaseId}"`);
   }
   const outcome = planDatabaseAt(request, index, environment);
-  if ('issues' in outcome) throw new InvalidRequestError(outcome.issues);
+  const issues = [
+    ...targetFolderIssues(request, environment),
+    ...('issues' in outcome ? outcome.issues : []),
+  ];
+  if (issues.length > 0 || 'issues' in outcome) throw new InvalidRequestError(issues);
   return outcome.plan;
+};
+
+/**
+ * The deployment's DMS role may write only under its lake folder: a target folder elsewhere would pass validation
+ * and fail at DMS's S3 connection test, after an instance was already paid for.
+ */
+const targetFolderIssues = (request: MigrationRequest, environment: PlannerEnvironment): FieldIssue[] => {
+  const allowed = environment.lakeFolder;
+  const folder = request.target.folder;
+  if (allowed === undefined || folder === allowed || folder.startsWith(`${allowed}/`)) return [];
+  return [
+    {
+      path: 'target.folder',
+      rule: `must be "${allowed}" or a folder below it: the deployment's DMS role writes only there (LAKE_FOLDER)`,
+    },
+  ];
 };
 
 /** Plans every database; all problems of all databases are reported in one `InvalidRequestError`. */
 export const planFleet = (request: MigrationRequest, environment: PlannerEnvironment): DatabasePlan[] => {
   const outcomes = request.databases.map((_, index) => planDatabaseAt(request, index, environment));
-  const issues = outcomes.flatMap((outcome) => ('issues' in outcome ? outcome.issues : []));
+  const issues = [
+    ...targetFolderIssues(request, environment),
+    ...outcomes.flatMap((outcome) => ('issues' in outcome ? outcome.issues : [])),
+  ];
   // Databases that inherit a bad `defaults.network` would each report it; report it once.
   const distinct = [...new Map(issues.map((issue) => [`${issue.path}\u0000${issue.rule}`, issue])).values()];
   if (distinct.length > 0) throw new InvalidRequestError(distinct);

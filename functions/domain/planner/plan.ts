@@ -15,6 +15,8 @@ export interface PlannerEnvironment {
   readonly networks: Readonly<Record<string, NamedNetwork>>;
   /** Account that owns the lake bucket, unless the request names one. */
   readonly lakeBucketOwner?: string;
+  /** The folder the deployment's DMS role may write under; requests must target it or a folder below it. */
+  readonly lakeFolder?: string;
 }
 
 export interface NamedNetwork {

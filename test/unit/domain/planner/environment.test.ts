@@ -27,6 +27,18 @@ describe('parsePlannerEnvironment', () => {
     });
   });
 
+  it('reads the lake folder the deployment allows, and refuses a malformed one naming the variable', () => {
+    // Act
+    const environment = parsePlannerEnvironment({ ...roles, lakeFolder: ' raw/postgres ' });
+    const malformed = () => parsePlannerEnvironment({ ...roles, lakeFolder: '/raw/' });
+
+    // Assess
+    expect(environment).toEqual({ ...roles, networks: {}, lakeFolder: 'raw/postgres' });
+    expect(malformed).toThrow(
+      'Invalid planner configuration: LAKE_FOLDER: must be a folder path without leading, trailing or double slashes',
+    );
+  });
+
   it('treats absent networks and owner as none', () => {
     // Act
     const environment = parsePlannerEnvironment({ ...roles, networks: '', lakeBucketOwner: undefined });

@@ -470,6 +470,49 @@ describe('planDatabase input', () => {
   });
 });
 
+describe('planning against the lake folder of the deployment', () => {
+  it('accepts a target folder at or below the lake folder', () => {
+    // Act
+    const atIt = planDatabase(
+      parseMigrationRequest(withValue(threeDatabaseRequest(), 'target.folder', 'raw')),
+      'orders',
+      environment({ lakeFolder: 'raw' }),
+    );
+    const below = planDatabase(seedRequest(), 'orders', environment({ lakeFolder: 'raw' }));
+
+    // Assess
+    expect(atIt.targetEndpoint.S3Settings.BucketFolder).toBe('raw/orders');
+    expect(below.targetEndpoint.S3Settings.BucketFolder).toBe('raw/postgres/orders');
+  });
+
+  it('refuses a target folder the deployment cannot write, before planning anything', () => {
+    // Prepare
+    const request = parseMigrationRequest(
+      withValue(threeDatabaseRequest(), 'target.folder', 'rawdata/postgres'),
+    );
+
+    // Act
+    const plan = () => planFleet(request, environment({ lakeFolder: 'raw' }));
+
+    // Assess
+    expect(plan).toThrow(InvalidRequestError);
+    expect(plan).toThrow(
+      'Invalid migration request (1 problem): target.folder: must be "raw" or a folder below it: the deployment\'s DMS role writes only there (LAKE_FOLDER)',
+    );
+  });
+
+  it('refuses the default folder (the migration id) when the deployment allows another one', () => {
+    // Prepare
+    const request = parseMigrationRequest(withValue(threeDatabaseRequest(), 'target.folder', undefined));
+
+    // Act
+    const plan = () => planDatabase(request, 'orders', environment({ lakeFolder: 'raw' }));
+
+    // Assess
+    expect(plan).toThrow(/target\.folder: must be "raw" or a folder below it/);
+  });
+});
+
 describe('planFleet', () => {
   it('plans every database in request order with distinct identifiers', () => {
     // Act
