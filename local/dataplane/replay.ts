@@ -5,7 +5,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { DuckDBInstance, type Json } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type Json } from '@duckdb/node-api';
 import { isLoadFile, PARQUET_EXTENSION, pathSegment } from './lake.ts';
 import { OP_COLUMN } from './output-columns.ts';
 import { sqlIdentifier, sqlString } from './parquet-writer.ts';
@@ -72,6 +72,58 @@ export const listLakeTableFiles = async (directory: string): Promise<LakeTableFi
   return { load: load.map((name) => join(directory, name)), cdc: cdc.map((name) => join(directory, name)) };
 };
 
+/** A table's changes as a DuckDB temp view, in write order, and how to read each change's operation. */
+export interface ChangesView {
+  /** The view: every row of the files (LOAD, then CDC) with `file_order` and `file_row_number`. */
+  readonly name: string;
+  /** SQL for a row's operation: `Op`, or `'I'` where the files carry none. */
+  readonly op: string;
+  /** DuckDB's DESCRIBE of the view. */
+  readonly described: readonly Record<string, Json>[];
+}
+
+/** Columns the replay adds to a table's own (besides `Op` and the timestamp column). */
+export const REPLAY_COLUMNS: readonly string[] = ['filename', 'file_row_number', 'file_order'];
+
+/** Creates the temp view `name` over `files` on `connection` (files in the order given, rows in file order). */
+export const createChangesView = async (
+  connection: DuckDBConnection,
+  files: LakeTableFiles,
+  name: string,
+): Promise<ChangesView> => {
+  const ordered = [...files.load, ...files.cdc];
+  await connection.run("SET TimeZone = 'UTC'");
+  await connection.run(
+    `CREATE OR REPLACE TEMP VIEW ${name} AS
+     SELECT c.*, f.file_order FROM read_parquet([${ordered.map(sqlString).join(', ')}],
+       union_by_name = true, filename = true, file_row_number = true) AS c
+     JOIN (VALUES ${ordered.map((file, index) => `(${sqlString(file)}, ${index})`).join(', ')}) AS f(path, file_order)
+       ON c.filename = f.path`,
+  );
+  const described = (await connection.runAndReadAll(`DESCRIBE ${name}`)).getRowObjectsJson();
+  const hasOp = described.some((row) => row['column_name'] === OP_COLUMN);
+  return { name, op: hasOp ? `coalesce(${sqlIdentifier(OP_COLUMN)}, 'I')` : `'I'`, described };
+};
+
+/** Changes that are not inserts: a table without a key can replay only inserts, as DMS writes for it. */
+export const countNonInserts = async (
+  connection: DuckDBConnection,
+  changes: ChangesView,
+): Promise<number> => {
+  const result = await connection.runAndReadAll(
+    `SELECT count(*) FROM ${changes.name} WHERE ${changes.op} <> 'I'`,
+  );
+  return Number(result.getRows()[0]?.[0] ?? 0);
+};
+
+/** The current state: per key the newest change wins, and a `D` removes the row. */
+export const currentStateSql = (changes: ChangesView, key: readonly string[]): string =>
+  `SELECT * FROM (
+     SELECT *, ${changes.op} AS replay_op, row_number() OVER (
+       PARTITION BY ${key.map(sqlIdentifier).join(', ')} ORDER BY file_order DESC, file_row_number DESC) AS replay_newest
+     FROM ${changes.name})
+   WHERE replay_newest = 1 AND replay_op <> 'D'`;
+
 export const rebuildTableFromLake = async (
   lakeDir: string,
   bucket: string,
@@ -81,31 +133,14 @@ export const rebuildTableFromLake = async (
   options: RebuildOptions = {},
 ): Promise<RebuiltTable> => {
   const files = await listLakeTableFiles(lakeTableDirectory(lakeDir, bucket, folder, schema, table));
-  const ordered = [...files.load, ...files.cdc];
-  if (ordered.length === 0) return { columns: [], rows: [], files };
+  if (files.load.length + files.cdc.length === 0) return { columns: [], rows: [], files };
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
-    await connection.run("SET TimeZone = 'UTC'");
-    const order = ordered.map((file, index) => `(${sqlString(file)}, ${index})`).join(', ');
-    await connection.run(
-      `CREATE TEMP TABLE changes AS
-       SELECT c.*, f.file_order FROM read_parquet([${ordered.map(sqlString).join(', ')}],
-         union_by_name = true, filename = true, file_row_number = true) AS c
-       JOIN (VALUES ${order}) AS f(path, file_order) ON c.filename = f.path`,
-    );
-    const described = (await connection.runAndReadAll('DESCRIBE changes')).getRowObjectsJson();
-    const internal = new Set([
-      OP_COLUMN,
-      'filename',
-      'file_row_number',
-      'file_order',
-      options.timestampColumnName,
-    ]);
-    const tableColumns = described.filter((row) => !internal.has(String(row['column_name'])));
+    const changes = await createChangesView(connection, files, 'changes');
+    const internal = new Set([OP_COLUMN, ...REPLAY_COLUMNS, options.timestampColumnName]);
+    const tableColumns = changes.described.filter((row) => !internal.has(String(row['column_name'])));
     const columns = tableColumns.map((row) => String(row['column_name']));
-    const hasOp = described.some((row) => row['column_name'] === OP_COLUMN);
-    const op = hasOp ? `coalesce(${sqlIdentifier(OP_COLUMN)}, 'I')` : `'I'`;
     const list = columns.map(sqlIdentifier).join(', ');
     const output = options.asText
       ? tableColumns
@@ -118,8 +153,7 @@ export const rebuildTableFromLake = async (
       : list;
     const key = options.key ?? [];
     if (key.length === 0) {
-      const changed = await connection.runAndReadAll(`SELECT count(*) FROM changes WHERE ${op} <> 'I'`);
-      if (Number(changed.getRows()[0]?.[0] ?? 0) > 0) {
+      if ((await countNonInserts(connection, changes)) > 0) {
         throw new LakeReplayError(
           `${schema}.${table} has updates or deletes in the lake: pass its key columns to rebuild it`,
         );
@@ -133,13 +167,8 @@ export const rebuildTableFromLake = async (
     const missing = key.filter((name) => !columns.includes(name));
     if (missing.length > 0)
       throw new LakeReplayError(`key column(s) ${missing.join(', ')} not found in ${schema}.${table}`);
-    const keyList = key.map(sqlIdentifier).join(', ');
     const result = await connection.runAndReadAll(
-      `SELECT ${output} FROM (
-         SELECT *, ${op} AS replay_op, row_number() OVER (
-           PARTITION BY ${keyList} ORDER BY file_order DESC, file_row_number DESC) AS newest
-         FROM changes) AS latest
-       WHERE newest = 1 AND replay_op <> 'D'
+      `SELECT ${output} FROM (${currentStateSql(changes, key)}) AS latest
        ORDER BY ${key.map((name) => `latest.${sqlIdentifier(name)}`).join(', ')}`,
     );
     return { columns, rows: result.getRowObjectsJson(), files };
