@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type AwsJsonService, AwsServiceError } from './service.ts';
+import { type AwsJsonService, toAwsServiceError } from './service.ts';
 
 /** A request the JSON services do not handle (e.g. DynamoDB, proxied to dynalite). Returns true when handled. */
 export type FallbackHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>;
@@ -51,14 +51,7 @@ export const createAwsServer = (options: AwsServerOptions): Server => {
       send(res, 200, contentType, output ?? {});
       options.onRequest?.(service.name, operation, 200);
     } catch (error) {
-      const awsError =
-        error instanceof AwsServiceError
-          ? error
-          : new AwsServiceError(
-              'InternalFailure',
-              error instanceof Error ? error.message : String(error),
-              500,
-            );
+      const awsError = toAwsServiceError(error);
       const headers: Record<string, string> = {};
       if (service.queryCompatible) headers['x-amzn-query-error'] = `${awsError.type};${awsError.fault}`;
       send(

@@ -28,3 +28,9 @@ export class AwsServiceError extends Error {
     super(message);
   }
 }
+
+/** Any thrown value as an AWS error: AWS errors as they are, anything else as a 500 `InternalFailure`. */
+export const toAwsServiceError = (error: unknown): AwsServiceError =>
+  error instanceof AwsServiceError
+    ? error
+    : new AwsServiceError('InternalFailure', error instanceof Error ? error.message : String(error), 500);

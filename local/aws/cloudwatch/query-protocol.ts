@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FallbackHandler } from '../../http/server.ts';
-import { type AwsJsonService, AwsServiceError } from '../../http/service.ts';
+import { type AwsJsonService, toAwsServiceError } from '../../http/service.ts';
 
 const CLOUDWATCH_API_VERSION = '2010-08-01';
 const XML_NAMESPACE = 'http://monitoring.amazonaws.com/doc/2010-08-01/';
@@ -83,14 +83,7 @@ export const cloudWatchQueryFallback =
         `<${action}Response xmlns="${XML_NAMESPACE}">${result}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
       );
     } catch (error) {
-      const awsError =
-        error instanceof AwsServiceError
-          ? error
-          : new AwsServiceError(
-              'InternalFailure',
-              error instanceof Error ? error.message : String(error),
-              500,
-            );
+      const awsError = toAwsServiceError(error);
       sendXml(
         res,
         awsError.statusCode,
