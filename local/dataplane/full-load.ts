@@ -106,7 +106,13 @@ const loadTable = async (plan: TablePlan, options: FullLoadOptions): Promise<num
         csvFiles,
         csvColumnCount: plan.columns.length,
         columns: outputColumns(plan, leading, 0),
-        output: { kind: 'split', directory: staging, maxFileBytes: settings.target.maxFileSizeKb * 1024 },
+        output: {
+          kind: 'split',
+          directory: staging,
+          maxFileBytes: options.choices.maxFileSizeSplitsParquetLoad
+            ? settings.target.maxFileSizeKb * 1024
+            : Number.MAX_SAFE_INTEGER,
+        },
         format: settings.target,
       },
       options.signal,

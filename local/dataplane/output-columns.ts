@@ -38,6 +38,7 @@ export const outputColumns = (
     ...plan.columns.map((column, index) => ({
       name: column.target,
       expression: column.conversion.expression(csvColumn(dataOffset + index)),
+      ...(column.conversion.timeMillis ? { timeMillis: true } : {}),
     })),
   ];
 };

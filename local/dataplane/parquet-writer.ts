@@ -9,7 +9,10 @@
  * Input is CSV written by PostgreSQL's COPY (full load) or by the CDC encoder, always with `\N` for NULL and every
  * other value quoted or plain, so an empty string and NULL stay distinct.
  */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { annotateTimeMillis } from './parquet-footer.ts';
 
 export interface ParquetFormat {
   readonly compression: 'none' | 'gzip';
@@ -21,6 +24,8 @@ export interface OutputColumn {
   readonly name: string;
   /** DuckDB expression over the CSV columns `c0`, `c1`, … (all VARCHAR). */
   readonly expression: string;
+  /** An INT32 of milliseconds since midnight, annotated TIME(MILLIS) once the file is written. */
+  readonly timeMillis?: boolean;
 }
 
 export type ParquetOutput =
@@ -76,6 +81,7 @@ export class ParquetWriter {
       await connection.run("SET TimeZone = 'UTC'");
       const result = await connection.runAndReadAll(copySql(request));
       const [row] = result.getRows();
+      await annotateOutput(request);
       return Number(row?.[0] ?? 0);
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -87,6 +93,20 @@ export class ParquetWriter {
     this.instance.closeSync();
   }
 }
+
+/** Gives the millisecond TIME columns of every written file their annotation. */
+const annotateOutput = async (request: ConversionRequest): Promise<void> => {
+  const columns = new Set(request.columns.filter((column) => column.timeMillis).map((column) => column.name));
+  if (columns.size === 0) return;
+  const { output } = request;
+  const files =
+    output.kind === 'file'
+      ? [output.path]
+      : (await readdir(output.directory).catch(() => [] as string[]))
+          .filter((name) => name.endsWith('.parquet'))
+          .map((name) => join(output.directory, name));
+  for (const file of files) await annotateTimeMillis(file, columns);
+};
 
 const copySql = (request: ConversionRequest): string => {
   const columnTypes = Array.from(

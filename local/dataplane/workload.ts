@@ -20,6 +20,7 @@ import type {
 import { readCatalog } from './catalog.ts';
 import { type CdcObserver, CdcStream } from './cdc.ts';
 import { type Checkpoint, decodeCheckpoint, EMPTY_CHECKPOINT, encodeCheckpoint } from './checkpoint.ts';
+import { UNDOCUMENTED_DEFAULTS, type UndocumentedBehaviour } from './choices.ts';
 import { InvalidSettingError, messageOf, TaskFailure } from './errors.ts';
 import { runFullLoad } from './full-load.ts';
 import { removeTemporaryFiles, tableDirectory } from './lake.ts';
@@ -81,6 +82,8 @@ export interface PostgresToS3WorkloadOptions {
   readonly parallelSegmentBytes?: number;
   /** Folder for intermediate files; default the OS temp folder. */
   readonly workDir?: string;
+  /** Readings of what DMS does where AWS does not document it (choices.ts); each defaults to the worse case. */
+  readonly undocumented?: Partial<UndocumentedBehaviour>;
   readonly observer?: DataPlaneObserver;
 }
 
@@ -264,6 +267,7 @@ class TaskRun {
     return {
       source: this.source,
       settings: this.settings,
+      choices: { ...UNDOCUMENTED_DEFAULTS, ...this.options.undocumented },
       lakeDir: this.options.lakeDir,
       workDir: join(this.workDir, workFolder),
       writer: this.writer,
@@ -277,7 +281,10 @@ class TaskRun {
   private planOptions(): PlanOptions {
     const { settings } = this;
     return {
-      mapBooleanAsBoolean: settings.source.mapBooleanAsBoolean,
+      booleansAsBoolean:
+        settings.source.mapBooleanAsBoolean &&
+        (this.options.undocumented?.sourceOnlyMapBooleanAsBoolean ??
+          UNDOCUMENTED_DEFAULTS.sourceOnlyMapBooleanAsBoolean),
       timestampInMilliseconds: settings.target.parquetTimestampInMillisecond,
       trimSpaceInChar: settings.source.trimSpaceInChar,
       ...(settings.lob.maxBytes !== undefined ? { lobMaxBytes: settings.lob.maxBytes } : {}),

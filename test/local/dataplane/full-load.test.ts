@@ -58,7 +58,12 @@ describe('full load', () => {
     const lakeDir = await newLake();
 
     // Act
-    await fullLoad(db, lakeDir, { postgreSqlSettings: { MapBooleanAsBoolean: true } });
+    await fullLoad(
+      db,
+      lakeDir,
+      { postgreSqlSettings: { MapBooleanAsBoolean: true } },
+      { undocumented: { sourceOnlyMapBooleanAsBoolean: true } },
+    );
 
     // Assess
     const [file] = (await tableFiles(lakeDir, 'all_types')).load;
