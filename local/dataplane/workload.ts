@@ -78,6 +78,8 @@ export interface PostgresToS3WorkloadOptions {
   readonly pollIntervalMs?: number;
   /** About how many changes one read takes; default 20000. */
   readonly maxChangesPerPeek?: number;
+  /** Buffered CDC bytes above which reading pauses until files are due; default 256 MiB. */
+  readonly maxBufferedBytes?: number;
   /** Tables at least this large load as two parallel ranges; default 32 MiB. */
   readonly parallelSegmentBytes?: number;
   /** Folder for intermediate files; default the OS temp folder. */
@@ -87,7 +89,12 @@ export interface PostgresToS3WorkloadOptions {
   readonly observer?: DataPlaneObserver;
 }
 
-const DEFAULTS = { pollIntervalMs: 500, maxChangesPerPeek: 20_000, parallelSegmentBytes: 32 * 1024 * 1024 };
+const DEFAULTS = {
+  pollIntervalMs: 500,
+  maxChangesPerPeek: 20_000,
+  maxBufferedBytes: 256 * 1024 * 1024,
+  parallelSegmentBytes: 32 * 1024 * 1024,
+};
 
 /** DMS's own message when the mappings select nothing (dms-facts §2.2). */
 const NO_TABLES_MESSAGE =
@@ -393,6 +400,7 @@ class TaskRun {
       slotName,
       pollIntervalMs: options.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
       maxChangesPerPeek: options.maxChangesPerPeek ?? DEFAULTS.maxChangesPerPeek,
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
       planFor: (schema, table, refresh) => this.planFor(schema, table, refresh),
       confirmed: (lsn) => this.save({ confirmedLsn: lsn }),
       ...(options.observer ? { observer: options.observer } : {}),
