@@ -82,6 +82,8 @@ export interface PostgresToS3WorkloadOptions {
   readonly maxBufferedBytes?: number;
   /** Tables at least this large load as two parallel ranges; default 32 MiB. */
   readonly parallelSegmentBytes?: number;
+  /** COPY output per chunk, each stamped with its arrival time (the full load's transfer time); default 8 MiB. */
+  readonly loadChunkBytes?: number;
   /** Folder for intermediate files; default the OS temp folder. */
   readonly workDir?: string;
   /** Readings of what DMS does where AWS does not document it (choices.ts); each defaults to the worse case. */
@@ -94,6 +96,7 @@ const DEFAULTS = {
   maxChangesPerPeek: 20_000,
   maxBufferedBytes: 256 * 1024 * 1024,
   parallelSegmentBytes: 32 * 1024 * 1024,
+  loadChunkBytes: 8 * 1024 * 1024,
 };
 
 /** DMS's own message when the mappings select nothing (dms-facts §2.2). */
@@ -361,6 +364,7 @@ class TaskRun {
           taskStartMs: ctx.clock.now(),
           reloading,
           parallelSegmentBytes: this.options.parallelSegmentBytes ?? DEFAULTS.parallelSegmentBytes,
+          loadChunkBytes: this.options.loadChunkBytes ?? DEFAULTS.loadChunkBytes,
           tableLoaded: (plan, rows) => {
             loaded.add(tableKey(plan.source));
             this.save({ loadedTables: [...loaded] });
