@@ -52,7 +52,9 @@ export const testConnections = async (event: unknown) => {
     started.push({ endpointArn: arn, status: connection.Status ?? 'testing' });
   }
   const warnings = await sourceWarnings(input);
-  for (const warning of warnings) logger.warn('Plan Warning', { ...warning });
+  for (const warning of warnings) {
+    logger.warn('Plan Warning', { migrationId: input.migrationId, databaseId: input.databaseId, ...warning });
+  }
   return { instanceArn: input.instanceArn, connections: started, warnings };
 };
 
