@@ -41,7 +41,10 @@ const instanceClass = z
   .string()
   .refine(isInstanceClass, 'must be a known DMS instance class, e.g. dms.r5.large');
 
-/** The `detail` of a CloudWatch Alarm State Change event (dms-facts §13): only what lakeshift reads. */
+/**
+ * The `detail` of a CloudWatch Alarm State Change event (docs/dms-behaviour.md §13): only what lakeshift
+ * reads.
+ */
 const alarmDetail = z.looseObject({
   alarmName: z.string().min(1, 'must name the alarm'),
   configuration: z.looseObject({
@@ -67,7 +70,7 @@ const DecideResizeInput = z.discriminatedUnion('trigger', [
 
 type DecideResizeInput = z.output<typeof DecideResizeInput>;
 
-/** The alarm's instance, from the dimension every lakeshift alarm carries (dms-facts §4.3). */
+/** The alarm's instance, from the dimension every lakeshift alarm carries (docs/dms-behaviour.md §4.3). */
 const instanceIdentifierOf = (alarm: z.output<typeof alarmDetail>): string | undefined =>
   alarm.configuration.metrics
     .map((metric) => metric.metricStat?.metric.dimensions?.ReplicationInstanceIdentifier)

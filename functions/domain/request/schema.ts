@@ -25,7 +25,7 @@ import {
 import { s3SettingsOverridesSchema } from './s3-settings.ts';
 import { taskSettingsOverridesSchema } from './task-settings.ts';
 
-/** The migration request (DESIGN.md "The migration request"). Every object is strict so typos are caught. */
+/** The migration request (docs/design.md §5). Every object is strict so typos are caught. */
 
 /** `none` is refused: lakeshift always talks TLS to the source (secure by default). */
 export const sslModeSchema = z.enum(['require', 'verify-ca', 'verify-full'], {
