@@ -1,7 +1,8 @@
 /**
- * Idempotent creates (DESIGN.md principle 4). Create first; on `ResourceAlreadyExistsFault` describe the resource
- * with that identifier and compare its `lakeshift:*` tags with the ones we would have put on it: adopt it when they
- * match, fail with `ForeignResourceError` when they do not (someone else's resource, or another migration's).
+ * Idempotent creates (docs/design.md §1.4). Create first; on `ResourceAlreadyExistsFault` describe the
+ * resource with that identifier and compare its `lakeshift:*` tags with the ones we would have put on it:
+ * adopt it when they match, fail with `ForeignResourceError` when they do not (someone else's resource, or
+ * another migration's).
  */
 import type {
   CreateEndpointCommandInput,

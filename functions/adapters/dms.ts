@@ -35,7 +35,10 @@ export const findReplicationInstance = (identifier: string): Promise<Replication
 export const findReplicationInstanceByArn = (arn: string): Promise<ReplicationInstance | undefined> =>
   firstReplicationInstance(byFilter('replication-instance-arn', arn));
 
-/** Changes the class now (`ApplyImmediately`: otherwise DMS queues it for the maintenance window, dms-facts §1.2). */
+/**
+ * Changes the class now (`ApplyImmediately`: otherwise DMS queues it for the maintenance window,
+ * docs/dms-behaviour.md §1.2).
+ */
 export const modifyReplicationInstanceClass = async (
   arn: string,
   instanceClass: string,
@@ -117,7 +120,10 @@ export const modifyReplicationTask = async (
   return required(output.ReplicationTask, 'ModifyReplicationTask', 'ReplicationTask');
 };
 
-/** `start-replication` only for a task that never ran; `resume-processing` afterwards (dms-facts §2.4). */
+/**
+ * `start-replication` only for a task that never ran; `resume-processing` afterwards
+ * (docs/dms-behaviour.md §2.4).
+ */
 export const startReplicationTask = async (
   arn: string,
   startType: StartReplicationTaskTypeValue,

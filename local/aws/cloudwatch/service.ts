@@ -2,7 +2,7 @@
  * Local CloudWatch (`GraniteServiceVersion20100801`): AWS JSON 1.0 with awsQueryCompatible, which is what
  * `@aws-sdk/client-cloudwatch` sends; the AWS CLI's query protocol reaches the same operations through
  * `query-protocol.ts`. Metrics, metric alarms, and alarm evaluation every emulated minute on the shared clock,
- * emitting `CloudWatch Alarm State Change` events (dms-facts §13) to the event sink.
+ * emitting `CloudWatch Alarm State Change` events (docs/dms-behaviour.md §13) to the event sink.
  */
 import { CLOUDWATCH_ALARM_STATE_CHANGE, CLOUDWATCH_EVENT_SOURCE } from '#contracts/events';
 import type { Clock } from '../../clock.ts';
