@@ -28,11 +28,11 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGISTRY_TABLE } from '#contracts/registry-table';
 import { RULES } from '#contracts/wiring';
-import { type LocalAws, startLocalAws } from '#local/aws/index';
 import { ManualClock } from '#local/clock';
+import { type LocalLakeshift, startLocalLakeshift } from '#local/local-lakeshift';
 import { eventually } from './helpers.ts';
 
-let aws: LocalAws;
+let aws: LocalLakeshift;
 let config: {
   endpoint: string;
   region: string;
@@ -41,7 +41,7 @@ let config: {
 };
 
 beforeAll(async () => {
-  aws = await startLocalAws({ clock: new ManualClock(Date.UTC(2026, 0, 1)) });
+  aws = await startLocalLakeshift({ clock: new ManualClock(Date.UTC(2026, 0, 1)) });
   config = { endpoint: aws.endpoint, region: aws.region, credentials: aws.credentials, maxAttempts: 1 };
 });
 
@@ -60,11 +60,11 @@ describe('startLocalAws', () => {
     // Act
     const machines = await sfn.send(new ListStateMachinesCommand({}));
     const fleet = await sfn.send(
-      new DescribeStateMachineCommand({ stateMachineArn: aws.stack?.stateMachineArns['migrate-fleet'] }),
+      new DescribeStateMachineCommand({ stateMachineArn: aws.stack.stateMachineArns['migrate-fleet'] }),
     );
     const defaultRules = await events.send(new ListRulesCommand({}));
     const lakeshiftRules = await events.send(new ListRulesCommand({ EventBusName: 'lakeshift' }));
-    const table = await dynamodb.send(new DescribeTableCommand({ TableName: aws.stack?.registryTableName }));
+    const table = await dynamodb.send(new DescribeTableCommand({ TableName: aws.stack.registryTableName }));
     const groups = await dms.send(new DescribeReplicationSubnetGroupsCommand({}));
 
     // Assess
