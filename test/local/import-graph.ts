@@ -52,14 +52,17 @@ export const reachableFrom = (start: string): Set<string> => {
 };
 
 /** The import cycles among `files` (imports leaving the set are ignored), each as the path that closes it. */
-export const importCycles = (files: readonly string[]): string[][] => {
+export const importCycles = (
+  files: readonly string[],
+  importsOfFile: (file: string) => readonly string[] = importsOf,
+): string[][] => {
   const inSet = new Set(files);
   const state = new Map<string, 'visiting' | 'done'>();
   const cycles: string[][] = [];
   const visit = (path: string[]): void => {
     const file = path[path.length - 1] ?? '';
     state.set(file, 'visiting');
-    for (const next of importsOf(file).filter((target) => inSet.has(target))) {
+    for (const next of importsOfFile(file).filter((target) => inSet.has(target))) {
       if (state.get(next) === 'visiting') cycles.push([...path.slice(path.indexOf(next)), next]);
       else if (!state.has(next)) visit([...path, next]);
     }
