@@ -12,6 +12,7 @@ import { DEFAULT_DURATIONS, DEFAULT_QUOTAS, type Durations, type Quotas } from '
 import { type DmsEventSink, EventPublisher } from './events/publisher.ts';
 import type { DmsFaultConfig } from './faults/config.ts';
 import { FaultInjector } from './faults/injector.ts';
+import { taskFaultHooks } from './faults/task-hooks.ts';
 import { DmsLifecycle } from './lifecycle/lifecycle.ts';
 import { MetricPublisher, type MetricSink } from './metrics/publisher.ts';
 import { WorkMeter } from './metrics/work-meter.ts';
@@ -106,7 +107,7 @@ export class DmsEmulator implements AwsJsonService {
         clock,
         state: this.state,
         events,
-        faults: this.faults,
+        faults: taskFaultHooks(this.faults),
         workloadFor: options.workloadFor ?? (() => synthetic ?? createSyntheticWorkload()),
         changed,
       },

@@ -1,8 +1,8 @@
-/** What the lifecycle works with: the settings, the state, the clock, events, workloads and the fault injector. */
+/** What the lifecycle works with: the settings, the state, the clock, events, workloads and the fault hooks. */
 import type { Clock } from '../../clock.ts';
 import type { DmsConfig, WorkloadResolver } from '../config.ts';
 import type { EventPublisher } from '../events/publisher.ts';
-import type { FaultInjector } from '../faults/injector.ts';
+import type { TaskFaultHooks } from '../faults/task-hooks.ts';
 import type { StateData } from '../state/records.ts';
 
 export interface LifecycleEnvironment {
@@ -10,7 +10,7 @@ export interface LifecycleEnvironment {
   readonly clock: Clock;
   readonly state: StateData;
   readonly events: EventPublisher;
-  readonly faults: FaultInjector;
+  readonly faults: TaskFaultHooks;
   readonly workloadFor: WorkloadResolver;
   /** Marks the state changed (persistence). */
   changed(): void;

@@ -8,7 +8,7 @@
  * reboot interrupts running tasks: tasks in CDC pause and resume by themselves when the instance is
  * back; tasks still loading tables fail with RECOVERABLE_ERROR and must be restarted.
  */
-import type { TaskFailurePoint, TaskFailureRule } from '../faults/config.ts';
+import type { TaskFault } from '../faults/task-hooks.ts';
 import { capacityOf, taskPhase } from '../metrics/publisher.ts';
 import type { WorkMeter } from '../metrics/work-meter.ts';
 import { type TaskBehaviour, taskBehaviour } from '../settings/task-settings.ts';
@@ -101,9 +101,9 @@ export class TaskRunner {
   /** The start delay has passed: the task runs its workload (or fails at start, when a fault says so). */
   onRunning(task: TaskRecord): void {
     if (task.status !== 'starting') return;
-    const startFault = this.faultAt(task, 'starting');
+    const startFault = this.env.faults.beforeRun(runInfo(task));
     if (startFault) {
-      this.failFromRule(task, startFault);
+      this.failFromFault(task, startFault);
       return;
     }
     const startType = task.lastStartType ?? 'start-replication';
@@ -206,48 +206,30 @@ export class TaskRunner {
     );
   }
 
-  /**
-   * Checks the fault points a running task passes at once and arms the delayed ones. True when the task failed.
-   */
+  /** A run has begun: asks the fault hooks at once and arms the delayed ones. True when the task failed. */
   private enterRunning(task: TaskRecord): boolean {
-    const immediate =
-      this.faultAt(task, 'running') ?? this.faultAt(task, taskPhase(task) === 'cdc' ? 'cdc' : 'full-load');
+    const { clock, faults } = this.env;
+    const immediate = faults.runBegan(runInfo(task), taskPhase(task) === 'cdc' ? 'cdc' : 'full-load');
     if (immediate) {
-      this.failFromRule(task, immediate);
+      this.failFromFault(task, immediate);
       return true;
     }
     const run = this.runs.get(task.arn);
     if (!run) return false;
-    const { clock, faults } = this.env;
-    for (const rule of faults.delayedTaskFailures(runInfo(task))) {
-      if (typeof rule.at !== 'object' || !('afterMs' in rule.at)) continue;
-      const point = rule.at;
+    for (const delayed of faults.delayedFaults(runInfo(task))) {
       run.cancels.push(
-        clock.schedule(point.afterMs, () => {
+        clock.schedule(delayed.afterMs, () => {
           if (this.runs.get(task.arn) !== run) return;
-          const fired = this.faultAt(task, point);
-          if (fired) this.failFromRule(task, fired);
+          const fired = delayed.check();
+          if (fired) this.failFromFault(task, fired);
         }),
       );
     }
     return false;
   }
 
-  private faultAt(
-    task: TaskRecord,
-    point: TaskFailurePoint | 'progress',
-    progress = 0,
-  ): TaskFailureRule | undefined {
-    return this.env.faults.taskFailure(runInfo(task), point, progress);
-  }
-
-  private failFromRule(task: TaskRecord, rule: TaskFailureRule): void {
-    const message =
-      rule.message ??
-      (rule.stopReason === 'FATAL_ERROR'
-        ? 'Error executing source loop (injected fault).'
-        : 'ODBC general error (injected fault).');
-    this.handleFailure(task, rule.stopReason, message);
+  private failFromFault(task: TaskRecord, fault: TaskFault): void {
+    this.handleFailure(task, fault.stopReason, fault.message);
     this.env.changed();
   }
 
@@ -334,8 +316,8 @@ export class TaskRunner {
         live.stats.progressPercent = 100;
         runner.env.changed();
         if (live.migrationType !== 'full-load' && live.status === 'running') {
-          const fault = runner.faultAt(live, 'cdc');
-          if (fault) queueMicrotask(() => runner.failFromRule(live, fault));
+          const fault = runner.env.faults.cdcBegan(runInfo(live));
+          if (fault) queueMicrotask(() => runner.failFromFault(live, fault));
         }
       },
       reportProgress(percent) {
@@ -362,8 +344,8 @@ export class TaskRunner {
 
   private checkProgressFaults(task: TaskRecord): void {
     if (task.status !== 'running' || taskPhase(task) !== 'full-load') return;
-    const fault = this.faultAt(task, 'progress', progressOf(task));
-    if (fault) queueMicrotask(() => this.failFromRule(task, fault));
+    const fault = this.env.faults.fullLoadProgressed(runInfo(task), progressOf(task));
+    if (fault) queueMicrotask(() => this.failFromFault(task, fault));
   }
 
   private finished(arn: string, runId: number, outcome: RunOutcome | undefined): void {

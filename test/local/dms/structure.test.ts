@@ -27,6 +27,18 @@ describe('the DMS emulator (local/dms)', () => {
     // Assess
     expect(reaching).toEqual([]);
   });
+
+  it('injects faults into the lifecycle only through the hooks: no lifecycle module reads fault rules', () => {
+    // Prepare
+    const lifecycle = typeScriptFilesUnder('local/dms/lifecycle');
+    const faultRules = ['local/dms/faults/injector.ts', 'local/dms/faults/config.ts'];
+
+    // Act
+    const reading = lifecycle.filter((file) => importsOf(file).some((target) => faultRules.includes(target)));
+
+    // Assess
+    expect(reading).toEqual([]);
+  });
 });
 
 describe('importCycles', () => {
