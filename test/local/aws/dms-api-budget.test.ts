@@ -38,7 +38,7 @@ describe('localDmsApiBudget', () => {
   });
 });
 
-describe('startLocalAws: the DMS API budget of the handlers', () => {
+describe('startLocalLakeshift: the DMS API budget of the handlers', () => {
   it('gives the handlers a budget refilled at 4 per emulated second on a scaled clock', async () => {
     // Prepare
     aws = await startLocalLakeshift({ clockSpeed: 600 });

@@ -30,26 +30,21 @@ import { REGISTRY_TABLE } from '#contracts/registry-table';
 import { RULES } from '#contracts/wiring';
 import { ManualClock } from '#local/clock';
 import { type LocalLakeshift, startLocalLakeshift } from '#local/local-lakeshift';
-import { eventually } from './helpers.ts';
+import { eventually, type SdkConfig, sdkConfig } from './helpers.ts';
 
 let aws: LocalLakeshift;
-let config: {
-  endpoint: string;
-  region: string;
-  credentials: { accessKeyId: string; secretAccessKey: string };
-  maxAttempts: number;
-};
+let config: SdkConfig;
 
 beforeAll(async () => {
   aws = await startLocalLakeshift({ clock: new ManualClock(Date.UTC(2026, 0, 1)) });
-  config = { endpoint: aws.endpoint, region: aws.region, credentials: aws.credentials, maxAttempts: 1 };
+  config = sdkConfig(aws);
 });
 
 afterAll(async () => {
   await aws?.stop();
 });
 
-describe('startLocalAws', () => {
+describe('startLocalLakeshift', () => {
   it('serves on 127.0.0.1 with the stack applied: state machines, rules, registry table and DMS network', async () => {
     // Prepare
     const sfn = new SFNClient(config);

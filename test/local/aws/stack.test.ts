@@ -60,7 +60,7 @@ describe('local stack definitions', () => {
   });
 });
 
-describe('startLocalAws with a state directory', () => {
+describe('startLocalLakeshift with a state directory', () => {
   it('keeps secrets, registry items and DMS resources across a restart and applies the stack again', async () => {
     // Prepare
     const stateDir = await mkdtemp(join(tmpdir(), 'lakeshift-state-'));

@@ -1,61 +1,57 @@
+import { relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importCycles, importsOf, typeScriptFilesUnder } from '../import-graph.ts';
+import { findImportCycles, importEdgesUnder } from '#test/import-graph';
+
+const ROOT = process.cwd();
+
+/** The repository-relative files each module under `folder` imports. */
+const importsUnder = (folder: string) =>
+  importEdgesUnder(resolve(ROOT, folder), ROOT).map((edge) => ({
+    from: relative(ROOT, edge.from),
+    to: relative(ROOT, edge.to),
+  }));
 
 describe('the DMS emulator (local/dms)', () => {
   it('has no import cycle among its modules, type-only imports included', () => {
-    // Prepare
-    const files = typeScriptFilesUnder('local/dms');
-
     // Act
-    const cycles = importCycles(files);
+    const cycles = findImportCycles(resolve(ROOT, 'local/dms'), ROOT);
 
     // Assess
-    expect(files).toContain('local/dms/lifecycle/lifecycle.ts');
     expect(cycles.map((cycle) => cycle.join(' → '))).toEqual([]);
   });
 
-  it('keeps resources/ to validating and answering: no resource module imports the timers or the task runner', () => {
+  it('keeps resources/ to validating and answering: they reach the lifecycle through its one module and the table only', () => {
     // Prepare
-    const resources = typeScriptFilesUnder('local/dms/resources');
-    const lifecycleInternals = ['local/dms/lifecycle/timers.ts', 'local/dms/lifecycle/scope.ts'];
+    // The maintenance window's format is validated by ModifyReplicationInstance too.
+    const allowed = [
+      'local/dms/lifecycle/lifecycle.ts',
+      'local/dms/lifecycle/task-transitions.ts',
+      'local/dms/lifecycle/maintenance-window.ts',
+      'local/dms/lifecycle/task-runner.ts',
+      'local/dms/lifecycle/instance-lifecycle.ts',
+    ];
 
     // Act
-    const reaching = resources.filter((file) =>
-      importsOf(file).some((target) => lifecycleInternals.includes(target)),
-    );
+    const intoLifecycle = importsUnder('local/dms')
+      .filter(
+        (edge) => !edge.from.startsWith('local/dms/lifecycle/') && edge.to.startsWith('local/dms/lifecycle/'),
+      )
+      .filter((edge) => edge.from !== 'local/dms/emulator.ts');
 
     // Assess
-    expect(reaching).toEqual([]);
+    expect(intoLifecycle.length).toBeGreaterThan(0);
+    expect(intoLifecycle.filter((edge) => !allowed.includes(edge.to))).toEqual([]);
   });
 
   it('injects faults into the lifecycle only through the hooks: no lifecycle module reads fault rules', () => {
     // Prepare
-    const lifecycle = typeScriptFilesUnder('local/dms/lifecycle');
     const faultRules = ['local/dms/faults/injector.ts', 'local/dms/faults/config.ts'];
 
     // Act
-    const reading = lifecycle.filter((file) => importsOf(file).some((target) => faultRules.includes(target)));
+    const edges = importsUnder('local/dms/lifecycle');
 
     // Assess
-    expect(reading).toEqual([]);
-  });
-});
-
-describe('importCycles', () => {
-  it('finds the cycle of two modules that import each other, and none in a chain', () => {
-    // Prepare
-    const graph: Record<string, string[]> = {
-      'context.ts': ['records.ts', 'task-runner.ts'],
-      'task-runner.ts': ['context.ts'],
-      'records.ts': [],
-      'chain-a.ts': ['chain-b.ts'],
-      'chain-b.ts': ['records.ts'],
-    };
-
-    // Act
-    const cycles = importCycles(Object.keys(graph), (file) => graph[file] ?? []);
-
-    // Assess
-    expect(cycles).toEqual([['context.ts', 'task-runner.ts', 'context.ts']]);
+    expect(edges.some((edge) => edge.to === 'local/dms/faults/task-hooks.ts')).toBe(true);
+    expect(edges.filter((edge) => faultRules.includes(edge.to))).toEqual([]);
   });
 });

@@ -9,13 +9,12 @@ import {
   TASK_TRANSITIONS,
   taskAccepts,
 } from '#local/dms/lifecycle/task-transitions';
-import { REPOSITORY_ROOT } from '../import-graph.ts';
 
 /** The statuses `ReplicationTask.Status` documents, from the API model's documentation shipped in the AWS SDK. */
 const documentedTaskStatuses = (): string[] => {
   const models = readFileSync(
     join(
-      REPOSITORY_ROOT,
+      process.cwd(),
       'node_modules/@aws-sdk/client-database-migration-service/dist-types/models/models_0.d.ts',
     ),
     'utf8',
