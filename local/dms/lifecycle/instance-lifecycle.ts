@@ -2,6 +2,7 @@
  * Replication instance status changes: creating → available, modifying → available (class, storage, Multi-AZ,
  * engine), rebooting → available, deleting → gone, and queued modifications in the maintenance window.
  */
+import { secondaryZone } from '../state/availability-zones.ts';
 import type { InstanceRecord, PendingModifications } from '../state/records.ts';
 import { nextWindowStart } from './maintenance-window.ts';
 import type { LifecycleScope } from './scope.ts';
@@ -130,9 +131,4 @@ export const onMaintenanceWindow = (ctx: LifecycleScope, instance: InstanceRecor
   const changes = instance.pending;
   instance.pending = {};
   startModification(ctx, instance, changes);
-};
-
-export const secondaryZone = (zone: string): string => {
-  const letter = zone.slice(-1);
-  return `${zone.slice(0, -1)}${letter === 'a' ? 'b' : 'a'}`;
 };

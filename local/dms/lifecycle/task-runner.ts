@@ -14,6 +14,7 @@ import type { WorkMeter } from '../metrics/work-meter.ts';
 import { type TaskBehaviour, taskBehaviour } from '../settings/task-settings.ts';
 import { endpointDescription } from '../state/endpoint-description.ts';
 import type { InstanceRecord, TaskRecord } from '../state/records.ts';
+import { progressOf } from '../state/task-progress.ts';
 import type { RunOutcome, StartType, TableStatistics, TaskContext } from '../workload.ts';
 import type { LifecycleEnvironment } from './environment.ts';
 import { moveTask } from './task-transitions.ts';
@@ -423,14 +424,6 @@ export class TaskRunner {
 
 /** The names fault rules may use for a task. */
 const runInfo = (task: TaskRecord) => ({ names: [task.identifier, task.arn] });
-
-/** Full-load progress: reported by the workload, else the share of tables completed. */
-export const progressOf = (task: TaskRecord): number => {
-  if (task.stats.fullLoadFinishDate !== undefined) return 100;
-  if (task.stats.progressPercent > 0 || task.tables.length === 0) return task.stats.progressPercent;
-  const done = task.tables.filter((table) => table.TableState === 'Table completed').length;
-  return Math.floor((100 * done) / task.tables.length);
-};
 
 /** Table statistics carry epoch seconds on the wire; workloads may report milliseconds. */
 const normalizeTable = (table: TableStatistics): TableStatistics => {

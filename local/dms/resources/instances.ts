@@ -16,7 +16,6 @@ import type {
 } from '@aws-sdk/client-database-migration-service';
 import { isInstanceClass } from '#domain/instance-classes';
 import type { DmsContext } from '../context.ts';
-import { secondaryZone } from '../lifecycle/instance-lifecycle.ts';
 import { checkMaintenanceWindow } from '../lifecycle/maintenance-window.ts';
 import { dmsArn, generateUuid } from '../protocol/arn.ts';
 import { describePage } from '../protocol/describe.ts';
@@ -30,6 +29,7 @@ import {
 } from '../protocol/errors.ts';
 import { checkResourceIdentifier, normalizeIdentifier } from '../protocol/identifiers.ts';
 import { epochSeconds, type Input, type Wire } from '../protocol/wire.ts';
+import { secondaryZone } from '../state/availability-zones.ts';
 import { getInstance, tasksOnInstance } from '../state/lookup.ts';
 import type { InstanceRecord, PendingModifications } from '../state/records.ts';
 import { availabilityZones, defaultSubnetGroup, getSubnetGroup, subnetGroupToApi } from './subnet-groups.ts';

@@ -15,7 +15,6 @@ import type {
   StopReplicationTaskResponse,
 } from '@aws-sdk/client-database-migration-service';
 import type { DmsContext } from '../context.ts';
-import { progressOf } from '../lifecycle/task-runner.ts';
 import { INITIAL_TASK_STATUS, taskAccepts } from '../lifecycle/task-transitions.ts';
 import { dmsArn } from '../protocol/arn.ts';
 import { describePage } from '../protocol/describe.ts';
@@ -32,6 +31,7 @@ import { parseTableMappings } from '../settings/table-mappings.ts';
 import { defaultTaskSettings, resolveTaskSettings } from '../settings/task-settings.ts';
 import { getEndpoint, getInstance, getTask, tasksOnInstance } from '../state/lookup.ts';
 import type { EndpointRecord, TaskRecord } from '../state/records.ts';
+import { progressOf } from '../state/task-progress.ts';
 import type { MigrationType, StartType } from '../workload.ts';
 import { setTags, validateTags } from './tags.ts';
 

@@ -27,8 +27,6 @@ describe('the DMS emulator (local/dms)', () => {
       'local/dms/lifecycle/lifecycle.ts',
       'local/dms/lifecycle/task-transitions.ts',
       'local/dms/lifecycle/maintenance-window.ts',
-      'local/dms/lifecycle/task-runner.ts',
-      'local/dms/lifecycle/instance-lifecycle.ts',
     ];
 
     // Act
