@@ -23,7 +23,7 @@ const instanceClass = z
   .string()
   .refine(isInstanceClass, 'must be a known DMS instance class, e.g. dms.r5.large');
 
-/** The `detail` of a CloudWatch Alarm State Change event (dms-facts §13): only what lakeshift reads. */
+/** The `detail` of a CloudWatch Alarm State Change event (docs/dms-behaviour.md §13): only what lakeshift reads. */
 const alarmDetail = z.looseObject({
   alarmName: z.string().min(1, 'must name the alarm'),
   configuration: z.looseObject({

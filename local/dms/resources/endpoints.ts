@@ -235,16 +235,6 @@ export const deleteEndpoint = (
     throw invalidResourceState(
       `Endpoint ${endpoint.identifier} is used by ${tasks.length} replication task(s) and cannot be deleted`,
     );
-  endpoint.status = 'deleting';
-  ctx.timers.schedule({ type: 'endpoint-deleted', arn: endpoint.arn }, ctx.config.durations.endpointDelete);
+  ctx.lifecycle.deleteEndpoint(endpoint);
   return { Endpoint: endpointToApi(ctx, endpoint) };
-};
-
-export const onEndpointDeleted = (ctx: DmsContext, endpoint: EndpointRecord): void => {
-  delete ctx.state.endpoints[endpoint.arn];
-  delete ctx.state.tags[endpoint.arn];
-  ctx.state.connections = ctx.state.connections.filter(
-    (connection) => connection.endpointArn !== endpoint.arn,
-  );
-  ctx.events.publish('endpoint-deleted', endpoint);
 };

@@ -38,17 +38,17 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGISTRY_TABLE } from '#contracts/registry-table';
 import { RULES } from '#contracts/wiring';
-import { type LocalAws, startLocalAws } from '#local/aws/index';
 import { ManualClock } from '#local/clock';
+import { type LocalLakeshift, startLocalLakeshift } from '#local/local-lakeshift';
 import { eventually, type SdkConfig, sdkConfig } from './helpers.ts';
 
 const START = new Date(Date.UTC(2026, 0, 1));
 
-let aws: LocalAws;
+let aws: LocalLakeshift;
 let config: SdkConfig;
 
 beforeAll(async () => {
-  aws = await startLocalAws({ clock: new ManualClock(START.getTime()) });
+  aws = await startLocalLakeshift({ clock: new ManualClock(START.getTime()) });
   config = sdkConfig(aws);
 });
 
@@ -56,7 +56,7 @@ afterAll(async () => {
   await aws?.stop();
 });
 
-describe('startLocalAws', () => {
+describe('startLocalLakeshift', () => {
   it('serves on 127.0.0.1 with the stack applied: state machines, rules, registry table and DMS network', async () => {
     // Prepare
     const sfn = new SFNClient(config);
@@ -67,11 +67,11 @@ describe('startLocalAws', () => {
     // Act
     const machines = await sfn.send(new ListStateMachinesCommand({}));
     const fleet = await sfn.send(
-      new DescribeStateMachineCommand({ stateMachineArn: aws.stack?.stateMachineArns['migrate-fleet'] }),
+      new DescribeStateMachineCommand({ stateMachineArn: aws.stack.stateMachineArns['migrate-fleet'] }),
     );
     const defaultRules = await events.send(new ListRulesCommand({}));
     const lakeshiftRules = await events.send(new ListRulesCommand({ EventBusName: 'lakeshift' }));
-    const table = await dynamodb.send(new DescribeTableCommand({ TableName: aws.stack?.registryTableName }));
+    const table = await dynamodb.send(new DescribeTableCommand({ TableName: aws.stack.registryTableName }));
     const groups = await dms.send(new DescribeReplicationSubnetGroupsCommand({}));
 
     // Assess
