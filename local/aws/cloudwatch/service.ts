@@ -3,7 +3,7 @@
  * `@aws-sdk/client-cloudwatch` sends; the AWS CLI's query protocol reaches the same operations through
  * `query-protocol.ts`. Metrics (`metric-operations.ts`), metric alarms (`alarm-operations.ts`), and alarm
  * evaluation every emulated minute on the shared clock (`alarm-evaluator.ts`), which emits
- * `CloudWatch Alarm State Change` events to the event sink.
+ * `CloudWatch Alarm State Change` events (docs/dms-behaviour.md §13) to the event sink.
  */
 import type { Clock } from '../../clock.ts';
 import { type AwsJsonService, AwsServiceError } from '../../http/service.ts';

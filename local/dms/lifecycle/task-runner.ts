@@ -5,8 +5,8 @@
  *
  * Recoverable errors are retried by "DMS" itself, as ErrorBehavior says (RecoverableErrorCount, an interval doubling
  * up to RecoverableErrorThrottlingMax); the task only shows `failed` when the retries give up. An instance change or
- * reboot interrupts running tasks: tasks in CDC pause and resume by themselves when the instance is
- * back; tasks still loading tables fail with RECOVERABLE_ERROR and must be restarted.
+ * reboot interrupts running tasks (docs/dms-behaviour.md §1.2): tasks in CDC pause and resume by themselves
+ * when the instance is back; tasks still loading tables fail with RECOVERABLE_ERROR and must be restarted.
  */
 import type { TaskFault } from '../faults/task-hooks.ts';
 import { capacityOf, taskPhase } from '../metrics/publisher.ts';
@@ -36,7 +36,7 @@ const START_FLAGS: Record<StartType, string> = {
 
 const ERROR_LEVEL: Record<FailureReason, string> = { RECOVERABLE_ERROR: 'RECOVERABLE', FATAL_ERROR: 'FATAL' };
 
-/** DMS's "Last Error ... Stop Reason X Error Level Y" text. */
+/** DMS's "Last Error ... Stop Reason X Error Level Y" text (docs/dms-behaviour.md §2.2, §3.1). */
 export const lastErrorText = (message: string, reason: FailureReason): string =>
   `Last Error ${message} Stop Reason ${reason} Error Level ${ERROR_LEVEL[reason]}`;
 
@@ -89,7 +89,10 @@ export class TaskRunner {
     this.timers.schedule({ type: 'task-running', arn: task.arn }, config.durations.taskStart);
   }
 
-  /** With logging on, DMS names the task's CloudWatch log group and stream when it starts. */
+  /**
+   * With logging on, DMS names the task's CloudWatch log group and stream when it starts
+   * (docs/dms-behaviour.md §7.1).
+   */
   private nameLogs(task: TaskRecord): void {
     const logging = task.settings['Logging'];
     if (typeof logging !== 'object' || logging === null || Array.isArray(logging)) return;

@@ -53,14 +53,16 @@ export const endpointToApi = (ctx: DmsContext, endpoint: EndpointRecord): Wire<E
   if (hidden) delete hidden['Password'];
   return {
     EndpointIdentifier: endpoint.identifier,
-    // DMS answers the type in upper case although requests send it in lower case (dms-facts §6.1).
+    // DMS answers the type in upper case although requests send it in lower case
+    // (docs/dms-behaviour.md §6.1).
     EndpointType: endpoint.endpointType as Wire<Endpoint>['EndpointType'],
     EngineName: endpoint.engineName,
     EngineDisplayName: ENGINE_DISPLAY_NAMES[endpoint.engineName] ?? endpoint.engineName,
     Status: endpoint.status,
     EndpointArn: endpoint.arn,
     SslMode: 'none',
-    // DMS fills the account's default key for database endpoints and leaves it empty for S3 (dms-facts §5, §11.1).
+    // DMS fills the account's default key for database endpoints and leaves it empty for S3
+    // (docs/dms-behaviour.md §5, §11.1).
     ...(endpoint.engineName === 's3'
       ? {}
       : {

@@ -48,7 +48,9 @@ const DELETABLE = new Set([
   'inaccessible-encryption-credentials',
 ]);
 
-/** Storage included with a class (dms-facts §9.1: 50 GB for burstable classes, 100 GB otherwise). */
+/**
+ * Storage included with a class (docs/dms-behaviour.md §9.1: 50 GB for burstable classes, 100 GB otherwise).
+ */
 const defaultStorage = (instanceClass: string): number => (/^dms\.t[23]\./.test(instanceClass) ? 50 : 100);
 
 const ipFrom = (seed: string, prefix: string): string => {

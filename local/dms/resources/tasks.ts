@@ -108,7 +108,10 @@ const requireType = (
   return endpoint;
 };
 
-/** CDC start options: one of CdcStartTime and CdcStartPosition; PostgreSQL has no start time (dms-facts §2.5). */
+/**
+ * CDC start options: one of CdcStartTime and CdcStartPosition; PostgreSQL has no start time
+ * (docs/dms-behaviour.md §2.5).
+ */
 const cdcStart = (
   source: EndpointRecord,
   input: { CdcStartTime?: number | undefined; CdcStartPosition?: string | undefined },
