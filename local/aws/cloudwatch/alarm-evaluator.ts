@@ -45,8 +45,8 @@ export class AlarmEvaluator {
 
   /** Evaluates every alarm now; changes of state are published as events. */
   evaluateAll(): void {
-    const now = this.clock.now();
     for (const alarm of this.alarms()) {
+      const now = this.clock.now();
       const update = evaluateWindow(alarm, this.metrics, now);
       if (update) changeAlarmState(alarm, update, now, this.publish);
     }
