@@ -7,10 +7,11 @@
  * slot only to the end of the last transaction none of whose rows is still in a buffer. A crash or a stop before
  * the advance therefore re-reads those transactions: changes may be written twice after a crash, never lost.
  *
- * DMS behaviour reproduced (dms-facts §5, §6.3): `Op` I/U/D with the after-image for U and the key columns for D
- * (all old columns under REPLICA IDENTITY FULL); updates and deletes of tables without a primary key are ignored,
- * as are updates that change the key; TRUNCATE is not replicated; CdcInsertsOnly/CdcInsertsAndUpdates drop the
- * other operations; the TimestampColumnName column holds the source commit time.
+ * DMS behaviour reproduced (docs/dms-behaviour.md §5, §6.3): `Op` I/U/D with the after-image for U and the
+ * key columns for D (all old columns under REPLICA IDENTITY FULL); updates and deletes of tables without a
+ * primary key are ignored, as are updates that change the key; TRUNCATE is not replicated;
+ * CdcInsertsOnly/CdcInsertsAndUpdates drop the other operations; the TimestampColumnName column holds the
+ * source commit time.
  */
 import type pg from 'pg';
 import { CdcFileWriter, type CdcRow } from './cdc-files.ts';

@@ -1,8 +1,8 @@
 /**
- * The DMS PostgreSQL → Parquet type mapping (dms-facts §5 type map, §6.3; DMS's PostgreSQL source type table).
- * Every value reaches the Parquet writer as PostgreSQL's own text form (from COPY in full load, from test_decoding
- * in CDC, both under the same session settings), and one DuckDB SQL expression per column turns it into the
- * target type. One conversion path for LOAD and CDC files means both always agree.
+ * The DMS PostgreSQL → Parquet type mapping (docs/dms-behaviour.md §5 type map, §6.3; DMS's PostgreSQL source
+ * type table). Every value reaches the Parquet writer as PostgreSQL's own text form (from COPY in full load,
+ * from test_decoding in CDC, both under the same session settings), and one DuckDB SQL expression per column
+ * turns it into the target type. One conversion path for LOAD and CDC files means both always agree.
  *
  * | PostgreSQL                         | Parquet (DuckDB type)                                       |
  * |------------------------------------|-------------------------------------------------------------|

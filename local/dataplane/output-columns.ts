@@ -1,12 +1,15 @@
 /**
- * Column order of every file DMS writes to S3 (dms-facts §5): `Op` first when present, then the
+ * Column order of every file DMS writes to S3 (docs/dms-behaviour.md §5): `Op` first when present, then the
  * TimestampColumnName column, then the table's columns.
  */
 import { InvalidSettingError } from './errors.ts';
 import { csvColumn, type OutputColumn, sqlString } from './parquet-writer.ts';
 import type { TablePlan } from './table-plan.ts';
 
-/** The name DMS gives the operation column in Parquet files (dms-facts §5, [3P]). */
+/**
+ * The name DMS gives the operation column in Parquet files (docs/dms-behaviour.md §5; observed, not
+ * documented).
+ */
 export const OP_COLUMN = 'Op';
 
 /**

@@ -17,7 +17,7 @@ export interface TablePlan {
   readonly primaryKey: readonly string[];
   /**
    * False for a table without a primary key (and without REPLICA IDENTITY FULL/INDEX): DMS ignores its updates and
-   * deletes (dms-facts §6.3).
+   * deletes (docs/dms-behaviour.md §6.3).
    */
   readonly capturesUpdatesAndDeletes: boolean;
   readonly sizeBytes: number;

@@ -99,7 +99,7 @@ const DEFAULTS = {
   loadChunkBytes: 8 * 1024 * 1024,
 };
 
-/** DMS's own message when the mappings select nothing (dms-facts §2.2). */
+/** DMS's own message when the mappings select nothing (docs/dms-behaviour.md §2.2). */
 const NO_TABLES_MESSAGE =
   'No tables were found at task initialization. Either the selected table(s) or schemas(s) no longer exist or no match was found for the table selection pattern(s).';
 
@@ -325,7 +325,8 @@ class TaskRun {
         'FATAL_ERROR',
       );
     }
-    // A fresh start recreates the slot (dms-facts §6.2); a slot left by an earlier run would replay old changes.
+    // A fresh start recreates the slot (docs/dms-behaviour.md §6.2); a slot left by an earlier run would
+    // replay old changes.
     await dropSlotForRestart(this.admin, slotName, this.source.database);
     if (loadPending) this.snapshot = await createSlotWithSnapshot(this.source, slotName);
     else await createSlot(this.admin, slotName);
@@ -333,7 +334,7 @@ class TaskRun {
     return true;
   }
 
-  /** A native LSN CdcStartPosition (dms-facts §2.5) moves a fresh CDC task's start forward. */
+  /** A native LSN CdcStartPosition (docs/dms-behaviour.md §2.5) moves a fresh CDC task's start forward. */
   private async applyCdcStartPosition(slotName: string): Promise<void> {
     const position = this.ctx.cdcStartPosition;
     if (this.ctx.migrationType !== 'cdc' || !position || !/^[0-9A-Fa-f]+\/[0-9A-Fa-f]+$/.test(position))
