@@ -52,8 +52,14 @@ export const testConnections = async (event: unknown) => {
     started.push({ endpointArn: arn, status: connection.Status ?? 'testing' });
   }
   const warnings = await sourceWarnings(input);
-  for (const warning of warnings) {
-    logger.warn('Plan Warning', { migrationId: input.migrationId, databaseId: input.databaseId, ...warning });
+  for (const { message, ...warning } of warnings) {
+    // `message` is the logger's own key: the warning's text goes under `detail`.
+    logger.warn('Plan Warning', {
+      migrationId: input.migrationId,
+      databaseId: input.databaseId,
+      ...warning,
+      detail: message,
+    });
   }
   return { instanceArn: input.instanceArn, connections: started, warnings };
 };
