@@ -13,6 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ENV } from '#contracts/env';
 import { type Clock, ScaledClock } from '../clock.ts';
 import { createPostgresToS3Workload } from '../dataplane/workload.ts';
 import {
@@ -35,7 +36,12 @@ import { LocalCloudWatch } from './cloudwatch/service.ts';
 import { LocalCounters } from './counters.ts';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb/dynalite.ts';
 import { LocalEventBridge } from './events/service.ts';
-import { LocalLambda } from './lambda/functions.ts';
+import { IamAuthority } from './iam/authority.ts';
+import type { CloudFormationTemplate } from './iam/intrinsics.ts';
+import type { IamSettings } from './iam/request-context.ts';
+import { readStackModel } from './iam/stack-model.ts';
+import { synthesizedTemplate } from './iam/synthesized-template.ts';
+import { type InvocationOrigin, LocalLambda } from './lambda/functions.ts';
 import { LocalSecretsManager } from './secrets/service.ts';
 import { LOCAL_REGION } from './shared/account.ts';
 import { fileStore } from './shared/json-store.ts';
@@ -81,6 +87,11 @@ export interface StartLocalAwsOptions {
   readonly handlerLogLevel?: string;
   /** Apply lakeshift's stack after start (default true). */
   readonly applyStack?: boolean;
+  /**
+   * IAM enforcement from the synthesized template (on by default; docs/iam.md). `false` turns it off; an object
+   * tunes the readings of undocumented behaviour, or evaluates another template (tests remove statements).
+   */
+  readonly iam?: false | { readonly settings?: IamSettings; readonly template?: CloudFormationTemplate };
 }
 
 export interface LocalAws {
@@ -104,6 +115,8 @@ export interface LocalAws {
   readonly dynamoDb: LocalDynamoDb;
   readonly lambda: LocalLambda;
   readonly synthetic: SyntheticWorkload;
+  /** IAM enforcement and its access record (undefined when IAM is off). */
+  readonly iam: IamAuthority | undefined;
   stop(): Promise<void>;
 }
 
@@ -114,18 +127,45 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     options.lakeDir || stateDir ? undefined : await mkdtemp(join(tmpdir(), 'lakeshift-lake-'));
   const lakeDir = options.lakeDir ?? (stateDir ? join(stateDir, 'lake') : (temporaryLake ?? ''));
 
+  const iam: IamAuthority | undefined =
+    options.iam === false
+      ? undefined
+      : new IamAuthority({
+          model: readStackModel(options.iam?.template ?? (await synthesizedTemplate())),
+          operatorAccessKeyId: LOCAL_CREDENTIALS.accessKeyId,
+          settings: options.iam?.settings,
+          lookups: {
+            dmsTags: (arn: string) => dms.tagsOf(arn),
+            secretArn: (secretId: string): string | undefined => secretsManager.arnOf(secretId),
+            tokenStateMachine: (token: string): string | undefined => stepFunctions.tokens.executionOf(token),
+          },
+        });
   const counters = new LocalCounters(() => stepFunctions);
   const secretsManager = new LocalSecretsManager({
     clock,
     store: stateDir ? fileStore(join(stateDir, 'secrets.json')) : undefined,
   });
-  const lambda = new LocalLambda({ onInvoke: (name, origin) => counters.recordInvocation(name, origin) });
+  const lambda = new LocalLambda({
+    onInvoke: (name, origin) => counters.recordInvocation(name, origin),
+    ...(iam
+      ? {
+          sessionAccessKey: (functionName: string, handlerKey: string) =>
+            iam.functionSession(handlerKey, functionName)?.accessKeyId,
+          authorizeInvoke: (functionArn: string, origin: InvocationOrigin) =>
+            authorizeInvoke(iam, functionArn, origin),
+        }
+      : {}),
+  });
   const stepFunctions = new LocalStepFunctions({ clock, lambda });
   const events = new LocalEventBridge({
     clock,
     onDelivery: (delivery) => counters.recordDelivery(delivery),
     targets: {
       startExecution: (stateMachineArn, input) => {
+        const role = iam?.model.targetRoles.get(stateMachineArn);
+        if (iam && role) {
+          iam.authorizeAs(iam.roleSession(role, 'events'), 'states', 'StartExecution', { stateMachineArn });
+        }
         stepFunctions.startExecution({ stateMachineArn, input });
       },
       invokeFunction: async (functionArn, event, rule) => {
@@ -138,7 +178,15 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
   });
   const cloudWatch = new LocalCloudWatch({ clock, publish: (event) => events.publish(event) });
   const synthetic = options.workloads?.synthetic ?? createSyntheticWorkload();
-  const resolveSecret = async (secretId: string) => secretsManager.resolveSecretString(secretId);
+  // DMS reads a source secret as the role its endpoint names (SecretsManagerAccessRoleArn).
+  const resolveSecret = async (secretId: string, accessRoleArn?: string) => {
+    if (iam && accessRoleArn) {
+      iam.authorizeAs(iam.roleSession(accessRoleArn, 'dms'), 'secretsmanager', 'GetSecretValue', {
+        SecretId: secretId,
+      });
+    }
+    return secretsManager.resolveSecretString(secretId);
+  };
   const dms = createDmsEmulator({
     ...options.dms,
     clock,
@@ -164,6 +212,16 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     ],
     fallback: firstHandling([dynamodb.fallback, cloudWatchQueryFallback(cloudWatch)]),
     onRequest: (service, operation, statusCode) => counters.recordRequest(service, operation, statusCode),
+    ...(iam
+      ? {
+          authorize: (
+            prefix: string,
+            operation: string,
+            input: Record<string, unknown>,
+            authorization?: string,
+          ) => iam.authorizeRequest(prefix, operation, input, authorization),
+        }
+      : {}),
   });
   const endpoint = await listen(server, options.port ?? 0);
   cloudWatch.start();
@@ -176,6 +234,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
           functions: lambda,
           clockSpeed: clock instanceof ScaledClock ? clock.speed : undefined,
           extraEnvironment: { POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? 'WARN' },
+          roleArns: iam ? dmsRoleArnsOf(iam) : undefined,
         });
 
   let stopped = false;
@@ -196,6 +255,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     dynamoDb: dynamodb,
     lambda,
     synthetic,
+    iam,
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -233,6 +293,42 @@ const isSyntheticSource = (endpoint: EndpointDescription, secrets: LocalSecretsM
     return typeof host === 'string' && host.toLowerCase().endsWith('.synthetic');
   } catch {
     return false;
+  }
+};
+
+/** The DMS roles the template gives the handlers (ENV names them), so endpoints name the template's roles. */
+const dmsRoleArnsOf = (
+  iam: IamAuthority,
+): { dmsS3AccessRoleArn: string; dmsSecretsAccessRoleArn: string } | undefined => {
+  const environment = [...iam.model.functionEnvironments.values()].find(
+    (variables) => variables[ENV.dmsS3AccessRoleArn] && variables[ENV.dmsSecretsAccessRoleArn],
+  );
+  return environment
+    ? {
+        dmsS3AccessRoleArn: environment[ENV.dmsS3AccessRoleArn] as string,
+        dmsSecretsAccessRoleArn: environment[ENV.dmsSecretsAccessRoleArn] as string,
+      }
+    : undefined;
+};
+
+/**
+ * A state machine invokes a function as its role; an EventBridge rule as `events.amazonaws.com`, admitted by the
+ * function's resource policy for the rule that targets it.
+ */
+const authorizeInvoke = (iam: IamAuthority, functionArn: string, origin: InvocationOrigin): void => {
+  if (origin.executionArn) {
+    const stateMachineArn = origin.executionArn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1');
+    const role = iam.model.stateMachineRoles.get(stateMachineArn);
+    if (!role) return;
+    iam.authorize(iam.roleSession(role, 'states'), 'lambda', [
+      { action: 'lambda:InvokeFunction', resource: functionArn, context: {} },
+    ]);
+  } else if (origin.rule) {
+    iam.authorizeServiceInvoke(
+      'events.amazonaws.com',
+      functionArn,
+      iam.model.ruleByTarget.get(functionArn) ?? origin.rule,
+    );
   }
 };
 

@@ -74,6 +74,11 @@ export class DmsEmulator implements AwsJsonService {
   private readonly faults: FaultInjector;
   private closed = false;
 
+  /** The tags a resource carries (what IAM reads as `aws:ResourceTag/*`). */
+  tagsOf(arn: string): readonly { readonly Key: string; readonly Value?: string }[] {
+    return this.state.tags[arn] ?? [];
+  }
+
   constructor(options: DmsEmulatorOptions) {
     const config: DmsConfig = {
       region: options.region ?? 'us-east-1',
