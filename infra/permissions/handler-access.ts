@@ -34,8 +34,11 @@ export const DMS_DESCRIBE_ACTIONS = [
 ] as const;
 export type DmsDescribeAction = (typeof DMS_DESCRIBE_ACTIONS)[number];
 
-/** DMS ARN resource types: `arn:aws:dms:<region>:<account>:<type>:<random id>`. */
-export type DmsResourceType = 'rep' | 'endpoint' | 'task';
+/**
+ * DMS ARN resource types: `arn:aws:dms:<region>:<account>:<type>:<id>` (`subgrp` is the replication subnet group,
+ * named by its identifier).
+ */
+export type DmsResourceType = 'rep' | 'endpoint' | 'task' | 'subgrp';
 
 /** `reset` puts an alarm back to OK (SetAlarmState) so that CloudWatch evaluates it afresh. */
 export type AlarmAccess = 'put' | 'delete' | 'describe' | 'reset';
@@ -62,7 +65,7 @@ export interface HandlerAccess {
 
 export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   'validate-request': {},
-  'plan-database': { registry: 'readWrite' },
+  'plan-database': { registry: 'readWrite', publishEvents: true },
   'ensure-replication-instance': {
     dmsCreate: ['instance'],
     dmsDescribe: ['dms:DescribeReplicationInstances'],
