@@ -4,6 +4,8 @@ import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
 import { RESIZE_SIGNALS } from '#domain/alarms/signals';
 import type { InstanceClass } from '#domain/instance-classes';
 import { compareInstanceClasses } from '#domain/request/resize-settings';
+import { exercisedStatements, replayDecision, withoutStatement } from '#local/aws/iam/replay';
+import { wildcardMatch } from '#local/aws/iam/wildcard';
 import {
   type E2eRun,
   executionsOf,
@@ -177,5 +179,37 @@ describe('a migration requested through EventBridge, on the local AWS', () => {
       phases: ['CDC', 'RESIZING', 'CDC', 'RESIZING', 'CDC'],
     });
     expect(executionsOf(run, 'resize-instance').filter((e) => e.status === 'FAILED')).toEqual([]);
+  });
+});
+
+describe('IAM on the migration path, against the synthesized template', () => {
+  it('meets no AccessDenied, and removing any statement the run used denies at least one of its actions', async () => {
+    // Prepare
+    await run.waitFor('migrate-fleet to finish', () =>
+      executionsOf(run, 'migrate-fleet').every((e) => e.status !== 'RUNNING'),
+    );
+    const iam = run.aws.iam;
+    if (!iam) throw new Error('IAM enforcement is off');
+    const entries = iam.record.all().filter((entry) => entry.roleArn.startsWith('arn:aws:iam::'));
+
+    // Act
+    const removals = exercisedStatements(entries).map((address) => {
+      const reduced = withoutStatement(iam.model, address);
+      const statement = iam.model.roles
+        .get(address.roleArn)
+        ?.policies.find((policy) => policy.name === address.policy)?.statements[address.index];
+      const denied = entries.filter(
+        (entry) => entry.roleArn === address.roleArn && replayDecision(reduced, entry) !== 'allow',
+      );
+      const grantedDenied = denied.filter((entry) =>
+        (statement?.action ?? []).some((action) => wildcardMatch(action, entry.action, true)),
+      );
+      return { address, grantedDenied: grantedDenied.length };
+    });
+
+    // Assess
+    expect(iam.record.denied()).toEqual([]);
+    expect(removals.length).toBeGreaterThan(10);
+    expect(removals.filter((removal) => removal.grantedDenied === 0)).toEqual([]);
   });
 });
