@@ -98,7 +98,13 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     ],
   },
   'await-full-load': { registry: 'readWrite' },
-  'on-task-event': { registry: 'readWrite', publishEvents: true, completeTaskTokens: true },
+  // A stop event without a stop reason in its message is decided by the task's StopReason (DescribeReplicationTasks).
+  'on-task-event': {
+    dmsDescribe: ['dms:DescribeReplicationTasks'],
+    registry: 'readWrite',
+    publishEvents: true,
+    completeTaskTokens: true,
+  },
   'decide-resize': {
     dmsDescribe: ['dms:DescribeReplicationTasks'],
     registry: 'readWrite',

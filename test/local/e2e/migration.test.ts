@@ -182,6 +182,22 @@ describe('a migration requested through EventBridge, on the local AWS', () => {
   });
 });
 
+describe('DMS stop events without a stop reason (the emulator default, as captured payloads read)', () => {
+  it('complete every full-load wait through the event path, the stop reason read from DescribeReplicationTasks', () => {
+    // Prepare
+    const completions = executionsOf(run, 'migrate-database').map((execution) =>
+      JSON.stringify(run.aws.stepFunctions.getExecution(execution.executionArn)?.history.list() ?? []),
+    );
+
+    // Assess
+    expect(completions).toHaveLength(DATABASES.length);
+    for (const history of completions) {
+      expect(history).toContain('completedBy\\":\\"task event');
+      expect(history).not.toContain('completedBy\\":\\"reconciler');
+    }
+  });
+});
+
 describe('IAM on the migration path, against the synthesized template', () => {
   it('meets no AccessDenied, and removing any statement the run used denies at least one of its actions', async () => {
     // Prepare
