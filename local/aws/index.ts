@@ -38,7 +38,7 @@ import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb/dynalite.ts';
 import { LocalEventBridge } from './events/service.ts';
 import { IamAuthority } from './iam/authority.ts';
 import type { CloudFormationTemplate } from './iam/intrinsics.ts';
-import type { IamSettings } from './iam/request-context.ts';
+import { type IamSettings, stateMachineOfExecution } from './iam/request-context.ts';
 import { readStackModel } from './iam/stack-model.ts';
 import { synthesizedTemplate } from './iam/synthesized-template.ts';
 import { type InvocationOrigin, LocalLambda } from './lambda/functions.ts';
@@ -137,7 +137,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
           lookups: {
             dmsTags: (arn: string) => dms.tagsOf(arn),
             secretArn: (secretId: string): string | undefined => secretsManager.arnOf(secretId),
-            tokenStateMachine: (token: string): string | undefined => stepFunctions.tokens.executionOf(token),
+            tokenExecution: (token: string): string | undefined => stepFunctions.tokens.executionOf(token),
           },
         });
   const counters = new LocalCounters(() => stepFunctions);
@@ -156,7 +156,21 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
         }
       : {}),
   });
-  const stepFunctions = new LocalStepFunctions({ clock, lambda });
+  const stepFunctions = new LocalStepFunctions({
+    clock,
+    lambda,
+    ...(iam
+      ? {
+          authorizeNestedStart: (parentExecutionArn: string, stateMachineArn: string) => {
+            const role = iam.model.stateMachineRoles.get(stateMachineOfExecution(parentExecutionArn));
+            if (role)
+              iam.authorizeAs(iam.roleSession(role, 'states'), 'states', 'StartExecution', {
+                stateMachineArn,
+              });
+          },
+        }
+      : {}),
+  });
   const events = new LocalEventBridge({
     clock,
     onDelivery: (delivery) => counters.recordDelivery(delivery),
@@ -317,8 +331,7 @@ const dmsRoleArnsOf = (
  */
 const authorizeInvoke = (iam: IamAuthority, functionArn: string, origin: InvocationOrigin): void => {
   if (origin.executionArn) {
-    const stateMachineArn = origin.executionArn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1');
-    const role = iam.model.stateMachineRoles.get(stateMachineArn);
+    const role = iam.model.stateMachineRoles.get(stateMachineOfExecution(origin.executionArn));
     if (!role) return;
     iam.authorize(iam.roleSession(role, 'states'), 'lambda', [
       { action: 'lambda:InvokeFunction', resource: functionArn, context: {} },

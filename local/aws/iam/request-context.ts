@@ -23,7 +23,7 @@ export interface Tag {
 export interface ServiceLookups {
   readonly dmsTags: (arn: string) => readonly Tag[];
   readonly secretArn: (secretId: string) => string | undefined;
-  readonly tokenStateMachine: (token: string) => string | undefined;
+  readonly tokenExecution: (token: string) => string | undefined;
 }
 
 export interface IamSettings {
@@ -163,7 +163,8 @@ const dmsChecks = (
   return checks;
 };
 
-const executionToStateMachine = (executionArn: string): string =>
+/** The state machine of an execution ARN (`…:execution:<machine>:<name>` → `…:stateMachine:<machine>`). */
+export const stateMachineOfExecution = (executionArn: string): string =>
   executionArn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1');
 
 const statesChecks = (operation: string, input: Input, lookups: ServiceLookups): AuthorizationCheck[] => {
@@ -171,8 +172,8 @@ const statesChecks = (operation: string, input: Input, lookups: ServiceLookups):
   if (operation.startsWith('SendTask')) {
     // The reference lists no resource type, but Step Functions authorizes a token's completion against the state
     // machine whose execution holds the token (docs/iam.md).
-    const stateMachine = lookups.tokenStateMachine(str(input, 'taskToken') ?? '');
-    return [{ action, resource: stateMachine ? executionToStateMachine(stateMachine) : '*', context: {} }];
+    const execution = lookups.tokenExecution(str(input, 'taskToken') ?? '');
+    return [{ action, resource: execution ? stateMachineOfExecution(execution) : '*', context: {} }];
   }
   const resource =
     str(input, 'executionArn') ??

@@ -6,6 +6,7 @@ import type { InstanceClass } from '#domain/instance-classes';
 import { compareInstanceClasses } from '#domain/request/resize-settings';
 import { exercisedStatements, replayDecision, withoutStatement } from '#local/aws/iam/replay';
 import { wildcardMatch } from '#local/aws/iam/wildcard';
+import { secondOpinion } from '../iam/second-opinion.ts';
 import {
   type E2eRun,
   executionsOf,
@@ -199,7 +200,7 @@ describe('DMS stop events without a stop reason (the emulator default, as captur
 });
 
 describe('IAM on the migration path, against the synthesized template', () => {
-  it('meets no AccessDenied, and removing any statement the run used denies at least one of its actions', async () => {
+  it('meets no AccessDenied, agrees with iam-simulate on every request, and needs every statement it used', async () => {
     // Prepare
     await run.waitFor('migrate-fleet to finish', () =>
       executionsOf(run, 'migrate-fleet').every((e) => e.status !== 'RUNNING'),
@@ -223,8 +224,21 @@ describe('IAM on the migration path, against the synthesized template', () => {
       return { address, grantedDenied: grantedDenied.length };
     });
 
+    const opinions = await Promise.all(
+      entries.map(async (entry) => ({
+        request: `${entry.action} ${entry.resource}`,
+        ours: entry.decision,
+        theirs: await secondOpinion(iam.model, entry),
+      })),
+    );
+
     // Assess
     expect(iam.record.denied()).toEqual([]);
+    // The one documented divergence (docs/iam.md): token completions are authorized against the token's state
+    // machine, where the reference (and iam-simulate) accept only "*".
+    const differing = opinions.filter((opinion) => opinion.ours !== opinion.theirs);
+    expect(differing.filter((opinion) => !/^states:SendTask\w+ /.test(opinion.request))).toEqual([]);
+    expect(opinions.filter((opinion) => opinion.theirs === opinion.ours).length).toBeGreaterThan(50);
     expect(removals.length).toBeGreaterThan(10);
     expect(removals.filter((removal) => removal.grantedDenied === 0)).toEqual([]);
   });

@@ -25,7 +25,7 @@ const authorityFor = (stack: StackModel) =>
   new IamAuthority({
     model: stack,
     operatorAccessKeyId: 'local',
-    lookups: { dmsTags: () => [], secretArn: () => undefined, tokenStateMachine: () => undefined },
+    lookups: { dmsTags: () => [], secretArn: () => undefined, tokenExecution: () => undefined },
   });
 
 /** The template with the subnet-group ARN taken out of every statement's resources. */
