@@ -3,8 +3,9 @@
  * synthesized template: requests judged, denials (there should be none), and the template's grants the run
  * exercised and did not exercise (candidates for removal, or paths this run does not take: resize, teardown).
  */
-import { startLocalAws } from '#local/aws/index';
+
 import { prepareSyntheticFleet } from '#local/aws/synthetic-fleet';
+import { startLocalLakeshift } from '#local/local-lakeshift';
 import { migrateFleetToCdc } from './fleet.ts';
 
 interface IamFigures {
@@ -21,7 +22,7 @@ export default {
   title: 'IAM access record (one database to CDC, IAM enforced)',
   key: 'iam',
   async run(): Promise<IamFigures> {
-    const aws = await startLocalAws({ clockSpeed: 300 });
+    const aws = await startLocalLakeshift({ clockSpeed: 300 });
     try {
       const fleet = prepareSyntheticFleet(aws, { migrationId: 'bench-iam', databaseIds: ['orders'] });
       await migrateFleetToCdc(aws, fleet, 1);

@@ -1,6 +1,7 @@
 /**
  * The local AWS: one HTTP endpoint on 127.0.0.1 serving DMS (the emulator), Step Functions, EventBridge, CloudWatch,
- * Secrets Manager and DynamoDB (dynalite behind a proxy), all on one shared clock, with lakeshift's stack applied.
+ * Secrets Manager and DynamoDB (dynalite behind a proxy), all on one shared clock. It knows nothing of lakeshift's
+ * stack: `local/local-lakeshift.ts` applies the stack to it.
  * Events flow as on AWS: DMS and CloudWatch publish to the default bus, rules start executions or invoke handlers,
  * the DMS metric sink feeds CloudWatch, and alarms publish their state changes.
  *
@@ -13,7 +14,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENV } from '#contracts/env';
 import { type Clock, ScaledClock } from '../clock.ts';
 import { createPostgresToS3Workload } from '../dataplane/workload.ts';
 import {
@@ -30,20 +30,17 @@ import {
   type Workload,
 } from '../dms/index.ts';
 import { createAwsServer, type FallbackHandler, listen } from '../http/server.ts';
-import { applyLocalStack, LOCAL_CREDENTIALS, type LocalStackNames, sdkEnvironment } from '../stack.ts';
 import { cloudWatchQueryFallback } from './cloudwatch/query-protocol.ts';
 import { LocalCloudWatch } from './cloudwatch/service.ts';
 import { LocalCounters } from './counters.ts';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb/dynalite.ts';
 import { LocalEventBridge } from './events/service.ts';
 import { IamAuthority } from './iam/authority.ts';
-import type { CloudFormationTemplate } from './iam/intrinsics.ts';
 import { type IamSettings, stateMachineOfExecution } from './iam/request-context.ts';
-import { readStackModel } from './iam/stack-model.ts';
-import { synthesizedTemplate } from './iam/synthesized-template.ts';
+import type { StackModel } from './iam/stack-model.ts';
 import { type InvocationOrigin, LocalLambda } from './lambda/functions.ts';
 import { LocalSecretsManager } from './secrets/service.ts';
-import { LOCAL_REGION } from './shared/account.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, sdkEnvironment } from './shared/account.ts';
 import { fileStore } from './shared/json-store.ts';
 import { observedService } from './shared/observed-service.ts';
 import { LocalStepFunctions } from './stepfunctions/service.ts';
@@ -83,15 +80,11 @@ export interface StartLocalAwsOptions {
     'clock' | 'eventSink' | 'metricSink' | 'workloadFor' | 'faults' | 'stateDir'
   >;
   readonly workloads?: LocalWorkloads;
-  /** Log level of the handlers' Powertools logger (default WARN: a local run's output stays readable). */
-  readonly handlerLogLevel?: string;
-  /** Apply lakeshift's stack after start (default true). */
-  readonly applyStack?: boolean;
   /**
-   * IAM enforcement from the synthesized template (on by default; docs/iam.md). `false` turns it off; an object
-   * tunes the readings of undocumented behaviour, or evaluates another template (tests remove statements).
+   * IAM enforcement (docs/iam.md): every request is authorized against this stack model's roles and policies.
+   * Absent, nothing is enforced.
    */
-  readonly iam?: false | { readonly settings?: IamSettings; readonly template?: CloudFormationTemplate };
+  readonly iam?: { readonly model: StackModel; readonly settings?: IamSettings };
 }
 
 export interface LocalAws {
@@ -102,8 +95,6 @@ export interface LocalAws {
   readonly credentials: typeof LOCAL_CREDENTIALS;
   /** Environment variables pointing an AWS SDK or CLI at the endpoint. */
   readonly environment: Readonly<Record<string, string>>;
-  /** Names and ARNs of the applied stack (undefined when `applyStack` is false). */
-  readonly stack: LocalStackNames | undefined;
   readonly lakeDir: string;
   readonly counters: LocalCounters;
   readonly dms: DmsEmulator;
@@ -128,10 +119,10 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
   const lakeDir = options.lakeDir ?? (stateDir ? join(stateDir, 'lake') : (temporaryLake ?? ''));
 
   const iam: IamAuthority | undefined =
-    options.iam === false
+    options.iam === undefined
       ? undefined
       : new IamAuthority({
-          model: readStackModel(options.iam?.template ?? (await synthesizedTemplate())),
+          model: options.iam.model,
           operatorAccessKeyId: LOCAL_CREDENTIALS.accessKeyId,
           settings: options.iam?.settings,
           lookups: {
@@ -240,17 +231,6 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
   const endpoint = await listen(server, options.port ?? 0);
   cloudWatch.start();
 
-  const stack =
-    options.applyStack === false
-      ? undefined
-      : await applyLocalStack({
-          endpoint,
-          functions: lambda,
-          clockSpeed: clock instanceof ScaledClock ? clock.speed : undefined,
-          extraEnvironment: { POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? 'WARN' },
-          roleArns: iam ? dmsRoleArnsOf(iam) : undefined,
-        });
-
   let stopped = false;
   return {
     endpoint,
@@ -258,7 +238,6 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
     environment: sdkEnvironment(endpoint),
-    stack,
     lakeDir,
     counters,
     dms,
@@ -308,21 +287,6 @@ const isSyntheticSource = (endpoint: EndpointDescription, secrets: LocalSecretsM
   } catch {
     return false;
   }
-};
-
-/** The DMS roles the template gives the handlers (ENV names them), so endpoints name the template's roles. */
-const dmsRoleArnsOf = (
-  iam: IamAuthority,
-): { dmsS3AccessRoleArn: string; dmsSecretsAccessRoleArn: string } | undefined => {
-  const environment = [...iam.model.functionEnvironments.values()].find(
-    (variables) => variables[ENV.dmsS3AccessRoleArn] && variables[ENV.dmsSecretsAccessRoleArn],
-  );
-  return environment
-    ? {
-        dmsS3AccessRoleArn: environment[ENV.dmsS3AccessRoleArn] as string,
-        dmsSecretsAccessRoleArn: environment[ENV.dmsSecretsAccessRoleArn] as string,
-      }
-    : undefined;
 };
 
 /**
