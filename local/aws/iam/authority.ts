@@ -42,6 +42,12 @@ export const denialMessage = (
 const errorCodeFor = (service: string): 'AccessDeniedException' | 'AccessDenied' =>
   service === 'cloudwatch' ? 'AccessDenied' : 'AccessDeniedException';
 
+export class MissingAuthenticationTokenError extends AwsServiceError {
+  constructor() {
+    super('MissingAuthenticationTokenException', 'Missing Authentication Token', 400);
+  }
+}
+
 export class UnrecognizedClientError extends AwsServiceError {
   constructor() {
     super('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
@@ -88,7 +94,9 @@ export class IamAuthority {
   ): void {
     const service = IAM_SERVICE_BY_TARGET[targetPrefix];
     if (!service) return;
-    const principal = this.principals.byAccessKeyId(accessKeyOf(authorization) ?? '');
+    const accessKeyId = accessKeyOf(authorization);
+    if (!accessKeyId) throw new MissingAuthenticationTokenError();
+    const principal = this.principals.byAccessKeyId(accessKeyId);
     if (!principal) throw new UnrecognizedClientError();
     this.authorize(
       principal,

@@ -74,15 +74,6 @@ const tagsOf = (value: unknown): Tag[] =>
     ? value.filter((tag): tag is Tag => typeof (tag as Tag | undefined)?.Key === 'string')
     : [];
 
-/** DMS resource types by the ARN part that names them. */
-const DMS_TYPE_BY_ARN_PART: Readonly<Record<string, string>> = {
-  rep: 'ReplicationInstance',
-  endpoint: 'Endpoint',
-  task: 'ReplicationTask',
-  subgrp: 'ReplicationSubnetGroup',
-  cert: 'Certificate',
-};
-
 /** The resources of a DMS request, per resource type of the reference, as the request members name them. */
 const dmsResources = (operation: string, input: Input, type: string): string[] => {
   const create = operation.startsWith('Create');
@@ -311,5 +302,3 @@ export const authorizationChecks = (
       return [{ action: `${service}:${operation}`, resource: '*', context: {} }];
   }
 };
-
-export { DMS_TYPE_BY_ARN_PART };
