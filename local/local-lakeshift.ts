@@ -23,7 +23,8 @@ export const applyStackTo = async (aws: LocalAws, handlerLogLevel = 'WARN'): Pro
     endpoint: aws.endpoint,
     functions: aws.lambda,
     clockSpeed: aws.clock instanceof ScaledClock ? aws.clock.speed : undefined,
-    extraEnvironment: { POWERTOOLS_LOG_LEVEL: handlerLogLevel },
+    // Handlers run in this process: their metric lines would interleave with the run's own output.
+    extraEnvironment: { POWERTOOLS_LOG_LEVEL: handlerLogLevel, POWERTOOLS_METRICS_DISABLED: 'true' },
   });
   // Clients find the local stack as they find a deployed one: by name, through DescribeStacks.
   aws.cloudFormation.putStack(DEFAULT_STACK_NAME, localStackOutputs(names), new Date(aws.clock.now()));
