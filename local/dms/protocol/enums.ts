@@ -18,6 +18,7 @@ import {
   ParquetVersionValue,
   PluginNameValue,
   PostgreSQLAuthenticationMethod,
+  ReloadOptionValue,
   ReplicationEndpointTypeValue,
   StartReplicationTaskTypeValue,
 } from '@aws-sdk/client-database-migration-service';
@@ -61,6 +62,7 @@ const ENUMS_BY_OPERATION: Record<string, Record<string, EnumRule>> = {
   CreateReplicationTask: { MigrationType: rule(MigrationTypeValue) },
   ModifyReplicationTask: { MigrationType: rule(MigrationTypeValue) },
   StartReplicationTask: { StartReplicationTaskType: rule(StartReplicationTaskTypeValue) },
+  ReloadTables: { ReloadOption: rule(ReloadOptionValue) },
   DescribeEvents: { SourceType: { values: ['replication-instance', 'replication-task'] } },
 };
 
