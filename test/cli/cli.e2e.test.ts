@@ -1,6 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  DatabaseMigrationServiceClient,
+  DescribeTableStatisticsCommand,
+} from '@aws-sdk/client-database-migration-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusRow } from '#cli/status-model';
 import { prepareSyntheticFleet, type SyntheticFleet } from '#local/aws/synthetic-fleet';
@@ -39,6 +43,30 @@ const statusJson = async (): Promise<StatusRow[]> => {
   if (result.code !== 0) throw new Error(`status failed: ${result.stderr}`);
   return (JSON.parse(result.stdout) as { databases: StatusRow[] }).databases;
 };
+
+const taskArnOf = (databaseId: string): string =>
+  Object.values(aws.dms.snapshot().tasks).find((task) =>
+    task.identifier.startsWith(`${MIGRATION_ID}-${databaseId}-`),
+  )?.arn ?? '';
+
+const ordersTable = async () => {
+  const dms = new DatabaseMigrationServiceClient({
+    endpoint: aws.endpoint,
+    region: aws.region,
+    credentials: aws.credentials,
+  });
+  try {
+    const output = await dms.send(
+      new DescribeTableStatisticsCommand({ ReplicationTaskArn: taskArnOf('orders') }),
+    );
+    return output.TableStatistics?.find((table) => table.TableName === 'orders');
+  } finally {
+    dms.destroy();
+  }
+};
+
+const taskStatus = () =>
+  Object.values(aws.dms.snapshot().tasks).find((task) => task.arn === taskArnOf('orders'))?.status;
 
 const allIn = async (phase: string): Promise<boolean> => {
   const rows = await statusJson().catch(() => []);
@@ -96,7 +124,7 @@ describe('lakeshift against the local AWS', () => {
     expect(aws.counters.executions()).toEqual([]);
   });
 
-  it('requests a migration, follows it to CDC with status --json, and tears it down', {
+  it('requests a migration, follows it to CDC with status --json, resyncs a table while the task runs on, and tears it down', {
     timeout: 300_000,
   }, async () => {
     // Prepare
@@ -108,6 +136,10 @@ describe('lakeshift against the local AWS', () => {
     await pollUntil('every database in CDC', () => allIn('CDC'));
     const inCdc = await statusJson();
     const human = await lakeshift('status', MIGRATION_ID);
+    const resync = await lakeshift('resync', MIGRATION_ID, 'orders', 'public.orders');
+    await pollUntil('orders.orders reloaded', async () => (await ordersTable())?.FullLoadReloaded === true);
+    const reloaded = await ordersTable();
+    const taskAfterResync = await taskStatus();
     const unknownDatabase = await lakeshift('teardown', MIGRATION_ID, 'nope');
     const teardown = await lakeshift('teardown', MIGRATION_ID);
     await pollUntil('every database DELETED', () => allIn('DELETED'));
@@ -131,6 +163,12 @@ describe('lakeshift against the local AWS', () => {
     }
     expect(human.stdout).toMatch(/^migration\s+database\s+phase\s+class/);
     expect(human.stdout).toContain('resized dms.r5.xlarge → dms.t3.medium');
+    expect(resync).toMatchObject({ code: 0, stderr: '' });
+    expect(aws.counters.dmsRequests().filter((call) => call.operation === 'ReloadTables')).toEqual([
+      expect.not.objectContaining({ errorCode: expect.anything() }),
+    ]);
+    expect(reloaded).toMatchObject({ TableState: 'Table completed', FullLoadRows: 5_000 });
+    expect(taskAfterResync).toBe('running');
     expect(unknownDatabase).toMatchObject({ code: 1 });
     expect(unknownDatabase.stderr).toContain('has no database nope; it has billing, orders');
     expect(teardown).toMatchObject({ code: 0, stderr: '' });
