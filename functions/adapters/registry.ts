@@ -113,11 +113,14 @@ export interface Registry {
     key: RegistryKey,
     token: { readonly token: string; readonly waitingFor: string; readonly now: string },
   ): Promise<RegistryItem>;
-  /** Reads and clears the token in one conditional write: of concurrent takers exactly one gets it. */
-  takeTaskToken(
+  /**
+   * Removes the stored token if it is still `token` (a newer wait's token is left alone); false when it was gone or
+   * replaced. Callers remove a token only once Step Functions took it or answered that it is dead.
+   */
+  clearTaskToken(
     key: RegistryKey,
-    options: { readonly now: string; readonly waitingFor?: string },
-  ): Promise<StoredTaskToken | undefined>;
+    options: { readonly token: string; readonly now: string },
+  ): Promise<boolean>;
   /** Takes the lock unless another holder has a live one (ResizeInProgressError); its own lock is renewed. */
   acquireResizeLock(
     key: RegistryKey,
@@ -382,19 +385,15 @@ export const createRegistry = (options: {
       return parseItem(result);
     },
 
-    takeTaskToken: async (key, { now, waitingFor }) => {
+    clearTaskToken: async (key, { token, now }) => {
       checkKey(key);
       const result = await write(key, 'UpdateItem', {
         remove: ['taskToken'],
-        condition:
-          waitingFor === undefined
-            ? 'attribute_exists(#taskToken)'
-            : 'attribute_exists(#taskToken) AND #taskToken.#waitingFor = :waitingFor',
-        values: waitingFor === undefined ? undefined : { ':waitingFor': waitingFor },
+        condition: '#taskToken.#token = :token',
+        values: { ':token': token },
         now,
-        returnOld: true,
       });
-      return result === CONFLICT ? undefined : parseItem(result).taskToken;
+      return result !== CONFLICT;
     },
 
     acquireResizeLock: async (key, { holder, now, ttlSeconds }) => {

@@ -9,6 +9,7 @@ import * as z from 'zod';
 import { startReplicationTask } from '#adapters/dms';
 import { createRegistry } from '#adapters/registry';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '#adapters/sfn';
+import { deliverStoredToken } from '#adapters/token-delivery';
 import { ENV } from '#contracts/env';
 import { ERROR_NAMES } from '#contracts/errors';
 import { describeTasksByArns } from '#shared/describe-tasks';
@@ -17,7 +18,6 @@ import { now } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler } from '#shared/lambda';
 import { planReconciliation, type ReconcileAction } from '#shared/reconciliation';
-import { FULL_LOAD_WAIT } from '#shared/waits';
 
 const env = requireEnv([ENV.registryTableName]);
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });
@@ -28,27 +28,38 @@ const ReconcileInput = z.looseObject({ time: now });
 const carryOut = async (action: ReconcileAction, at: string): Promise<string> => {
   switch (action.kind) {
     case 'complete-full-load': {
-      const token = await registry.takeTaskToken(action.key, { now: at, waitingFor: FULL_LOAD_WAIT });
-      if (!token) return 'already completed';
       const output = {
         stopReason: action.stopReason,
         taskArn: action.taskArn,
         stoppedAt: action.stoppedAt,
         completedBy: 'reconciler',
       };
-      return (await sendTaskSuccess(token.token, output))
-        ? 'completed the full-load wait'
-        : 'the wait had ended';
+      const outcome = await deliverStoredToken(
+        registry,
+        action.key,
+        action.token,
+        (token) => sendTaskSuccess(token, output),
+        at,
+      );
+      return outcome === 'delivered' ? 'completed the full-load wait' : 'the wait had ended';
     }
     case 'fail-wait': {
-      const token = await registry.takeTaskToken(action.key, { now: at });
       const failure = { error: ERROR_NAMES.replicationTaskFailed, cause: action.cause };
-      if (token) await sendTaskFailure(token.token, failure);
+      await deliverStoredToken(
+        registry,
+        action.key,
+        action.token,
+        (token) => sendTaskFailure(token, failure),
+        at,
+      );
       await registry.recordFailure(action.key, { ...failure, now: at });
       return 'failed the wait';
     }
     case 'heartbeat':
-      return (await sendTaskHeartbeat(action.token)) ? 'heartbeat sent' : 'the wait had ended';
+      if (await sendTaskHeartbeat(action.token.token)) return 'heartbeat sent';
+      // Step Functions says the wait ended: the token is dead and leaves the registry.
+      await registry.clearTaskToken(action.key, { token: action.token.token, now: at });
+      return 'the wait had ended';
     case 'resume':
       await startReplicationTask(action.taskArn, 'resume-processing');
       return `resumed (stopped since ${action.stoppedAt})`;

@@ -3,7 +3,7 @@
  * what DMS says about their tasks. Pure: the reconcile handler carries the actions out.
  */
 import type { ReplicationTask } from '@aws-sdk/client-database-migration-service';
-import type { RegistryItem, RegistryKey } from '#adapters/registry-item';
+import type { RegistryItem, RegistryKey, StoredTaskToken } from '#adapters/registry-item';
 import type { Phase } from '#contracts/phases';
 import { isErrorStop, isFullLoadDone, stopReasonOf } from './task-state.ts';
 import { FULL_LOAD_WAIT } from './waits.ts';
@@ -20,12 +20,18 @@ export type ReconcileAction =
   | {
       readonly kind: 'complete-full-load';
       readonly key: RegistryKey;
+      readonly token: StoredTaskToken;
       readonly taskArn: string;
       readonly stopReason: string;
       readonly stoppedAt: string;
     }
-  | { readonly kind: 'fail-wait'; readonly key: RegistryKey; readonly cause: string }
-  | { readonly kind: 'heartbeat'; readonly key: RegistryKey; readonly token: string }
+  | {
+      readonly kind: 'fail-wait';
+      readonly key: RegistryKey;
+      readonly token: StoredTaskToken;
+      readonly cause: string;
+    }
+  | { readonly kind: 'heartbeat'; readonly key: RegistryKey; readonly token: StoredTaskToken }
   | {
       readonly kind: 'resume';
       readonly key: RegistryKey;
@@ -67,13 +73,16 @@ const actionsFor = (
       {
         kind: 'complete-full-load',
         key,
+        token: waiting,
         taskArn: item.taskArn,
         stopReason,
         stoppedAt: (stoppedAt ?? new Date(nowMs)).toISOString(),
       },
     ];
   }
-  if (waiting && fatal) return [{ kind: 'fail-wait', key, cause: failureText(task, stopReason) }];
+  if (waiting && fatal) {
+    return [{ kind: 'fail-wait', key, token: waiting, cause: failureText(task, stopReason) }];
+  }
   if (recoverable && RESUMABLE_PHASES.includes(item.phase)) {
     if (!stoppedAt)
       return [{ kind: 'drift', key, issue: `task ${status} on ${stopReason} without a stop date` }];
@@ -81,7 +90,7 @@ const actionsFor = (
       return [{ kind: 'resume', key, taskArn: item.taskArn, stoppedAt: stoppedAt.toISOString() }];
     }
   }
-  const actions: ReconcileAction[] = waiting ? [{ kind: 'heartbeat', key, token: waiting.token }] : [];
+  const actions: ReconcileAction[] = waiting ? [{ kind: 'heartbeat', key, token: waiting }] : [];
   if (item.phase === 'CDC' && status !== 'running' && !recoverable) {
     actions.push({
       kind: 'drift',

@@ -35,6 +35,8 @@ import { LocalCloudWatch } from './cloudwatch/service.ts';
 import { LocalCounters } from './counters.ts';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb/dynalite.ts';
 import { LocalEventBridge } from './events/service.ts';
+import { faultyService } from './faults/faulty-service.ts';
+import { type LocalAwsFaultConfig, LocalAwsFaults } from './faults/injector.ts';
 import { LocalLambda } from './lambda/functions.ts';
 import { LocalSecretsManager } from './secrets/service.ts';
 import { LOCAL_REGION } from './shared/account.ts';
@@ -71,6 +73,8 @@ export interface StartLocalAwsOptions {
   /** The folder standing for S3; `<stateDir>/lake`, or a temporary folder, when absent. */
   readonly lakeDir?: string;
   readonly dmsFaults?: DmsFaultConfig;
+  /** Faults of the other services and of handler invocations (change them later with `faults.configure`). */
+  readonly awsFaults?: LocalAwsFaultConfig;
   /** More DMS emulator options (durations, quotas, seed, metric period). */
   readonly dms?: Omit<
     DmsEmulatorOptions,
@@ -103,6 +107,8 @@ export interface LocalAws {
   /** dynalite behind the endpoint (observe its traffic with `observe`). */
   readonly dynamoDb: LocalDynamoDb;
   readonly lambda: LocalLambda;
+  /** The injected faults outside DMS. */
+  readonly faults: LocalAwsFaults;
   readonly synthetic: SyntheticWorkload;
   stop(): Promise<void>;
 }
@@ -119,7 +125,11 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     clock,
     store: stateDir ? fileStore(join(stateDir, 'secrets.json')) : undefined,
   });
-  const lambda = new LocalLambda({ onInvoke: (name, origin) => counters.recordInvocation(name, origin) });
+  const faults = new LocalAwsFaults(options.awsFaults);
+  const lambda = new LocalLambda({
+    onInvoke: (name, origin) => counters.recordInvocation(name, origin),
+    faultFor: (handler) => faults.handlerFault(handler),
+  });
   const stepFunctions = new LocalStepFunctions({ clock, lambda });
   const events = new LocalEventBridge({
     clock,
@@ -157,10 +167,10 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
   const server = createAwsServer({
     services: [
       observedService(dms, clock, (call) => counters.recordDmsCall(call)),
-      stepFunctions,
-      events,
-      cloudWatch,
-      secretsManager,
+      faultyService(stepFunctions, faults),
+      faultyService(events, faults),
+      faultyService(cloudWatch, faults),
+      faultyService(secretsManager, faults),
     ],
     fallback: firstHandling([dynamodb.fallback, cloudWatchQueryFallback(cloudWatch)]),
     onRequest: (service, operation, statusCode) => counters.recordRequest(service, operation, statusCode),
@@ -195,6 +205,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     secretsManager,
     dynamoDb: dynamodb,
     lambda,
+    faults,
     synthetic,
     stop: async () => {
       if (stopped) return;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HANDLER_NAMES, type HandlerName, handlerSourcePath } from '#contracts/names';
 import { AwsServiceError } from '../../http/service.ts';
+import { type HandlerFaultKind, LAMBDA_UNKNOWN_ERROR } from '../faults/injector.ts';
 import { localArn } from '../shared/account.ts';
 
 const REPOSITORY_ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
@@ -49,6 +50,8 @@ export interface LocalLambdaOptions {
   readonly onInvoke?: (functionName: string, origin: InvocationOrigin) => void;
   /** Function timeout reported by `getRemainingTimeInMillis` (wall time). */
   readonly timeoutMs?: number;
+  /** An injected crash or timeout for this invocation of a handler (by handler key), if any. */
+  readonly faultFor?: (handlerKey: string) => HandlerFaultKind | undefined;
 }
 
 interface RegisteredFunction {
@@ -151,7 +154,9 @@ export class LocalLambda {
       fail: () => undefined,
       succeed: () => undefined,
     };
+    const fault = this.options.faultFor?.(fn.handlerKey);
     try {
+      if (fault === 'crash-before') throw new InjectedFault(fault, fn.functionName);
       let handler = this.loaded.get(fn.handlerKey);
       if (!handler) {
         handler = this.loadHandler(fn.handlerKey);
@@ -159,6 +164,7 @@ export class LocalLambda {
         handler.catch(() => this.loaded.delete(fn.handlerKey));
       }
       const output = await (await handler)(roundTrip(payload), context);
+      if (fault) throw new InjectedFault(fault, fn.functionName);
       return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: roundTrip(output) ?? null };
     } catch (error) {
       return {
@@ -173,6 +179,18 @@ export class LocalLambda {
   private find(functionNameOrArn: string): RegisteredFunction | undefined {
     const name = functionNameOrArn.startsWith('arn:') ? functionNameOrArn.split(':')[6] : functionNameOrArn;
     return name === undefined ? undefined : this.functions.get(name);
+  }
+}
+
+/** A crash or timeout injected around a handler: Step Functions sees `Lambda.Unknown`. */
+class InjectedFault extends Error {
+  override readonly name = LAMBDA_UNKNOWN_ERROR;
+  constructor(fault: HandlerFaultKind, functionName: string) {
+    super(
+      fault === 'timeout'
+        ? `${functionName}: Task timed out (injected)`
+        : `${functionName}: Runtime exited before returning (injected ${fault})`,
+    );
   }
 }
 

@@ -23,7 +23,7 @@ import { DMS_TOKEN_BUCKET, TokenBucket } from './token-bucket.ts';
 
 const CAPACITY_OPERATIONS = ['CreateReplicationInstance', 'ModifyReplicationInstance'];
 
-class TriggerState {
+export class TriggerState {
   private matched = 0;
   private fired = 0;
 

@@ -67,9 +67,13 @@ export const startE2eRun = async (
     clockSpeed: number;
     /** Top-level fields of `defaults.resize` to use instead of the run's defaults. */
     resize?: Partial<typeof E2E_RESIZE>;
-  } & Pick<StartLocalAwsOptions, 'dmsFaults'>,
+  } & Pick<StartLocalAwsOptions, 'dmsFaults' | 'awsFaults'>,
 ): Promise<E2eRun> => {
-  const aws = await startLocalAws({ clockSpeed: options.clockSpeed, dmsFaults: options.dmsFaults });
+  const aws = await startLocalAws({
+    clockSpeed: options.clockSpeed,
+    dmsFaults: options.dmsFaults,
+    awsFaults: options.awsFaults,
+  });
   const registryTable = aws.stack?.registryTableName;
   const phases = new Map<string, Phase[]>();
   const items = new Map<string, Record<string, string>>();

@@ -72,6 +72,7 @@ describe('Function: planReconciliation', () => {
       {
         kind: 'complete-full-load',
         key: { migrationId: 'sweep', databaseId: 'a' },
+        token: waiting.taskToken,
         taskArn: taskArnOf('a'),
         stopReason: 'STOPPED_AFTER_CACHED_EVENTS',
         stoppedAt: minutesBefore(3).toISOString(),
@@ -84,7 +85,7 @@ describe('Function: planReconciliation', () => {
     const actions = planReconciliation([item('a', waiting)], [taskOf('a', { Status: 'running' })], NOW);
     // Assess
     expect(actions).toEqual([
-      { kind: 'heartbeat', key: { migrationId: 'sweep', databaseId: 'a' }, token: 'tok' },
+      { kind: 'heartbeat', key: { migrationId: 'sweep', databaseId: 'a' }, token: waiting.taskToken },
     ]);
   });
 
@@ -100,6 +101,7 @@ describe('Function: planReconciliation', () => {
       {
         kind: 'fail-wait',
         key: { migrationId: 'sweep', databaseId: 'a' },
+        token: waiting.taskToken,
         cause: 'Stop Reason FATAL_ERROR Error Level FATAL',
       },
     ]);
@@ -235,6 +237,32 @@ describe('Handler: reconcile', () => {
     });
     expect((await world.registry().require(keyOf(stoppedPlan))).taskToken).toBeUndefined();
     expect((await world.registry().require(keyOf(runningPlan))).taskToken?.token).toBe('token-busy');
+  });
+
+  it('removes a stored token whose wait Step Functions says has ended', async () => {
+    // Prepare
+    const plan = planFor('sweep-3', 'ended');
+    await world.seed(plan, 'FULL_LOAD');
+    await world.registry().update(keyOf(plan), { taskArn: taskArnOf('sweep3ended') }, { now: NOW });
+    await world
+      .registry()
+      .storeTaskToken(keyOf(plan), { token: 'token-ended', waitingFor: 'full-load', now: NOW });
+    dms.on(DescribeReplicationTasksCommand).resolves({
+      ReplicationTasks: [taskOf('sweep3ended', { Status: 'running' })],
+    });
+    sfn
+      .on(SendTaskHeartbeatCommand, { taskToken: 'token-ended' })
+      .rejects(Object.assign(new Error('timed out'), { name: 'TaskTimedOut', $metadata: {} }));
+    // Act
+    const result = (await invokeHandler('reconcile', { time: NOW })) as {
+      actions: { databaseId: string; outcome?: string }[];
+    };
+    // Assess
+    expect(result.actions.find((action) => action.databaseId === 'ended')).toMatchObject({
+      kind: 'heartbeat',
+      outcome: 'the wait had ended',
+    });
+    expect((await world.registry().require(keyOf(plan))).taskToken).toBeUndefined();
   });
 
   it("reports one database's error and goes on with the others", async () => {
