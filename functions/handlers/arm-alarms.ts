@@ -13,6 +13,7 @@ import { ENV } from '#contracts/env';
 import { ResourceNotFoundError } from '#contracts/errors';
 import { alarmSpecs } from '#domain/alarms/alarm-specs';
 import { isInstanceClass } from '#domain/instance-classes';
+import { refuseDuringTeardown } from '#domain/teardown-fence';
 import { rearmResetReason } from '#shared/alarm-reset';
 import { requireEnv } from '#shared/env';
 import { databaseKey, now } from '#shared/fields';
@@ -33,6 +34,7 @@ const ArmAlarmsInput = z.object({
 export const armAlarms = async (event: unknown) => {
   const input = parseInput(ArmAlarmsInput, event);
   const item = await registry.require(input);
+  refuseDuringTeardown(item, 'arming the alarms');
   if (!item.taskArn)
     throw new ResourceNotFoundError(`${item.migrationId}/${item.databaseId} has no replication task yet`);
   const plan = storedPlanOf(item);

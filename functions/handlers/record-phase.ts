@@ -10,6 +10,8 @@ import { type LakeshiftEvent, publishEvents } from '#adapters/events';
 import { createRegistry } from '#adapters/registry';
 import type { RegistryItem, RegistryPatch } from '#adapters/registry-item';
 import { ENV } from '#contracts/env';
+import { ERROR_NAMES } from '#contracts/errors';
+import { isTornDown, refuseDuringTeardown } from '#domain/teardown-fence';
 import { requireEnv } from '#shared/env';
 import { readableCause } from '#shared/failure';
 import { caughtError, databaseKey, now, phase } from '#shared/fields';
@@ -48,6 +50,11 @@ const recordFailure = async (
   input: RecordPhaseInput,
   error: { Error: string; Cause?: string | undefined },
 ) => {
+  // A step that teardown refused ends its execution; the database stays teardown's.
+  if (error.Error === ERROR_NAMES.teardownInProgress) {
+    const current = await registry.require(input);
+    if (isTornDown(current.phase)) return current;
+  }
   const item = await registry.recordFailure(input, {
     error: error.Error,
     cause: readableCause(error.Cause),
@@ -61,6 +68,7 @@ const recordTransition = async (input: RecordPhaseInput) => {
   const before = await registry.require(input);
   // Tearing down what is already deleted is a re-run: every teardown step is idempotent, so let it pass.
   if (before.phase === 'DELETED' && input.phase === 'TEARING_DOWN') return before;
+  if (!isTornDown(input.phase)) refuseDuringTeardown(before, `recording ${input.phase}`);
   const resize = input.resize;
   const resized =
     resize?.act === true && resize.toClass

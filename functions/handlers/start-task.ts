@@ -4,11 +4,18 @@
  */
 import * as z from 'zod';
 import { findReplicationTaskByArn, startReplicationTask } from '#adapters/dms';
+import { createRegistry } from '#adapters/registry';
+import { ENV } from '#contracts/env';
 import { ResourceBusyError, ResourceNotFoundError } from '#contracts/errors';
+import { refuseDuringTeardown } from '#domain/teardown-fence';
+import { requireEnv } from '#shared/env';
 import { databaseKey, now, taskArn } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler } from '#shared/lambda';
 import { startTypeFor } from '#shared/task-state';
+
+const env = requireEnv([ENV.registryTableName]);
+const registry = createRegistry({ tableName: env[ENV.registryTableName] });
 
 const StartTaskInput = z.object({ ...databaseKey, taskArn, now });
 
@@ -17,6 +24,8 @@ const ALREADY_STARTED = ['running', 'starting'];
 
 export const startTask = async (event: unknown) => {
   const input = parseInput(StartTaskInput, event);
+  // A resize or a migration must not start a task that teardown has just stopped.
+  refuseDuringTeardown(await registry.require(input), 'starting the replication task');
   const task = await findReplicationTaskByArn(input.taskArn);
   if (!task) throw new ResourceNotFoundError(`replication task ${input.taskArn} does not exist`);
   const status = task.Status ?? 'unknown';

@@ -86,6 +86,7 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   'start-task': {
     dmsManage: ['dms:StartReplicationTask'],
     dmsDescribe: ['dms:DescribeReplicationTasks'],
+    registry: 'read',
   },
   'describe-resources': {
     dmsDescribe: [
@@ -107,7 +108,7 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     dmsManage: ['dms:StopReplicationTask'],
     dmsDescribe: ['dms:DescribeReplicationTasks'],
   },
-  'modify-instance': { dmsManage: ['dms:ModifyReplicationInstance'] },
+  'modify-instance': { dmsManage: ['dms:ModifyReplicationInstance'], registry: 'read' },
   'arm-alarms': { alarms: ['put', 'reset'], registry: 'read' },
   'record-phase': { registry: 'readWrite', publishEvents: true },
   reconcile: {
