@@ -4,8 +4,9 @@
  * leaves the token for the next try (EventBridge's retry of the event, the reconciler's next sweep), so a wait is
  * never orphaned by a failed call. Two deliverers racing both send; the second learns it was too late.
  */
+
+import type { RegistryKey, StoredTaskToken } from '#contracts/registry-item';
 import type { Registry } from './registry.ts';
-import type { RegistryKey, StoredTaskToken } from './registry-item.ts';
 
 /** `delivered`: Step Functions took the completion; `dead`: the wait had already ended. */
 export type DeliveryOutcome = 'delivered' | 'dead';

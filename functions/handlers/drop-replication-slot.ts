@@ -8,11 +8,11 @@ import { dropReplicationSlot } from '#adapters/postgres';
 import { createRegistry } from '#adapters/registry';
 import { getPostgresCredentials } from '#adapters/secrets';
 import { ENV } from '#contracts/env';
+import { storedPlanOf } from '#domain/stored-plan';
 import { requireEnv } from '#shared/env';
 import { databaseKey, now } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler, logger } from '#shared/lambda';
-import { storedPlanOf } from '#shared/stored-plan';
 
 const env = requireEnv([ENV.registryTableName]);
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });

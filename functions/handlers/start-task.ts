@@ -7,12 +7,12 @@ import { findReplicationTaskByArn, startReplicationTask } from '#adapters/dms';
 import { createRegistry } from '#adapters/registry';
 import { ENV } from '#contracts/env';
 import { ResourceBusyError, ResourceNotFoundError } from '#contracts/errors';
+import { startTypeFor } from '#domain/tasks/task-state';
 import { refuseDuringTeardown } from '#domain/teardown-fence';
 import { requireEnv } from '#shared/env';
 import { databaseKey, now, taskArn } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler } from '#shared/lambda';
-import { startTypeFor } from '#shared/task-state';
 
 const env = requireEnv([ENV.registryTableName]);
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });

@@ -1,8 +1,10 @@
-import type { InstanceClass } from '#domain/instance-classes';
-import type { DatabaseIdentifiers } from '#domain/naming';
-import type { ResizeSettings } from '#domain/request/resize-settings';
-import type { TunableS3Settings } from '#domain/request/s3-settings';
-import type { MigrationRequestDefaults } from '#domain/request/schema';
+import * as z from 'zod';
+import { databaseIdentifiersSchema } from '#domain/naming';
+import { resizeSettingsSchema } from '#domain/request/resize-settings';
+import { sourceEndpointPlanSchema, targetEndpointPlanSchema } from './endpoint-plans.ts';
+import { instancePlanSchema } from './instance-plan.ts';
+import { resourceTagSchema } from './resource-fields.ts';
+import { taskPlanSchema } from './task-plan.ts';
 
 /**
  * What the planner needs from the deployment; the plan-database handler reads it from the environment
@@ -24,96 +26,27 @@ export interface NamedNetwork {
   readonly vpcSecurityGroupIds: string[];
 }
 
-/** DMS tag shape, as the SDK takes it. */
-export interface ResourceTag {
-  Key: string;
-  Value: string;
-}
-
-/** `CreateReplicationInstance` input. */
-export interface InstancePlan {
-  ReplicationInstanceIdentifier: string;
-  /** The full-load class; the resize policy steps it down afterwards. */
-  ReplicationInstanceClass: InstanceClass;
-  AllocatedStorage: number;
-  MultiAZ: boolean;
-  PubliclyAccessible: false;
-  ReplicationSubnetGroupIdentifier?: string;
-  VpcSecurityGroupIds?: string[];
-  EngineVersion?: string;
-  Tags: ResourceTag[];
-}
-
-/** `CreateEndpoint` input for the PostgreSQL source. Credentials come from the secret; there is never a password. */
-export interface SourceEndpointPlan {
-  EndpointIdentifier: string;
-  EndpointType: 'source';
-  EngineName: 'postgres';
-  DatabaseName: string;
-  SslMode: MigrationRequestDefaults['sslMode'];
-  PostgreSQLSettings: {
-    SecretsManagerSecretId: string;
-    SecretsManagerAccessRoleArn: string;
-    DatabaseName: string;
-    MapBooleanAsBoolean: true;
-    HeartbeatEnable: boolean;
-    HeartbeatFrequency?: number;
-    HeartbeatSchema?: string;
-    PluginName: MigrationRequestDefaults['pluginName'];
-    SlotName?: string;
-    FailTasksOnLobTruncation: boolean;
-  };
-  Tags: ResourceTag[];
-}
-
-export type S3TargetSettings = TunableS3Settings & {
-  ServiceAccessRoleArn: string;
-  BucketName: string;
-  BucketFolder: string;
-  EncryptionMode: 'sse-kms';
-  ServerSideEncryptionKmsKeyId: string;
-  ExpectedBucketOwner?: string;
-};
-
-/** `CreateEndpoint` input for the S3 (Parquet) target. */
-export interface TargetEndpointPlan {
-  EndpointIdentifier: string;
-  EndpointType: 'target';
-  EngineName: 's3';
-  S3Settings: S3TargetSettings;
-  Tags: ResourceTag[];
-}
-
-/** `CreateReplicationTask` input without the ARNs, which exist only once the resources do. */
-export interface TaskPlan {
-  ReplicationTaskIdentifier: string;
-  MigrationType: 'full-load-and-cdc';
-  /** JSON string, as DMS takes it. */
-  TableMappings: string;
-  /** JSON string, as DMS takes it. */
-  ReplicationTaskSettings: string;
-  Tags: ResourceTag[];
-}
-
 /**
  * Everything needed to migrate one database. Plain JSON (no undefined values, no classes): it travels through
- * Step Functions and is stored in DynamoDB.
+ * Step Functions and is stored in DynamoDB. Each resource section is the SDK's create input as it stands (a test
+ * assigns them to the command input types); handlers validate the sections they receive with these schemas.
  */
-export interface DatabasePlan {
-  migrationId: string;
-  databaseId: string;
-  identifiers: DatabaseIdentifiers;
-  tags: ResourceTag[];
-  instance: InstancePlan;
-  sourceEndpoint: SourceEndpointPlan;
-  targetEndpoint: TargetEndpointPlan;
-  task: TaskPlan;
-  source: {
-    secretArn: string;
-    databaseName: string;
+export const databasePlanSchema = z.object({
+  migrationId: z.string(),
+  databaseId: z.string(),
+  identifiers: databaseIdentifiersSchema,
+  tags: z.array(resourceTagSchema),
+  instance: instancePlanSchema,
+  sourceEndpoint: sourceEndpointPlanSchema,
+  targetEndpoint: targetEndpointPlanSchema,
+  task: taskPlanSchema,
+  source: z.object({
+    secretArn: z.string(),
+    databaseName: z.string(),
     /** The slot the request named, or null when DMS creates its own (teardown must then find it). */
-    slotName: string | null;
-  };
+    slotName: z.string().nullable(),
+  }),
   /** Resolved: the steady class is concrete unless the request asked for 'auto'. */
-  resize: ResizeSettings;
-}
+  resize: resizeSettingsSchema,
+});
+export type DatabasePlan = z.infer<typeof databasePlanSchema>;

@@ -23,21 +23,14 @@ import {
   uniqueStrings,
 } from './rules.ts';
 import { s3SettingsOverridesSchema } from './s3-settings.ts';
+import { pluginNameSchema, sslModeSchema } from './source-settings.ts';
 import { taskSettingsOverridesSchema } from './task-settings.ts';
 
 /** The migration request (DESIGN.md "The migration request"). Every object is strict so typos are caught. */
 
-/** `none` is refused: lakeshift always talks TLS to the source (secure by default). */
-export const sslModeSchema = z.enum(['require', 'verify-ca', 'verify-full'], {
-  error:
-    "must be 'require', 'verify-ca' or 'verify-full' ('none' is refused: the source connection is always TLS)",
-});
-
 export const lobTruncationSchema = z
   .enum(['fail', 'truncate'])
   .describe("'fail' stops the task when a LOB exceeds LobMaxSize instead of silently truncating it.");
-
-export const pluginNameSchema = z.enum(['test-decoding', 'pglogical', 'no-preference']);
 
 export const networkSchema = z
   .strictObject({
