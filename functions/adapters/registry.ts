@@ -126,6 +126,11 @@ export interface Registry {
     key: RegistryKey,
     lock: { readonly holder: string; readonly now: string },
   ): Promise<boolean>;
+  /** Marks a database whose task a failed resize left stopped: the reconciler resumes it. */
+  markResumePending(
+    key: RegistryKey,
+    pending: { readonly error: string; readonly cause: string; readonly now: string },
+  ): Promise<RegistryItem>;
   /** Appends one decision, keeping the latest MAX_HISTORY_ENTRIES. */
   appendHistory(key: RegistryKey, entry: ResizeHistoryEntry): Promise<RegistryItem>;
   /** Moves to FAILED (or refreshes the failure of an item already FAILED) with the error and its cause. */
@@ -325,7 +330,12 @@ export const createRegistry = (options: {
         key,
         'UpdateItem',
         current.version,
-        { set: { ...patchAttributes(patch), phase: toPhase, phaseChangedAt: at }, now: at },
+        {
+          set: { ...patchAttributes(patch), phase: toPhase, phaseChangedAt: at },
+          // Back in CDC, nothing waits to be resumed any more.
+          ...(toPhase === 'CDC' && current.resumePending ? { remove: ['resumePending'] } : {}),
+          now: at,
+        },
         `moving to ${toPhase}`,
       );
     },
@@ -419,6 +429,23 @@ export const createRegistry = (options: {
         now,
       });
       return result !== CONFLICT;
+    },
+
+    markResumePending: async (key, { error, cause, now }) => {
+      const current = await requireItem(key);
+      const at = toInstant(now);
+      const resumePending = {
+        since: current.resumePending?.since ?? at,
+        error,
+        cause: cause.slice(0, MAX_CAUSE_LENGTH),
+      };
+      return writeAt(
+        key,
+        'UpdateItem',
+        current.version,
+        { set: { resumePending }, now: at },
+        'marking a resume pending',
+      );
     },
 
     appendHistory: async (key, entry) => {

@@ -13,6 +13,8 @@ export const METRIC_NAMES = {
   resizeDecided: 'ResizeDecided',
   /** A replication instance changed class (count 1), dimension `InstanceClass` (the new class). */
   instanceResized: 'InstanceResized',
+  /** Databases whose task a failed resize left stopped and the reconciler is still resuming (gauge, per sweep). */
+  resumesPending: 'ResumesPending',
 } as const;
 
 export const METRIC_DIMENSIONS = {

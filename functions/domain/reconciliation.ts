@@ -39,6 +39,12 @@ export type ReconcileAction =
       readonly taskArn: string;
       readonly stoppedAt: string;
     }
+  | {
+      /** A failed resize left the task to be resumed, and it runs again: back to CDC on the instance's class. */
+      readonly kind: 'finish-resume';
+      readonly key: RegistryKey;
+      readonly instanceArn: string;
+    }
   | { readonly kind: 'drift'; readonly key: RegistryKey; readonly issue: string };
 
 const keyOf = (item: RegistryItem): RegistryKey => ({
@@ -65,6 +71,7 @@ const actionsFor = (
   const status = task.Status ?? 'unknown';
   const stopReason = stopReasonOf(task);
   const stoppedAt = task.ReplicationTaskStats?.StopDate;
+  if (item.resumePending) return resumeActions(item, task, key);
   const waiting = item.taskToken?.waitingFor === FULL_LOAD_WAIT ? item.taskToken : undefined;
   const recoverable = stopReason === 'RECOVERABLE_ERROR' && (status === 'stopped' || status === 'failed');
   const fatal = !recoverable && (status === 'failed' || (status === 'stopped' && isErrorStop(stopReason)));
@@ -103,6 +110,23 @@ const actionsFor = (
     actions.push({ kind: 'drift', key, issue: 'the full load is done but no execution is waiting for it' });
   }
   return actions;
+};
+
+const RESUMABLE_STATUSES = ['stopped', 'ready', 'failed'];
+
+/** A task a failed resize could not resume: resume it (again, every sweep) until it runs, then finish. */
+const resumeActions = (item: RegistryItem, task: ReplicationTask, key: RegistryKey): ReconcileAction[] => {
+  const status = task.Status ?? 'unknown';
+  const since = item.resumePending?.since ?? '';
+  // Teardown wins: it stops the task, nothing resumes it.
+  if (item.phase === 'TEARING_DOWN') return [];
+  if (status === 'running' && item.instanceArn) {
+    return [{ kind: 'finish-resume', key, instanceArn: item.instanceArn }];
+  }
+  if (RESUMABLE_STATUSES.includes(status) && item.taskArn) {
+    return [{ kind: 'resume', key, taskArn: item.taskArn, stoppedAt: since }];
+  }
+  return [{ kind: 'drift', key, issue: `waiting to resume CDC since ${since}; the task is ${status}` }];
 };
 
 /** What to do for every active database, given its task as DMS describes it (absent: DMS does not know it). */

@@ -7,7 +7,8 @@
  */
 import * as z from 'zod';
 import { describeTasksByArns } from '#adapters/describe-tasks';
-import { startReplicationTask } from '#adapters/dms';
+import { findReplicationInstanceByArn, startReplicationTask } from '#adapters/dms';
+import { publishResumesPending } from '#adapters/health-metrics';
 import { createRegistry } from '#adapters/registry';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '#adapters/sfn';
 import { deliverStoredToken } from '#adapters/token-delivery';
@@ -63,6 +64,12 @@ const carryOut = async (action: ReconcileAction, at: string): Promise<string> =>
     case 'resume':
       await startReplicationTask(action.taskArn, 'resume-processing');
       return `resumed (stopped since ${action.stoppedAt})`;
+    case 'finish-resume': {
+      const instance = await findReplicationInstanceByArn(action.instanceArn);
+      const currentClass = instance?.ReplicationInstanceClass;
+      await registry.transition(action.key, 'CDC', { now: at, patch: currentClass ? { currentClass } : {} });
+      return `CDC runs again${currentClass ? ` on ${currentClass}` : ''}`;
+    }
     case 'drift':
       return action.issue;
   }
@@ -90,7 +97,9 @@ export const reconcile = async (event: unknown) => {
       });
     }
   }
-  return { checked: items.length, actions: outcomes };
+  const resumesPending = items.filter((item) => item.resumePending !== undefined).length;
+  publishResumesPending(resumesPending);
+  return { checked: items.length, resumesPending, actions: outcomes };
 };
 
 export const handler = lambdaHandler(reconcile);

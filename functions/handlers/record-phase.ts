@@ -13,8 +13,9 @@ import { ERROR_NAMES } from '#contracts/errors';
 import type { LakeshiftEvent } from '#contracts/events';
 import type { RegistryPatch } from '#contracts/registry-item';
 import { readableCause } from '#domain/failure';
-import { instanceResized, migrationFailed, phaseChanged } from '#domain/lakeshift-events';
+import { instanceResized, migrationFailed, phaseChanged, resizeFailed } from '#domain/lakeshift-events';
 import type { RegistryItem } from '#domain/registry-item';
+import { failedResizeEntry } from '#domain/resize/failed-attempt';
 import { isTornDown, refuseDuringTeardown } from '#domain/teardown-fence';
 import { requireEnv } from '#shared/env';
 import { caughtError, databaseKey, now, phase } from '#shared/fields';
@@ -30,10 +31,26 @@ const resizeOutcome = z.looseObject({
   fromClass: z.string().nullish(),
   toClass: z.string().nullish(),
   lockHolder: z.string().nullish(),
+  action: z.enum(['stay', 'step-up', 'step-down']).optional(),
+});
+
+/** A class change that failed after the task was stopped, and whether CDC runs again (docs/failure-semantics.md). */
+const resizeFailure = z.object({
+  error: caughtError,
+  /** The class the instance has now; the registry's when the recovery could not read it. */
+  instanceClass: z.string().nullish(),
+  resumed: z.boolean(),
 });
 
 const RecordPhaseInput = z
-  .object({ ...databaseKey, phase, error: caughtError.optional(), resize: resizeOutcome.optional(), now })
+  .object({
+    ...databaseKey,
+    phase,
+    error: caughtError.optional(),
+    resize: resizeOutcome.optional(),
+    resizeFailed: resizeFailure.optional(),
+    now,
+  })
   .refine((input) => input.phase !== 'FAILED' || input.error !== undefined, {
     message: 'must carry the caught error when the phase is FAILED',
     path: ['error'],
@@ -95,10 +112,56 @@ const recordTransition = async (input: RecordPhaseInput) => {
   return item;
 };
 
+/**
+ * A failed class change: the attempt goes into the history, the lock is released and Resize Failed is published.
+ * Resumed: back to CDC on the class the instance has. Not resumed: the phase stays and the database is marked for
+ * the reconciler to resume.
+ */
+const recordResizeFailure = async (input: RecordPhaseInput, failure: z.output<typeof resizeFailure>) => {
+  const before = await registry.require(input);
+  refuseDuringTeardown(before, 'recording a failed resize');
+  const fromClass = input.resize?.fromClass ?? before.currentClass;
+  const instanceClass = failure.instanceClass ?? before.currentClass;
+  const error = failure.error.Error;
+  const cause = readableCause(failure.error.Cause);
+  const attempt = {
+    fromClass,
+    toClass: input.resize?.toClass ?? fromClass,
+    instanceClass,
+    error,
+    cause,
+    resumed: failure.resumed,
+  };
+  await registry.appendHistory(
+    input,
+    failedResizeEntry({
+      ...attempt,
+      at: input.now,
+      action: input.resize?.action ?? 'stay',
+      trigger: before.history.at(-1)?.trigger ?? { kind: 'reconcile' },
+    }),
+  );
+  const patch = {
+    currentClass: instanceClass,
+    ...(instanceClass === before.currentClass ? {} : { lastResizeAt: input.now }),
+  };
+  const item = failure.resumed
+    ? await registry.transition(input, 'CDC', { now: input.now, patch })
+    : await registry.markResumePending(input, { error, cause, now: input.now });
+  if (input.resize?.lockHolder)
+    await registry.releaseResizeLock(input, { holder: input.resize.lockHolder, now: input.now });
+  await publishEvents(env[ENV.eventBusName], [
+    ...(before.phase !== item.phase ? [phaseChanged(item, before.phase, input.now)] : []),
+    resizeFailed(item, attempt, input.now),
+  ]);
+  return item;
+};
+
 export const recordPhase = async (event: unknown) => {
   const input = parseInput(RecordPhaseInput, event);
-  const item =
-    input.phase === 'FAILED' && input.error
+  const item = input.resizeFailed
+    ? await recordResizeFailure(input, input.resizeFailed)
+    : input.phase === 'FAILED' && input.error
       ? await recordFailure(input, input.error)
       : await recordTransition(input);
   return {

@@ -15,6 +15,8 @@ export const POLL_LIMITS = {
   instanceClassChange: { firstWaitSeconds: 180, maxWaitSeconds: 300, maxAttempts: 30 },
   instanceDeletion: { firstWaitSeconds: 120, maxWaitSeconds: 300, maxAttempts: 30 },
   connectionTests: { firstWaitSeconds: 30, maxWaitSeconds: 60, maxAttempts: 20 },
+  /** After a failed class change: the instance settles on some class, often at once (a refused modification). */
+  instanceSettling: { firstWaitSeconds: 10, maxWaitSeconds: 300, maxAttempts: 30 },
   /** Any replication task status change: ready, running, stopped, deleted. */
   taskStatus: { firstWaitSeconds: 30, maxWaitSeconds: 60, maxAttempts: 30 },
 } as const satisfies Record<string, PollLimits>;

@@ -85,7 +85,7 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   },
   'start-task': {
     dmsManage: ['dms:StartReplicationTask'],
-    dmsDescribe: ['dms:DescribeReplicationTasks'],
+    dmsDescribe: ['dms:DescribeReplicationTasks', 'dms:DescribeReplicationInstances'],
     registry: 'read',
   },
   'describe-resources': {
@@ -113,7 +113,7 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   'record-phase': { registry: 'readWrite', publishEvents: true },
   reconcile: {
     dmsManage: ['dms:StartReplicationTask'],
-    dmsDescribe: ['dms:DescribeReplicationTasks'],
+    dmsDescribe: ['dms:DescribeReplicationTasks', 'dms:DescribeReplicationInstances'],
     registry: 'readWrite',
     completeTaskTokens: true,
     timeoutSeconds: 300,

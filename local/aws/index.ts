@@ -185,7 +185,11 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
           endpoint,
           functions: lambda,
           clockSpeed: clock instanceof ScaledClock ? clock.speed : undefined,
-          extraEnvironment: { POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? 'WARN' },
+          extraEnvironment: {
+            POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? 'WARN',
+            // The health metrics are embedded in logs for CloudWatch; locally they would only be noise.
+            POWERTOOLS_METRICS_DISABLED: 'true',
+          },
         });
 
   let stopped = false;

@@ -170,6 +170,10 @@ export const steadyInCdc = (run: E2eRun) =>
 export const allIn = (run: E2eRun, phase: Phase): boolean =>
   run.databaseIds.every((id) => run.phases.get(id)?.at(-1) === phase);
 
+/** The status of every replication task the local DMS holds. */
+export const taskStatuses = (run: E2eRun): string[] =>
+  Object.values(run.aws.dms.snapshot().tasks).map((task) => task.status);
+
 /** Executions of one state machine (by short name, e.g. `migrate-database`). */
 export const executionsOf = (run: E2eRun, stateMachine: string) =>
   run.aws.counters

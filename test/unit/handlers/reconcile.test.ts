@@ -15,7 +15,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { planReconciliation } from '#domain/reconciliation';
 import type { RegistryItem } from '#domain/registry-item';
 import { invokeHandler } from '#test/lambda-context';
-import { keyOf, NOW, planFor, ranTask, taskArnOf, useHandlerWorld } from './fixtures.ts';
+import { instanceArnOf, keyOf, NOW, planFor, ranTask, taskArnOf, useHandlerWorld } from './fixtures.ts';
 
 const world = useHandlerWorld();
 const dms = mockClient(DatabaseMigrationServiceClient);
@@ -153,6 +153,44 @@ describe('Function: planReconciliation', () => {
         issue: 'phase CDC but the task is stopped (NORMAL)',
       },
     ]);
+  });
+
+  it('resumes, every sweep, a task a failed resize left stopped, and finishes once it runs', () => {
+    // Prepare
+    const pending = {
+      phase: 'RESIZING' as const,
+      instanceArn: instanceArnOf('a'),
+      resumePending: { since: minutesBefore(20).toISOString(), error: 'ResourceBusy', cause: 'busy' },
+    };
+    // Act
+    const stopped = planReconciliation(
+      [item('a', pending)],
+      [taskOf('a', { Status: 'stopped', StopReason: 'Stop Reason NORMAL' })],
+      NOW,
+    );
+    const running = planReconciliation([item('a', pending)], [taskOf('a', { Status: 'running' })], NOW);
+    const tearingDown = planReconciliation(
+      [item('a', { ...pending, phase: 'TEARING_DOWN' })],
+      [taskOf('a', { Status: 'stopped' })],
+      NOW,
+    );
+    // Assess
+    expect(stopped).toEqual([
+      {
+        kind: 'resume',
+        key: { migrationId: 'sweep', databaseId: 'a' },
+        taskArn: taskArnOf('a'),
+        stoppedAt: minutesBefore(20).toISOString(),
+      },
+    ]);
+    expect(running).toEqual([
+      {
+        kind: 'finish-resume',
+        key: { migrationId: 'sweep', databaseId: 'a' },
+        instanceArn: instanceArnOf('a'),
+      },
+    ]);
+    expect(tearingDown).toEqual([]);
   });
 
   it('has nothing to do for a database without a task yet', () => {
