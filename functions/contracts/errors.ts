@@ -29,6 +29,8 @@ export const ERROR_NAMES = {
   resizeInProgress: 'ResizeInProgress',
   /** An endpoint connection test ended in `failed`. */
   connectionTestFailed: 'ConnectionTestFailed',
+  /** The full load stopped advancing for longer than the configured stall time. */
+  fullLoadStalled: 'FullLoadStalled',
   /** The replication task failed (DMS event or describe). */
   replicationTaskFailed: 'ReplicationTaskFailed',
   /** A resource reached a state it cannot leave on its own (e.g. instance `failed`, `incompatible-network`). */

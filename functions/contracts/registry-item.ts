@@ -60,6 +60,8 @@ export const registryItemSchemaOf = <Plan extends object, Decision extends objec
     history: z.array(jsonObject<Decision>()),
     failure: failureSchema.optional(),
     resumePending: resumePendingSchema.optional(),
+    /** What the full load had done when the reconciler last saw it advance (docs/failure-semantics.md). */
+    fullLoadProgress: z.object({ mark: z.string(), advancedAt: z.string() }).optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
     phaseChangedAt: z.string(),
@@ -78,4 +80,5 @@ export interface RegistryPatch {
   readonly taskArn?: string;
   readonly currentClass?: string;
   readonly lastResizeAt?: string;
+  readonly fullLoadProgress?: { readonly mark: string; readonly advancedAt: string };
 }

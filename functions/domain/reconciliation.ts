@@ -3,6 +3,7 @@
  * what DMS says about their tasks. Pure: the reconcile handler carries the actions out.
  */
 import type { ReplicationTask } from '@aws-sdk/client-database-migration-service';
+import { ERROR_NAMES } from '#contracts/errors';
 import type { Phase } from '#contracts/phases';
 import type { RegistryKey, StoredTaskToken } from '#contracts/registry-item';
 import { FULL_LOAD_WAIT } from '#contracts/waits';
@@ -30,9 +31,17 @@ export type ReconcileAction =
       readonly kind: 'fail-wait';
       readonly key: RegistryKey;
       readonly token: StoredTaskToken;
+      /** The error name the wait fails with; ReplicationTaskFailed when absent. */
+      readonly error?: string;
       readonly cause: string;
     }
-  | { readonly kind: 'heartbeat'; readonly key: RegistryKey; readonly token: StoredTaskToken }
+  | {
+      readonly kind: 'heartbeat';
+      readonly key: RegistryKey;
+      readonly token: StoredTaskToken;
+      /** The full load advanced: what it had done, to be recorded. */
+      readonly progress?: FullLoadProgress;
+    }
   | {
       readonly kind: 'resume';
       readonly key: RegistryKey;
@@ -61,6 +70,7 @@ const actionsFor = (
   item: RegistryItem,
   task: ReplicationTask | undefined,
   nowMs: number,
+  stallMs: number,
 ): ReconcileAction[] => {
   const key = keyOf(item);
   if (!item.taskArn) return [];
@@ -98,7 +108,7 @@ const actionsFor = (
       return [{ kind: 'resume', key, taskArn: item.taskArn, stoppedAt: stoppedAt.toISOString() }];
     }
   }
-  const actions: ReconcileAction[] = waiting ? [{ kind: 'heartbeat', key, token: waiting }] : [];
+  const actions: ReconcileAction[] = waiting ? fullLoadWaitActions(item, task, waiting, nowMs, stallMs) : [];
   if (item.phase === 'CDC' && status !== 'running' && !recoverable) {
     actions.push({
       kind: 'drift',
@@ -129,13 +139,62 @@ const resumeActions = (item: RegistryItem, task: ReplicationTask, key: RegistryK
   return [{ kind: 'drift', key, issue: `waiting to resume CDC since ${since}; the task is ${status}` }];
 };
 
+/** Waits end by progress, not by date: a full load that advances is kept alive however long it takes. */
+export const DEFAULT_FULL_LOAD_STALL_MINUTES = 360;
+
+export interface FullLoadProgress {
+  readonly mark: string;
+  readonly advancedAt: string;
+}
+
+/** What a running full load has done, as one comparable value. */
+const progressMark = (task: ReplicationTask): string => {
+  const stats = task.ReplicationTaskStats;
+  return [stats?.FullLoadProgressPercent, stats?.TablesLoaded, stats?.TablesLoading, stats?.TablesQueued]
+    .map((value) => String(value ?? '-'))
+    .join('/');
+};
+
+/** Keep a running full load's wait alive while it advances; fail it once it has not for `stallMs`. */
+const fullLoadWaitActions = (
+  item: RegistryItem,
+  task: ReplicationTask,
+  waiting: StoredTaskToken,
+  nowMs: number,
+  stallMs: number,
+): ReconcileAction[] => {
+  const key = keyOf(item);
+  if (task.Status !== 'running') return [{ kind: 'heartbeat', key, token: waiting }];
+  const mark = progressMark(task);
+  const seen = item.fullLoadProgress;
+  if (!seen || seen.mark !== mark) {
+    const progress = { mark, advancedAt: new Date(nowMs).toISOString() };
+    return [{ kind: 'heartbeat', key, token: waiting, progress }];
+  }
+  if (nowMs - Date.parse(seen.advancedAt) < stallMs) return [{ kind: 'heartbeat', key, token: waiting }];
+  const minutes = Math.round(stallMs / 60_000);
+  return [
+    {
+      kind: 'fail-wait',
+      key,
+      token: waiting,
+      error: ERROR_NAMES.fullLoadStalled,
+      cause: `the full load has not advanced for ${minutes} minutes (percent/loaded/loading/queued: ${mark}, unchanged since ${seen.advancedAt})`,
+    },
+  ];
+};
+
 /** What to do for every active database, given its task as DMS describes it (absent: DMS does not know it). */
 export const planReconciliation = (
   items: readonly RegistryItem[],
   tasks: readonly ReplicationTask[],
   now: string,
+  options: { readonly fullLoadStallMinutes?: number } = {},
 ): ReconcileAction[] => {
   const nowMs = Date.parse(now);
+  const stallMs = (options.fullLoadStallMinutes ?? DEFAULT_FULL_LOAD_STALL_MINUTES) * 60_000;
   const byArn = new Map(tasks.map((task) => [task.ReplicationTaskArn, task]));
-  return items.flatMap((item) => actionsFor(item, item.taskArn ? byArn.get(item.taskArn) : undefined, nowMs));
+  return items.flatMap((item) =>
+    actionsFor(item, item.taskArn ? byArn.get(item.taskArn) : undefined, nowMs, stallMs),
+  );
 };

@@ -12,15 +12,23 @@ import { publishResumesPending } from '#adapters/health-metrics';
 import { createRegistry } from '#adapters/registry';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '#adapters/sfn';
 import { deliverStoredToken } from '#adapters/token-delivery';
-import { ENV } from '#contracts/env';
+import { ENV, OPTIONAL_ENV } from '#contracts/env';
 import { ERROR_NAMES } from '#contracts/errors';
-import { planReconciliation, type ReconcileAction } from '#domain/reconciliation';
-import { requireEnv } from '#shared/env';
+import {
+  DEFAULT_FULL_LOAD_STALL_MINUTES,
+  planReconciliation,
+  type ReconcileAction,
+} from '#domain/reconciliation';
+import { optionalMinutes, requireEnv } from '#shared/env';
 import { now } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler } from '#shared/lambda';
 
 const env = requireEnv([ENV.registryTableName]);
+const fullLoadStallMinutes = optionalMinutes(
+  OPTIONAL_ENV.fullLoadStallMinutes,
+  DEFAULT_FULL_LOAD_STALL_MINUTES,
+);
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });
 
 /** The scheduled event; its `time` is the reconciler's clock. */
@@ -45,7 +53,7 @@ const carryOut = async (action: ReconcileAction, at: string): Promise<string> =>
       return outcome === 'delivered' ? 'completed the full-load wait' : 'the wait had ended';
     }
     case 'fail-wait': {
-      const failure = { error: ERROR_NAMES.replicationTaskFailed, cause: action.cause };
+      const failure = { error: action.error ?? ERROR_NAMES.replicationTaskFailed, cause: action.cause };
       await deliverStoredToken(
         registry,
         action.key,
@@ -57,6 +65,9 @@ const carryOut = async (action: ReconcileAction, at: string): Promise<string> =>
       return 'failed the wait';
     }
     case 'heartbeat':
+      if (action.progress) {
+        await registry.update(action.key, { fullLoadProgress: action.progress }, { now: at });
+      }
       if (await sendTaskHeartbeat(action.token.token)) return 'heartbeat sent';
       // Step Functions says the wait ended: the token is dead and leaves the registry.
       await registry.clearTaskToken(action.key, { token: action.token.token, now: at });
@@ -80,7 +91,7 @@ export const reconcile = async (event: unknown) => {
   const items = await registry.listActive();
   const taskArns = items.flatMap((item) => (item.taskArn ? [item.taskArn] : []));
   const tasks = taskArns.length > 0 ? await describeTasksByArns(taskArns) : [];
-  const actions = planReconciliation(items, tasks, time);
+  const actions = planReconciliation(items, tasks, time, { fullLoadStallMinutes });
   const outcomes = [];
   for (const action of actions) {
     const base = {

@@ -22,11 +22,11 @@ export const POLL_LIMITS = {
 } as const satisfies Record<string, PollLimits>;
 
 /**
- * The full-load wait: a full load of a large database can take days, so the wait allows two weeks; the
- * reconciler sends a heartbeat on every run while the load is going, so an hour without one means the
- * reconciler is not running.
+ * The full-load wait ends by progress, not by date: no overall timeout. The reconciler sends a heartbeat on every
+ * run while the load advances and fails the wait once it has stopped advancing for FULL_LOAD_STALL_MINUTES, so an
+ * hour without a heartbeat means the reconciler is not running.
  */
-export const FULL_LOAD_WAIT = { timeoutSeconds: 14 * 24 * 60 * 60, heartbeatSeconds: 60 * 60 } as const;
+export const FULL_LOAD_WAIT = { heartbeatSeconds: 60 * 60 } as const;
 
 /** Databases teardown deletes at once. */
 export const TEARDOWN_MAX_CONCURRENCY = 5;

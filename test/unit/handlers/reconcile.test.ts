@@ -85,7 +85,12 @@ describe('Function: planReconciliation', () => {
     const actions = planReconciliation([item('a', waiting)], [taskOf('a', { Status: 'running' })], NOW);
     // Assess
     expect(actions).toEqual([
-      { kind: 'heartbeat', key: { migrationId: 'sweep', databaseId: 'a' }, token: waiting.taskToken },
+      {
+        kind: 'heartbeat',
+        key: { migrationId: 'sweep', databaseId: 'a' },
+        token: waiting.taskToken,
+        progress: { mark: '-/-/-/-', advancedAt: NOW },
+      },
     ]);
   });
 
@@ -191,6 +196,56 @@ describe('Function: planReconciliation', () => {
       },
     ]);
     expect(tearingDown).toEqual([]);
+  });
+
+  it('keeps a full load that still advances alive however long it takes, and fails one that stopped advancing', () => {
+    // Prepare
+    const loading = (percent: number) =>
+      taskOf('a', {
+        Status: 'running',
+        ReplicationTaskStats: { FullLoadProgressPercent: percent, TablesLoading: 1 },
+      });
+    const seen = { mark: '40/-/1/-', advancedAt: minutesBefore(90).toISOString() };
+    const key = { migrationId: 'sweep', databaseId: 'a' };
+    // Act
+    const advanced = planReconciliation(
+      [item('a', { ...waiting, fullLoadProgress: seen })],
+      [loading(41)],
+      NOW,
+      {
+        fullLoadStallMinutes: 60,
+      },
+    );
+    const stalled = planReconciliation(
+      [item('a', { ...waiting, fullLoadProgress: seen })],
+      [loading(40)],
+      NOW,
+      {
+        fullLoadStallMinutes: 60,
+      },
+    );
+    const patient = planReconciliation(
+      [item('a', { ...waiting, fullLoadProgress: seen })],
+      [loading(40)],
+      NOW,
+      {
+        fullLoadStallMinutes: 120,
+      },
+    );
+    // Assess
+    expect(advanced).toEqual([
+      { kind: 'heartbeat', key, token: waiting.taskToken, progress: { mark: '41/-/1/-', advancedAt: NOW } },
+    ]);
+    expect(stalled).toEqual([
+      {
+        kind: 'fail-wait',
+        key,
+        token: waiting.taskToken,
+        error: 'FullLoadStalled',
+        cause: `the full load has not advanced for 60 minutes (percent/loaded/loading/queued: 40/-/1/-, unchanged since ${seen.advancedAt})`,
+      },
+    ]);
+    expect(patient).toEqual([{ kind: 'heartbeat', key, token: waiting.taskToken }]);
   });
 
   it('has nothing to do for a database without a task yet', () => {
