@@ -9,7 +9,6 @@ import * as z from 'zod';
 import { publishEvents } from '#adapters/events';
 import { createRegistry } from '#adapters/registry';
 import { ENV } from '#contracts/env';
-import { ERROR_NAMES } from '#contracts/errors';
 import type { LakeshiftEvent } from '#contracts/events';
 import type { RegistryPatch } from '#contracts/registry-item';
 import { readableCause } from '#domain/failure';
@@ -49,6 +48,8 @@ const RecordPhaseInput = z
     error: caughtError.optional(),
     resize: resizeOutcome.optional(),
     resizeFailed: resizeFailure.optional(),
+    /** Set by teardown's own failure states: only teardown may record FAILED on a database it is tearing down. */
+    duringTeardown: z.boolean().optional(),
     now,
   })
   .refine((input) => input.phase !== 'FAILED' || input.error !== undefined, {
@@ -69,8 +70,9 @@ const recordFailure = async (
   input: RecordPhaseInput,
   error: { Error: string; Cause?: string | undefined },
 ) => {
-  // A step that teardown refused ends its execution; the database stays teardown's.
-  if (error.Error === ERROR_NAMES.teardownInProgress) {
+  // A migration or resize that failed while teardown owns the database (refused, or its resources deleted under
+  // it) ends its execution; the database stays teardown's.
+  if (!input.duringTeardown) {
     const current = await registry.require(input);
     if (isTornDown(current.phase)) return current;
   }

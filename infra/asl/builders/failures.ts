@@ -62,11 +62,15 @@ export const gaveUpWaiting = (resultPath: string, next: string): PassState => ({
   Next: next,
 });
 
+export interface FailureOptions {
+  /** False when no wait gives up into GaveUpWaiting. */
+  readonly gaveUpWaiting?: boolean;
+  /** The failure is teardown's own: only teardown may record FAILED on a database it is tearing down. */
+  readonly duringTeardown?: boolean;
+}
+
 /** GaveUpWaiting (unless no wait gives up into it), RecordFailure and the ending, in order. */
-export const failureStates = (
-  end: FailureEnd,
-  options: { readonly gaveUpWaiting?: boolean } = {},
-): States => ({
+export const failureStates = (end: FailureEnd, options: FailureOptions = {}): States => ({
   ...(options.gaveUpWaiting === false
     ? {}
     : { [GAVE_UP_WAITING]: gaveUpWaiting(ERROR_PATH, RECORD_FAILURE) }),
@@ -78,6 +82,7 @@ export const failureStates = (
       'databaseId.$': '$.databaseId',
       phase: 'FAILED',
       'error.$': ERROR_PATH,
+      ...(options.duringTeardown ? { duringTeardown: true } : {}),
     },
     resultPath: null,
     // Recording may itself fail; the run still ends in the failure it was recording.

@@ -27,6 +27,7 @@ export interface E2eRun {
   /** Latest registry item attributes per database (DynamoDB JSON values flattened to strings). */
   readonly items: Map<string, Record<string, string>>;
   requestMigration(): Promise<void>;
+  requestTeardown(databaseIds: readonly string[]): Promise<void>;
   waitFor(label: string, condition: () => boolean, timeoutMs?: number): Promise<void>;
   /** Routed events of one detail-type. */
   eventsOf(detailType: string): EventEnvelope[];
@@ -110,6 +111,7 @@ export const startE2eRun = async (
     events,
     items,
     requestMigration: fleet.requestMigration,
+    requestTeardown: fleet.requestTeardown,
     waitFor: async (label, condition, timeoutMs = 120_000) => {
       const deadline = Date.now() + timeoutMs;
       while (!condition()) {
