@@ -1,6 +1,7 @@
 /**
  * Drops a source database's logical replication slot at teardown. DMS never drops it, and a forgotten slot keeps
- * WAL on the source until its disk fills (dms-facts §6.2). Idempotent: a slot that is not there is success.
+ * WAL on the source until its disk fills (docs/dms-behaviour.md §6.2). Idempotent: a slot that is not there
+ * is success.
  */
 import pg from 'pg';
 import { AccessDeniedError, ResourceBusyError } from '#contracts/errors';

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { describe, expect, it } from 'vitest';
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
-import { statesEntered } from '#test/run-state-machine';
+import { statesEntered } from '#test/local-state-machines';
 import { keyOf, planFor } from '../unit/handlers/fixtures.ts';
 import { START, useStateMachineWorld } from './world.ts';
 
