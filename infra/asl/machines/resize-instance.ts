@@ -1,5 +1,5 @@
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
-import { failState, failureStates, RECORD_ANY_ERROR, RECORD_FAILURE } from '../builders/failures.ts';
+import { failState, failureStates, RECORD_ANY_ERROR } from '../builders/failures.ts';
 import { pollLoop } from '../builders/poll-loop.ts';
 import { catchAll, lambdaTask } from '../builders/tasks.ts';
 import type { StateMachineDefinition } from '../builders/types.ts';
