@@ -11,6 +11,7 @@ import { HANDLER_NAMES, type HandlerName, handlerSourcePath } from '#contracts/n
 import { AwsServiceError } from '../../http/service.ts';
 import { type HandlerFaultKind, LAMBDA_UNKNOWN_ERROR } from '../faults/injector.ts';
 import { localArn } from '../shared/account.ts';
+import { installSessionCredentials, runAsSession } from './session-credentials.ts';
 
 const REPOSITORY_ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
 
@@ -52,6 +53,13 @@ export interface LocalLambdaOptions {
   readonly timeoutMs?: number;
   /** An injected crash or timeout for this invocation of a handler (by handler key), if any. */
   readonly faultFor?: (handlerKey: string) => HandlerFaultKind | undefined;
+  /**
+   * The access key of the role session a function runs with (its execution role); undefined runs it with the
+   * process's credentials.
+   */
+  readonly sessionAccessKey?: (functionName: string, handlerKey: string) => string | undefined;
+  /** Authorizes an invocation (the caller's permission or the function's resource policy); throws to refuse it. */
+  readonly authorizeInvoke?: (functionArn: string, origin: InvocationOrigin) => void;
 }
 
 interface RegisteredFunction {
@@ -94,6 +102,7 @@ export class LocalLambda {
   constructor(private readonly options: LocalLambdaOptions = {}) {
     this.loadHandler = options.loadHandler ?? importHandler;
     this.timeoutMs = options.timeoutMs ?? 300_000;
+    if (options.sessionAccessKey) installSessionCredentials();
   }
 
   /** Sets the variables every function sees; must happen before the first invocation (cold start reads them). */
@@ -138,6 +147,7 @@ export class LocalLambda {
   ): Promise<InvokeResult> {
     const fn = this.find(functionNameOrArn);
     if (!fn) throw new FunctionNotFoundError(functionNameOrArn);
+    this.options.authorizeInvoke?.(fn.arn, origin);
     this.options.onInvoke?.(fn.functionName, origin);
     const deadline = Date.now() + this.timeoutMs;
     const context: LambdaContext = {
@@ -163,7 +173,9 @@ export class LocalLambda {
         this.loaded.set(fn.handlerKey, handler);
         handler.catch(() => this.loaded.delete(fn.handlerKey));
       }
-      const output = await (await handler)(roundTrip(payload), context);
+      const loaded = await handler;
+      const accessKey = this.options.sessionAccessKey?.(fn.functionName, fn.handlerKey);
+      const output = await runAsSession(accessKey, () => loaded(roundTrip(payload), context));
       if (fault) throw new InjectedFault(fault, fn.functionName);
       return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: roundTrip(output) ?? null };
     } catch (error) {
