@@ -1,8 +1,8 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -22,6 +22,25 @@ export const toCdkEventPattern = (pattern: EventPattern): events.EventPattern =>
   const { 'detail-type': detailType, ...rest } = pattern;
   return { ...rest, ...(detailType === undefined ? {} : { detailType }) } as events.EventPattern;
 };
+
+/**
+ * An SQS on-failure destination whose function may only send to it. Lambda sends the record with the function's
+ * execution role, which needs sqs:SendMessage on the queue and nothing else
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html); CDK's SqsDestination would
+ * also grant sqs:GetQueueAttributes and sqs:GetQueueUrl.
+ */
+const sendOnlyQueueDestination = (queue: sqs.IQueue): lambda.IDestination => ({
+  bind: (_scope, fn) => {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'SendFailedInvocations',
+        actions: ['sqs:SendMessage'],
+        resources: [queue.queueArn],
+      }),
+    );
+    return { destination: queue.queueArn };
+  },
+});
 
 export interface EventRulesProps {
   readonly bus: events.IEventBus;
@@ -79,7 +98,7 @@ export class EventRules extends Construct {
           `This queue is itself the on-failure destination of ${wiring.target.name}'s asynchronous invocations.`,
         );
         handler.configureAsyncInvoke({
-          onFailure: new destinations.SqsDestination(failedInvocations),
+          onFailure: sendOnlyQueueDestination(failedInvocations),
           retryAttempts: ASYNC_INVOKE_RETRY_ATTEMPTS,
         });
         queues.set(`${wiring.id}FailedInvocations`, failedInvocations);

@@ -477,6 +477,25 @@ describe('LakeshiftStack: event rules', () => {
     }
   });
 
+  it.each(RULES.flatMap((rule) => (rule.target.kind === 'handler' ? [rule.target.name] : [])))(
+    'lets %s only send to its on-failure queue, nothing else on SQS',
+    (name) => {
+      // Prepare
+      const sqsStatements = statementsOf(handlerRoleId(name)).filter((statement) =>
+        [statement.Action].flat().some((action) => String(action).startsWith('sqs:')),
+      );
+      // Assess
+      expect(sqsStatements).toEqual([
+        {
+          Sid: 'SendFailedInvocations',
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/FailedInvocations/), 'Arn'] },
+        },
+      ]);
+    },
+  );
+
   it('listens for lakeshift requests on lakeshift’s bus and for DMS, CloudWatch and schedules on the default bus', () => {
     // Prepare
     const busOf = (id: string): unknown =>
