@@ -12,7 +12,7 @@ import {
   ResourceNotFoundError,
 } from '#contracts/errors';
 import { isLegalTransition, PHASE_TRANSITIONS, type Phase } from '#contracts/phases';
-import type { RegistryKey, RegistryPatch, StoredTaskToken } from '#contracts/registry-item';
+import type { RegistryKey, RegistryPatch } from '#contracts/registry-item';
 import { REGISTRY_TABLE } from '#contracts/registry-table';
 import type { DatabasePlan } from '#domain/planner/plan';
 import { type RegistryItem, registryItemSchema } from '#domain/registry-item';
@@ -108,11 +108,14 @@ export interface Registry {
     key: RegistryKey,
     token: { readonly token: string; readonly waitingFor: string; readonly now: string },
   ): Promise<RegistryItem>;
-  /** Reads and clears the token in one conditional write: of concurrent takers exactly one gets it. */
-  takeTaskToken(
+  /**
+   * Removes the stored token if it is still `token` (a newer wait's token is left alone); false when it was gone or
+   * replaced. Callers remove a token only once Step Functions took it or answered that it is dead.
+   */
+  clearTaskToken(
     key: RegistryKey,
-    options: { readonly now: string; readonly waitingFor?: string },
-  ): Promise<StoredTaskToken | undefined>;
+    options: { readonly token: string; readonly now: string },
+  ): Promise<boolean>;
   /** Takes the lock unless another holder has a live one (ResizeInProgressError); its own lock is renewed. */
   acquireResizeLock(
     key: RegistryKey,
@@ -123,6 +126,11 @@ export interface Registry {
     key: RegistryKey,
     lock: { readonly holder: string; readonly now: string },
   ): Promise<boolean>;
+  /** Marks a database whose task a failed resize left stopped: the reconciler resumes it. */
+  markResumePending(
+    key: RegistryKey,
+    pending: { readonly error: string; readonly cause: string; readonly now: string },
+  ): Promise<RegistryItem>;
   /** Appends one decision, keeping the latest MAX_HISTORY_ENTRIES. */
   appendHistory(key: RegistryKey, entry: ResizeHistoryEntry): Promise<RegistryItem>;
   /** Moves to FAILED (or refreshes the failure of an item already FAILED) with the error and its cause. */
@@ -322,7 +330,12 @@ export const createRegistry = (options: {
         key,
         'UpdateItem',
         current.version,
-        { set: { ...patchAttributes(patch), phase: toPhase, phaseChangedAt: at }, now: at },
+        {
+          set: { ...patchAttributes(patch), phase: toPhase, phaseChangedAt: at },
+          // Back in CDC, nothing waits to be resumed any more.
+          ...(toPhase === 'CDC' && current.resumePending ? { remove: ['resumePending'] } : {}),
+          now: at,
+        },
         `moving to ${toPhase}`,
       );
     },
@@ -377,19 +390,15 @@ export const createRegistry = (options: {
       return parseItem(result);
     },
 
-    takeTaskToken: async (key, { now, waitingFor }) => {
+    clearTaskToken: async (key, { token, now }) => {
       checkKey(key);
       const result = await write(key, 'UpdateItem', {
         remove: ['taskToken'],
-        condition:
-          waitingFor === undefined
-            ? 'attribute_exists(#taskToken)'
-            : 'attribute_exists(#taskToken) AND #taskToken.#waitingFor = :waitingFor',
-        values: waitingFor === undefined ? undefined : { ':waitingFor': waitingFor },
+        condition: '#taskToken.#token = :token',
+        values: { ':token': token },
         now,
-        returnOld: true,
       });
-      return result === CONFLICT ? undefined : parseItem(result).taskToken;
+      return result !== CONFLICT;
     },
 
     acquireResizeLock: async (key, { holder, now, ttlSeconds }) => {
@@ -420,6 +429,23 @@ export const createRegistry = (options: {
         now,
       });
       return result !== CONFLICT;
+    },
+
+    markResumePending: async (key, { error, cause, now }) => {
+      const current = await requireItem(key);
+      const at = toInstant(now);
+      const resumePending = {
+        since: current.resumePending?.since ?? at,
+        error,
+        cause: cause.slice(0, MAX_CAUSE_LENGTH),
+      };
+      return writeAt(
+        key,
+        'UpdateItem',
+        current.version,
+        { set: { resumePending }, now: at },
+        'marking a resume pending',
+      );
     },
 
     appendHistory: async (key, entry) => {

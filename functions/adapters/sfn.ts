@@ -13,9 +13,10 @@ import { awsCall } from './retry.ts';
 const MAX_ERROR_LENGTH = 256;
 const MAX_CAUSE_LENGTH = 32_768;
 
-const TOKEN_GONE_FAULTS = ['TaskTimedOut', 'TaskDoesNotExist'];
+/** Step Functions' answers for a token nobody waits on: timed out, completed before, or not a valid token. */
+const TOKEN_GONE_FAULTS = ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'];
 
-/** Sends a token call; false when the token is no longer waiting (completed before, or timed out). */
+/** Sends a token call; false when the token is no longer waiting (completed before, timed out, or invalid). */
 const deliver = (operation: string, send: () => Promise<unknown>): Promise<boolean> =>
   awsCall(operation, async () => {
     try {

@@ -35,6 +35,11 @@ export const OPTIONAL_ENV = {
    * request whose `target.folder` is not at or below it is refused before anything is created.
    */
   lakeFolder: 'LAKE_FOLDER',
+  /**
+   * Minutes a running full load may go without advancing (percent loaded, tables loaded, loading or queued) before
+   * the reconciler fails its wait (default 360). A full load that still advances is never failed for its length.
+   */
+  fullLoadStallMinutes: 'FULL_LOAD_STALL_MINUTES',
 } as const;
 
 export type EnvKey = keyof typeof ENV;

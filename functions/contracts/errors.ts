@@ -29,10 +29,14 @@ export const ERROR_NAMES = {
   resizeInProgress: 'ResizeInProgress',
   /** An endpoint connection test ended in `failed`. */
   connectionTestFailed: 'ConnectionTestFailed',
+  /** The full load stopped advancing for longer than the configured stall time. */
+  fullLoadStalled: 'FullLoadStalled',
   /** The replication task failed (DMS event or describe). */
   replicationTaskFailed: 'ReplicationTaskFailed',
   /** A resource reached a state it cannot leave on its own (e.g. instance `failed`, `incompatible-network`). */
   resourceFailed: 'ResourceFailed',
+  /** The database is being torn down or was deleted: create, start and resize steps refuse to act for it. */
+  teardownInProgress: 'TeardownInProgress',
   /** A required environment variable is missing or malformed at cold start. */
   configuration: 'ConfigurationError',
   /** Any other DMS/AWS fault we do not classify. Not retried blindly. */
@@ -102,6 +106,9 @@ export class ReplicationTaskFailedError extends LakeshiftError {
 }
 export class ResourceFailedError extends LakeshiftError {
   override readonly name = ERROR_NAMES.resourceFailed;
+}
+export class TeardownInProgressError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.teardownInProgress;
 }
 export class ConfigurationError extends LakeshiftError {
   override readonly name = ERROR_NAMES.configuration;

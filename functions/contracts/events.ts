@@ -12,6 +12,8 @@ export const LAKESHIFT_DETAIL_TYPES = {
   resizeDecided: 'Resize Decided',
   instanceResized: 'Replication Instance Resized',
   migrationFailed: 'Migration Failed',
+  /** A class change failed after the task was stopped; the detail says whether CDC runs again. */
+  resizeFailed: 'Resize Failed',
 } as const;
 
 export type LakeshiftDetailType = (typeof LAKESHIFT_DETAIL_TYPES)[keyof typeof LAKESHIFT_DETAIL_TYPES];

@@ -19,6 +19,8 @@ export const METRIC_NAMES = {
   fullLoadSeconds: 'FullLoadSeconds',
   /** Databases in each phase at a reconcile run (a gauge, DELETED not counted), dimension `Phase`. */
   databasesInPhase: 'DatabasesInPhase',
+  /** Databases whose task a failed resize left stopped and the reconciler is still resuming (gauge, per sweep). */
+  resumesPending: 'ResumesPending',
 } as const;
 
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];

@@ -31,6 +31,10 @@ const failureSchema = z.object({
 });
 export type FailureRecord = z.output<typeof failureSchema>;
 
+/** A failed resize whose task could not be resumed yet: the reconciler resumes it (docs/failure-semantics.md). */
+const resumePendingSchema = z.object({ since: z.string(), error: z.string(), cause: z.string() });
+export type ResumePending = z.output<typeof resumePendingSchema>;
+
 const jsonObject = <Shape extends object>(message?: string) =>
   z.custom<Shape>((value) => typeof value === 'object' && value !== null, message);
 
@@ -55,6 +59,9 @@ export const registryItemSchemaOf = <Plan extends object, Decision extends objec
     lock: lockSchema.optional(),
     history: z.array(jsonObject<Decision>()),
     failure: failureSchema.optional(),
+    resumePending: resumePendingSchema.optional(),
+    /** What the full load had done when the reconciler last saw it advance (docs/failure-semantics.md). */
+    fullLoadProgress: z.object({ mark: z.string(), advancedAt: z.string() }).optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
     phaseChangedAt: z.string(),
@@ -73,4 +80,5 @@ export interface RegistryPatch {
   readonly taskArn?: string;
   readonly currentClass?: string;
   readonly lastResizeAt?: string;
+  readonly fullLoadProgress?: { readonly mark: string; readonly advancedAt: string };
 }

@@ -7,7 +7,7 @@ import { LAKESHIFT_DETAIL_TYPES, type LakeshiftEvent } from '#contracts/events';
 import type { Phase } from '#contracts/phases';
 import type { RegistryKey } from '#contracts/registry-item';
 import type { RegistryItem } from '#domain/registry-item';
-import type { ResizeHistoryEntry } from '#domain/resize/types';
+import type { FailedResize, ResizeHistoryEntry } from '#domain/resize/types';
 
 const keyOf = (key: RegistryKey) => ({ migrationId: key.migrationId, databaseId: key.databaseId });
 
@@ -38,6 +38,13 @@ export const resizeDecided = (item: RegistryItem, decision: ResizeHistoryEntry):
   detailType: LAKESHIFT_DETAIL_TYPES.resizeDecided,
   detail: { ...keyOf(item), ...decision },
   time: decision.at,
+  resources: resourcesOf(item),
+});
+
+export const resizeFailed = (item: RegistryItem, failure: FailedResize, now: string): LakeshiftEvent => ({
+  detailType: LAKESHIFT_DETAIL_TYPES.resizeFailed,
+  detail: { ...keyOf(item), ...failure },
+  time: now,
   resources: resourcesOf(item),
 });
 

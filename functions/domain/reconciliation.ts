@@ -3,8 +3,9 @@
  * and what DMS says about their tasks. Pure: the reconcile handler carries the actions out.
  */
 import type { ReplicationTask } from '@aws-sdk/client-database-migration-service';
+import { ERROR_NAMES } from '#contracts/errors';
 import type { Phase } from '#contracts/phases';
-import type { RegistryKey } from '#contracts/registry-item';
+import type { RegistryKey, StoredTaskToken } from '#contracts/registry-item';
 import { FULL_LOAD_WAIT } from '#contracts/waits';
 import type { RegistryItem } from '#domain/registry-item';
 import { isErrorStop, isFullLoadDone, stopReasonOf } from '#domain/tasks/task-state';
@@ -21,17 +22,37 @@ export type ReconcileAction =
   | {
       readonly kind: 'complete-full-load';
       readonly key: RegistryKey;
+      readonly token: StoredTaskToken;
       readonly taskArn: string;
       readonly stopReason: string;
       readonly stoppedAt: string;
     }
-  | { readonly kind: 'fail-wait'; readonly key: RegistryKey; readonly cause: string }
-  | { readonly kind: 'heartbeat'; readonly key: RegistryKey; readonly token: string }
+  | {
+      readonly kind: 'fail-wait';
+      readonly key: RegistryKey;
+      readonly token: StoredTaskToken;
+      /** The error name the wait fails with; ReplicationTaskFailed when absent. */
+      readonly error?: string;
+      readonly cause: string;
+    }
+  | {
+      readonly kind: 'heartbeat';
+      readonly key: RegistryKey;
+      readonly token: StoredTaskToken;
+      /** The full load advanced: what it had done, to be recorded. */
+      readonly progress?: FullLoadProgress;
+    }
   | {
       readonly kind: 'resume';
       readonly key: RegistryKey;
       readonly taskArn: string;
       readonly stoppedAt: string;
+    }
+  | {
+      /** A failed resize left the task to be resumed, and it runs again: back to CDC on the instance's class. */
+      readonly kind: 'finish-resume';
+      readonly key: RegistryKey;
+      readonly instanceArn: string;
     }
   | { readonly kind: 'drift'; readonly key: RegistryKey; readonly issue: string };
 
@@ -49,6 +70,7 @@ const actionsFor = (
   item: RegistryItem,
   task: ReplicationTask | undefined,
   nowMs: number,
+  stallMs: number,
 ): ReconcileAction[] => {
   const key = keyOf(item);
   if (!item.taskArn) return [];
@@ -59,6 +81,7 @@ const actionsFor = (
   const status = task.Status ?? 'unknown';
   const stopReason = stopReasonOf(task);
   const stoppedAt = task.ReplicationTaskStats?.StopDate;
+  if (item.resumePending) return resumeActions(item, task, key);
   const waiting = item.taskToken?.waitingFor === FULL_LOAD_WAIT ? item.taskToken : undefined;
   const recoverable = stopReason === 'RECOVERABLE_ERROR' && (status === 'stopped' || status === 'failed');
   const fatal = !recoverable && (status === 'failed' || (status === 'stopped' && isErrorStop(stopReason)));
@@ -68,13 +91,16 @@ const actionsFor = (
       {
         kind: 'complete-full-load',
         key,
+        token: waiting,
         taskArn: item.taskArn,
         stopReason,
         stoppedAt: (stoppedAt ?? new Date(nowMs)).toISOString(),
       },
     ];
   }
-  if (waiting && fatal) return [{ kind: 'fail-wait', key, cause: failureText(task, stopReason) }];
+  if (waiting && fatal) {
+    return [{ kind: 'fail-wait', key, token: waiting, cause: failureText(task, stopReason) }];
+  }
   if (recoverable && RESUMABLE_PHASES.includes(item.phase)) {
     if (!stoppedAt)
       return [{ kind: 'drift', key, issue: `task ${status} on ${stopReason} without a stop date` }];
@@ -82,7 +108,7 @@ const actionsFor = (
       return [{ kind: 'resume', key, taskArn: item.taskArn, stoppedAt: stoppedAt.toISOString() }];
     }
   }
-  const actions: ReconcileAction[] = waiting ? [{ kind: 'heartbeat', key, token: waiting.token }] : [];
+  const actions: ReconcileAction[] = waiting ? fullLoadWaitActions(item, task, waiting, nowMs, stallMs) : [];
   if (item.phase === 'CDC' && status !== 'running' && !recoverable) {
     actions.push({
       kind: 'drift',
@@ -96,13 +122,79 @@ const actionsFor = (
   return actions;
 };
 
+const RESUMABLE_STATUSES = ['stopped', 'ready', 'failed'];
+
+/** A task a failed resize could not resume: resume it (again, every sweep) until it runs, then finish. */
+const resumeActions = (item: RegistryItem, task: ReplicationTask, key: RegistryKey): ReconcileAction[] => {
+  const status = task.Status ?? 'unknown';
+  const since = item.resumePending?.since ?? '';
+  // Teardown wins: it stops the task, nothing resumes it.
+  if (item.phase === 'TEARING_DOWN') return [];
+  if (status === 'running' && item.instanceArn) {
+    return [{ kind: 'finish-resume', key, instanceArn: item.instanceArn }];
+  }
+  if (RESUMABLE_STATUSES.includes(status) && item.taskArn) {
+    return [{ kind: 'resume', key, taskArn: item.taskArn, stoppedAt: since }];
+  }
+  return [{ kind: 'drift', key, issue: `waiting to resume CDC since ${since}; the task is ${status}` }];
+};
+
+/** Waits end by progress, not by date: a full load that advances is kept alive however long it takes. */
+export const DEFAULT_FULL_LOAD_STALL_MINUTES = 360;
+
+export interface FullLoadProgress {
+  readonly mark: string;
+  readonly advancedAt: string;
+}
+
+/** What a running full load has done, as one comparable value. */
+const progressMark = (task: ReplicationTask): string => {
+  const stats = task.ReplicationTaskStats;
+  return [stats?.FullLoadProgressPercent, stats?.TablesLoaded, stats?.TablesLoading, stats?.TablesQueued]
+    .map((value) => String(value ?? '-'))
+    .join('/');
+};
+
+/** Keep a running full load's wait alive while it advances; fail it once it has not for `stallMs`. */
+const fullLoadWaitActions = (
+  item: RegistryItem,
+  task: ReplicationTask,
+  waiting: StoredTaskToken,
+  nowMs: number,
+  stallMs: number,
+): ReconcileAction[] => {
+  const key = keyOf(item);
+  if (task.Status !== 'running') return [{ kind: 'heartbeat', key, token: waiting }];
+  const mark = progressMark(task);
+  const seen = item.fullLoadProgress;
+  if (!seen || seen.mark !== mark) {
+    const progress = { mark, advancedAt: new Date(nowMs).toISOString() };
+    return [{ kind: 'heartbeat', key, token: waiting, progress }];
+  }
+  if (nowMs - Date.parse(seen.advancedAt) < stallMs) return [{ kind: 'heartbeat', key, token: waiting }];
+  const minutes = Math.round(stallMs / 60_000);
+  return [
+    {
+      kind: 'fail-wait',
+      key,
+      token: waiting,
+      error: ERROR_NAMES.fullLoadStalled,
+      cause: `the full load has not advanced for ${minutes} minutes (percent/loaded/loading/queued: ${mark}, unchanged since ${seen.advancedAt})`,
+    },
+  ];
+};
+
 /** What to do for every active database, given its task as DMS describes it (absent: DMS does not know it). */
 export const planReconciliation = (
   items: readonly RegistryItem[],
   tasks: readonly ReplicationTask[],
   now: string,
+  options: { readonly fullLoadStallMinutes?: number } = {},
 ): ReconcileAction[] => {
   const nowMs = Date.parse(now);
+  const stallMs = (options.fullLoadStallMinutes ?? DEFAULT_FULL_LOAD_STALL_MINUTES) * 60_000;
   const byArn = new Map(tasks.map((task) => [task.ReplicationTaskArn, task]));
-  return items.flatMap((item) => actionsFor(item, item.taskArn ? byArn.get(item.taskArn) : undefined, nowMs));
+  return items.flatMap((item) =>
+    actionsFor(item, item.taskArn ? byArn.get(item.taskArn) : undefined, nowMs, stallMs),
+  );
 };

@@ -15,6 +15,7 @@ import { alarmSpecs } from '#domain/alarms/alarm-specs';
 import { isInstanceClass } from '#domain/instance-classes';
 import { rearmResetReason } from '#domain/resize/alarm-reset';
 import { storedPlanOf } from '#domain/stored-plan';
+import { refuseDuringTeardown } from '#domain/teardown-fence';
 import { requireEnv } from '#shared/env';
 import { databaseKey, now } from '#shared/fields';
 import { parseInput } from '#shared/input';
@@ -33,6 +34,7 @@ const ArmAlarmsInput = z.object({
 export const armAlarms = async (event: unknown) => {
   const input = parseInput(ArmAlarmsInput, event);
   const item = await registry.require(input);
+  refuseDuringTeardown(item, 'arming the alarms');
   if (!item.taskArn)
     throw new ResourceNotFoundError(`${item.migrationId}/${item.databaseId} has no replication task yet`);
   const plan = storedPlanOf(item);

@@ -9,6 +9,7 @@ import { createRegistry } from '#adapters/registry';
 import { ENV } from '#contracts/env';
 import { AwsFaultError } from '#contracts/errors';
 import { sourceEndpointPlanSchema, targetEndpointPlanSchema } from '#domain/planner/endpoint-plans';
+import { refuseDuringTeardown } from '#domain/teardown-fence';
 import { requireEnv } from '#shared/env';
 import { databaseKey, now } from '#shared/fields';
 import { parseInput } from '#shared/input';
@@ -30,11 +31,17 @@ const arnOf = (endpoint: { EndpointArn?: string | undefined }, side: string): st
 
 export const ensureEndpoints = async (event: unknown) => {
   const input = parseInput(EnsureEndpointsInput, event);
+  const item = await registry.require(input);
+  refuseDuringTeardown(item, 'creating the endpoints');
   const source = await ensureEndpoint(input.plan.sourceEndpoint);
   const target = await ensureEndpoint(input.plan.targetEndpoint);
   const sourceEndpointArn = arnOf(source.resource, 'source');
   const targetEndpointArn = arnOf(target.resource, 'target');
-  await registry.update(input, { sourceEndpointArn, targetEndpointArn }, { now: input.now });
+  await registry.update(
+    input,
+    { sourceEndpointArn, targetEndpointArn },
+    { now: input.now, expectedVersion: item.version },
+  );
   return {
     sourceEndpointArn,
     targetEndpointArn,

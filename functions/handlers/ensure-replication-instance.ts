@@ -9,6 +9,7 @@ import { createRegistry } from '#adapters/registry';
 import { ENV } from '#contracts/env';
 import { AwsFaultError } from '#contracts/errors';
 import { instancePlanSchema } from '#domain/planner/instance-plan';
+import { refuseDuringTeardown } from '#domain/teardown-fence';
 import { requireEnv } from '#shared/env';
 import { databaseKey, now } from '#shared/fields';
 import { parseInput } from '#shared/input';
@@ -25,10 +26,13 @@ const EnsureInstanceInput = z.object({
 
 export const ensureInstance = async (event: unknown) => {
   const input = parseInput(EnsureInstanceInput, event);
+  const item = await registry.require(input);
+  refuseDuringTeardown(item, 'creating the replication instance');
   const { resource, created } = await ensureReplicationInstance(input.plan.instance);
   const instanceArn = resource.ReplicationInstanceArn;
   if (!instanceArn) throw new AwsFaultError('the replication instance has no ARN');
-  await registry.update(input, { instanceArn }, { now: input.now });
+  // Fenced on the version read above: a teardown that began meanwhile turns this into a conflict, and the retry refuses.
+  await registry.update(input, { instanceArn }, { now: input.now, expectedVersion: item.version });
   return { instanceArn, created, status: resource.ReplicationInstanceStatus ?? 'unknown' };
 };
 

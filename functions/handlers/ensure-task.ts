@@ -9,6 +9,7 @@ import { createRegistry } from '#adapters/registry';
 import { ENV } from '#contracts/env';
 import { AwsFaultError } from '#contracts/errors';
 import { taskPlanSchema } from '#domain/planner/task-plan';
+import { refuseDuringTeardown } from '#domain/teardown-fence';
 import { requireEnv } from '#shared/env';
 import { databaseKey, endpointArn, instanceArn, now } from '#shared/fields';
 import { parseInput } from '#shared/input';
@@ -28,6 +29,8 @@ const EnsureTaskInput = z.object({
 
 export const ensureTask = async (event: unknown) => {
   const input = parseInput(EnsureTaskInput, event);
+  const item = await registry.require(input);
+  refuseDuringTeardown(item, 'creating the replication task');
   const { resource, created } = await ensureReplicationTask({
     ...input.plan.task,
     ReplicationInstanceArn: input.instanceArn,
@@ -36,7 +39,7 @@ export const ensureTask = async (event: unknown) => {
   });
   const taskArn = resource.ReplicationTaskArn;
   if (!taskArn) throw new AwsFaultError('the replication task has no ARN');
-  await registry.update(input, { taskArn }, { now: input.now });
+  await registry.update(input, { taskArn }, { now: input.now, expectedVersion: item.version });
   return { taskArn, created, status: resource.Status ?? 'unknown' };
 };
 

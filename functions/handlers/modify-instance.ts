@@ -1,10 +1,17 @@
 /** Changes the replication instance's class now (`ApplyImmediately`); the state machine then waits for `available`. */
 import * as z from 'zod';
 import { modifyReplicationInstanceClass } from '#adapters/dms';
+import { createRegistry } from '#adapters/registry';
+import { ENV } from '#contracts/env';
 import { isInstanceClass } from '#domain/instance-classes';
+import { refuseDuringTeardown } from '#domain/teardown-fence';
+import { requireEnv } from '#shared/env';
 import { databaseKey, instanceArn, now } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler } from '#shared/lambda';
+
+const env = requireEnv([ENV.registryTableName]);
+const registry = createRegistry({ tableName: env[ENV.registryTableName] });
 
 const ModifyInstanceInput = z.object({
   ...databaseKey,
@@ -15,6 +22,7 @@ const ModifyInstanceInput = z.object({
 
 export const modifyInstance = async (event: unknown) => {
   const input = parseInput(ModifyInstanceInput, event);
+  refuseDuringTeardown(await registry.require(input), 'changing the instance class');
   const instance = await modifyReplicationInstanceClass(input.instanceArn, input.instanceClass);
   return {
     instanceArn: input.instanceArn,

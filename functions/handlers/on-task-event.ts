@@ -2,14 +2,16 @@
  * EventBridge consumer of DMS task state changes. Finds the database by the task ARN (tasks lakeshift does not manage
  * are ignored), then: full load and cached changes done → completes the stored full-load token; task failed →
  * fails the waiting execution, if any, and records the failure; stopped on a recoverable error → left to DMS, which
- * retries by itself (the reconciler resumes the task if DMS gives up). The token is taken exactly once, so
- * duplicate events, and the reconciler completing the same wait, are harmless.
+ * retries by itself (the reconciler resumes the task if DMS gives up). The token is removed only after Step
+ * Functions took it (or said the wait had ended), so a delivery that fails is retried, and duplicate events and the
+ * reconciler completing the same wait are harmless.
  */
 import * as z from 'zod';
 import { describeTasksByArns } from '#adapters/describe-tasks';
 import { publishEvents } from '#adapters/events';
 import { createRegistry } from '#adapters/registry';
 import { sendTaskFailure, sendTaskSuccess } from '#adapters/sfn';
+import { deliverStoredToken } from '#adapters/token-delivery';
 import { ENV } from '#contracts/env';
 import { ERROR_NAMES } from '#contracts/errors';
 import { DMS_DETAIL_TYPES, DMS_EVENT_SOURCE } from '#contracts/events';
@@ -49,15 +51,27 @@ const completeFullLoad = async (
   event: TaskStateChangeEvent,
   stopReason: string | undefined,
 ) => {
-  const token = await registry.takeTaskToken(item, { now: event.time, waitingFor: FULL_LOAD_WAIT });
-  if (!token) return { action: 'ignored', reason: 'no execution is waiting for this full load' };
-  const delivered = await sendTaskSuccess(token.token, {
+  const stored = item.taskToken;
+  if (stored?.waitingFor !== FULL_LOAD_WAIT) {
+    return { action: 'ignored', reason: 'no execution is waiting for this full load' };
+  }
+  const output = {
     stopReason,
     taskArn: event.resources[0],
     stoppedAt: event.time,
     completedBy: 'task event',
-  });
-  return { action: delivered ? 'completed' : 'too late', reason: `full load done (${stopReason})` };
+  };
+  const outcome = await deliverStoredToken(
+    registry,
+    item,
+    stored,
+    (token) => sendTaskSuccess(token, output),
+    event.time,
+  );
+  return {
+    action: outcome === 'delivered' ? 'completed' : 'too late',
+    reason: `full load done (${stopReason})`,
+  };
 };
 
 const recordTaskFailure = async (
@@ -67,8 +81,15 @@ const recordTaskFailure = async (
 ) => {
   const cause = event.detail.detailMessage ?? `replication task failed (${stopReason ?? 'no stop reason'})`;
   const failure = { error: ERROR_NAMES.replicationTaskFailed, cause };
-  const token = await registry.takeTaskToken(item, { now: event.time });
-  const failedWait = token ? await sendTaskFailure(token.token, failure) : false;
+  const failedWait = item.taskToken
+    ? (await deliverStoredToken(
+        registry,
+        item,
+        item.taskToken,
+        (token) => sendTaskFailure(token, failure),
+        event.time,
+      )) === 'delivered'
+    : false;
   if (item.phase !== 'FAILED' && !isLegalTransition(item.phase, 'FAILED')) {
     return { action: 'ignored', reason: `task failed in phase ${item.phase}` };
   }

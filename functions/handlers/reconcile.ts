@@ -7,21 +7,30 @@
  */
 import * as z from 'zod';
 import { describeTasksByArns } from '#adapters/describe-tasks';
-import { startReplicationTask } from '#adapters/dms';
+import { findReplicationInstanceByArn, startReplicationTask } from '#adapters/dms';
+import { publishResumesPending } from '#adapters/health-metrics';
 import { publishMetrics } from '#adapters/metrics';
 import { createRegistry } from '#adapters/registry';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '#adapters/sfn';
-import { ENV } from '#contracts/env';
+import { deliverStoredToken } from '#adapters/token-delivery';
+import { ENV, OPTIONAL_ENV } from '#contracts/env';
 import { ERROR_NAMES } from '#contracts/errors';
-import { FULL_LOAD_WAIT } from '#contracts/waits';
 import { fleetPhaseMetrics } from '#domain/metrics';
-import { planReconciliation, type ReconcileAction } from '#domain/reconciliation';
-import { requireEnv } from '#shared/env';
+import {
+  DEFAULT_FULL_LOAD_STALL_MINUTES,
+  planReconciliation,
+  type ReconcileAction,
+} from '#domain/reconciliation';
+import { optionalMinutes, requireEnv } from '#shared/env';
 import { now } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler } from '#shared/lambda';
 
 const env = requireEnv([ENV.registryTableName]);
+const fullLoadStallMinutes = optionalMinutes(
+  OPTIONAL_ENV.fullLoadStallMinutes,
+  DEFAULT_FULL_LOAD_STALL_MINUTES,
+);
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });
 
 /** The scheduled event; its `time` is the reconciler's clock. */
@@ -30,30 +39,50 @@ const ReconcileInput = z.looseObject({ time: now });
 const carryOut = async (action: ReconcileAction, at: string): Promise<string> => {
   switch (action.kind) {
     case 'complete-full-load': {
-      const token = await registry.takeTaskToken(action.key, { now: at, waitingFor: FULL_LOAD_WAIT });
-      if (!token) return 'already completed';
       const output = {
         stopReason: action.stopReason,
         taskArn: action.taskArn,
         stoppedAt: action.stoppedAt,
         completedBy: 'reconciler',
       };
-      return (await sendTaskSuccess(token.token, output))
-        ? 'completed the full-load wait'
-        : 'the wait had ended';
+      const outcome = await deliverStoredToken(
+        registry,
+        action.key,
+        action.token,
+        (token) => sendTaskSuccess(token, output),
+        at,
+      );
+      return outcome === 'delivered' ? 'completed the full-load wait' : 'the wait had ended';
     }
     case 'fail-wait': {
-      const token = await registry.takeTaskToken(action.key, { now: at });
-      const failure = { error: ERROR_NAMES.replicationTaskFailed, cause: action.cause };
-      if (token) await sendTaskFailure(token.token, failure);
+      const failure = { error: action.error ?? ERROR_NAMES.replicationTaskFailed, cause: action.cause };
+      await deliverStoredToken(
+        registry,
+        action.key,
+        action.token,
+        (token) => sendTaskFailure(token, failure),
+        at,
+      );
       await registry.recordFailure(action.key, { ...failure, now: at });
       return 'failed the wait';
     }
     case 'heartbeat':
-      return (await sendTaskHeartbeat(action.token)) ? 'heartbeat sent' : 'the wait had ended';
+      if (action.progress) {
+        await registry.update(action.key, { fullLoadProgress: action.progress }, { now: at });
+      }
+      if (await sendTaskHeartbeat(action.token.token)) return 'heartbeat sent';
+      // Step Functions says the wait ended: the token is dead and leaves the registry.
+      await registry.clearTaskToken(action.key, { token: action.token.token, now: at });
+      return 'the wait had ended';
     case 'resume':
       await startReplicationTask(action.taskArn, 'resume-processing');
       return `resumed (stopped since ${action.stoppedAt})`;
+    case 'finish-resume': {
+      const instance = await findReplicationInstanceByArn(action.instanceArn);
+      const currentClass = instance?.ReplicationInstanceClass;
+      await registry.transition(action.key, 'CDC', { now: at, patch: currentClass ? { currentClass } : {} });
+      return `CDC runs again${currentClass ? ` on ${currentClass}` : ''}`;
+    }
     case 'drift':
       return action.issue;
   }
@@ -65,7 +94,7 @@ export const reconcile = async (event: unknown) => {
   publishMetrics(fleetPhaseMetrics(items.map((item) => item.phase)));
   const taskArns = items.flatMap((item) => (item.taskArn ? [item.taskArn] : []));
   const tasks = taskArns.length > 0 ? await describeTasksByArns(taskArns) : [];
-  const actions = planReconciliation(items, tasks, time);
+  const actions = planReconciliation(items, tasks, time, { fullLoadStallMinutes });
   const outcomes = [];
   for (const action of actions) {
     const base = {
@@ -82,7 +111,9 @@ export const reconcile = async (event: unknown) => {
       });
     }
   }
-  return { checked: items.length, actions: outcomes };
+  const resumesPending = items.filter((item) => item.resumePending !== undefined).length;
+  publishResumesPending(resumesPending);
+  return { checked: items.length, resumesPending, actions: outcomes };
 };
 
 export const handler = lambdaHandler(reconcile);

@@ -13,9 +13,11 @@ import { ENV } from '#contracts/env';
 import type { LakeshiftEvent } from '#contracts/events';
 import type { RegistryPatch } from '#contracts/registry-item';
 import { readableCause } from '#domain/failure';
-import { instanceResized, migrationFailed, phaseChanged } from '#domain/lakeshift-events';
+import { instanceResized, migrationFailed, phaseChanged, resizeFailed } from '#domain/lakeshift-events';
 import { phaseChangeMetrics } from '#domain/metrics';
 import type { RegistryItem } from '#domain/registry-item';
+import { failedResizeEntry } from '#domain/resize/failed-attempt';
+import { isTornDown, refuseDuringTeardown } from '#domain/teardown-fence';
 import { requireEnv } from '#shared/env';
 import { caughtError, databaseKey, now, phase } from '#shared/fields';
 import { parseInput } from '#shared/input';
@@ -30,10 +32,28 @@ const resizeOutcome = z.looseObject({
   fromClass: z.string().nullish(),
   toClass: z.string().nullish(),
   lockHolder: z.string().nullish(),
+  action: z.enum(['stay', 'step-up', 'step-down']).optional(),
+});
+
+/** A class change that failed after the task was stopped, and whether CDC runs again (docs/failure-semantics.md). */
+const resizeFailure = z.object({
+  error: caughtError,
+  /** The class the instance has now; the registry's when the recovery could not read it. */
+  instanceClass: z.string().nullish(),
+  resumed: z.boolean(),
 });
 
 const RecordPhaseInput = z
-  .object({ ...databaseKey, phase, error: caughtError.optional(), resize: resizeOutcome.optional(), now })
+  .object({
+    ...databaseKey,
+    phase,
+    error: caughtError.optional(),
+    resize: resizeOutcome.optional(),
+    resizeFailed: resizeFailure.optional(),
+    /** Set by teardown's own failure states: only teardown may record FAILED on a database it is tearing down. */
+    duringTeardown: z.boolean().optional(),
+    now,
+  })
   .refine((input) => input.phase !== 'FAILED' || input.error !== undefined, {
     message: 'must carry the caught error when the phase is FAILED',
     path: ['error'],
@@ -63,7 +83,10 @@ const recordFailure = async (
   input: RecordPhaseInput,
   error: { Error: string; Cause?: string | undefined },
 ) => {
+  // A migration or resize that failed while teardown owns the database (refused, or its resources deleted under
+  // it) ends its execution; the database stays teardown's.
   const before = await registry.require(input);
+  if (!input.duringTeardown && isTornDown(before.phase)) return before;
   const item = await registry.recordFailure(input, {
     error: error.Error,
     cause: readableCause(error.Cause),
@@ -78,6 +101,7 @@ const recordTransition = async (input: RecordPhaseInput) => {
   const before = await registry.require(input);
   // Tearing down what is already deleted is a re-run: every teardown step is idempotent, so let it pass.
   if (before.phase === 'DELETED' && input.phase === 'TEARING_DOWN') return before;
+  if (!isTornDown(input.phase)) refuseDuringTeardown(before, `recording ${input.phase}`);
   const resize = input.resize;
   const resized =
     resize?.act === true && resize.toClass
@@ -103,10 +127,56 @@ const recordTransition = async (input: RecordPhaseInput) => {
   return item;
 };
 
+/**
+ * A failed class change: the attempt goes into the history, the lock is released and Resize Failed is published.
+ * Resumed: back to CDC on the class the instance has. Not resumed: the phase stays and the database is marked for
+ * the reconciler to resume.
+ */
+const recordResizeFailure = async (input: RecordPhaseInput, failure: z.output<typeof resizeFailure>) => {
+  const before = await registry.require(input);
+  refuseDuringTeardown(before, 'recording a failed resize');
+  const fromClass = input.resize?.fromClass ?? before.currentClass;
+  const instanceClass = failure.instanceClass ?? before.currentClass;
+  const error = failure.error.Error;
+  const cause = readableCause(failure.error.Cause);
+  const attempt = {
+    fromClass,
+    toClass: input.resize?.toClass ?? fromClass,
+    instanceClass,
+    error,
+    cause,
+    resumed: failure.resumed,
+  };
+  await registry.appendHistory(
+    input,
+    failedResizeEntry({
+      ...attempt,
+      at: input.now,
+      action: input.resize?.action ?? 'stay',
+      trigger: before.history.at(-1)?.trigger ?? { kind: 'reconcile' },
+    }),
+  );
+  const patch = {
+    currentClass: instanceClass,
+    ...(instanceClass === before.currentClass ? {} : { lastResizeAt: input.now }),
+  };
+  const item = failure.resumed
+    ? await registry.transition(input, 'CDC', { now: input.now, patch })
+    : await registry.markResumePending(input, { error, cause, now: input.now });
+  if (input.resize?.lockHolder)
+    await registry.releaseResizeLock(input, { holder: input.resize.lockHolder, now: input.now });
+  await publishEvents(env[ENV.eventBusName], [
+    ...(before.phase !== item.phase ? [phaseChanged(item, before.phase, input.now)] : []),
+    resizeFailed(item, attempt, input.now),
+  ]);
+  return item;
+};
+
 export const recordPhase = async (event: unknown) => {
   const input = parseInput(RecordPhaseInput, event);
-  const item =
-    input.phase === 'FAILED' && input.error
+  const item = input.resizeFailed
+    ? await recordResizeFailure(input, input.resizeFailed)
+    : input.phase === 'FAILED' && input.error
       ? await recordFailure(input, input.error)
       : await recordTransition(input);
   return {

@@ -18,3 +18,18 @@ export const requireEnv = <const Names extends readonly EnvName[]>(
     string
   >;
 };
+
+/** An optional whole number of minutes (> 0) from the environment, read at cold start; malformed fails naming it. */
+export const optionalMinutes = (
+  name: string,
+  fallback: number,
+  source: NodeJS.ProcessEnv = process.env,
+): number => {
+  const raw = source[name]?.trim();
+  if (!raw) return fallback;
+  const minutes = Number(raw);
+  if (!Number.isInteger(minutes) || minutes <= 0) {
+    throw new ConfigurationError(`${name}: must be a whole number of minutes > 0, got "${raw}"`);
+  }
+  return minutes;
+};

@@ -15,16 +15,18 @@ export const POLL_LIMITS = {
   instanceClassChange: { firstWaitSeconds: 180, maxWaitSeconds: 300, maxAttempts: 30 },
   instanceDeletion: { firstWaitSeconds: 120, maxWaitSeconds: 300, maxAttempts: 30 },
   connectionTests: { firstWaitSeconds: 30, maxWaitSeconds: 60, maxAttempts: 20 },
+  /** After a failed class change: the instance settles on some class, often at once (a refused modification). */
+  instanceSettling: { firstWaitSeconds: 10, maxWaitSeconds: 300, maxAttempts: 30 },
   /** Any replication task status change: ready, running, stopped, deleted. */
   taskStatus: { firstWaitSeconds: 30, maxWaitSeconds: 60, maxAttempts: 30 },
 } as const satisfies Record<string, PollLimits>;
 
 /**
- * The full-load wait: a full load of a large database can take days, so the wait allows two weeks; the
- * reconciler sends a heartbeat on every run while the load is going, so an hour without one means the
- * reconciler is not running.
+ * The full-load wait ends by progress, not by date: no overall timeout. The reconciler sends a heartbeat on every
+ * run while the load advances and fails the wait once it has stopped advancing for FULL_LOAD_STALL_MINUTES, so an
+ * hour without a heartbeat means the reconciler is not running.
  */
-export const FULL_LOAD_WAIT = { timeoutSeconds: 14 * 24 * 60 * 60, heartbeatSeconds: 60 * 60 } as const;
+export const FULL_LOAD_WAIT = { heartbeatSeconds: 60 * 60 } as const;
 
 /** Databases teardown deletes at once. */
 export const TEARDOWN_MAX_CONCURRENCY = 5;

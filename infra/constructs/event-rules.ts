@@ -1,6 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -8,6 +9,9 @@ import { Construct } from 'constructs';
 import type { HandlerName, StateMachineName } from '#contracts/names';
 import type { EventPattern } from '#contracts/patterns';
 import { listensOnDefaultBus, RULES } from '#contracts/wiring';
+
+/** Lambda retries a failed asynchronous invocation this often (its maximum) before the on-failure destination. */
+export const ASYNC_INVOKE_RETRY_ATTEMPTS = 2;
 
 /** EventBridge retries a failed delivery this often, for at most this long, before the dead-letter queue. */
 export const TARGET_RETRY_ATTEMPTS = 8;
@@ -18,6 +22,25 @@ export const toCdkEventPattern = (pattern: EventPattern): events.EventPattern =>
   const { 'detail-type': detailType, ...rest } = pattern;
   return { ...rest, ...(detailType === undefined ? {} : { detailType }) } as events.EventPattern;
 };
+
+/**
+ * An SQS on-failure destination whose function may only send to it. Lambda sends the record with the function's
+ * execution role, which needs sqs:SendMessage on the queue and nothing else
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html); CDK's SqsDestination would
+ * also grant sqs:GetQueueAttributes and sqs:GetQueueUrl.
+ */
+const sendOnlyQueueDestination = (queue: sqs.IQueue): lambda.IDestination => ({
+  bind: (_scope, fn) => {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'SendFailedInvocations',
+        actions: ['sqs:SendMessage'],
+        resources: [queue.queueArn],
+      }),
+    );
+    return { destination: queue.queueArn };
+  },
+});
 
 export interface EventRulesProps {
   readonly bus: events.IEventBus;
@@ -34,16 +57,20 @@ export class EventRules extends Construct {
     super(scope, id);
     const rules = new Map<string, events.Rule>();
     const queues = new Map<string, sqs.Queue>();
-    for (const wiring of RULES) {
-      const deadLetterQueue = new sqs.Queue(this, `${wiring.id}DeadLetters`, {
+    const failureQueue = (queueId: string, reason: string): sqs.Queue => {
+      const queue = new sqs.Queue(this, queueId, {
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         retentionPeriod: Duration.days(14),
       });
-      Validations.of(deadLetterQueue).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason: `This queue is itself the dead-letter queue of the ${wiring.id} rule's target.`,
-      });
+      Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason });
+      return queue;
+    };
+    for (const wiring of RULES) {
+      const deadLetterQueue = failureQueue(
+        `${wiring.id}DeadLetters`,
+        `This queue is itself the dead-letter queue of the ${wiring.id} rule's target.`,
+      );
       const rule = new events.Rule(this, wiring.id, {
         description: wiring.description,
         // AWS services and schedules deliver only to the default bus (a rule without eventBus listens there).
@@ -57,11 +84,25 @@ export class EventRules extends Construct {
         maxEventAge: TARGET_MAX_EVENT_AGE,
       };
       const input = wiring.inputPath ? events.RuleTargetInput.fromEventPath(wiring.inputPath) : undefined;
-      rule.addTarget(
-        wiring.target.kind === 'stateMachine'
-          ? new targets.SfnStateMachine(props.stateMachine(wiring.target.name), { ...delivery, input })
-          : new targets.LambdaFunction(props.handler(wiring.target.name), { ...delivery, event: input }),
-      );
+      if (wiring.target.kind === 'stateMachine') {
+        rule.addTarget(
+          new targets.SfnStateMachine(props.stateMachine(wiring.target.name), { ...delivery, input }),
+        );
+      } else {
+        const handler = props.handler(wiring.target.name);
+        rule.addTarget(new targets.LambdaFunction(handler, { ...delivery, event: input }));
+        // EventBridge invokes the function asynchronously: its dead-letter queue covers only a delivery Lambda
+        // refused. An invocation that fails after Lambda's own retries goes to this on-failure destination.
+        const failedInvocations = failureQueue(
+          `${wiring.id}FailedInvocations`,
+          `This queue is itself the on-failure destination of ${wiring.target.name}'s asynchronous invocations.`,
+        );
+        handler.configureAsyncInvoke({
+          onFailure: sendOnlyQueueDestination(failedInvocations),
+          retryAttempts: ASYNC_INVOKE_RETRY_ATTEMPTS,
+        });
+        queues.set(`${wiring.id}FailedInvocations`, failedInvocations);
+      }
       rules.set(wiring.id, rule);
       queues.set(wiring.id, deadLetterQueue);
     }

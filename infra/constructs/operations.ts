@@ -7,7 +7,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { HandlerName, StateMachineName } from '#contracts/names';
+import { METRIC_NAMES, METRICS_NAMESPACE } from '#contracts/metrics';
+import { APP_NAME, type HandlerName, type StateMachineName } from '#contracts/names';
 import { lakeshiftDashboard } from './dashboard.ts';
 import type { HandlerFunction } from './handler-function.ts';
 
@@ -20,8 +21,13 @@ export const HEALTH_ALARMS = {
    * the alarm wants 5 errors in a five-minute window, in 2 of the last 3 windows.
    */
   handlerErrors: { threshold: 5, period: Duration.minutes(5), evaluationPeriods: 3, datapointsToAlarm: 2 },
-  /** Any event in a dead-letter queue: a trigger was lost after EventBridge's retries. */
+  /**
+   * Any event in a dead-letter queue or an on-failure destination: a trigger was lost after EventBridge's retries,
+   * or an asynchronous handler failed after Lambda's.
+   */
   deadLetters: { threshold: 1, period: Duration.minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1 },
+  /** A database a failed resize left with CDC stopped for 15 minutes (three reconciler sweeps). */
+  resumesPending: { threshold: 1, period: Duration.minutes(5), evaluationPeriods: 3, datapointsToAlarm: 3 },
 } as const;
 
 export interface OperationsProps {
@@ -84,9 +90,22 @@ export class Operations extends Construct {
           statistic: cloudwatch.Stats.MAXIMUM,
         }),
         ...evaluation,
-        alarmDescription: `Events of the ${ruleId} rule could not be delivered; they wait in its dead-letter queue.`,
+        alarmDescription: `Events of ${ruleId} could not be delivered or handled; they wait in this queue.`,
       });
     }
+    const { period: resumePeriod, ...resumeEvaluation } = HEALTH_ALARMS.resumesPending;
+    this.addAlarm('ResumesPending', 'resumes-pending', {
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: METRIC_NAMES.resumesPending,
+        dimensionsMap: { service: APP_NAME },
+        period: resumePeriod,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      ...resumeEvaluation,
+      alarmDescription:
+        'A failed resize left CDC stopped and the reconciler has not resumed it yet; see the Resize Failed events.',
+    });
 
     this.dashboard = lakeshiftDashboard(this, 'Dashboard', {
       dashboardName: props.stackName,

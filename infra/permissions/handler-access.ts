@@ -95,7 +95,8 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   },
   'start-task': {
     dmsManage: ['dms:StartReplicationTask'],
-    dmsDescribe: ['dms:DescribeReplicationTasks'],
+    dmsDescribe: ['dms:DescribeReplicationTasks', 'dms:DescribeReplicationInstances'],
+    registry: 'read',
   },
   'describe-resources': {
     dmsDescribe: [
@@ -123,12 +124,12 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     dmsManage: ['dms:StopReplicationTask'],
     dmsDescribe: ['dms:DescribeReplicationTasks'],
   },
-  'modify-instance': { dmsManage: ['dms:ModifyReplicationInstance'] },
+  'modify-instance': { dmsManage: ['dms:ModifyReplicationInstance'], registry: 'read' },
   'arm-alarms': { alarms: ['put', 'reset'], registry: 'read' },
   'record-phase': { registry: 'readWrite', publishEvents: true },
   reconcile: {
     dmsManage: ['dms:StartReplicationTask'],
-    dmsDescribe: ['dms:DescribeReplicationTasks'],
+    dmsDescribe: ['dms:DescribeReplicationTasks', 'dms:DescribeReplicationInstances'],
     registry: 'readWrite',
     completeTaskTokens: true,
     timeoutSeconds: 300,

@@ -27,11 +27,17 @@ export class LocalCounters {
   private readonly lambdaByRule = new Map<string, number>();
   private readonly deliveryLog: Delivery[] = [];
   private readonly dmsCallLog: ServiceCall[] = [];
+  private readonly requestsByOperation = new Map<string, { succeeded: number; failed: number }>();
 
   constructor(private readonly stepFunctions: () => LocalStepFunctions) {}
 
-  /** The server's request hook: counts DMS API requests answered (throttled and failed ones included). */
+  /** The server's request hook: counts every request answered, and DMS's in detail (throttled and failed ones too). */
   recordRequest(service: string, operation: string, statusCode: number): void {
+    const key = `${service}:${operation}`;
+    const counts = this.requestsByOperation.get(key) ?? { succeeded: 0, failed: 0 };
+    if (statusCode === 200) counts.succeeded++;
+    else counts.failed++;
+    this.requestsByOperation.set(key, counts);
     if (service !== 'dms') return;
     this.dmsCalls++;
     if (statusCode !== 200) {
@@ -54,6 +60,11 @@ export class LocalCounters {
 
   recordDelivery(delivery: Delivery): void {
     this.deliveryLog.push(delivery);
+  }
+
+  /** Requests of one operation answered so far, by outcome (the service as the endpoint names it, e.g. `stepfunctions`). */
+  requestsOf(service: string, operation: string): { readonly succeeded: number; readonly failed: number } {
+    return { ...(this.requestsByOperation.get(`${service}:${operation}`) ?? { succeeded: 0, failed: 0 }) };
   }
 
   get dmsApiCalls(): number {

@@ -35,6 +35,8 @@ import { LocalCloudWatch } from './cloudwatch/service.ts';
 import { LocalCounters } from './counters.ts';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb/dynalite.ts';
 import { LocalEventBridge } from './events/service.ts';
+import { faultyService } from './faults/faulty-service.ts';
+import { type LocalAwsFaultConfig, LocalAwsFaults } from './faults/injector.ts';
 import { IamAuthority } from './iam/authority.ts';
 import { type IamSettings, stateMachineOfExecution } from './iam/request-context.ts';
 import type { StackModel } from './iam/stack-model.ts';
@@ -75,6 +77,8 @@ export interface StartLocalAwsOptions {
   /** The folder standing for S3; `<stateDir>/lake`, or a temporary folder, when absent. */
   readonly lakeDir?: string;
   readonly dmsFaults?: DmsFaultConfig;
+  /** Faults of the other services and of handler invocations (change them later with `faults.configure`). */
+  readonly awsFaults?: LocalAwsFaultConfig;
   /** More DMS emulator options (durations, quotas, seed, metric period). */
   readonly dms?: Omit<
     DmsEmulatorOptions,
@@ -108,6 +112,8 @@ export interface LocalAws {
   /** dynalite behind the endpoint (observe its traffic with `observe`). */
   readonly dynamoDb: LocalDynamoDb;
   readonly lambda: LocalLambda;
+  /** The injected faults outside DMS. */
+  readonly faults: LocalAwsFaults;
   readonly synthetic: SyntheticWorkload;
   /** IAM enforcement and its access record (undefined when IAM is off). */
   readonly iam: IamAuthority | undefined;
@@ -139,8 +145,10 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     clock,
     store: stateDir ? fileStore(join(stateDir, 'secrets.json')) : undefined,
   });
+  const faults = new LocalAwsFaults(options.awsFaults);
   const lambda = new LocalLambda({
     onInvoke: (name, origin) => counters.recordInvocation(name, origin),
+    faultFor: (handler) => faults.handlerFault(handler),
     ...(iam
       ? {
           sessionAccessKey: (functionName: string, handlerKey: string) =>
@@ -214,10 +222,10 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
   const server = createAwsServer({
     services: [
       observedService(dms, clock, (call) => counters.recordDmsCall(call)),
-      stepFunctions,
-      events,
-      cloudWatch,
-      secretsManager,
+      faultyService(stepFunctions, faults),
+      faultyService(events, faults),
+      faultyService(cloudWatch, faults),
+      faultyService(secretsManager, faults),
     ],
     fallback: firstHandling([
       dynamodb.fallback,
@@ -256,6 +264,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     cloudFormation,
     dynamoDb: dynamodb,
     lambda,
+    faults,
     synthetic,
     iam,
     stop: async () => {

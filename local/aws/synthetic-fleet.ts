@@ -31,6 +31,8 @@ export interface SyntheticFleet {
   readonly request: Record<string, unknown>;
   /** Sends Migration Requested through PutEvents on lakeshift's bus. */
   requestMigration(): Promise<void>;
+  /** Sends Teardown Requested for these databases of the migration. */
+  requestTeardown(databaseIds: readonly string[]): Promise<void>;
   close(): void;
 }
 
@@ -73,24 +75,27 @@ export const prepareSyntheticFleet = (
     region: aws.region,
     credentials: aws.credentials,
   });
+  const put = async (detailType: string, detail: unknown): Promise<void> => {
+    const result = await eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            Source: LAKESHIFT_EVENT_SOURCE,
+            DetailType: detailType,
+            Detail: JSON.stringify(detail),
+            EventBusName: aws.stack.eventBusName,
+          },
+        ],
+      }),
+    );
+    if (result.FailedEntryCount)
+      throw new PutEventsFailedError(`PutEvents failed: ${JSON.stringify(result.Entries)}`);
+  };
   return {
     request,
-    requestMigration: async () => {
-      const result = await eventBridge.send(
-        new PutEventsCommand({
-          Entries: [
-            {
-              Source: LAKESHIFT_EVENT_SOURCE,
-              DetailType: LAKESHIFT_DETAIL_TYPES.migrationRequested,
-              Detail: JSON.stringify(request),
-              EventBusName: aws.stack.eventBusName,
-            },
-          ],
-        }),
-      );
-      if (result.FailedEntryCount)
-        throw new PutEventsFailedError(`PutEvents failed: ${JSON.stringify(result.Entries)}`);
-    },
+    requestMigration: () => put(LAKESHIFT_DETAIL_TYPES.migrationRequested, request),
+    requestTeardown: (databaseIds) =>
+      put(LAKESHIFT_DETAIL_TYPES.teardownRequested, { migrationId: options.migrationId, databaseIds }),
     close: () => eventBridge.destroy(),
   };
 };

@@ -9,6 +9,7 @@ import {
 import { LAMBDA_SERVICE_ERRORS, LAMBDA_TASK_RETRY } from '../../infra/asl/builders/retry.ts';
 import { FULL_LOAD_WAIT } from '../../infra/asl/limits.ts';
 import { renderDefinition } from '../../infra/asl/machines/index.ts';
+import { migrateDatabase } from '../../infra/asl/machines/migrate-database.ts';
 
 const committed = async (file: string) =>
   JSON.parse(await readFile(new URL(`../../${file}`, import.meta.url), 'utf8')) as unknown;
@@ -42,6 +43,12 @@ describe('ASL builders', () => {
     // Assess
     expect(minutes).toBeDefined();
     expect(FULL_LOAD_WAIT.heartbeatSeconds).toBeGreaterThanOrEqual(3 * Number(minutes) * 60);
-    expect(FULL_LOAD_WAIT.timeoutSeconds).toBeGreaterThan(FULL_LOAD_WAIT.heartbeatSeconds);
+  });
+
+  it('bound the full-load wait by progress (heartbeats), never by an overall timeout', () => {
+    // Assess
+    expect(FULL_LOAD_WAIT).not.toHaveProperty('timeoutSeconds');
+    expect(migrateDatabase.States['AwaitFullLoad']).not.toHaveProperty('TimeoutSeconds');
+    expect(migrateDatabase.States['AwaitFullLoad']).toHaveProperty('HeartbeatSeconds', 3600);
   });
 });

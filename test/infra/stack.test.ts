@@ -459,6 +459,43 @@ describe('LakeshiftStack: event rules', () => {
     },
   );
 
+  it('gives every function an event rule invokes an on-failure destination after Lambda’s two retries', () => {
+    // Prepare
+    const configs = resourcesOfType(synthesized.json, 'AWS::Lambda::EventInvokeConfig').map(
+      ([, config]) => config.Properties ?? {},
+    );
+    const handlerTargets = RULES.flatMap((rule) =>
+      rule.target.kind === 'handler' ? [rule.target.name] : [],
+    );
+    // Assess
+    expect(configs).toHaveLength(handlerTargets.length);
+    for (const config of configs) {
+      expect(config).toMatchObject({
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
+      });
+    }
+  });
+
+  it.each(RULES.flatMap((rule) => (rule.target.kind === 'handler' ? [rule.target.name] : [])))(
+    'lets %s only send to its on-failure queue, nothing else on SQS',
+    (name) => {
+      // Prepare
+      const sqsStatements = statementsOf(handlerRoleId(name)).filter((statement) =>
+        [statement.Action].flat().some((action) => String(action).startsWith('sqs:')),
+      );
+      // Assess
+      expect(sqsStatements).toEqual([
+        {
+          Sid: 'SendFailedInvocations',
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/FailedInvocations/), 'Arn'] },
+        },
+      ]);
+    },
+  );
+
   it('listens for lakeshift requests on lakeshift’s bus and for DMS, CloudWatch and schedules on the default bus', () => {
     // Prepare
     const busOf = (id: string): unknown =>
@@ -479,12 +516,13 @@ describe('LakeshiftStack: event rules', () => {
 
   it('refuses dead-letter deliveries without TLS', () => {
     // Prepare
+    const handlerTargets = RULES.filter((rule) => rule.target.kind === 'handler').length;
     const denials = allStatements(synthesized.json).filter(
       ({ owner, statement }) =>
         synthesized.json.Resources[owner]?.Type === 'AWS::SQS::QueuePolicy' && statement.Effect === 'Deny',
     );
     // Assess
-    expect(denials).toHaveLength(RULES.length);
+    expect(denials).toHaveLength(RULES.length + handlerTargets);
     for (const { statement } of denials) {
       expect(statement.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
     }
@@ -766,11 +804,14 @@ describe('LakeshiftStack: operations', () => {
     // Assess
     expect(byPrefix('failed-executions-')).toHaveLength(STATE_MACHINE_NAMES.length);
     expect(byPrefix('handler-errors-')).toHaveLength(HANDLER_NAMES.length);
-    expect(byPrefix('dead-letters-')).toHaveLength(RULES.length);
+    const handlerTargets = RULES.filter((rule) => rule.target.kind === 'handler').length;
+    expect(byPrefix('dead-letters-')).toHaveLength(RULES.length + handlerTargets);
+    expect(byPrefix('resumes-pending')).toHaveLength(1);
     for (const [prefix, thresholds] of [
       ['failed-executions-', HEALTH_ALARMS.failedExecutions],
       ['handler-errors-', HEALTH_ALARMS.handlerErrors],
       ['dead-letters-', HEALTH_ALARMS.deadLetters],
+      ['resumes-pending', HEALTH_ALARMS.resumesPending],
     ] as const) {
       for (const alarm of byPrefix(prefix)) {
         expect(alarm).toMatchObject({
@@ -805,7 +846,11 @@ describe('LakeshiftStack: operations', () => {
       String(alarm.Properties?.['AlarmName']),
     );
     // Assess
-    expect(names).toHaveLength(STATE_MACHINE_NAMES.length + HANDLER_NAMES.length + RULES.length);
+    const handlerTargets = RULES.filter((rule) => rule.target.kind === 'handler').length;
+    // One per state machine, handler, queue (dead letters and failed invocations) and the pending resumes.
+    expect(names).toHaveLength(
+      STATE_MACHINE_NAMES.length + HANDLER_NAMES.length + RULES.length + handlerTargets + 1,
+    );
     expect(names.filter((name) => name.startsWith(ALARM_NAME_PREFIX))).toEqual([]);
   });
 

@@ -104,7 +104,7 @@ describe('State machine: resize-instance', () => {
     expect((await world.registry().require(keyOf(plan))).currentClass).toBe('dms.r5.2xlarge');
   });
 
-  it('ends in ResizeFailed with the failure in the registry when DMS refuses the change', async () => {
+  it('resumes CDC on the current class and records the failed attempt when DMS refuses the change', async () => {
     // Prepare
     const plan = await inCdc('resize-denied');
     world.dms.failOnce(
@@ -118,20 +118,27 @@ describe('State machine: resize-instance', () => {
     const outcome = await world.run('resize-instance', { ...keyOf(plan), targetClass: 'dms.r5.2xlarge' });
     // Assess
     expect(outcome).toMatchObject({ status: 'FAILED', error: FAIL_STATE_ERRORS.resizeFailed });
-    expect(statesEntered(outcome).slice(-4)).toEqual([
-      'ModifyInstance',
-      'RecordFailure',
-      'FailedBecause',
-      'ResizeFailed',
+    expect(statesEntered(outcome)).toContain('ResumeOnCurrentClass');
+    expect(statesEntered(outcome).slice(-3)).toEqual([
+      'RecordResizeFailed',
+      'RearmAlarmsOnCurrentClass',
+      'ResizeFailedButResumed',
     ]);
     const item = await world.registry().require(keyOf(plan));
-    expect(item).toMatchObject({ phase: 'FAILED', failure: { error: 'AccessDenied', phase: 'RESIZING' } });
-    expect(item.failure?.cause).toBe(
-      'ModifyReplicationInstance failed: AccessDeniedFault: not authorized to perform dms:ModifyReplicationInstance',
-    );
+    expect(item.phase).toBe('CDC');
+    expect([item.failure, item.resumePending]).toEqual([undefined, undefined]);
+    expect(item.history.at(-1)).toMatchObject({
+      rule: 'resize-failed',
+      failure: {
+        error: 'AccessDenied',
+        cause:
+          'ModifyReplicationInstance failed: AccessDeniedFault: not authorized to perform dms:ModifyReplicationInstance',
+        resumed: true,
+      },
+    });
   });
 
-  it('gives up waiting for a task that never stops, in WaitTimedOut', async () => {
+  it('leaves a task that never stops to the reconciler, marked to be resumed, after giving up', async () => {
     // Prepare
     const plan = await inCdc('resize-stuck');
     world.dms.heldKinds.add('task');
@@ -140,9 +147,11 @@ describe('State machine: resize-instance', () => {
     // Assess
     expect(outcome).toMatchObject({
       status: 'FAILED',
-      error: FAIL_STATE_ERRORS.waitTimedOut,
+      error: FAIL_STATE_ERRORS.resizeFailed,
       cause: 'Gave up waiting for task-stopped after 30 checks (last status: stopping)',
     });
-    expect((await world.registry().require(keyOf(plan))).failure?.error).toBe('WaitTimedOut');
+    const item = await world.registry().require(keyOf(plan));
+    expect(item).toMatchObject({ phase: 'RESIZING', resumePending: { error: 'WaitTimedOut' } });
+    expect(item.failure).toBeUndefined();
   });
 });

@@ -29,6 +29,7 @@ export const setHandlerEnv = (overrides: Partial<Record<EnvName, string>> = {}):
   Object.assign(process.env, HANDLER_TEST_ENV, overrides);
   process.env.AWS_REGION ??= TEST_REGION;
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 };
 
 export const lambdaContext = (functionName: string): Context => ({

@@ -46,7 +46,9 @@ export type ResizeRule =
   | 'step-down-would-not-fit'
   | 'at-floor'
   | 'within-thresholds'
-  | 'already-there';
+  | 'already-there'
+  /** Not a decision: a class change that failed after the task was stopped, recorded with what it left. */
+  | 'resize-failed';
 
 /** How one signal read over its window: the metrics kept with every decision. */
 export interface SignalReading {
@@ -73,12 +75,26 @@ export interface ResizeDecision {
   readonly metrics: MetricsSummary;
 }
 
+/** A class change that failed after the task was stopped: what it tried and what it left. */
+export interface FailedResize {
+  readonly fromClass: string;
+  readonly toClass: string;
+  /** The class the instance has now. */
+  readonly instanceClass: string;
+  readonly error: string;
+  readonly cause: string;
+  /** True when CDC runs again; false when the task waits for the reconciler to resume it. */
+  readonly resumed: boolean;
+}
+
 /** A decision as the registry keeps it (the history the cooldown reads). */
 export interface ResizeHistoryEntry extends ResizeDecision {
   /** ISO date-time of the decision. */
   readonly at: string;
   readonly fromClass: string;
   readonly trigger: ResizeTrigger;
+  /** Set on the entry of a failed class change (rule `resize-failed`). */
+  readonly failure?: { readonly error: string; readonly cause: string; readonly resumed: boolean };
 }
 
 /** The heaviest use seen on the full-load class while the cached changes were applied. */

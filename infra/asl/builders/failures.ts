@@ -6,7 +6,7 @@
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
 import { GAVE_UP_WAITING } from './poll-loop.ts';
 import { catchAll, ERROR_PATH, lambdaTask } from './tasks.ts';
-import type { Catcher, FailState, States } from './types.ts';
+import type { Catcher, FailState, PassState, States } from './types.ts';
 
 /** Every failure goes here to be recorded. */
 export const RECORD_FAILURE = 'RecordFailure';
@@ -49,19 +49,31 @@ const ending = (end: FailureEnd): States =>
       }
     : { [FAILED_BECAUSE]: { Type: 'Pass', Comment: end.reportFailed, Result: 'FAILED', End: true } };
 
-/** GaveUpWaiting, RecordFailure and the ending, in order. */
-export const failureStates = (end: FailureEnd): States => ({
-  [GAVE_UP_WAITING]: {
-    Type: 'Pass',
-    Comment: 'A bounded wait ran out of attempts.',
-    Parameters: {
-      Error: FAIL_STATE_ERRORS.waitTimedOut,
-      'Cause.$':
-        "States.Format('Gave up waiting for {} after {} checks (last status: {})', $.probe.kind, $.probe.attempt, $.probe.status)",
-    },
-    ResultPath: ERROR_PATH,
-    Next: RECORD_FAILURE,
+/** A bounded wait ran out of attempts: a `WaitTimedOut` error naming the wait goes to `resultPath`, then `next`. */
+export const gaveUpWaiting = (resultPath: string, next: string): PassState => ({
+  Type: 'Pass',
+  Comment: 'A bounded wait ran out of attempts.',
+  Parameters: {
+    Error: FAIL_STATE_ERRORS.waitTimedOut,
+    'Cause.$':
+      "States.Format('Gave up waiting for {} after {} checks (last status: {})', $.probe.kind, $.probe.attempt, $.probe.status)",
   },
+  ResultPath: resultPath,
+  Next: next,
+});
+
+export interface FailureOptions {
+  /** False when no wait gives up into GaveUpWaiting. */
+  readonly gaveUpWaiting?: boolean;
+  /** The failure is teardown's own: only teardown may record FAILED on a database it is tearing down. */
+  readonly duringTeardown?: boolean;
+}
+
+/** GaveUpWaiting (unless no wait gives up into it), RecordFailure and the ending, in order. */
+export const failureStates = (end: FailureEnd, options: FailureOptions = {}): States => ({
+  ...(options.gaveUpWaiting === false
+    ? {}
+    : { [GAVE_UP_WAITING]: gaveUpWaiting(ERROR_PATH, RECORD_FAILURE) }),
   [RECORD_FAILURE]: lambdaTask({
     handler: 'record-phase',
     comment: 'Phase FAILED in the registry, with the error and its cause; publishes Migration Failed.',
@@ -70,6 +82,7 @@ export const failureStates = (end: FailureEnd): States => ({
       'databaseId.$': '$.databaseId',
       phase: 'FAILED',
       'error.$': ERROR_PATH,
+      ...(options.duringTeardown ? { duringTeardown: true } : {}),
     },
     resultPath: null,
     // Recording may itself fail; the run still ends in the failure it was recording.

@@ -34,6 +34,10 @@ export interface PollLoopProps {
   readonly next: string;
   /** The state that records an error thrown by the probe. */
   readonly onError: string;
+  /** Where the loop goes when it runs out of attempts; GaveUpWaiting by default. */
+  readonly onGiveUp?: string;
+  /** Where the probe's error goes; `$.error` by default. */
+  readonly errorPath?: string;
 }
 
 /** The four states of one bounded wait, in order. */
@@ -68,7 +72,7 @@ export const pollLoop = (props: PollLoopProps): States => {
         'waitSeconds.$': '$.Payload.waitSeconds',
       },
       resultPath: PROBE_PATH,
-      catch: [catchAll(props.onError)],
+      catch: [catchAll(props.onError, props.errorPath)],
       next: decide,
     }),
     [decide]: {
@@ -78,7 +82,7 @@ export const pollLoop = (props: PollLoopProps): States => {
         {
           Variable: `${PROBE_PATH}.attempt`,
           NumericGreaterThanEquals: props.limits.maxAttempts,
-          Next: GAVE_UP_WAITING,
+          Next: props.onGiveUp ?? GAVE_UP_WAITING,
         },
       ],
       Default: wait,

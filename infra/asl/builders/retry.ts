@@ -21,8 +21,13 @@ const retrier = (errors: readonly string[], backoff: Backoff): Retrier => ({
   JitterStrategy: 'FULL',
 });
 
-/** Errors the Lambda service itself reports when an invoke fails before or around the handler. */
+/**
+ * Errors the Lambda service itself reports when an invoke fails before or around the handler, and `Lambda.Unknown`:
+ * a handler that crashed or timed out (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html).
+ * Every handler is idempotent, so running it again is safe.
+ */
 export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.Unknown',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',

@@ -76,8 +76,8 @@ const invoke = (
 export const lambdaTask = (props: LambdaTaskProps): TaskState => invoke(LAMBDA_INVOKE, props);
 
 export interface TokenWaitBounds {
-  /** The whole wait may not take longer than this. */
-  readonly timeoutSeconds: number;
+  /** The whole wait may not take longer than this; absent for a wait bounded by progress. */
+  readonly timeoutSeconds?: number;
   /** Someone must send a heartbeat at least this often, or the wait fails with States.HeartbeatTimeout. */
   readonly heartbeatSeconds: number;
 }
@@ -90,7 +90,10 @@ export const lambdaTokenWait = (props: LambdaTaskProps & { readonly bounds: Toke
   invoke(
     `${LAMBDA_INVOKE}.waitForTaskToken`,
     { ...props, payload: { 'taskToken.$': '$$.Task.Token', ...props.payload } },
-    { TimeoutSeconds: props.bounds.timeoutSeconds, HeartbeatSeconds: props.bounds.heartbeatSeconds },
+    {
+      ...(props.bounds.timeoutSeconds === undefined ? {} : { TimeoutSeconds: props.bounds.timeoutSeconds }),
+      HeartbeatSeconds: props.bounds.heartbeatSeconds,
+    },
   );
 
 export interface NestedExecutionProps {

@@ -1,5 +1,4 @@
 /** Payload fields and steps more than one machine takes the same way. */
-import { RECORD_FAILURE } from '../builders/failures.ts';
 import { pollLoop } from '../builders/poll-loop.ts';
 import type { JsonObject, States } from '../builders/types.ts';
 import { POLL_LIMITS } from '../limits.ts';
@@ -10,8 +9,15 @@ export const DATABASE_KEY = { 'migrationId.$': '$.migrationId', 'databaseId.$': 
 /** Phase `phase` in the registry for the run's database. */
 export const recordPhasePayload = (phase: string) => ({ ...DATABASE_KEY, phase }) as const;
 
-/** After resume-processing: wait until the task runs CDC again, then go to `next`. */
-export const taskRunningAgain = (task: JsonObject, next: string): States =>
+/**
+ * After resume-processing: wait until the task runs CDC again, then go to `next`; an error or a give-up goes to
+ * `onFailure` (the recovery that resumes the task on the class the instance has).
+ */
+export const taskRunningAgain = (
+  task: JsonObject,
+  next: string,
+  onFailure: { readonly onError: string; readonly errorPath?: string; readonly onGiveUp?: string },
+): States =>
   pollLoop({
     name: 'TaskRunning',
     comment: 'CDC is running again.',
@@ -19,5 +25,5 @@ export const taskRunningAgain = (task: JsonObject, next: string): States =>
     limits: POLL_LIMITS.taskStatus,
     resource: task,
     next,
-    onError: RECORD_FAILURE,
+    ...onFailure,
   });

@@ -4,7 +4,17 @@ import { pollLoop } from '../builders/poll-loop.ts';
 import { catchAll, catchErrors, lambdaTask, lambdaTokenWait } from '../builders/tasks.ts';
 import type { StateMachineDefinition } from '../builders/types.ts';
 import { FULL_LOAD_WAIT, POLL_LIMITS } from '../limits.ts';
+import {
+  CDC_RECOVERY_START,
+  cdcRecoveryStates,
+  RECOVER_CDC,
+  RECOVER_CDC_WAIT,
+  RESIZE_ERROR_PATH,
+} from './cdc-recovery.ts';
 import { DATABASE_KEY, recordPhasePayload, taskRunningAgain } from './common.ts';
+
+/** DMS stopped the task after the full load: from here until CDC runs, a failure must still resume it. */
+const RESUME_WITHOUT_DECISION = [catchAll('NoStepDownDecided', RESIZE_ERROR_PATH)];
 
 const INSTANCE = { 'instanceArn.$': '$.instance.instanceArn' } as const;
 const TASK = { 'taskArn.$': '$.task.taskArn' } as const;
@@ -146,7 +156,7 @@ export const migrateDatabase: StateMachineDefinition = {
       comment: 'Phase STEPPING_DOWN.',
       payload: recordPhasePayload('STEPPING_DOWN'),
       resultPath: null,
-      catch: RECORD_ANY_ERROR,
+      catch: RESUME_WITHOUT_DECISION,
       next: 'DecideStepDown',
     }),
     DecideStepDown: lambdaTask({
@@ -162,7 +172,7 @@ export const migrateDatabase: StateMachineDefinition = {
         'lockHolder.$': '$.Payload.lockHolder',
       },
       resultPath: '$.decision',
-      catch: RECORD_ANY_ERROR,
+      catch: RESUME_WITHOUT_DECISION,
       next: 'IsStepDownDue',
     }),
     IsStepDownDue: {
@@ -175,7 +185,7 @@ export const migrateDatabase: StateMachineDefinition = {
       comment: "Modify the stopped task's instance to the steady class (ApplyImmediately).",
       payload: { ...DATABASE_KEY, ...INSTANCE, 'instanceClass.$': '$.decision.toClass' },
       resultPath: null,
-      catch: RECORD_ANY_ERROR,
+      catch: RECOVER_CDC,
       next: 'StartStepDownAppliedWait',
     }),
     ...pollLoop({
@@ -185,7 +195,7 @@ export const migrateDatabase: StateMachineDefinition = {
       limits: POLL_LIMITS.instanceClassChange,
       resource: { ...INSTANCE, 'expectedClass.$': '$.decision.toClass' },
       next: 'ResumeTask',
-      onError: RECORD_FAILURE,
+      ...RECOVER_CDC_WAIT,
     }),
     ResumeTask: lambdaTask({
       handler: 'start-task',
@@ -193,10 +203,10 @@ export const migrateDatabase: StateMachineDefinition = {
       payload: { ...DATABASE_KEY, ...TASK },
       resultSelector: { 'startType.$': '$.Payload.startType' },
       resultPath: '$.resume',
-      catch: RECORD_ANY_ERROR,
+      catch: RECOVER_CDC,
       next: 'StartTaskRunningWait',
     }),
-    ...taskRunningAgain(TASK, 'ArmAlarms'),
+    ...taskRunningAgain(TASK, 'ArmAlarms', RECOVER_CDC_WAIT),
     ArmAlarms: lambdaTask({
       handler: 'arm-alarms',
       comment: 'CloudWatch alarms on the instance and the task that start resize-instance.',
@@ -214,6 +224,27 @@ export const migrateDatabase: StateMachineDefinition = {
       next: 'Migrated',
     }),
     Migrated: { Type: 'Succeed' },
+    NoStepDownDecided: {
+      Type: 'Pass',
+      Comment: 'The step-down failed before it was decided: nothing to undo, the task only needs resuming.',
+      Result: { act: false, action: 'stay', fromClass: null, toClass: null, lockHolder: null },
+      ResultPath: '$.decision',
+      Next: CDC_RECOVERY_START,
+    },
+    ...cdcRecoveryStates({
+      instance: INSTANCE,
+      task: TASK,
+      decisionPath: '$.decision',
+      next: 'ArmAlarmsOnCurrentClass',
+    }),
+    ArmAlarmsOnCurrentClass: lambdaTask({
+      handler: 'arm-alarms',
+      comment: 'CDC runs after the failed step-down: the alarms follow the class the instance kept.',
+      payload: { ...DATABASE_KEY, 'instanceClass.$': '$.recovered.instanceClass' },
+      resultPath: null,
+      catch: RECORD_ANY_ERROR,
+      next: 'Migrated',
+    }),
     ...failureStates({ fail: FAIL_STATE_ERRORS.migrationFailed }),
   },
 };

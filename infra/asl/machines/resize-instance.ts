@@ -1,9 +1,10 @@
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
-import { failState, failureStates, RECORD_ANY_ERROR, RECORD_FAILURE } from '../builders/failures.ts';
+import { failState, failureStates, RECORD_ANY_ERROR } from '../builders/failures.ts';
 import { pollLoop } from '../builders/poll-loop.ts';
 import { catchAll, lambdaTask } from '../builders/tasks.ts';
 import type { StateMachineDefinition } from '../builders/types.ts';
 import { POLL_LIMITS } from '../limits.ts';
+import { cdcRecoveryStates, RECOVER_CDC, RECOVER_CDC_WAIT } from './cdc-recovery.ts';
 import { DATABASE_KEY, recordPhasePayload, taskRunningAgain } from './common.ts';
 
 const TASK = { 'taskArn.$': '$.taskArn' } as const;
@@ -63,7 +64,7 @@ export const resizeInstance: StateMachineDefinition = {
       comment: 'Stop CDC before the class change.',
       payload: { ...DATABASE_KEY, ...TASK },
       resultPath: null,
-      catch: RECORD_ANY_ERROR,
+      catch: RECOVER_CDC,
       next: 'StartTaskStoppedWait',
     }),
     ...pollLoop({
@@ -73,14 +74,14 @@ export const resizeInstance: StateMachineDefinition = {
       limits: POLL_LIMITS.taskStatus,
       resource: TASK,
       next: 'ModifyInstance',
-      onError: RECORD_FAILURE,
+      ...RECOVER_CDC_WAIT,
     }),
     ModifyInstance: lambdaTask({
       handler: 'modify-instance',
       comment: 'Change the class now (ApplyImmediately).',
       payload: { ...DATABASE_KEY, 'instanceArn.$': '$.instanceArn', 'instanceClass.$': '$.toClass' },
       resultPath: null,
-      catch: RECORD_ANY_ERROR,
+      catch: RECOVER_CDC,
       next: 'StartResizeAppliedWait',
     }),
     ...pollLoop({
@@ -90,17 +91,17 @@ export const resizeInstance: StateMachineDefinition = {
       limits: POLL_LIMITS.instanceClassChange,
       resource: { 'instanceArn.$': '$.instanceArn', 'expectedClass.$': '$.toClass' },
       next: 'ResumeTask',
-      onError: RECORD_FAILURE,
+      ...RECOVER_CDC_WAIT,
     }),
     ResumeTask: lambdaTask({
       handler: 'start-task',
       comment: 'resume-processing from the stop position.',
       payload: { ...DATABASE_KEY, ...TASK },
       resultPath: null,
-      catch: RECORD_ANY_ERROR,
+      catch: RECOVER_CDC,
       next: 'StartTaskRunningWait',
     }),
-    ...taskRunningAgain(TASK, 'RearmAlarms'),
+    ...taskRunningAgain(TASK, 'RearmAlarms', RECOVER_CDC_WAIT),
     RearmAlarms: lambdaTask({
       handler: 'arm-alarms',
       comment: 'The memory threshold follows the new class.',
@@ -118,6 +119,22 @@ export const resizeInstance: StateMachineDefinition = {
       next: 'Resized',
     }),
     Resized: { Type: 'Succeed' },
-    ...failureStates({ fail: FAIL_STATE_ERRORS.resizeFailed }),
+    ...cdcRecoveryStates({
+      instance: { 'instanceArn.$': '$.instanceArn' },
+      task: TASK,
+      decisionPath: '$',
+      next: 'RearmAlarmsOnCurrentClass',
+    }),
+    RearmAlarmsOnCurrentClass: lambdaTask({
+      handler: 'arm-alarms',
+      comment: 'CDC runs again after the failed resize: the memory threshold follows the class it runs on.',
+      payload: { ...DATABASE_KEY, 'instanceClass.$': '$.recovered.instanceClass' },
+      resultPath: null,
+      catch: RECORD_ANY_ERROR,
+      next: 'ResizeFailedButResumed',
+    }),
+    ResizeFailedButResumed: failState(FAIL_STATE_ERRORS.resizeFailed, '$.resizeError.Cause'),
+    // Every wait of a resize gives up into the CDC recovery.
+    ...failureStates({ fail: FAIL_STATE_ERRORS.resizeFailed }, { gaveUpWaiting: false }),
   },
 };

@@ -147,7 +147,10 @@ export const teardown: StateMachineDefinition = {
             next: 'DatabaseDeleted',
           }),
           DatabaseDeleted: { Type: 'Pass', Result: 'DELETED', End: true },
-          ...failureStates({ reportFailed: 'The failure is recorded; the other databases go on.' }),
+          ...failureStates(
+            { reportFailed: 'The failure is recorded; the other databases go on.' },
+            { duringTeardown: true },
+          ),
         },
       },
       ResultPath: '$.statuses',

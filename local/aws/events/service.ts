@@ -43,6 +43,14 @@ interface Rule {
   cancelSchedule?: () => void;
 }
 
+/** An asynchronous invocation that failed for good, as an on-failure destination records it. */
+export interface FailedInvocation {
+  readonly rule: string;
+  readonly functionArn: string;
+  readonly event: EventEnvelope;
+  readonly errorType: string;
+}
+
 /** Where targets go: the local Step Functions and Lambda. */
 export interface TargetInvoker {
   startExecution(stateMachineArn: string, input: string): void;
@@ -82,6 +90,11 @@ export class LocalEventBridge implements AwsJsonService {
   readonly name = 'events';
   readonly targetPrefix = 'AWSEvents';
   readonly protocol = 'json1.1' as const;
+  /**
+   * Events whose function target still failed after Lambda's two asynchronous retries: what the stack's on-failure
+   * destination of that function (an SQS queue) receives.
+   */
+  readonly failedInvocations: FailedInvocation[] = [];
   private readonly buses = new Map<string, { name: string; arn: string }>();
   private readonly rules = new Map<string, Rule>();
   private readonly observers = new Set<EventObserver>();
@@ -214,6 +227,9 @@ export class LocalEventBridge implements AwsJsonService {
         const delay = ASYNC_RETRY_DELAYS_MS[attempt];
         if (errorType !== undefined && delay !== undefined) {
           this.clock.schedule(delay, () => this.deliver(rule, target, event, arrivedAt, attempt + 1));
+        } else if (errorType !== undefined) {
+          // Lambda's retries are spent: the stack gives every function target an on-failure destination.
+          this.failedInvocations.push({ rule: rule.name, functionArn: target.Arn, event, errorType });
         }
       },
       (error: unknown) => {

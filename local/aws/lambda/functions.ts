@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HANDLER_NAMES, type HandlerName, handlerSourcePath } from '#contracts/names';
 import { AwsServiceError } from '../../http/service.ts';
+import { type HandlerFaultKind, LAMBDA_UNKNOWN_ERROR } from '../faults/injector.ts';
 import { localArn } from '../shared/account.ts';
 import { installSessionCredentials, runAsSession } from './session-credentials.ts';
 
@@ -50,6 +51,8 @@ export interface LocalLambdaOptions {
   readonly onInvoke?: (functionName: string, origin: InvocationOrigin) => void;
   /** Function timeout reported by `getRemainingTimeInMillis` (wall time). */
   readonly timeoutMs?: number;
+  /** An injected crash or timeout for this invocation of a handler (by handler key), if any. */
+  readonly faultFor?: (handlerKey: string) => HandlerFaultKind | undefined;
   /**
    * The access key of the role session a function runs with (its execution role); undefined runs it with the
    * process's credentials.
@@ -161,7 +164,9 @@ export class LocalLambda {
       fail: () => undefined,
       succeed: () => undefined,
     };
+    const fault = this.options.faultFor?.(fn.handlerKey);
     try {
+      if (fault === 'crash-before') throw new InjectedFault(fault, fn.functionName);
       let handler = this.loaded.get(fn.handlerKey);
       if (!handler) {
         handler = this.loadHandler(fn.handlerKey);
@@ -171,6 +176,7 @@ export class LocalLambda {
       const loaded = await handler;
       const accessKey = this.options.sessionAccessKey?.(fn.functionName, fn.handlerKey);
       const output = await runAsSession(accessKey, () => loaded(roundTrip(payload), context));
+      if (fault) throw new InjectedFault(fault, fn.functionName);
       return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: roundTrip(output) ?? null };
     } catch (error) {
       return {
@@ -185,6 +191,18 @@ export class LocalLambda {
   private find(functionNameOrArn: string): RegisteredFunction | undefined {
     const name = functionNameOrArn.startsWith('arn:') ? functionNameOrArn.split(':')[6] : functionNameOrArn;
     return name === undefined ? undefined : this.functions.get(name);
+  }
+}
+
+/** A crash or timeout injected around a handler: Step Functions sees `Lambda.Unknown`. */
+class InjectedFault extends Error {
+  override readonly name = LAMBDA_UNKNOWN_ERROR;
+  constructor(fault: HandlerFaultKind, functionName: string) {
+    super(
+      fault === 'timeout'
+        ? `${functionName}: Task timed out (injected)`
+        : `${functionName}: Runtime exited before returning (injected ${fault})`,
+    );
   }
 }
 

@@ -21,6 +21,8 @@ type Finished = 'completed' | 'timedOut';
 export class TaskTokens {
   private readonly issued = new Map<string, PendingToken>();
   private readonly finished = new Map<string, Finished>();
+  /** Every token's execution, kept after the wait ends: a late completion is still authorized against it. */
+  private readonly owners = new Map<string, string>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -28,12 +30,16 @@ export class TaskTokens {
   issue(executionArn: string): string {
     const token = randomBytes(96).toString('base64');
     this.issued.set(token, { executionArn });
+    this.owners.set(token, executionArn);
     return token;
   }
 
-  /** The execution a token was issued to, while it is pending. */
+  /**
+   * The execution a token was issued to, pending or not: a completion that arrives after the wait ended (a second
+   * deliverer) is authorized against that execution's state machine before it is told the task is gone.
+   */
   executionOf(token: string): string | undefined {
-    return this.issued.get(token)?.executionArn;
+    return this.owners.get(token);
   }
 
   /** The token of `executionArn` that appears somewhere in `input` (the resolved Parameters of the task). */

@@ -58,6 +58,16 @@ export interface EventFaultRule extends Trigger {
   readonly copies?: number;
 }
 
+/**
+ * `modification-never-applies`: a class change is accepted and the instance stays `modifying` for good, as a
+ * modification held up far longer than any wait would see it.
+ */
+export interface InstanceFaultRule extends Trigger {
+  readonly fault: 'modification-never-applies';
+  /** Instance identifier or ARN; every instance when absent. */
+  readonly instance?: string;
+}
+
 export interface DmsFaultConfig {
   readonly seed?: string | number;
   /** The DMS API token bucket; `true` for DMS's 100 tokens refilled at 4/s. Off when absent. */
@@ -65,4 +75,5 @@ export interface DmsFaultConfig {
   readonly api?: readonly ApiFaultRule[];
   readonly tasks?: readonly TaskFailureRule[];
   readonly events?: readonly EventFaultRule[];
+  readonly instances?: readonly InstanceFaultRule[];
 }

@@ -14,6 +14,7 @@ import type {
   ApiFaultRule,
   DmsFaultConfig,
   EventFaultRule,
+  InstanceFaultRule,
   TaskFailurePoint,
   TaskFailureRule,
   Trigger,
@@ -23,7 +24,7 @@ import { DMS_TOKEN_BUCKET, TokenBucket } from './token-bucket.ts';
 
 const CAPACITY_OPERATIONS = ['CreateReplicationInstance', 'ModifyReplicationInstance'];
 
-class TriggerState {
+export class TriggerState {
   private matched = 0;
   private fired = 0;
 
@@ -73,6 +74,7 @@ export class FaultInjector {
   private api: Array<{ rule: ApiFaultRule; state: TriggerState }> = [];
   private tasks: Array<{ rule: TaskFailureRule; state: TriggerState }> = [];
   private events: Array<{ rule: EventFaultRule; state: TriggerState }> = [];
+  private instances: Array<{ rule: InstanceFaultRule; state: TriggerState }> = [];
 
   constructor(
     private readonly clock: Clock,
@@ -87,6 +89,7 @@ export class FaultInjector {
     this.api = (config.api ?? []).map((rule) => ({ rule, state: new TriggerState(rule) }));
     this.tasks = (config.tasks ?? []).map((rule) => ({ rule, state: new TriggerState(rule) }));
     this.events = (config.events ?? []).map((rule) => ({ rule, state: new TriggerState(rule) }));
+    this.instances = (config.instances ?? []).map((rule) => ({ rule, state: new TriggerState(rule) }));
   }
 
   current(): DmsFaultConfig {
@@ -133,6 +136,16 @@ export class FaultInjector {
       .map(({ rule }) => rule)
       .filter((rule) => typeof rule.at === 'object' && 'afterMs' in rule.at)
       .filter((rule) => task.names.some((name) => sameName(name, rule.task)));
+  }
+
+  /** True when this class change of the instance (named by its identifiers) is never to complete. */
+  modificationNeverApplies(names: readonly string[]): boolean {
+    let fires = false;
+    for (const { rule, state } of this.instances) {
+      if (rule.instance && !names.some((name) => sameName(name, rule.instance))) continue;
+      if (state.hit(this.random, !fires)) fires = true;
+    }
+    return fires;
   }
 
   /** How many times an event is delivered: 0 when dropped, more than 1 when duplicated. */

@@ -29,6 +29,8 @@ export interface TaskFaultHooks {
   fullLoadProgressed(task: TaskRunInfo, percent: number): TaskFault | undefined;
   /** The full load finished and the task goes on with CDC. */
   cdcBegan(task: TaskRunInfo): TaskFault | undefined;
+  /** A class change of the instance its tasks run on (named by ARN and identifier) began: true when it never applies. */
+  modificationNeverApplies(instance: readonly string[]): boolean;
 }
 
 export const NO_TASK_FAULTS: TaskFaultHooks = {
@@ -37,6 +39,7 @@ export const NO_TASK_FAULTS: TaskFaultHooks = {
   delayedFaults: () => [],
   fullLoadProgressed: () => undefined,
   cdcBegan: () => undefined,
+  modificationNeverApplies: () => false,
 };
 
 export const taskFaultHooks = (injector: FaultInjector): TaskFaultHooks => {
@@ -65,5 +68,6 @@ export const taskFaultHooks = (injector: FaultInjector): TaskFaultHooks => {
       }),
     fullLoadProgressed: (task, percent) => at(task, 'progress', percent),
     cdcBegan: (task) => at(task, 'cdc'),
+    modificationNeverApplies: (instance) => injector.modificationNeverApplies(instance),
   };
 };

@@ -31,6 +31,8 @@ const startModification = (
   const duration = hostChange
     ? ctx.config.durations.instanceClassChange
     : ctx.config.durations.instanceStorageChange;
+  // An injected stuck modification: the instance stays `modifying`.
+  if (hostChange && ctx.faults.modificationNeverApplies([instance.arn, instance.identifier])) return;
   ctx.timers.schedule({ type: 'instance-modified', arn: instance.arn }, duration);
 };
 

@@ -31,6 +31,7 @@ export interface E2eRun {
   /** Latest registry item attributes per database (DynamoDB JSON values flattened to strings). */
   readonly items: Map<string, Record<string, string>>;
   requestMigration(): Promise<void>;
+  requestTeardown(databaseIds: readonly string[]): Promise<void>;
   waitFor(label: string, condition: () => boolean, timeoutMs?: number): Promise<void>;
   /** Routed events of one detail-type. */
   eventsOf(detailType: string): EventEnvelope[];
@@ -71,10 +72,14 @@ export const startE2eRun = async (
     clockSpeed: number;
     /** Top-level fields of `defaults.resize` to use instead of the run's defaults. */
     resize?: Partial<typeof E2E_RESIZE>;
-  } & Pick<StartLocalAwsOptions, 'dmsFaults'>,
+  } & Pick<StartLocalAwsOptions, 'dmsFaults' | 'awsFaults'>,
 ): Promise<E2eRun> => {
   const clock = new IdlePacedClock(options.clockSpeed);
-  const aws = await startLocalLakeshift({ clock, dmsFaults: options.dmsFaults });
+  const aws = await startLocalLakeshift({
+    clock,
+    dmsFaults: options.dmsFaults,
+    awsFaults: options.awsFaults,
+  });
   clock.standStillDuringInvocations(aws.lambda);
   const registryTable = aws.stack.registryTableName;
   const phases = new Map<string, Phase[]>();
@@ -112,6 +117,7 @@ export const startE2eRun = async (
     events,
     items,
     requestMigration: fleet.requestMigration,
+    requestTeardown: fleet.requestTeardown,
     waitFor: async (label, condition, timeoutMs = 120_000) => {
       const deadline = Date.now() + timeoutMs;
       while (!condition()) {
@@ -171,6 +177,10 @@ export const steadyInCdc = (run: E2eRun) =>
 /** Every database of the run is in `phase` in the registry. */
 export const allIn = (run: E2eRun, phase: Phase): boolean =>
   run.databaseIds.every((id) => run.phases.get(id)?.at(-1) === phase);
+
+/** The status of every replication task the local DMS holds. */
+export const taskStatuses = (run: E2eRun): string[] =>
+  Object.values(run.aws.dms.snapshot().tasks).map((task) => task.status);
 
 /** Executions of one state machine (by short name, e.g. `migrate-database`). */
 export const executionsOf = (run: E2eRun, stateMachine: string) =>

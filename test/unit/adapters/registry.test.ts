@@ -289,36 +289,34 @@ describe('registry', () => {
   });
 
   describe('task tokens', () => {
-    it('hands a stored token to exactly one of several concurrent takers', async () => {
+    it('removes a stored token only while it is still the one the caller delivered', async () => {
       // Prepare
       const registry = await freshRegistry();
       await registry.register(planFor('db-1'), T0);
       await registry.storeTaskToken(keyOf('db-1'), { token: 'token-1', waitingFor: 'full-load', now: T1 });
 
       // Act
-      const taken = await Promise.all(
-        [1, 2, 3].map(() => registry.takeTaskToken(keyOf('db-1'), { now: T2, waitingFor: 'full-load' })),
+      const cleared = await Promise.all(
+        [1, 2, 3].map(() => registry.clearTaskToken(keyOf('db-1'), { token: 'token-1', now: T2 })),
       );
 
       // Assess
-      expect(taken.filter((token) => token !== undefined)).toEqual([
-        { token: 'token-1', waitingFor: 'full-load', storedAt: T1 },
-      ]);
+      expect(cleared.filter(Boolean)).toHaveLength(1);
       expect((await registry.require(keyOf('db-1'))).taskToken).toBeUndefined();
     });
 
-    it('leaves a token in place for a taker waiting for something else', async () => {
+    it("leaves a newer wait's token in place when an older one is cleared", async () => {
       // Prepare
       const registry = await freshRegistry();
       await registry.register(planFor('db-1'), T0);
-      await registry.storeTaskToken(keyOf('db-1'), { token: 'token-1', waitingFor: 'full-load', now: T1 });
+      await registry.storeTaskToken(keyOf('db-1'), { token: 'token-2', waitingFor: 'full-load', now: T1 });
 
       // Act
-      const taken = await registry.takeTaskToken(keyOf('db-1'), { now: T2, waitingFor: 'resize' });
+      const cleared = await registry.clearTaskToken(keyOf('db-1'), { token: 'token-1', now: T2 });
 
       // Assess
-      expect(taken).toBeUndefined();
-      expect((await registry.require(keyOf('db-1'))).taskToken?.token).toBe('token-1');
+      expect(cleared).toBe(false);
+      expect((await registry.require(keyOf('db-1'))).taskToken?.token).toBe('token-2');
     });
 
     it('fails with ResourceNotFound when storing a token for an unknown database', async () => {

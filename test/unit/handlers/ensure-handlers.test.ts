@@ -187,6 +187,23 @@ describe.each(CASES)('Handler: $name', (spec) => {
     await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.quotaExceeded });
   });
 
+  it.each(['TEARING_DOWN', 'DELETED'] as const)(
+    'refuses to act for a database that is %s, creating nothing and recording nothing',
+    async (phase) => {
+      // Prepare
+      const plan = planFor(`${spec.name}-${phase.toLowerCase().replace('_', '-')}`);
+      const before = await world.seed(plan, phase);
+      spec.mockCreated(plan);
+      // Act
+      const attempt = invokeHandler(spec.name, spec.input(plan));
+      // Assess
+      await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.teardownInProgress });
+      await expect(attempt).rejects.toThrow(`is ${phase}: creating the`);
+      expect(dms).not.toHaveReceivedAnyCommand();
+      expect((await world.registry().require(plan)).version).toBe(before.version);
+    },
+  );
+
   it('names the plan field that is missing', async () => {
     // Prepare
     const plan = planFor(`${spec.name}-bad`);

@@ -191,6 +191,40 @@ describe('Handler: on-task-event', () => {
     expect(sfn).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
   });
 
+  it('keeps the token when SendTaskSuccess fails, so that a later delivery completes the wait', async () => {
+    // Prepare
+    const plan = await waitingDatabase('event-7');
+    const taskArn = await withOwnTask(plan);
+    sfn
+      .on(SendTaskSuccessCommand)
+      .rejectsOnce(Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: {} }));
+    // Act
+    const first = invokeHandler('on-task-event', stoppedAfterFullLoad(taskArn));
+    await expect(first).rejects.toMatchObject({ name: ERROR_NAMES.accessDenied });
+    const kept = (await world.registry().require(keyOf(plan))).taskToken?.token;
+    const retried = await invokeHandler('on-task-event', stoppedAfterFullLoad(taskArn));
+    // Assess
+    expect(kept).toBe('token-event-7');
+    expect(retried).toMatchObject({ action: 'completed' });
+    expect(sfn).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 2);
+    expect((await world.registry().require(keyOf(plan))).taskToken).toBeUndefined();
+  });
+
+  it.each(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'])(
+    'removes the token when Step Functions answers %s: the wait is dead',
+    async (fault) => {
+      // Prepare
+      const plan = await waitingDatabase(`event-dead-${fault.toLowerCase()}`);
+      const taskArn = await withOwnTask(plan);
+      sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error(fault), { name: fault, $metadata: {} }));
+      // Act
+      const result = await invokeHandler('on-task-event', stoppedAfterFullLoad(taskArn));
+      // Assess
+      expect(result).toMatchObject({ action: 'too late' });
+      expect((await world.registry().require(keyOf(plan))).taskToken).toBeUndefined();
+    },
+  );
+
   it('ignores tasks lakeshift does not manage', async () => {
     // Act
     const result = await invokeHandler('on-task-event', stoppedAfterFullLoad(taskArnOf('someoneelses')));

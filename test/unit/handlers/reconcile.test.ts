@@ -15,7 +15,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { planReconciliation } from '#domain/reconciliation';
 import type { RegistryItem } from '#domain/registry-item';
 import { invokeHandler } from '#test/lambda-context';
-import { keyOf, NOW, planFor, ranTask, taskArnOf, useHandlerWorld } from './fixtures.ts';
+import { instanceArnOf, keyOf, NOW, planFor, ranTask, taskArnOf, useHandlerWorld } from './fixtures.ts';
 
 const world = useHandlerWorld();
 const dms = mockClient(DatabaseMigrationServiceClient);
@@ -72,6 +72,7 @@ describe('Function: planReconciliation', () => {
       {
         kind: 'complete-full-load',
         key: { migrationId: 'sweep', databaseId: 'a' },
+        token: waiting.taskToken,
         taskArn: taskArnOf('a'),
         stopReason: 'STOPPED_AFTER_CACHED_EVENTS',
         stoppedAt: minutesBefore(3).toISOString(),
@@ -84,7 +85,12 @@ describe('Function: planReconciliation', () => {
     const actions = planReconciliation([item('a', waiting)], [taskOf('a', { Status: 'running' })], NOW);
     // Assess
     expect(actions).toEqual([
-      { kind: 'heartbeat', key: { migrationId: 'sweep', databaseId: 'a' }, token: 'tok' },
+      {
+        kind: 'heartbeat',
+        key: { migrationId: 'sweep', databaseId: 'a' },
+        token: waiting.taskToken,
+        progress: { mark: '-/-/-/-', advancedAt: NOW },
+      },
     ]);
   });
 
@@ -100,6 +106,7 @@ describe('Function: planReconciliation', () => {
       {
         kind: 'fail-wait',
         key: { migrationId: 'sweep', databaseId: 'a' },
+        token: waiting.taskToken,
         cause: 'Stop Reason FATAL_ERROR Error Level FATAL',
       },
     ]);
@@ -151,6 +158,94 @@ describe('Function: planReconciliation', () => {
         issue: 'phase CDC but the task is stopped (NORMAL)',
       },
     ]);
+  });
+
+  it('resumes, every sweep, a task a failed resize left stopped, and finishes once it runs', () => {
+    // Prepare
+    const pending = {
+      phase: 'RESIZING' as const,
+      instanceArn: instanceArnOf('a'),
+      resumePending: { since: minutesBefore(20).toISOString(), error: 'ResourceBusy', cause: 'busy' },
+    };
+    // Act
+    const stopped = planReconciliation(
+      [item('a', pending)],
+      [taskOf('a', { Status: 'stopped', StopReason: 'Stop Reason NORMAL' })],
+      NOW,
+    );
+    const running = planReconciliation([item('a', pending)], [taskOf('a', { Status: 'running' })], NOW);
+    const tearingDown = planReconciliation(
+      [item('a', { ...pending, phase: 'TEARING_DOWN' })],
+      [taskOf('a', { Status: 'stopped' })],
+      NOW,
+    );
+    // Assess
+    expect(stopped).toEqual([
+      {
+        kind: 'resume',
+        key: { migrationId: 'sweep', databaseId: 'a' },
+        taskArn: taskArnOf('a'),
+        stoppedAt: minutesBefore(20).toISOString(),
+      },
+    ]);
+    expect(running).toEqual([
+      {
+        kind: 'finish-resume',
+        key: { migrationId: 'sweep', databaseId: 'a' },
+        instanceArn: instanceArnOf('a'),
+      },
+    ]);
+    expect(tearingDown).toEqual([]);
+  });
+
+  it('keeps a full load that still advances alive however long it takes, and fails one that stopped advancing', () => {
+    // Prepare
+    const loading = (percent: number) =>
+      taskOf('a', {
+        Status: 'running',
+        ReplicationTaskStats: { FullLoadProgressPercent: percent, TablesLoading: 1 },
+      });
+    const seen = { mark: '40/-/1/-', advancedAt: minutesBefore(90).toISOString() };
+    const key = { migrationId: 'sweep', databaseId: 'a' };
+    // Act
+    const advanced = planReconciliation(
+      [item('a', { ...waiting, fullLoadProgress: seen })],
+      [loading(41)],
+      NOW,
+      {
+        fullLoadStallMinutes: 60,
+      },
+    );
+    const stalled = planReconciliation(
+      [item('a', { ...waiting, fullLoadProgress: seen })],
+      [loading(40)],
+      NOW,
+      {
+        fullLoadStallMinutes: 60,
+      },
+    );
+    const patient = planReconciliation(
+      [item('a', { ...waiting, fullLoadProgress: seen })],
+      [loading(40)],
+      NOW,
+      {
+        fullLoadStallMinutes: 120,
+      },
+    );
+    // Assess
+    expect(advanced).toEqual([
+      { kind: 'heartbeat', key, token: waiting.taskToken, progress: { mark: '41/-/1/-', advancedAt: NOW } },
+    ]);
+    expect(stalled).toEqual([
+      {
+        kind: 'fail-wait',
+        key,
+        token: waiting.taskToken,
+        error: 'FullLoadStalled',
+        cause: `the full load has not advanced for 60 minutes (percent/loaded/loading/queued: 40/-/1/-, unchanged since ${seen.advancedAt})`,
+      },
+    ]);
+    expect(patient).toEqual([{ kind: 'heartbeat', key, token: waiting.taskToken }]);
   });
 
   it('has nothing to do for a database without a task yet', () => {
@@ -235,6 +330,32 @@ describe('Handler: reconcile', () => {
     });
     expect((await world.registry().require(keyOf(stoppedPlan))).taskToken).toBeUndefined();
     expect((await world.registry().require(keyOf(runningPlan))).taskToken?.token).toBe('token-busy');
+  });
+
+  it('removes a stored token whose wait Step Functions says has ended', async () => {
+    // Prepare
+    const plan = planFor('sweep-3', 'ended');
+    await world.seed(plan, 'FULL_LOAD');
+    await world.registry().update(keyOf(plan), { taskArn: taskArnOf('sweep3ended') }, { now: NOW });
+    await world
+      .registry()
+      .storeTaskToken(keyOf(plan), { token: 'token-ended', waitingFor: 'full-load', now: NOW });
+    dms.on(DescribeReplicationTasksCommand).resolves({
+      ReplicationTasks: [taskOf('sweep3ended', { Status: 'running' })],
+    });
+    sfn
+      .on(SendTaskHeartbeatCommand, { taskToken: 'token-ended' })
+      .rejects(Object.assign(new Error('timed out'), { name: 'TaskTimedOut', $metadata: {} }));
+    // Act
+    const result = (await invokeHandler('reconcile', { time: NOW })) as {
+      actions: { databaseId: string; outcome?: string }[];
+    };
+    // Assess
+    expect(result.actions.find((action) => action.databaseId === 'ended')).toMatchObject({
+      kind: 'heartbeat',
+      outcome: 'the wait had ended',
+    });
+    expect((await world.registry().require(keyOf(plan))).taskToken).toBeUndefined();
   });
 
   it("reports one database's error and goes on with the others", async () => {

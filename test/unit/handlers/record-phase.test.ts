@@ -183,6 +183,34 @@ describe('Handler: record-phase', () => {
     expect(published()).toEqual([]);
   });
 
+  it('keeps a database that is being torn down out of the migration: its next phase is refused', async () => {
+    // Prepare
+    const plan = planFor('record-teardown-1');
+    await world.seed(plan, 'TEARING_DOWN');
+    // Act
+    const attempt = invokeHandler('record-phase', { ...keyOf(plan), phase: 'FULL_LOAD', now: LATER });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.teardownInProgress });
+    expect((await world.registry().require(plan)).phase).toBe('TEARING_DOWN');
+  });
+
+  it('leaves a database to its teardown when the failure to record is a refusal by teardown', async () => {
+    // Prepare
+    const plan = planFor('record-teardown-2');
+    await world.seed(plan, 'TEARING_DOWN');
+    // Act
+    const result = await invokeHandler('record-phase', {
+      ...keyOf(plan),
+      phase: 'FAILED',
+      error: { Error: ERROR_NAMES.teardownInProgress, Cause: 'refused' },
+      now: LATER,
+    });
+    // Assess
+    expect(result).toMatchObject({ phase: 'TEARING_DOWN' });
+    expect((await world.registry().require(plan)).failure).toBeUndefined();
+    expect(published()).toEqual([]);
+  });
+
   it('requires the caught error for FAILED', async () => {
     // Act
     const attempt = invokeHandler('record-phase', {

@@ -9,16 +9,29 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_NAMES } from '#contracts/errors';
-import { invokeHandler, setHandlerEnv } from '#test/lambda-context';
-import { instance, instanceArnOf, NOW, ranTask, task, taskArnOf } from './fixtures.ts';
+import { invokeHandler } from '#test/lambda-context';
+import {
+  instance,
+  instanceArnOf,
+  NOW,
+  planFor,
+  ranTask,
+  task,
+  taskArnOf,
+  useHandlerWorld,
+} from './fixtures.ts';
 
+const world = useHandlerWorld();
 const dms = mockClient(DatabaseMigrationServiceClient);
 const busy = () => new InvalidResourceStateFault({ message: 'resource is busy', $metadata: {} });
 const KEY = { migrationId: 'mig', databaseId: 'orders' };
 const TASK_ARN = taskArnOf('orders');
 
-beforeAll(() => {
-  setHandlerEnv();
+/** The database the handlers act for, in CDC; one being torn down for the refusals. */
+const TORN_DOWN_KEY = { migrationId: 'mig-gone', databaseId: 'orders' };
+beforeAll(async () => {
+  await world.seed(planFor(KEY.migrationId, KEY.databaseId), 'CDC');
+  await world.seed(planFor(TORN_DOWN_KEY.migrationId, TORN_DOWN_KEY.databaseId), 'TEARING_DOWN');
 });
 beforeEach(() => {
   dms.reset();
@@ -66,6 +79,14 @@ describe('Handler: start-task', () => {
     // Assess
     expect(result).toEqual({ taskArn: TASK_ARN, startType: 'none', status: 'running' });
     expect(dms).not.toHaveReceivedCommand(StartReplicationTaskCommand);
+  });
+
+  it('refuses to start the task of a database being torn down: a resize must not undo its stop', async () => {
+    // Act
+    const attempt = invokeHandler('start-task', { ...TORN_DOWN_KEY, taskArn: TASK_ARN, now: NOW });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.teardownInProgress });
+    expect(dms).not.toHaveReceivedAnyCommand();
   });
 
   it('reports a task in the middle of a transition as ResourceBusy (retried by the state machine)', async () => {
@@ -150,6 +171,19 @@ describe('Handler: modify-instance', () => {
       ReplicationInstanceClass: 'dms.r5.large',
       ApplyImmediately: true,
     });
+  });
+
+  it('refuses to change the class of a database being torn down', async () => {
+    // Act
+    const attempt = invokeHandler('modify-instance', {
+      ...TORN_DOWN_KEY,
+      instanceArn: instanceArnOf('orders'),
+      instanceClass: 'dms.r5.large',
+      now: NOW,
+    });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.teardownInProgress });
+    expect(dms).not.toHaveReceivedAnyCommand();
   });
 
   it('reports a busy instance as ResourceBusy', async () => {

@@ -1,0 +1,21 @@
+/**
+ * Teardown wins over every other operation (docs/failure-semantics.md): once a database is TEARING_DOWN or DELETED,
+ * nothing may create, start or resize anything for it.
+ */
+import { TeardownInProgressError } from '#contracts/errors';
+import type { Phase } from '#contracts/phases';
+
+const TORN_DOWN_PHASES: readonly Phase[] = ['TEARING_DOWN', 'DELETED'];
+
+export const isTornDown = (phase: Phase): boolean => TORN_DOWN_PHASES.includes(phase);
+
+/** Throws TeardownInProgressError, naming the database and the refused action, when teardown owns it. */
+export const refuseDuringTeardown = (
+  database: { readonly migrationId: string; readonly databaseId: string; readonly phase: Phase },
+  action: string,
+): void => {
+  if (!isTornDown(database.phase)) return;
+  throw new TeardownInProgressError(
+    `${database.migrationId}/${database.databaseId} is ${database.phase}: ${action} refused, teardown wins`,
+  );
+};

@@ -1,0 +1,39 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
+import { type E2eRun, executionsOf, LIFECYCLE_TO_CDC, startE2eRun, taskStatuses } from './harness.ts';
+
+let current: E2eRun | undefined;
+
+afterAll(async () => {
+  await current?.stop();
+});
+
+describe('a failed step-down whose resume keeps failing, on the local AWS', () => {
+  it('leaves a resume that keeps failing to the reconciler, which brings CDC back once DMS lets it', async () => {
+    // Prepare: the full load's start goes through; the next 16 starts (every resume) find the task busy.
+    const busyResumes = Array.from({ length: 16 }, (_, index) => index + 2);
+    const run = await startE2eRun({
+      migrationId: 'e2e-resume',
+      databaseIds: ['ledger'],
+      clockSpeed: 300,
+      dmsFaults: { api: [{ fault: 'busy', operations: ['StartReplicationTask'], nth: busyResumes }] },
+    });
+    current = run;
+    // Act
+    await run.requestMigration();
+    await run.waitFor('migrate-database to end', () =>
+      executionsOf(run, 'migrate-database').some((e) => e.status !== 'RUNNING'),
+    );
+    const pendingAfterRun = run.items.get('ledger')?.phase;
+    await run.waitFor('the reconciler to bring CDC back', () => run.phases.get('ledger')?.at(-1) === 'CDC');
+    // Assess
+    expect(executionsOf(run, 'migrate-database').map((e) => e.status)).toEqual(['FAILED']);
+    expect(pendingAfterRun).toBe('STEPPING_DOWN');
+    expect(run.eventsOf(LAKESHIFT_DETAIL_TYPES.resizeFailed).map((event) => event.detail)).toEqual([
+      expect.objectContaining({ databaseId: 'ledger', resumed: false }),
+    ]);
+    expect(run.phases.get('ledger')).toEqual(LIFECYCLE_TO_CDC);
+    expect(taskStatuses(run)).toEqual(['running']);
+    expect(run.aws.counters.lambdaInvocationsByRule().get('lakeshift-Reconcile')).toBeGreaterThan(0);
+  }, 150_000);
+});
