@@ -97,3 +97,8 @@ export const fleetPhaseMetrics = (phases: readonly Phase[]): MetricPoint[] =>
     value: phases.filter((candidate) => candidate === phase).length,
     dimensions: { [METRIC_DIMENSIONS.phase]: phase },
   }));
+
+/** Databases a failed resize left stopped that the reconciler is still resuming; 0 is published too. */
+export const resumesPendingMetrics = (count: number): MetricPoint[] => [
+  { name: METRIC_NAMES.resumesPending, unit: 'Count', value: count, dimensions: {} },
+];

@@ -8,14 +8,13 @@
 import * as z from 'zod';
 import { describeTasksByArns } from '#adapters/describe-tasks';
 import { findReplicationInstanceByArn, startReplicationTask } from '#adapters/dms';
-import { publishResumesPending } from '#adapters/health-metrics';
 import { publishMetrics } from '#adapters/metrics';
 import { createRegistry } from '#adapters/registry';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '#adapters/sfn';
 import { deliverStoredToken } from '#adapters/token-delivery';
 import { ENV, OPTIONAL_ENV } from '#contracts/env';
 import { ERROR_NAMES } from '#contracts/errors';
-import { fleetPhaseMetrics } from '#domain/metrics';
+import { fleetPhaseMetrics, resumesPendingMetrics } from '#domain/metrics';
 import {
   DEFAULT_FULL_LOAD_STALL_MINUTES,
   planReconciliation,
@@ -112,7 +111,7 @@ export const reconcile = async (event: unknown) => {
     }
   }
   const resumesPending = items.filter((item) => item.resumePending !== undefined).length;
-  publishResumesPending(resumesPending);
+  publishMetrics(resumesPendingMetrics(resumesPending));
   return { checked: items.length, resumesPending, actions: outcomes };
 };
 

@@ -117,6 +117,13 @@ export const lakeshiftDashboard = (
   );
   dashboard.addWidgets(
     new cloudwatch.GraphWidget({
+      title: 'Resumes pending (CDC a failed resize left stopped, at each reconcile run)',
+      width: WIDTH,
+      left: [lakeshiftSearch(METRIC_NAMES.resumesPending, 'resumes pending', 'Maximum')],
+    }),
+  );
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({
       title: 'Replication instances: CPU (%)',
       width: WIDTH / 3,
       left: [dmsInstanceSearch('CPUUtilization', 'Average')],

@@ -8,6 +8,7 @@ import {
   type MetricPoint,
   phaseChangeMetrics,
   resizeDecisionMetrics,
+  resumesPendingMetrics,
 } from '#domain/metrics';
 import { ROOT_DIR, resourcesOfType, synthesize } from './support/synth.ts';
 
@@ -42,6 +43,7 @@ const publishedBy: Readonly<Record<string, (phases: readonly Phase[]) => MetricP
       resizeDecisionMetrics({ migrationId: 'm', databaseId: 'd', action }),
     ),
   fleetPhaseMetrics: (phases) => fleetPhaseMetrics(phases),
+  resumesPendingMetrics: () => resumesPendingMetrics(1),
 };
 
 /** REQUESTED to CDC in order, a resize, and CDC again. */
@@ -80,6 +82,7 @@ describe('the dashboard’s lakeshift metrics', () => {
       [METRIC_NAMES.fullLoadSeconds]: ['handlers/record-phase.ts'],
       [METRIC_NAMES.resizeDecided]: ['adapters/resize-decision.ts'],
       [METRIC_NAMES.databasesInPhase]: ['handlers/reconcile.ts'],
+      [METRIC_NAMES.resumesPending]: ['handlers/reconcile.ts'],
     });
   });
 });
