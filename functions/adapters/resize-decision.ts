@@ -11,8 +11,8 @@ import type { RegistryItem } from '#domain/registry-item';
 import { decisionResetReason, resetsTriggeringAlarm } from '#domain/resize/alarm-reset';
 import { decideResize } from '#domain/resize/decide-resize';
 import { repeatsLatestStay } from '#domain/resize/decision-history';
+import { peakWindowOf } from '#domain/resize/peak-window';
 import {
-  cachedChangesWindow,
   databaseLookupOf,
   lockHolderOf,
   metricsTargetOf,
@@ -24,7 +24,7 @@ import {
   stayWhileResizing,
   triggerOf,
 } from '#domain/resize/resize-request';
-import type { ResizeDecision, ResizeHistoryEntry } from '#domain/resize/types';
+import type { PeakReading, ResizeDecision, ResizeHistoryEntry } from '#domain/resize/types';
 import { currentClassOf, storedPlanOf } from '#domain/stored-plan';
 import { getPeakUsage, getResizeMetrics, resetAlarmToOk } from './cloudwatch.ts';
 import { findReplicationTaskByArn } from './dms.ts';
@@ -51,12 +51,19 @@ const findDatabase = async (
   }
 };
 
-/** The heaviest use while the cached changes were applied: between the full load's end and the task's stop. */
-const peakDuringCachedChanges = async (item: RegistryItem, at: string) => {
-  const stats = item.taskArn
-    ? (await findReplicationTaskByArn(item.taskArn))?.ReplicationTaskStats
-    : undefined;
-  return getPeakUsage({ instanceIdentifier: item.instanceIdentifier, ...cachedChangesWindow(stats, at) });
+/** The heaviest use while the full-load class worked: from the full load's start to the task's stop. */
+const peakWhileWorking = async (item: RegistryItem, at: string): Promise<PeakReading> => {
+  if (!item.taskArn) return { found: false, why: 'the registry holds no task for the database' };
+  const task = await findReplicationTaskByArn(item.taskArn);
+  if (!task) return { found: false, why: `DMS reports no task ${item.taskArn}` };
+  const window = peakWindowOf(task.ReplicationTaskStats, at);
+  if (!window.found) return window;
+  return getPeakUsage({
+    instanceIdentifier: item.instanceIdentifier,
+    taskResourceId: item.taskResourceId,
+    startTime: window.startTime,
+    endTime: window.endTime,
+  });
 };
 
 const lockFor = async (
@@ -92,9 +99,7 @@ export const decideAndRecordResize = async (targets: ResizeDecisionTargets, requ
     history: item.history,
     settings,
     now: request.now,
-    peakDuringCachedChanges: needsPeakUsage(request, settings)
-      ? await peakDuringCachedChanges(item, request.now)
-      : undefined,
+    ...(needsPeakUsage(request, settings) ? { peak: await peakWhileWorking(item, request.now) } : {}),
   });
   const lockHolder = lockHolderOf(request, item);
   const decision = await lockFor(registry, item, policyDecision, lockHolder, request.now);

@@ -150,45 +150,72 @@ describe('cloudwatch adapter', () => {
   });
 
   describe('getPeakUsage', () => {
-    it('reports the highest CPU and the lowest freeable memory between two instants', async () => {
+    it('reports the highest CPU, swap and apply rate and the lowest freeable memory between two instants', async () => {
       // Prepare
       cloudWatch.on(GetMetricDataCommand).resolves({
         MetricDataResults: [
           { Id: 'cpu', Timestamps: [new Date(), new Date()], Values: [40, 73.5] },
-          { Id: 'memory', Timestamps: [new Date(), new Date()], Values: [9e9, 7e9] },
+          { Id: 'freeable_memory', Timestamps: [new Date(), new Date()], Values: [9e9, 7e9] },
+          { Id: 'swap', Timestamps: [new Date()], Values: [1024] },
+          { Id: 'cdc_apply', Timestamps: [new Date(), new Date()], Values: [12, 180] },
         ],
       });
 
       // Act
-      const peak = await getPeakUsage({
+      const reading = await getPeakUsage({
         instanceIdentifier: 'LS-Mig-1-Orders-RI',
+        taskResourceId: 'TASKID',
         startTime: '2026-03-01T10:00:00Z',
         endTime: '2026-03-01T11:00:00Z',
       });
 
       // Assess
-      expect(peak).toEqual({ cpuPercent: 73.5, freeableMemoryBytes: 7e9 });
+      expect(reading).toEqual({
+        found: true,
+        peak: {
+          cpuPercent: 73.5,
+          freeableMemoryBytes: 7e9,
+          swapUsageBytes: 1024,
+          cdcApplyRowsPerSecond: 180,
+          startTime: '2026-03-01T10:00:00Z',
+          endTime: '2026-03-01T11:00:00Z',
+          periodSeconds: 60,
+          datapoints: 2,
+        },
+      });
       expect(cloudWatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
         StartTime: new Date('2026-03-01T10:00:00Z'),
         EndTime: new Date('2026-03-01T11:00:00Z'),
       });
-      const dimensions =
-        cloudWatch.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries?.[0]?.MetricStat
-          ?.Metric?.Dimensions;
-      expect(dimensions).toEqual([{ Name: 'ReplicationInstanceIdentifier', Value: 'ls-mig-1-orders-ri' }]);
+      const queries = cloudWatch.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries;
+      expect(queries?.[0]?.MetricStat?.Metric?.Dimensions).toEqual([
+        { Name: 'ReplicationInstanceIdentifier', Value: 'ls-mig-1-orders-ri' },
+      ]);
+      expect(queries?.at(-1)?.MetricStat?.Metric).toMatchObject({
+        MetricName: 'CDCThroughputRowsTarget',
+        Dimensions: [
+          { Name: 'ReplicationInstanceIdentifier', Value: 'ls-mig-1-orders-ri' },
+          { Name: 'ReplicationTaskIdentifier', Value: 'TASKID' },
+        ],
+      });
     });
 
-    it('reports nothing when the instance published no metrics in the window', async () => {
+    it('says which metrics are missing when the instance published none in the window', async () => {
       // Prepare
       cloudWatch
         .on(GetMetricDataCommand)
         .resolves({ MetricDataResults: [{ Id: 'cpu', Timestamps: [], Values: [] }] });
 
       // Act
-      const peak = await getPeakUsage({ instanceIdentifier: 'x', startTime: NOW, endTime: NOW });
+      const reading = await getPeakUsage({ instanceIdentifier: 'X-RI', startTime: NOW, endTime: NOW });
 
       // Assess
-      expect(peak).toBeUndefined();
+      expect(reading).toEqual({
+        found: false,
+        why: `CloudWatch holds no CPUUtilization or FreeableMemory datapoints for x-ri between ${NOW} and ${NOW}`,
+        startTime: NOW,
+        endTime: NOW,
+      });
     });
   });
 });
