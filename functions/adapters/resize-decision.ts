@@ -13,6 +13,7 @@ import { decideResize } from '#domain/resize/decide-resize';
 import { repeatsLatestStay } from '#domain/resize/decision-history';
 import { peakWindowOf } from '#domain/resize/peak-window';
 import {
+  classAtDecision,
   databaseLookupOf,
   lockHolderOf,
   metricsTargetOf,
@@ -27,7 +28,7 @@ import {
 import type { PeakReading, ResizeDecision, ResizeHistoryEntry } from '#domain/resize/types';
 import { currentClassOf, storedPlanOf } from '#domain/stored-plan';
 import { getPeakUsage, getResizeMetrics, resetAlarmToOk } from './cloudwatch.ts';
-import { findReplicationTaskByArn } from './dms.ts';
+import { findReplicationInstance, findReplicationTaskByArn } from './dms.ts';
 import { publishEvents } from './events.ts';
 import type { Registry } from './registry.ts';
 
@@ -88,7 +89,11 @@ export const decideAndRecordResize = async (targets: ResizeDecisionTargets, requ
   const item = await findDatabase(registry, request);
   if (!item) return NOT_MANAGED;
   const settings = storedPlanOf(item).resize;
-  const fromClass = currentClassOf(item);
+  // Read, not assumed: a resize that failed half-way, or one by hand, leaves the registry behind DMS.
+  const fromClass = classAtDecision(
+    (await findReplicationInstance(item.instanceIdentifier))?.ReplicationInstanceClass,
+    currentClassOf(item),
+  );
   const trigger = triggerOf(request);
   const metricsTarget = metricsTargetOf(request, item);
   const policyDecision = decideResize({

@@ -31,6 +31,7 @@ export const DMS_DESCRIBE_ACTIONS = [
   'dms:DescribeEndpoints',
   'dms:DescribeConnections',
   'dms:DescribeReplicationTasks',
+  'dms:DescribeEvents',
 ] as const;
 export type DmsDescribeAction = (typeof DMS_DESCRIBE_ACTIONS)[number];
 
@@ -97,7 +98,7 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   'await-full-load': { registry: 'readWrite' },
   'on-task-event': { registry: 'readWrite', publishEvents: true, completeTaskTokens: true },
   'decide-resize': {
-    dmsDescribe: ['dms:DescribeReplicationTasks'],
+    dmsDescribe: ['dms:DescribeReplicationTasks', 'dms:DescribeReplicationInstances'],
     registry: 'readWrite',
     publishEvents: true,
     readMetrics: true,
@@ -109,7 +110,8 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   },
   'modify-instance': { dmsManage: ['dms:ModifyReplicationInstance'] },
   'arm-alarms': { alarms: ['put', 'reset'], registry: 'read' },
-  'record-phase': { registry: 'readWrite', publishEvents: true },
+  // Times a class change by the instance's configuration-change events.
+  'record-phase': { dmsDescribe: ['dms:DescribeEvents'], registry: 'readWrite', publishEvents: true },
   reconcile: {
     dmsManage: ['dms:StartReplicationTask'],
     dmsDescribe: ['dms:DescribeReplicationTasks'],

@@ -5,7 +5,7 @@
  */
 import type { RegistryKey } from '#contracts/registry-item';
 import { signalOfAlarm } from '#domain/alarms/alarm-specs';
-import { isInstanceClass } from '#domain/instance-classes';
+import { type InstanceClass, isInstanceClass } from '#domain/instance-classes';
 import type { RegistryItem } from '#domain/registry-item';
 import { AUTO_STEADY_CLASS, type ResizeSettings } from '#domain/request/resize-settings';
 import type { ResizeDecision, ResizeTrigger } from './types.ts';
@@ -92,6 +92,13 @@ export const metricsTargetOf = (
 /** Only a step-down to an `auto` steady class sizes the target by the heaviest use while the instance worked. */
 export const needsPeakUsage = (request: ResizeRequest, settings: ResizeSettings): boolean =>
   request.trigger === 'step-down' && settings.steadyClass === AUTO_STEADY_CLASS;
+
+/**
+ * The class the decision starts from: what DMS reports the instance has now, when it reports a known class; the
+ * registry's record otherwise (the instance is gone, or DMS reports a class lakeshift does not know).
+ */
+export const classAtDecision = (reported: string | undefined, recorded: InstanceClass): InstanceClass =>
+  reported !== undefined && isInstanceClass(reported) ? reported : recorded;
 
 /** Names the execution that holds the resize lock for an acting decision. */
 export const lockHolderOf = (request: ResizeRequest, item: RegistryKey): string =>
