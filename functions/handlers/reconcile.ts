@@ -2,18 +2,24 @@
  * Scheduled reconciliation (docs/design.md §1.5): events make lakeshift fast, this makes it correct. For
  * every active database it compares the registry with DMS (one paged describe for all tasks) and completes a
  * full-load wait whose event was lost, fails a wait whose task failed, keeps live waits alive with a
- * heartbeat, resumes a task DMS stopped on a recoverable error and then gave up on, and reports drift. One
+ * heartbeat, resumes a task DMS stopped on a recoverable error and then gave up on, and reports drift. It also
+ * puts back to OK the resize alarms left in ALARM for a whole window (`#domain/alarms/stale-alarms`). One
  * database's trouble never stops the sweep: its error is reported with the rest.
  */
 import * as z from 'zod';
+import { describeAlarmsByPrefix, resetAlarmToOk } from '#adapters/cloudwatch';
 import { describeTasksByArns } from '#adapters/describe-tasks';
 import { startReplicationTask } from '#adapters/dms';
 import { createRegistry } from '#adapters/registry';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '#adapters/sfn';
 import { ENV } from '#contracts/env';
 import { ERROR_NAMES } from '#contracts/errors';
+import { ALARM_NAME_PREFIX } from '#contracts/names';
 import { FULL_LOAD_WAIT } from '#contracts/waits';
+import { staleAlarmResets } from '#domain/alarms/stale-alarms';
 import { planReconciliation, type ReconcileAction } from '#domain/reconciliation';
+import type { RegistryItem } from '#domain/registry-item';
+import { storedPlanOf } from '#domain/stored-plan';
 import { requireEnv } from '#shared/env';
 import { now } from '#shared/fields';
 import { parseInput } from '#shared/input';
@@ -57,6 +63,28 @@ const carryOut = async (action: ReconcileAction, at: string): Promise<string> =>
   }
 };
 
+/** Resets the alarms left in ALARM past their window; a database whose plan cannot be read is skipped. */
+const resetStaleAlarms = async (items: readonly RegistryItem[], at: string) => {
+  const watched = items.flatMap((item) => {
+    if (item.phase !== 'CDC') return [];
+    try {
+      const plan = storedPlanOf(item);
+      return [{ phase: item.phase, alarmPrefix: plan.identifiers.alarmPrefix, settings: plan.resize }];
+    } catch {
+      // A damaged plan fails the database's own resize decisions with its named field; the sweep goes on.
+      return [];
+    }
+  });
+  if (watched.length === 0) return [];
+  const resets = staleAlarmResets(watched, await describeAlarmsByPrefix(ALARM_NAME_PREFIX), at);
+  const outcomes = [];
+  for (const reset of resets) {
+    const done = await resetAlarmToOk(reset.alarmName, reset.reason);
+    outcomes.push({ alarmName: reset.alarmName, outcome: done ? 'reset to OK' : 'alarm gone' });
+  }
+  return outcomes;
+};
+
 export const reconcile = async (event: unknown) => {
   const { time } = parseInput(ReconcileInput, event);
   const items = await registry.listActive();
@@ -79,7 +107,13 @@ export const reconcile = async (event: unknown) => {
       });
     }
   }
-  return { checked: items.length, actions: outcomes };
+  let alarmResets: unknown;
+  try {
+    alarmResets = await resetStaleAlarms(items, time);
+  } catch (error) {
+    alarmResets = { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+  return { checked: items.length, actions: outcomes, alarmResets };
 };
 
 export const handler = lambdaHandler(reconcile);

@@ -116,6 +116,8 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     dmsManage: ['dms:StartReplicationTask'],
     dmsDescribe: ['dms:DescribeReplicationTasks'],
     registry: 'readWrite',
+    // Re-evaluates resize alarms left in ALARM past their window.
+    alarms: ['describe', 'reset'],
     completeTaskTokens: true,
     timeoutSeconds: 300,
   },
