@@ -165,8 +165,13 @@ export const getPeakUsage = async (target: {
   readonly taskResourceId?: string | undefined;
   readonly startTime: string;
   readonly endTime: string;
+  readonly fullLoadSeconds: number;
 }): Promise<PeakReading> => {
-  const window = { startTime: target.startTime, endTime: target.endTime };
+  const window = {
+    startTime: target.startTime,
+    endTime: target.endTime,
+    fullLoadSeconds: target.fullLoadSeconds,
+  };
   const results = await getMetricData(
     peakQueries(target),
     toDate(target.startTime, 'startTime'),

@@ -64,6 +64,7 @@ const peakWhileWorking = async (item: RegistryItem, at: string): Promise<PeakRea
     taskResourceId: item.taskResourceId,
     startTime: window.startTime,
     endTime: window.endTime,
+    fullLoadSeconds: window.fullLoadSeconds,
   });
 };
 

@@ -149,7 +149,10 @@ const stepDownSection = (database: DatabaseTimeline): string => {
     ['peak CPUUtilization', `${peak.cpuPercent.toFixed(1)} %`],
     ['lowest FreeableMemory', `${(peak.freeableMemoryBytes / GIB).toFixed(2)} GiB`],
     ['peak SwapUsage', `${(peak.swapUsageBytes / GIB).toFixed(2)} GiB`],
-    ['peak CDC apply rate (CDCThroughputRowsTarget)', `${peak.cdcApplyRowsPerSecond.toFixed(0)} changes/s`],
+    [
+      'CDC change rate (cached changes over the full load)',
+      `${peak.cdcChangesPerSecond.toFixed(0)} changes/s`,
+    ],
     [
       'window',
       `${peak.startTime} to ${peak.endTime}, ${peak.datapoints} datapoints of ${peak.periodSeconds} s`,

@@ -24,7 +24,13 @@ export interface TaskStatDates {
 }
 
 export type PeakWindow =
-  | { readonly found: true; readonly startTime: string; readonly endTime: string }
+  | {
+      readonly found: true;
+      readonly startTime: string;
+      readonly endTime: string;
+      /** How long the full load ran, seconds; what the cached changes accumulated over. */
+      readonly fullLoadSeconds: number;
+    }
   | { readonly found: false; readonly why: string };
 
 /**
@@ -41,10 +47,12 @@ export const peakWindowOf = (stats: TaskStatDates | undefined, at: string): Peak
   }
   const periodMs = PEAK_PERIOD_SECONDS * 1000;
   const endMs = stats?.StopDate?.getTime() ?? Date.parse(at);
+  const fullLoadEndMs = stats?.FullLoadFinishDate?.getTime() ?? endMs;
   return {
     found: true,
     startTime: new Date(Math.floor(start.getTime() / periodMs) * periodMs).toISOString(),
     endTime: new Date(Math.ceil((endMs + 1) / periodMs) * periodMs).toISOString(),
+    fullLoadSeconds: Math.max(1, (fullLoadEndMs - start.getTime()) / 1000),
   };
 };
 
@@ -53,7 +61,7 @@ export const PEAK_QUERY_IDS = {
   cpu: 'cpu',
   freeableMemory: 'freeable_memory',
   swap: 'swap',
-  cdcApply: 'cdc_apply',
+  cdcCached: 'cdc_cached',
 } as const;
 
 export const peakQueries = (target: {
@@ -82,8 +90,8 @@ export const peakQueries = (target: {
       ? []
       : [
           query(
-            PEAK_QUERY_IDS.cdcApply,
-            'CDCThroughputRowsTarget',
+            PEAK_QUERY_IDS.cdcCached,
+            'CDCIncomingChanges',
             'Maximum',
             taskDimensions(target.instanceIdentifier, target.taskResourceId),
           ),
@@ -96,11 +104,11 @@ const finite = (values: readonly number[] | undefined): number[] =>
 
 /**
  * The peak from the queries' values. CPU and freeable memory are required: without them there is nothing to size
- * by. Swap and the apply rate count as zero when DMS published none (no swap used; no change applied).
+ * by. Swap and the cached changes count as zero when DMS published none (no swap used; no change cached).
  */
 export const peakReadingOf = (
   values: Readonly<Record<string, readonly number[] | undefined>>,
-  window: { readonly startTime: string; readonly endTime: string },
+  window: { readonly startTime: string; readonly endTime: string; readonly fullLoadSeconds: number },
   instanceIdentifier: string,
 ): PeakReading => {
   const cpu = finite(values[PEAK_QUERY_IDS.cpu]);
@@ -113,7 +121,8 @@ export const peakReadingOf = (
     return {
       found: false,
       why: `CloudWatch holds no ${missing.join(' or ')} datapoints for ${instanceIdentifier.toLowerCase()} between ${window.startTime} and ${window.endTime}`,
-      ...window,
+      startTime: window.startTime,
+      endTime: window.endTime,
     };
   }
   return {
@@ -122,8 +131,9 @@ export const peakReadingOf = (
       cpuPercent: Math.max(...cpu),
       freeableMemoryBytes: Math.min(...memory),
       swapUsageBytes: Math.max(0, ...finite(values[PEAK_QUERY_IDS.swap])),
-      cdcApplyRowsPerSecond: Math.max(0, ...finite(values[PEAK_QUERY_IDS.cdcApply])),
-      ...window,
+      cdcChangesPerSecond: Math.max(0, ...finite(values[PEAK_QUERY_IDS.cdcCached])) / window.fullLoadSeconds,
+      startTime: window.startTime,
+      endTime: window.endTime,
       periodSeconds: PEAK_PERIOD_SECONDS,
       datapoints: cpu.length,
     },

@@ -26,13 +26,13 @@ const round = (value: number): number => Math.round(value * 100) / 100;
 /** Resources the peak used on `fullLoadClass`, grown by the headroom. */
 export const peakNeeds = (
   fullLoadClass: InstanceClass,
-  peak: Pick<PeakUsage, 'cpuPercent' | 'freeableMemoryBytes' | 'swapUsageBytes' | 'cdcApplyRowsPerSecond'>,
+  peak: Pick<PeakUsage, 'cpuPercent' | 'freeableMemoryBytes' | 'swapUsageBytes' | 'cdcChangesPerSecond'>,
   settings: Pick<ResizeSettings, 'headroom' | 'cdcChangesPerVcpuSecond'>,
 ): { readonly vCpu: number; readonly memoryGiB: number } => {
   const spec = INSTANCE_CLASSES[fullLoadClass];
   const grow = 1 + settings.headroom;
   const cpuShare = Math.min(100, Math.max(0, peak.cpuPercent)) / 100;
-  const applyVcpu = Math.max(0, peak.cdcApplyRowsPerSecond) / settings.cdcChangesPerVcpuSecond;
+  const applyVcpu = Math.max(0, peak.cdcChangesPerSecond) / settings.cdcChangesPerVcpuSecond;
   const freeGiB = Math.max(0, peak.freeableMemoryBytes) / GIB;
   // Swap is memory the instance needed and did not have: the smaller class must hold it too.
   const swapGiB = Math.max(0, peak.swapUsageBytes) / GIB;
@@ -60,7 +60,7 @@ const covers = (
 
 const describePeak = (fullLoadClass: InstanceClass, peak: PeakUsage): string =>
   `peak ${round(peak.cpuPercent)}% CPU, ${round(peak.freeableMemoryBytes / GIB)} GiB freeable, ` +
-  `${round(peak.swapUsageBytes / GIB)} GiB swap and ${round(peak.cdcApplyRowsPerSecond)} changes/s applied on ` +
+  `${round(peak.swapUsageBytes / GIB)} GiB swap and ${round(peak.cdcChangesPerSecond)} changes/s arriving on ` +
   `${fullLoadClass} (${peak.datapoints} datapoints of ${peak.periodSeconds} s, ${peak.startTime} to ${peak.endTime})`;
 
 export const stepDownTarget = (

@@ -94,8 +94,12 @@ export interface PeakUsage {
   readonly freeableMemoryBytes: number;
   /** Highest SwapUsage, bytes: memory the instance needed beyond what it had. */
   readonly swapUsageBytes: number;
-  /** Highest CDCThroughputRowsTarget, changes applied per second; 0 when the task applied none. */
-  readonly cdcApplyRowsPerSecond: number;
+  /**
+   * The change rate CDC must keep up with: the changes DMS cached while the full load ran (peak
+   * CDCIncomingChanges) over the full load's duration. Not the rate the cached changes were applied at afterwards:
+   * DMS drains that backlog as fast as the class allows, which says what the class can do, not what CDC needs.
+   */
+  readonly cdcChangesPerSecond: number;
   /** The window read (ISO date-times) and the period of its datapoints. */
   readonly startTime: string;
   readonly endTime: string;

@@ -130,7 +130,7 @@ describe('writeReport', () => {
                 cpuPercent: 2.25,
                 freeableMemoryBytes: 31 * 1024 ** 3,
                 swapUsageBytes: 0,
-                cdcApplyRowsPerSecond: 12,
+                cdcChangesPerSecond: 12,
                 startTime: '2026-12-04T20:35:00.000Z',
                 endTime: '2026-12-04T20:42:00.000Z',
                 periodSeconds: 60,
@@ -159,7 +159,9 @@ describe('writeReport', () => {
     expect(measured).toContain('After the full load: dms.r5.xlarge → dms.t3.medium');
     expect(measured).toContain('<td>peak CPUUtilization</td><td>2.3 %</td>');
     expect(measured).toContain('<td>lowest FreeableMemory</td><td>31.00 GiB</td>');
-    expect(measured).toContain('<td>peak CDC apply rate (CDCThroughputRowsTarget)</td><td>12 changes/s</td>');
+    expect(measured).toContain(
+      '<td>CDC change rate (cached changes over the full load)</td><td>12 changes/s</td>',
+    );
     expect(measured).toContain('7 datapoints of 60 s');
     expect(sectionOf(html, `db-${second.databaseId}`)).toContain(
       'No peak measured: CloudWatch holds no CPUUtilization datapoints.',

@@ -150,14 +150,14 @@ describe('cloudwatch adapter', () => {
   });
 
   describe('getPeakUsage', () => {
-    it('reports the highest CPU, swap and apply rate and the lowest freeable memory between two instants', async () => {
+    it('reports the highest CPU and swap, the lowest freeable memory and the cached change rate in a window', async () => {
       // Prepare
       cloudWatch.on(GetMetricDataCommand).resolves({
         MetricDataResults: [
           { Id: 'cpu', Timestamps: [new Date(), new Date()], Values: [40, 73.5] },
           { Id: 'freeable_memory', Timestamps: [new Date(), new Date()], Values: [9e9, 7e9] },
           { Id: 'swap', Timestamps: [new Date()], Values: [1024] },
-          { Id: 'cdc_apply', Timestamps: [new Date(), new Date()], Values: [12, 180] },
+          { Id: 'cdc_cached', Timestamps: [new Date(), new Date()], Values: [12, 180_000] },
         ],
       });
 
@@ -167,6 +167,7 @@ describe('cloudwatch adapter', () => {
         taskResourceId: 'TASKID',
         startTime: '2026-03-01T10:00:00Z',
         endTime: '2026-03-01T11:00:00Z',
+        fullLoadSeconds: 1800,
       });
 
       // Assess
@@ -176,7 +177,8 @@ describe('cloudwatch adapter', () => {
           cpuPercent: 73.5,
           freeableMemoryBytes: 7e9,
           swapUsageBytes: 1024,
-          cdcApplyRowsPerSecond: 180,
+          // 180,000 changes cached over a 30-minute full load.
+          cdcChangesPerSecond: 100,
           startTime: '2026-03-01T10:00:00Z',
           endTime: '2026-03-01T11:00:00Z',
           periodSeconds: 60,
@@ -192,7 +194,7 @@ describe('cloudwatch adapter', () => {
         { Name: 'ReplicationInstanceIdentifier', Value: 'ls-mig-1-orders-ri' },
       ]);
       expect(queries?.at(-1)?.MetricStat?.Metric).toMatchObject({
-        MetricName: 'CDCThroughputRowsTarget',
+        MetricName: 'CDCIncomingChanges',
         Dimensions: [
           { Name: 'ReplicationInstanceIdentifier', Value: 'ls-mig-1-orders-ri' },
           { Name: 'ReplicationTaskIdentifier', Value: 'TASKID' },
@@ -207,7 +209,12 @@ describe('cloudwatch adapter', () => {
         .resolves({ MetricDataResults: [{ Id: 'cpu', Timestamps: [], Values: [] }] });
 
       // Act
-      const reading = await getPeakUsage({ instanceIdentifier: 'X-RI', startTime: NOW, endTime: NOW });
+      const reading = await getPeakUsage({
+        instanceIdentifier: 'X-RI',
+        startTime: NOW,
+        endTime: NOW,
+        fullLoadSeconds: 60,
+      });
 
       // Assess
       expect(reading).toEqual({

@@ -7,7 +7,7 @@ export const measuredPeak = (figures: Partial<PeakUsage>): PeakReading => ({
     cpuPercent: 0,
     freeableMemoryBytes: 0,
     swapUsageBytes: 0,
-    cdcApplyRowsPerSecond: 0,
+    cdcChangesPerSecond: 0,
     startTime: '2026-03-01T10:00:00.000Z',
     endTime: '2026-03-01T11:00:00.000Z',
     periodSeconds: 60,

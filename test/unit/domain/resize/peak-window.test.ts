@@ -21,6 +21,7 @@ describe('peakWindowOf', () => {
       found: true,
       startTime: '2026-03-01T10:00:00.000Z',
       endTime: '2026-03-01T10:42:00.000Z',
+      fullLoadSeconds: 2370,
     });
   });
 
@@ -33,6 +34,7 @@ describe('peakWindowOf', () => {
       found: true,
       startTime: '2026-03-01T11:00:00.000Z',
       endTime: '2026-03-01T12:01:00.000Z',
+      fullLoadSeconds: 3600,
     });
   });
 
@@ -49,7 +51,11 @@ describe('peakWindowOf', () => {
 });
 
 describe('peakReadingOf', () => {
-  const window = { startTime: '2026-03-01T10:00:00.000Z', endTime: '2026-03-01T11:00:00.000Z' };
+  const window = {
+    startTime: '2026-03-01T10:00:00.000Z',
+    endTime: '2026-03-01T11:00:00.000Z',
+    fullLoadSeconds: 600,
+  };
 
   it('counts missing swap and apply-rate datapoints as zero', () => {
     // Act
@@ -62,7 +68,7 @@ describe('peakReadingOf', () => {
         cpuPercent: 9,
         freeableMemoryBytes: 4e9,
         swapUsageBytes: 0,
-        cdcApplyRowsPerSecond: 0,
+        cdcChangesPerSecond: 0,
         datapoints: 2,
       },
     });
@@ -76,7 +82,20 @@ describe('peakReadingOf', () => {
     expect(reading).toEqual({
       found: false,
       why: 'CloudWatch holds no FreeableMemory datapoints for ri between 2026-03-01T10:00:00.000Z and 2026-03-01T11:00:00.000Z',
-      ...window,
+      startTime: window.startTime,
+      endTime: window.endTime,
     });
+  });
+
+  it('divides the most changes DMS cached by the time the full load ran', () => {
+    // Act
+    const reading = peakReadingOf(
+      { cpu: [3], freeable_memory: [5e9], cdc_cached: [100, 30_000] },
+      window,
+      'ri',
+    );
+
+    // Assess
+    expect(reading).toMatchObject({ found: true, peak: { cdcChangesPerSecond: 50 } });
   });
 });

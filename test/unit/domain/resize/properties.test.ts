@@ -138,7 +138,7 @@ const peakArb: fc.Arbitrary<PeakReading> = fc.oneof(
       cpuPercent: fc.double({ min: 0, max: 100, noNaN: true }),
       freeableMemoryBytes: fc.double({ min: 0, max: 1024 * GIB, noNaN: true }),
       swapUsageBytes: fc.double({ min: 0, max: 64 * GIB, noNaN: true }),
-      cdcApplyRowsPerSecond: fc.double({ min: 0, max: 100_000, noNaN: true }),
+      cdcChangesPerSecond: fc.double({ min: 0, max: 100_000, noNaN: true }),
       startTime: fc.constant('2026-03-01T10:00:00.000Z'),
       endTime: fc.constant('2026-03-01T11:00:00.000Z'),
       periodSeconds: fc.constant(60),

@@ -60,7 +60,7 @@ describe('stepDownTarget', () => {
 
   it('with auto, sizes the vCPU by the CDC apply rate when it asks more than the CPU peak', () => {
     // Prepare: 2,500 changes/s at 1,000 per vCPU is 2.5 vCPU, 3.25 with headroom: more than 2 vCPU hold at 80%.
-    const peak = measured({ cpuPercent: 5, freeableMemoryBytes: 31 * GIB, cdcApplyRowsPerSecond: 2500 });
+    const peak = measured({ cpuPercent: 5, freeableMemoryBytes: 31 * GIB, cdcChangesPerSecond: 2500 });
 
     // Act
     const target = stepDownTarget('dms.r5.xlarge', settings(), peak);
@@ -95,7 +95,7 @@ describe('stepDownTarget', () => {
     expect(target).toEqual({
       targetClass: 'dms.r5.xlarge',
       reason:
-        'auto: peak 60% CPU, 22 GiB freeable, 0 GiB swap and 0 changes/s applied on dms.r5.xlarge (60 datapoints of 60 s, 2026-03-01T10:00:00.000Z to 2026-03-01T11:00:00.000Z) needs 3.12 vCPU and 13 GiB with 30% headroom; smallest rung covering it is dms.r5.xlarge',
+        'auto: peak 60% CPU, 22 GiB freeable, 0 GiB swap and 0 changes/s arriving on dms.r5.xlarge (60 datapoints of 60 s, 2026-03-01T10:00:00.000Z to 2026-03-01T11:00:00.000Z) needs 3.12 vCPU and 13 GiB with 30% headroom; smallest rung covering it is dms.r5.xlarge',
     });
   });
 
