@@ -11,7 +11,7 @@ import type {
 import { InvalidInputError } from '#contracts/errors';
 import { resizeMetricQueries } from '#domain/alarms/metric-queries';
 import type { ResizeSettings } from '#domain/request/resize-settings';
-import { peakQueries, peakReadingOf } from '#domain/resize/peak-window';
+import { PEAK_PERIOD_SECONDS, peakQueries, peakReadingOf } from '#domain/resize/peak-window';
 import type { MetricSeries, PeakReading, ResizeMetrics } from '#domain/resize/types';
 import { cloudWatchClient, cloudWatchSdk } from './clients.ts';
 import { isFault } from './faults.ts';
@@ -166,17 +166,27 @@ export const getPeakUsage = async (target: {
   readonly startTime: string;
   readonly endTime: string;
   readonly fullLoadSeconds: number;
+  readonly fullLoadEndTime: string;
 }): Promise<PeakReading> => {
   const window = {
     startTime: target.startTime,
     endTime: target.endTime,
     fullLoadSeconds: target.fullLoadSeconds,
+    fullLoadEndTime: target.fullLoadEndTime,
   };
   const results = await getMetricData(
     peakQueries(target),
     toDate(target.startTime, 'startTime'),
     toDate(target.endTime, 'endTime'),
   );
-  const values = Object.fromEntries([...results].map(([id, result]) => [id, result.Values]));
+  const values = Object.fromEntries(
+    [...results].map(([id, result]) => [
+      id,
+      seriesOf(result, PEAK_PERIOD_SECONDS).samples.map((sample) => ({
+        at: Date.parse(sample.at),
+        value: sample.value,
+      })),
+    ]),
+  );
   return peakReadingOf(values, window, target.instanceIdentifier);
 };

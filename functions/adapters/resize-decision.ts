@@ -65,6 +65,7 @@ const peakWhileWorking = async (item: RegistryItem, at: string): Promise<PeakRea
     startTime: window.startTime,
     endTime: window.endTime,
     fullLoadSeconds: window.fullLoadSeconds,
+    fullLoadEndTime: window.fullLoadEndTime,
   });
 };
 

@@ -30,6 +30,8 @@ export type PeakWindow =
       readonly endTime: string;
       /** How long the full load ran, seconds; what the cached changes accumulated over. */
       readonly fullLoadSeconds: number;
+      /** The end of the full load's last period: CPU is read up to here (see `peakReadingOf`). */
+      readonly fullLoadEndTime: string;
     }
   | { readonly found: false; readonly why: string };
 
@@ -53,6 +55,7 @@ export const peakWindowOf = (stats: TaskStatDates | undefined, at: string): Peak
     startTime: new Date(Math.floor(start.getTime() / periodMs) * periodMs).toISOString(),
     endTime: new Date(Math.ceil((endMs + 1) / periodMs) * periodMs).toISOString(),
     fullLoadSeconds: Math.max(1, (fullLoadEndMs - start.getTime()) / 1000),
+    fullLoadEndTime: new Date(Math.ceil((fullLoadEndMs + 1) / periodMs) * periodMs).toISOString(),
   };
 };
 
@@ -99,19 +102,36 @@ export const peakQueries = (target: {
   ];
 };
 
-const finite = (values: readonly number[] | undefined): number[] =>
-  (values ?? []).filter((value) => Number.isFinite(value));
+/** One datapoint: its period's start (epoch ms) and its value. */
+export interface Datapoint {
+  readonly at: number;
+  readonly value: number;
+}
+
+const finite = (points: readonly Datapoint[] | undefined, beforeMs = Number.POSITIVE_INFINITY): number[] =>
+  (points ?? [])
+    .filter((point) => point.at < beforeMs)
+    .map((point) => point.value)
+    .filter((value) => Number.isFinite(value));
 
 /**
- * The peak from the queries' values. CPU and freeable memory are required: without them there is nothing to size
- * by. Swap and the cached changes count as zero when DMS published none (no swap used; no change cached).
+ * The peak from the queries' datapoints. CPU and freeable memory are required: without them there is nothing to
+ * size by. Swap and the cached changes count as zero when DMS published none (no swap used; no change cached).
+ * CPU counts up to the full load's end only: afterwards DMS drains the cached changes as fast as the class lets it,
+ * so the drain's CPU says what the class can do, not what CDC needs (the change rate stands for that). Memory and
+ * swap count over the whole window: the smaller class has to hold what the instance held.
  */
 export const peakReadingOf = (
-  values: Readonly<Record<string, readonly number[] | undefined>>,
-  window: { readonly startTime: string; readonly endTime: string; readonly fullLoadSeconds: number },
+  values: Readonly<Record<string, readonly Datapoint[] | undefined>>,
+  window: {
+    readonly startTime: string;
+    readonly endTime: string;
+    readonly fullLoadSeconds: number;
+    readonly fullLoadEndTime: string;
+  },
   instanceIdentifier: string,
 ): PeakReading => {
-  const cpu = finite(values[PEAK_QUERY_IDS.cpu]);
+  const cpu = finite(values[PEAK_QUERY_IDS.cpu], Date.parse(window.fullLoadEndTime));
   const memory = finite(values[PEAK_QUERY_IDS.freeableMemory]);
   const missing = [
     ...(cpu.length === 0 ? ['CPUUtilization'] : []),

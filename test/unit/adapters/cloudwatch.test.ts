@@ -22,6 +22,8 @@ const cloudWatch = mockClient(CloudWatchClient);
 const settings = resizeSettings();
 
 const NOW = '2026-03-01T12:00:00.000Z';
+const MINUTE_1 = new Date('2026-03-01T10:01:00Z');
+const MINUTE_2 = new Date('2026-03-01T10:02:00Z');
 
 beforeEach(() => {
   cloudWatch.reset();
@@ -154,10 +156,10 @@ describe('cloudwatch adapter', () => {
       // Prepare
       cloudWatch.on(GetMetricDataCommand).resolves({
         MetricDataResults: [
-          { Id: 'cpu', Timestamps: [new Date(), new Date()], Values: [40, 73.5] },
-          { Id: 'freeable_memory', Timestamps: [new Date(), new Date()], Values: [9e9, 7e9] },
-          { Id: 'swap', Timestamps: [new Date()], Values: [1024] },
-          { Id: 'cdc_cached', Timestamps: [new Date(), new Date()], Values: [12, 180_000] },
+          { Id: 'cpu', Timestamps: [MINUTE_1, MINUTE_2], Values: [40, 73.5] },
+          { Id: 'freeable_memory', Timestamps: [MINUTE_1, MINUTE_2], Values: [9e9, 7e9] },
+          { Id: 'swap', Timestamps: [MINUTE_1], Values: [1024] },
+          { Id: 'cdc_cached', Timestamps: [MINUTE_1, MINUTE_2], Values: [12, 180_000] },
         ],
       });
 
@@ -168,6 +170,7 @@ describe('cloudwatch adapter', () => {
         startTime: '2026-03-01T10:00:00Z',
         endTime: '2026-03-01T11:00:00Z',
         fullLoadSeconds: 1800,
+        fullLoadEndTime: '2026-03-01T11:00:00Z',
       });
 
       // Assess
@@ -214,6 +217,7 @@ describe('cloudwatch adapter', () => {
         startTime: NOW,
         endTime: NOW,
         fullLoadSeconds: 60,
+        fullLoadEndTime: NOW,
       });
 
       // Assess

@@ -115,8 +115,8 @@ describe('Handler: decide-resize', () => {
         ranTask({
           ReplicationTaskStats: {
             FullLoadStartDate: new Date('2026-03-01T11:00:10Z'),
-            FullLoadFinishDate: new Date('2026-03-01T11:30:00Z'),
-            StopDate: new Date('2026-03-01T11:50:00Z'),
+            FullLoadFinishDate: new Date('2026-03-01T12:00:00Z'),
+            StopDate: new Date('2026-03-01T12:05:00Z'),
           },
         }),
       ],
@@ -131,7 +131,7 @@ describe('Handler: decide-resize', () => {
     expect(result).toMatchObject({ act: true, toClass: 'dms.t3.medium' });
     expect(cloudWatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
       StartTime: new Date('2026-03-01T11:00:00Z'),
-      EndTime: new Date('2026-03-01T11:51:00Z'),
+      EndTime: new Date('2026-03-01T12:06:00Z'),
     });
     const item = await world.registry().require(keyOf(plan));
     expect(item.history[0]?.peak).toMatchObject({ found: true, peak: { cpuPercent: 10, datapoints: 20 } });

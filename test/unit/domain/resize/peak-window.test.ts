@@ -22,6 +22,7 @@ describe('peakWindowOf', () => {
       startTime: '2026-03-01T10:00:00.000Z',
       endTime: '2026-03-01T10:42:00.000Z',
       fullLoadSeconds: 2370,
+      fullLoadEndTime: '2026-03-01T10:41:00.000Z',
     });
   });
 
@@ -35,6 +36,7 @@ describe('peakWindowOf', () => {
       startTime: '2026-03-01T11:00:00.000Z',
       endTime: '2026-03-01T12:01:00.000Z',
       fullLoadSeconds: 3600,
+      fullLoadEndTime: '2026-03-01T12:01:00.000Z',
     });
   });
 
@@ -55,11 +57,15 @@ describe('peakReadingOf', () => {
     startTime: '2026-03-01T10:00:00.000Z',
     endTime: '2026-03-01T11:00:00.000Z',
     fullLoadSeconds: 600,
+    fullLoadEndTime: '2026-03-01T10:10:00.000Z',
   };
+  /** Datapoints one minute apart from the window's start. */
+  const points = (...values: number[]) =>
+    values.map((value, index) => ({ at: Date.parse(window.startTime) + index * 60_000, value }));
 
-  it('counts missing swap and apply-rate datapoints as zero', () => {
+  it('counts missing swap and cached-change datapoints as zero', () => {
     // Act
-    const reading = peakReadingOf({ cpu: [3, 9], freeable_memory: [5e9, 4e9] }, window, 'ri');
+    const reading = peakReadingOf({ cpu: points(3, 9), freeable_memory: points(5e9, 4e9) }, window, 'ri');
 
     // Assess
     expect(reading).toMatchObject({
@@ -74,9 +80,36 @@ describe('peakReadingOf', () => {
     });
   });
 
+  it('reads CPU up to the end of the full load only, memory over the whole window', () => {
+    // Prepare: the busy minutes after the tenth are the cached changes drained at full speed.
+    const cpu = points(...Array.from({ length: 10 }, () => 20), 95, 95);
+    const memory = points(...Array.from({ length: 11 }, () => 8e9), 6e9);
+
+    // Act
+    const reading = peakReadingOf({ cpu, freeable_memory: memory }, window, 'ri');
+
+    // Assess
+    expect(reading).toMatchObject({
+      found: true,
+      peak: { cpuPercent: 20, freeableMemoryBytes: 6e9, datapoints: 10 },
+    });
+  });
+
+  it('divides the most changes DMS cached by the time the full load ran', () => {
+    // Act
+    const reading = peakReadingOf(
+      { cpu: points(3), freeable_memory: points(5e9), cdc_cached: points(100, 30_000) },
+      window,
+      'ri',
+    );
+
+    // Assess
+    expect(reading).toMatchObject({ found: true, peak: { cdcChangesPerSecond: 50 } });
+  });
+
   it('names the metric that has no datapoints', () => {
     // Act
-    const reading = peakReadingOf({ cpu: [3], freeable_memory: [] }, window, 'RI');
+    const reading = peakReadingOf({ cpu: points(3), freeable_memory: [] }, window, 'RI');
 
     // Assess
     expect(reading).toEqual({
@@ -85,17 +118,5 @@ describe('peakReadingOf', () => {
       startTime: window.startTime,
       endTime: window.endTime,
     });
-  });
-
-  it('divides the most changes DMS cached by the time the full load ran', () => {
-    // Act
-    const reading = peakReadingOf(
-      { cpu: [3], freeable_memory: [5e9], cdc_cached: [100, 30_000] },
-      window,
-      'ri',
-    );
-
-    // Assess
-    expect(reading).toMatchObject({ found: true, peak: { cdcChangesPerSecond: 50 } });
   });
 });
