@@ -10,6 +10,7 @@ import * as z from 'zod';
 import { describeAlarmsByPrefix, resetAlarmToOk } from '#adapters/cloudwatch';
 import { describeTasksByArns } from '#adapters/describe-tasks';
 import { startReplicationTask } from '#adapters/dms';
+import { publishMetrics } from '#adapters/metrics';
 import { createRegistry } from '#adapters/registry';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '#adapters/sfn';
 import { ENV } from '#contracts/env';
@@ -17,6 +18,7 @@ import { ERROR_NAMES } from '#contracts/errors';
 import { ALARM_NAME_PREFIX } from '#contracts/names';
 import { FULL_LOAD_WAIT } from '#contracts/waits';
 import { staleAlarmResets } from '#domain/alarms/stale-alarms';
+import { fleetPhaseMetrics } from '#domain/metrics';
 import { planReconciliation, type ReconcileAction } from '#domain/reconciliation';
 import type { RegistryItem } from '#domain/registry-item';
 import { storedPlanOf } from '#domain/stored-plan';
@@ -88,6 +90,7 @@ const resetStaleAlarms = async (items: readonly RegistryItem[], at: string) => {
 export const reconcile = async (event: unknown) => {
   const { time } = parseInput(ReconcileInput, event);
   const items = await registry.listActive();
+  publishMetrics(fleetPhaseMetrics(items.map((item) => item.phase)));
   const taskArns = items.flatMap((item) => (item.taskArn ? [item.taskArn] : []));
   const tasks = taskArns.length > 0 ? await describeTasksByArns(taskArns) : [];
   const actions = planReconciliation(items, tasks, time);
