@@ -9,11 +9,10 @@ import type {
   PutMetricAlarmInput,
 } from '@aws-sdk/client-cloudwatch';
 import { InvalidInputError } from '#contracts/errors';
-import { instanceDimensions } from '#domain/alarms/alarm-specs';
 import { resizeMetricQueries } from '#domain/alarms/metric-queries';
-import { DMS_METRIC_NAMESPACE } from '#domain/alarms/signals';
 import type { ResizeSettings } from '#domain/request/resize-settings';
-import type { MetricSeries, PeakUsage, ResizeMetrics } from '#domain/resize/types';
+import { PEAK_PERIOD_SECONDS, peakQueries, peakReadingOf } from '#domain/resize/peak-window';
+import type { MetricSeries, PeakReading, ResizeMetrics } from '#domain/resize/types';
 import { cloudWatchClient, cloudWatchSdk } from './clients.ts';
 import { isFault } from './faults.ts';
 import { collectPages } from './responses.ts';
@@ -157,34 +156,37 @@ export const getResizeMetrics = async (target: {
   );
 };
 
-/** Highest CPU and lowest freeable memory of an instance between two instants: the `auto` step-down's input. */
+/**
+ * The heaviest use of an instance inside a window (`#domain/resize/peak-window`): what the `auto` step-down sizes
+ * by, or why CloudWatch had nothing to size by.
+ */
 export const getPeakUsage = async (target: {
   readonly instanceIdentifier: string;
+  readonly taskResourceId?: string | undefined;
   readonly startTime: string;
   readonly endTime: string;
-}): Promise<PeakUsage | undefined> => {
-  const start = toDate(target.startTime, 'startTime');
-  const end = toDate(target.endTime, 'endTime');
-  const query = (id: string, metricName: string, stat: 'Maximum' | 'Minimum'): MetricDataQuery => ({
-    Id: id,
-    MetricStat: {
-      Metric: {
-        Namespace: DMS_METRIC_NAMESPACE,
-        MetricName: metricName,
-        Dimensions: instanceDimensions(target.instanceIdentifier),
-      },
-      Period: 60,
-      Stat: stat,
-    },
-    ReturnData: true,
-  });
+  readonly fullLoadSeconds: number;
+  readonly fullLoadEndTime: string;
+}): Promise<PeakReading> => {
+  const window = {
+    startTime: target.startTime,
+    endTime: target.endTime,
+    fullLoadSeconds: target.fullLoadSeconds,
+    fullLoadEndTime: target.fullLoadEndTime,
+  };
   const results = await getMetricData(
-    [query('cpu', 'CPUUtilization', 'Maximum'), query('memory', 'FreeableMemory', 'Minimum')],
-    start,
-    end,
+    peakQueries(target),
+    toDate(target.startTime, 'startTime'),
+    toDate(target.endTime, 'endTime'),
   );
-  const cpu = results.get('cpu')?.Values ?? [];
-  const memory = results.get('memory')?.Values ?? [];
-  if (cpu.length === 0 || memory.length === 0) return undefined;
-  return { cpuPercent: Math.max(...cpu), freeableMemoryBytes: Math.min(...memory) };
+  const values = Object.fromEntries(
+    [...results].map(([id, result]) => [
+      id,
+      seriesOf(result, PEAK_PERIOD_SECONDS).samples.map((sample) => ({
+        at: Date.parse(sample.at),
+        value: sample.value,
+      })),
+    ]),
+  );
+  return peakReadingOf(values, window, target.instanceIdentifier);
 };

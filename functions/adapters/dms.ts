@@ -7,6 +7,7 @@
 import type {
   Connection,
   Endpoint,
+  Event,
   Filter,
   ModifyEndpointCommandInput,
   ModifyReplicationTaskCommandInput,
@@ -31,6 +32,22 @@ const firstReplicationInstance = (filters: Filter[]): Promise<ReplicationInstanc
 
 export const findReplicationInstance = (identifier: string): Promise<ReplicationInstance | undefined> =>
   firstReplicationInstance(byFilter('replication-instance-id', identifier.toLowerCase()));
+
+/** The instance's events between two instants (DescribeEvents), every page. */
+export const describeInstanceEvents = (
+  instanceIdentifier: string,
+  window: { readonly startTime: Date; readonly endTime: Date },
+): Promise<Event[]> =>
+  collectPages(async (marker: string | undefined) => {
+    const output = await dms('DescribeEvents', {
+      SourceIdentifier: instanceIdentifier.toLowerCase(),
+      SourceType: 'replication-instance',
+      StartTime: window.startTime,
+      EndTime: window.endTime,
+      Marker: marker,
+    });
+    return { items: output.Events, next: output.Marker };
+  });
 
 export const findReplicationInstanceByArn = (arn: string): Promise<ReplicationInstance | undefined> =>
   firstReplicationInstance(byFilter('replication-instance-arn', arn));

@@ -12,8 +12,9 @@ import type { RegistryItem } from '#domain/registry-item';
 import { decisionResetReason, resetsTriggeringAlarm } from '#domain/resize/alarm-reset';
 import { decideResize } from '#domain/resize/decide-resize';
 import { repeatsLatestStay } from '#domain/resize/decision-history';
+import { peakWindowOf } from '#domain/resize/peak-window';
 import {
-  cachedChangesWindow,
+  classAtDecision,
   databaseLookupOf,
   lockHolderOf,
   metricsTargetOf,
@@ -25,10 +26,10 @@ import {
   stayWhileResizing,
   triggerOf,
 } from '#domain/resize/resize-request';
-import type { ResizeDecision, ResizeHistoryEntry } from '#domain/resize/types';
+import type { PeakReading, ResizeDecision, ResizeHistoryEntry } from '#domain/resize/types';
 import { currentClassOf, storedPlanOf } from '#domain/stored-plan';
 import { getPeakUsage, getResizeMetrics, resetAlarmToOk } from './cloudwatch.ts';
-import { findReplicationTaskByArn } from './dms.ts';
+import { findReplicationInstance, findReplicationTaskByArn } from './dms.ts';
 import { publishEvents } from './events.ts';
 import { publishMetrics } from './metrics.ts';
 import type { Registry } from './registry.ts';
@@ -53,12 +54,21 @@ const findDatabase = async (
   }
 };
 
-/** The heaviest use while the cached changes were applied: between the full load's end and the task's stop. */
-const peakDuringCachedChanges = async (item: RegistryItem, at: string) => {
-  const stats = item.taskArn
-    ? (await findReplicationTaskByArn(item.taskArn))?.ReplicationTaskStats
-    : undefined;
-  return getPeakUsage({ instanceIdentifier: item.instanceIdentifier, ...cachedChangesWindow(stats, at) });
+/** The heaviest use while the full-load class worked: from the full load's start to the task's stop. */
+const peakWhileWorking = async (item: RegistryItem, at: string): Promise<PeakReading> => {
+  if (!item.taskArn) return { found: false, why: 'the registry holds no task for the database' };
+  const task = await findReplicationTaskByArn(item.taskArn);
+  if (!task) return { found: false, why: `DMS reports no task ${item.taskArn}` };
+  const window = peakWindowOf(task.ReplicationTaskStats, at);
+  if (!window.found) return window;
+  return getPeakUsage({
+    instanceIdentifier: item.instanceIdentifier,
+    taskResourceId: item.taskResourceId,
+    startTime: window.startTime,
+    endTime: window.endTime,
+    fullLoadSeconds: window.fullLoadSeconds,
+    fullLoadEndTime: window.fullLoadEndTime,
+  });
 };
 
 const lockFor = async (
@@ -83,7 +93,11 @@ export const decideAndRecordResize = async (targets: ResizeDecisionTargets, requ
   const item = await findDatabase(registry, request);
   if (!item) return NOT_MANAGED;
   const settings = storedPlanOf(item).resize;
-  const fromClass = currentClassOf(item);
+  // Read, not assumed: a resize that failed half-way, or one by hand, leaves the registry behind DMS.
+  const fromClass = classAtDecision(
+    (await findReplicationInstance(item.instanceIdentifier))?.ReplicationInstanceClass,
+    currentClassOf(item),
+  );
   const trigger = triggerOf(request);
   const metricsTarget = metricsTargetOf(request, item);
   const policyDecision = decideResize({
@@ -94,9 +108,7 @@ export const decideAndRecordResize = async (targets: ResizeDecisionTargets, requ
     history: item.history,
     settings,
     now: request.now,
-    peakDuringCachedChanges: needsPeakUsage(request, settings)
-      ? await peakDuringCachedChanges(item, request.now)
-      : undefined,
+    ...(needsPeakUsage(request, settings) ? { peak: await peakWhileWorking(item, request.now) } : {}),
   });
   const lockHolder = lockHolderOf(request, item);
   const decision = await lockFor(registry, item, policyDecision, lockHolder, request.now);

@@ -2,10 +2,12 @@
  * Scheduled reconciliation (docs/design.md §1.5): events make lakeshift fast, this makes it correct. For
  * every active database it compares the registry with DMS (one paged describe for all tasks) and completes a
  * full-load wait whose event was lost, fails a wait whose task failed, keeps live waits alive with a
- * heartbeat, resumes a task DMS stopped on a recoverable error and then gave up on, and reports drift. One
+ * heartbeat, resumes a task DMS stopped on a recoverable error and then gave up on, and reports drift. It also
+ * puts back to OK the resize alarms left in ALARM for a whole window (`#domain/alarms/stale-alarms`). One
  * database's trouble never stops the sweep: its error is reported with the rest.
  */
 import * as z from 'zod';
+import { describeAlarmsByPrefix, resetAlarmToOk } from '#adapters/cloudwatch';
 import { describeTasksByArns } from '#adapters/describe-tasks';
 import { findReplicationInstanceByArn, startReplicationTask } from '#adapters/dms';
 import { publishMetrics } from '#adapters/metrics';
@@ -14,12 +16,16 @@ import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '#adapters/s
 import { deliverStoredToken } from '#adapters/token-delivery';
 import { ENV, OPTIONAL_ENV } from '#contracts/env';
 import { ERROR_NAMES } from '#contracts/errors';
+import { ALARM_NAME_PREFIX } from '#contracts/names';
+import { staleAlarmResets } from '#domain/alarms/stale-alarms';
 import { fleetPhaseMetrics, resumesPendingMetrics } from '#domain/metrics';
 import {
   DEFAULT_FULL_LOAD_STALL_MINUTES,
   planReconciliation,
   type ReconcileAction,
 } from '#domain/reconciliation';
+import type { RegistryItem } from '#domain/registry-item';
+import { storedPlanOf } from '#domain/stored-plan';
 import { optionalMinutes, requireEnv } from '#shared/env';
 import { now } from '#shared/fields';
 import { parseInput } from '#shared/input';
@@ -87,6 +93,28 @@ const carryOut = async (action: ReconcileAction, at: string): Promise<string> =>
   }
 };
 
+/** Resets the alarms left in ALARM past their window; a database whose plan cannot be read is skipped. */
+const resetStaleAlarms = async (items: readonly RegistryItem[], at: string) => {
+  const watched = items.flatMap((item) => {
+    if (item.phase !== 'CDC') return [];
+    try {
+      const plan = storedPlanOf(item);
+      return [{ phase: item.phase, alarmPrefix: plan.identifiers.alarmPrefix, settings: plan.resize }];
+    } catch {
+      // A damaged plan fails the database's own resize decisions with its named field; the sweep goes on.
+      return [];
+    }
+  });
+  if (watched.length === 0) return [];
+  const resets = staleAlarmResets(watched, await describeAlarmsByPrefix(ALARM_NAME_PREFIX), at);
+  const outcomes = [];
+  for (const reset of resets) {
+    const done = await resetAlarmToOk(reset.alarmName, reset.reason);
+    outcomes.push({ alarmName: reset.alarmName, outcome: done ? 'reset to OK' : 'alarm gone' });
+  }
+  return outcomes;
+};
+
 export const reconcile = async (event: unknown) => {
   const { time } = parseInput(ReconcileInput, event);
   const items = await registry.listActive();
@@ -112,7 +140,13 @@ export const reconcile = async (event: unknown) => {
   }
   const resumesPending = items.filter((item) => item.resumePending !== undefined).length;
   publishMetrics(resumesPendingMetrics(resumesPending));
-  return { checked: items.length, resumesPending, actions: outcomes };
+  let alarmResets: unknown;
+  try {
+    alarmResets = await resetStaleAlarms(items, time);
+  } catch (error) {
+    alarmResets = { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+  return { checked: items.length, resumesPending, actions: outcomes, alarmResets };
 };
 
 export const handler = lambdaHandler(reconcile);

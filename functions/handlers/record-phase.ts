@@ -1,11 +1,12 @@
 /**
  * Moves a database to a phase in the registry (only the legal transitions) and publishes Database Phase Changed.
  * Also the end of every Catch: FAILED with the caught error and cause, published as Migration Failed. After a
- * resize it records the new class, releases the resize lock and publishes Replication Instance Resized.
+ * resize it records the new class and when DMS finished the change, releases the resize lock and publishes Replication Instance Resized.
  * Returns the ARNs the registry holds (null when never created): teardown works from them, and may run again on a
  * database it already deleted.
  */
 import * as z from 'zod';
+import { classChangedAt } from '#adapters/class-change';
 import { publishEvents } from '#adapters/events';
 import { publishMetrics } from '#adapters/metrics';
 import { createRegistry } from '#adapters/registry';
@@ -107,9 +108,15 @@ const recordTransition = async (input: RecordPhaseInput) => {
     resize?.act === true && resize.toClass
       ? { fromClass: resize.fromClass ?? before.currentClass, toClass: resize.toClass }
       : undefined;
-  const patch: RegistryPatch | undefined = resized
-    ? { currentClass: resized.toClass, lastResizeAt: input.now }
+  // The class changed when DMS says it did, not when the resize execution got here (docs/design.md §3.3).
+  const changedAt = resized
+    ? await classChangedAt(before.instanceIdentifier, {
+        since: before.lock?.acquiredAt ?? before.phaseChangedAt,
+        until: input.now,
+      })
     : undefined;
+  const patch: RegistryPatch | undefined =
+    resized && changedAt ? { currentClass: resized.toClass, lastResizeAt: changedAt.at } : undefined;
   const item =
     before.phase === input.phase
       ? patch

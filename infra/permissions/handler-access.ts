@@ -33,6 +33,7 @@ export const DMS_DESCRIBE_ACTIONS = [
   'dms:DescribeEndpoints',
   'dms:DescribeConnections',
   'dms:DescribeReplicationTasks',
+  'dms:DescribeEvents',
 ] as const;
 export type DmsDescribeAction = (typeof DMS_DESCRIBE_ACTIONS)[number];
 
@@ -114,7 +115,7 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     completeTaskTokens: true,
   },
   'decide-resize': {
-    dmsDescribe: ['dms:DescribeReplicationTasks'],
+    dmsDescribe: ['dms:DescribeReplicationTasks', 'dms:DescribeReplicationInstances'],
     registry: 'readWrite',
     publishEvents: true,
     readMetrics: true,
@@ -126,11 +127,14 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   },
   'modify-instance': { dmsManage: ['dms:ModifyReplicationInstance'], registry: 'read' },
   'arm-alarms': { alarms: ['put', 'reset'], registry: 'read' },
-  'record-phase': { registry: 'readWrite', publishEvents: true },
+  // Times a class change by the instance's configuration-change events.
+  'record-phase': { dmsDescribe: ['dms:DescribeEvents'], registry: 'readWrite', publishEvents: true },
   reconcile: {
     dmsManage: ['dms:StartReplicationTask'],
     dmsDescribe: ['dms:DescribeReplicationTasks', 'dms:DescribeReplicationInstances'],
     registry: 'readWrite',
+    // Re-evaluates resize alarms left in ALARM past their window.
+    alarms: ['describe', 'reset'],
     completeTaskTokens: true,
     timeoutSeconds: 300,
   },

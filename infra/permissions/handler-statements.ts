@@ -114,12 +114,13 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
       }),
     );
   }
-  if (access.alarms?.length) {
+  const alarmActions = (access.alarms ?? []).filter((kind) => kind !== 'describe');
+  if (alarmActions.length > 0) {
     allowWithWildcard(
       role,
       new iam.PolicyStatement({
         sid: 'ManageLakeshiftAlarms',
-        actions: access.alarms.flatMap((kind) => ALARM_ACTIONS[kind]),
+        actions: alarmActions.flatMap((kind) => ALARM_ACTIONS[kind]),
         resources: [
           Stack.of(scope).formatArn({
             service: 'cloudwatch',
@@ -130,6 +131,24 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
         ],
       }),
       `Alarms are created at run time per database; the grant covers only names starting with "${ALARM_NAME_PREFIX}".`,
+    );
+  }
+  if (access.alarms?.includes('describe')) {
+    allowWithWildcard(
+      role,
+      new iam.PolicyStatement({
+        sid: 'DescribeAlarms',
+        actions: [...ALARM_ACTIONS.describe],
+        resources: [
+          Stack.of(scope).formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+      'DescribeAlarms is authorized on every alarm of the account (it lists by name prefix); it reads and changes nothing.',
     );
   }
   if (access.readMetrics) {

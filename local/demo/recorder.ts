@@ -14,6 +14,7 @@ import type {
   InstanceClassChange,
   MetricSeries,
   PhaseChange,
+  StepDownSizing,
 } from '../report/model.ts';
 import type { ProgressEvent } from './progress.ts';
 
@@ -34,6 +35,7 @@ export interface DatabaseObservation {
 }
 
 interface Recorded {
+  stepDown?: StepDownSizing;
   readonly phases: PhaseChange[];
   readonly classes: InstanceClassChange[];
   readonly events: ActedEvent[];
@@ -67,6 +69,15 @@ export const actedEventOf = (entry: ResizeHistoryEntry): ActedEvent => {
   }
 };
 
+/** The after-full-load decision as the report shows it: the classes, the reason and the measured peak. */
+export const stepDownSizingOf = (entry: ResizeHistoryEntry): StepDownSizing => ({
+  at: Date.parse(entry.at),
+  fromClass: entry.fromClass,
+  toClass: entry.targetClass ?? entry.fromClass,
+  reason: entry.reason,
+  ...(entry.peak ? { peak: entry.peak } : {}),
+});
+
 export class TimelineRecorder {
   private readonly databases = new Map<string, Recorded>();
 
@@ -82,6 +93,7 @@ export class TimelineRecorder {
       const key = decisionKey(entry);
       if (recorded.seenDecisions.has(key)) continue;
       recorded.seenDecisions.add(key);
+      if (entry.trigger.kind === 'full-load-done') recorded.stepDown = stepDownSizingOf(entry);
       const acted = actedEventOf(entry);
       recorded.events.push(acted);
       events.push({ type: 'acted', databaseId, ...acted });
@@ -172,6 +184,7 @@ export class TimelineRecorder {
       .sort(([a], [b]) => rank(a) - rank(b))
       .map(
         ([databaseId, recorded]): DatabaseTimeline => ({
+          ...(recorded.stepDown ? { stepDown: recorded.stepDown } : {}),
           databaseId,
           ...(options.descriptions.has(databaseId)
             ? { description: options.descriptions.get(databaseId) }

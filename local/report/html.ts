@@ -89,6 +89,7 @@ const costSection = (report: DemoReport): string => {
   ${table(['database', 'instance-hours', 'lakeshift step-down', `fixed ${fixed}`, 'saved', 'DMS Serverless estimate'], run, [2, 3, 4, 5])}
   <h3>Projected: 24 h of full load, then 30 days of CDC on the class each database settled on</h3>
   ${table(['database', 'steady class', 'lakeshift step-down', `fixed ${fixed}`, 'saved', 'DMS Serverless estimate'], month, [2, 3, 4, 5])}
+  <p class="caveat">Price table source: ${escapeHtml(report.prices.source)}</p>
   <p class="caveat">${report.prices.verified ? '' : '<strong>Unverified prices.</strong> '}${escapeHtml(report.prices.caveat)}</p>
   <p class="muted">Serverless estimate: ${escapeHtml(report.prices.serverlessAssumption)}</p></section>`;
 };
@@ -127,9 +128,37 @@ const databaseSection = (database: DatabaseTimeline, report: DemoReport): string
   <p>${database.description ? `${escapeHtml(database.description)}. ` : ''}Ended in <strong>${escapeHtml(finalPhase)}</strong> on <strong>${escapeHtml(finalClass)}</strong>; ${equal} of ${tables.length} tables verified equal.</p>
   ${databaseChart(database, span)}
   ${legend(database)}
+  ${stepDownSection(database)}
   <h3>Instance classes</h3>${table(['at', 'class', 'why'], classRows)}
   <h3>Events lakeshift acted on</h3>${eventRows.length > 0 ? table(['at', 'event', 'detail'], eventRows) : '<p class="muted">none</p>'}
   </section>`;
+};
+
+const GIB = 1024 ** 3;
+
+/** The measured peak the after-full-load step-down was sized by, or why there was none. */
+const stepDownSection = (database: DatabaseTimeline): string => {
+  const sizing = database.stepDown;
+  if (!sizing) return '';
+  const heading = `<h3>After the full load: ${escapeHtml(sizing.fromClass)} → ${escapeHtml(sizing.toClass)}</h3>`;
+  const reading = sizing.peak;
+  if (!reading) return `${heading}<p>${escapeHtml(sizing.reason)}</p>`;
+  if (!reading.found) return `${heading}<p>No peak measured: ${escapeHtml(reading.why)}.</p>`;
+  const { peak } = reading;
+  const rows = [
+    ['peak CPUUtilization', `${peak.cpuPercent.toFixed(1)} %`],
+    ['lowest FreeableMemory', `${(peak.freeableMemoryBytes / GIB).toFixed(2)} GiB`],
+    ['peak SwapUsage', `${(peak.swapUsageBytes / GIB).toFixed(2)} GiB`],
+    [
+      'CDC change rate (cached changes over the full load)',
+      `${peak.cdcChangesPerSecond.toFixed(0)} changes/s`,
+    ],
+    [
+      'window',
+      `${peak.startTime} to ${peak.endTime}, ${peak.datapoints} datapoints of ${peak.periodSeconds} s`,
+    ],
+  ];
+  return `${heading}${table(['measured on the full-load class', 'value'], rows)}<p class="muted">${escapeHtml(sizing.reason)}</p>`;
 };
 
 const verificationSection = (report: DemoReport): string => {

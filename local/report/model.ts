@@ -4,6 +4,7 @@
  * verification of its tables. `report.json` is a `DemoReport`; `report.html` renders one.
  */
 import type { Phase } from '#contracts/phases';
+import type { PeakReading } from '#domain/resize/types';
 import { allEqual, type TableVerification } from '#local/verify/verify';
 import {
   type ClassTimeline,
@@ -50,6 +51,15 @@ export interface MetricSeries {
   readonly cdcLatencySeconds: readonly TimePoint[];
 }
 
+/** The after-full-load step-down and the measured peak behind it (none when the class was configured). */
+export interface StepDownSizing {
+  readonly at: number;
+  readonly fromClass: string;
+  readonly toClass: string;
+  readonly reason: string;
+  readonly peak?: PeakReading;
+}
+
 export interface DatabaseTimeline {
   readonly databaseId: string;
   /** A line for people, e.g. `orders: 1 table, 1,000,000 rows`. */
@@ -59,6 +69,7 @@ export interface DatabaseTimeline {
   readonly classes: readonly InstanceClassChange[];
   readonly metrics: MetricSeries;
   readonly events: readonly ActedEvent[];
+  readonly stepDown?: StepDownSizing;
   /** When the instance stopped being billed (deleted, or the end of the run). */
   readonly endedAt: number;
 }
@@ -94,7 +105,7 @@ export interface DemoReport {
     readonly monthFixedClassUsd: number;
     readonly monthServerlessUsd: number;
   };
-  readonly prices: Pick<PriceTable, 'date' | 'region' | 'currency' | 'verified'> & {
+  readonly prices: Pick<PriceTable, 'date' | 'region' | 'currency' | 'verified' | 'source'> & {
     readonly caveat: string;
     readonly serverlessAssumption: string;
   };
@@ -148,6 +159,7 @@ export const buildReport = (
       region: prices.region,
       currency: prices.currency,
       verified: prices.verified,
+      source: prices.source,
       caveat: prices.caveat ?? '',
       serverlessAssumption: prices.serverless.assumption ?? '',
     },

@@ -1,5 +1,6 @@
 /**
- * The dated DMS price table (`price-table.json`, unverified placeholders, see its `caveat`) and the user's override
+ * Price tables (format in docs/prices.md): the shipped example (`price-table.json`, not AWS's prices, see its
+ * `source` and `caveat`), a table written by `npm run prices` from the AWS Price List API, and the user's override
  * file (`--prices <file>`): same shape, every field optional except `date`; entries given replace the defaults.
  */
 import { readFileSync } from 'node:fs';
@@ -44,6 +45,8 @@ const priceTableSchema = z.object({
   region: z.string().min(1),
   currency: z.literal('USD'),
   pricing: z.string().optional(),
+  /** Where the prices come from; the report and the cost bench print it. */
+  source: z.string().min(1),
   verified: z.boolean(),
   caveat: z.string().optional(),
   hoursPerMonth: z.number().positive(),
@@ -58,6 +61,7 @@ const priceOverrideSchema = z.object({
   region: z.string().min(1).optional(),
   currency: z.literal('USD').optional(),
   pricing: z.string().optional(),
+  source: z.string().min(1).optional(),
   verified: z.boolean().optional(),
   caveat: z.string().optional(),
   hoursPerMonth: z.number().positive().optional(),
@@ -116,6 +120,7 @@ export const applyPriceOverride = (table: PriceTable, override: PriceOverride): 
   date: override.date,
   region: override.region ?? table.region,
   pricing: override.pricing ?? table.pricing,
+  source: override.source ?? `user file of ${override.date} laid over: ${table.source}`,
   // An override is the user's own figures: unverified unless they say so.
   verified: override.verified ?? false,
   caveat: override.caveat ?? `Prices of ${override.date} from a user file, laid over the shipped table.`,

@@ -390,7 +390,7 @@ describe('LakeshiftStack: IAM', () => {
     }
   });
 
-  it('lets only decide-resize and arm-alarms reset alarm states, and only on alarms named with lakeshift’s prefix', () => {
+  it('lets only decide-resize, arm-alarms and the reconciler reset alarm states, and only on alarms named with lakeshift’s prefix', () => {
     // Prepare
     const alarmStatementsOf = (name: string): PolicyStatement[] =>
       statementsOf(handlerRoleId(name)).filter((statement) =>
@@ -410,7 +410,7 @@ describe('LakeshiftStack: IAM', () => {
       ],
     };
     // Assess
-    expect(resetters).toEqual(['decide-resize', 'arm-alarms']);
+    expect(resetters).toEqual(['decide-resize', 'arm-alarms', 'reconcile']);
     expect(alarmStatementsOf('decide-resize')).toEqual([
       expect.objectContaining({ Action: 'cloudwatch:SetAlarmState', Resource: lakeshiftAlarms }),
     ]);
@@ -420,6 +420,11 @@ describe('LakeshiftStack: IAM', () => {
         Resource: lakeshiftAlarms,
       }),
     ]);
+    expect(
+      alarmStatementsOf('reconcile').filter((statement) =>
+        asArray(statement.Action).includes('cloudwatch:SetAlarmState'),
+      ),
+    ).toEqual([expect.objectContaining({ Resource: lakeshiftAlarms })]);
   });
 });
 

@@ -19,6 +19,7 @@ import {
   DeleteReplicationTaskCommand,
   DescribeConnectionsCommand,
   DescribeEndpointsCommand,
+  DescribeEventsCommand,
   DescribeReplicationInstancesCommand,
   DescribeReplicationTasksCommand,
   type Endpoint,
@@ -290,6 +291,8 @@ export class FakeDms {
       this.instances.set(instanceArn, { value, tags: input.Tags ?? [] });
       return { ReplicationInstance: value };
     });
+    // The fake keeps no event history: a class change is timed by the resize's end (docs/design.md §3.3).
+    this.handle(DescribeEventsCommand, () => ({ Events: [] }));
     this.handle(DescribeReplicationInstancesCommand, (input: { Filters?: Filter[] }) => ({
       ReplicationInstances: this.describe(this.instances, input.Filters, {
         what: 'replication instance',

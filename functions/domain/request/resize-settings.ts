@@ -17,6 +17,8 @@ export const AUTO_STEADY_CLASS = 'auto';
 export const RESIZE_DEFAULTS = {
   cooldownMinutes: 30,
   headroom: 0.3,
+  // AWS publishes no apply rate per vCPU; a low figure sizes `auto` larger, the safer error (docs/design.md §3.2).
+  cdcChangesPerVcpuSecond: 1000,
   stepUp: {
     cpuPercent: 80,
     freeableMemoryPercent: 10,
@@ -83,6 +85,7 @@ const baseShape = {
   ceiling: instanceClassSchema,
   cooldownMinutes: z.number().int('must be a whole number of minutes').nonnegative('must be >= 0'),
   headroom: z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'),
+  cdcChangesPerVcpuSecond: z.number().positive('must be > 0'),
 };
 
 interface ResizeIssue {
@@ -123,6 +126,10 @@ export const resizeSettingsSchema = z
   .strictObject({
     steadyClass: steadyClassSchema,
     ...baseShape,
+    // Plans stored before the setting existed carry none.
+    cdcChangesPerVcpuSecond: baseShape.cdcChangesPerVcpuSecond.default(
+      RESIZE_DEFAULTS.cdcChangesPerVcpuSecond,
+    ),
     stepUp: z.strictObject(stepUpShape),
     stepDown: z.strictObject(stepDownShape),
   })
@@ -149,6 +156,11 @@ export const resizeSettingsLayerSchema = z.strictObject({
   ceiling: instanceClassSchema.optional().describe('Largest class allowed. Default: the last rung.'),
   cooldownMinutes: baseShape.cooldownMinutes.optional(),
   headroom: baseShape.headroom.optional(),
+  cdcChangesPerVcpuSecond: baseShape.cdcChangesPerVcpuSecond
+    .optional()
+    .describe(
+      'CDC changes one vCPU applies per second, to size `auto` by the apply rate observed. Default 1000.',
+    ),
   stepUp: z.strictObject(stepUpShape).partial().optional(),
   stepDown: z.strictObject(stepDownShape).partial().optional(),
 });
@@ -160,6 +172,7 @@ export const resizeDefaultsLayerSchema = resizeSettingsLayerSchema.extend({
   ladder: ladderSchema.default([...DEFAULT_LADDER]),
   cooldownMinutes: baseShape.cooldownMinutes.default(RESIZE_DEFAULTS.cooldownMinutes),
   headroom: baseShape.headroom.default(RESIZE_DEFAULTS.headroom),
+  cdcChangesPerVcpuSecond: baseShape.cdcChangesPerVcpuSecond.default(RESIZE_DEFAULTS.cdcChangesPerVcpuSecond),
   stepUp: z
     .strictObject({
       cpuPercent: stepUpShape.cpuPercent.default(RESIZE_DEFAULTS.stepUp.cpuPercent),
@@ -215,6 +228,7 @@ export const mergeResizeLayers = (
     ceiling: merged.ceiling ?? ladder.at(-1) ?? fullLoadClass,
     cooldownMinutes: merged.cooldownMinutes ?? RESIZE_DEFAULTS.cooldownMinutes,
     headroom: merged.headroom ?? RESIZE_DEFAULTS.headroom,
+    cdcChangesPerVcpuSecond: merged.cdcChangesPerVcpuSecond ?? RESIZE_DEFAULTS.cdcChangesPerVcpuSecond,
     stepUp: { ...RESIZE_DEFAULTS.stepUp, ...merged.stepUp },
     stepDown: { ...RESIZE_DEFAULTS.stepDown, ...merged.stepDown },
   };

@@ -1,16 +1,16 @@
 /**
  * Which alarms lakeshift puts back to OK after deciding on them (docs/design.md §1.5: edge-triggered,
  * level-corrected). CloudWatch sends an event only when an alarm changes state, so an alarm left in ALARM after a
- * decision never starts another one, however long its condition lasts.
+ * decision starts no other one until something resets it.
  *
- * - A stay that time alone can turn into an action (the cooldown ends, the quiet window fills, the peak that made a
- *   step-down too tight slides out of the window, a stale lock expires, the policy's metric read catches up with the
- *   alarm's) resets its alarm: if the condition persists, the next evaluation raises ALARM again and a new decision
+ * - A stay that time alone can turn into an action (the cooldown ends, the quiet window fills, a stale lock
+ *   expires, the policy's metric read catches up with the alarm's) resets its alarm: if the condition persists, the next evaluation raises ALARM again and a new decision
  *   follows. Each such re-fire is one cheap no-op execution that writes nothing (decision-history.ts).
- * - A stay that only a new class or a new phase can change (at the floor or the ceiling, no allowed rung, not in
- *   CDC, a resize in progress) leaves its alarm in ALARM: a quiet database on its floor is the usual steady state,
- *   and re-deciding it every evaluation would cost an execution a minute for as long as it sits there. Every way to
- *   a new class or back into CDC ends with arm-alarms, which resets the alarms then.
+ * - A stay that only a new class, a new phase or a whole new window of metrics can change (at the floor or the
+ *   ceiling, no allowed rung, a step-down that would not fit, not in CDC) leaves its alarm in ALARM: a quiet
+ *   database on its floor is the usual steady state, and re-deciding it every evaluation would cost an execution a
+ *   minute for as long as it sits there. The reconciler resets such an alarm once its window has passed
+ *   (`#domain/alarms/stale-alarms`), and every way to a new class or back into CDC ends with arm-alarms.
  * - An acting decision is reset the same way, by arm-alarms at the end of its resize: resetting it at once would
  *   re-fire it while the resize it started is still running.
  */
@@ -22,7 +22,6 @@ const STAYS_TIME_CAN_CHANGE: ReadonlySet<ResizeRule> = new Set<ResizeRule>([
   'cooldown',
   'quiet-too-short',
   'within-thresholds',
-  'step-down-would-not-fit',
   // In CDC this is another execution's lock: it is released, or expires, without anything else happening.
   'resize-in-flight',
 ]);

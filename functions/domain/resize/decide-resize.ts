@@ -197,8 +197,9 @@ export const decideResize = (input: ResizeInput): ResizeDecision => {
           ? move(currentClass, trigger.targetClass, 'manual', 'requested by hand', {})
           : stay('manual-not-allowed', `requested class ${trigger.targetClass} is not an allowed rung`, {});
       }
-      const target = stepDownTarget(currentClass, settings, input.peakDuringCachedChanges);
-      return move(currentClass, target.targetClass, 'step-down-after-full-load', target.reason, {});
+      const target = stepDownTarget(currentClass, settings, input.peak);
+      const decision = move(currentClass, target.targetClass, 'step-down-after-full-load', target.reason, {});
+      return input.peak === undefined ? decision : { ...decision, peak: input.peak };
     }
     case 'CDC':
       return decideInCdc(input, nowMs);

@@ -5,15 +5,13 @@
  */
 import type { RegistryKey } from '#contracts/registry-item';
 import { signalOfAlarm } from '#domain/alarms/alarm-specs';
-import { isInstanceClass } from '#domain/instance-classes';
+import { type InstanceClass, isInstanceClass } from '#domain/instance-classes';
 import type { RegistryItem } from '#domain/registry-item';
 import { AUTO_STEADY_CLASS, type ResizeSettings } from '#domain/request/resize-settings';
 import type { ResizeDecision, ResizeTrigger } from './types.ts';
 
 /** Longer than the slowest resize the state machines allow, so an execution that died cannot block resizes forever. */
 export const RESIZE_LOCK_TTL_SECONDS = 4 * 60 * 60;
-/** Without task statistics, the cached changes are looked for in the hour before the step-down. */
-const DEFAULT_PEAK_WINDOW_MS = 60 * 60 * 1000;
 
 /** The `detail` of a CloudWatch Alarm State Change event: only what lakeshift reads. */
 export interface AlarmStateChange {
@@ -91,30 +89,16 @@ export const metricsTargetOf = (
     ? { instanceIdentifier: item.instanceIdentifier, taskResourceId: item.taskResourceId }
     : undefined;
 
-/** Only a step-down to an `auto` steady class sizes the target by the heaviest use during the cached changes. */
+/** Only a step-down to an `auto` steady class sizes the target by the heaviest use while the instance worked. */
 export const needsPeakUsage = (request: ResizeRequest, settings: ResizeSettings): boolean =>
   request.trigger === 'step-down' && settings.steadyClass === AUTO_STEADY_CLASS;
 
-/** The task's stop and full-load finish, as DMS reports them in its statistics. */
-export interface TaskStatDates {
-  readonly StopDate?: Date | undefined;
-  readonly FullLoadFinishDate?: Date | undefined;
-}
-
 /**
- * When the cached changes were applied: from the full load's end to the task's stop, or the hour before `at`
- * when the statistics do not say.
+ * The class the decision starts from: what DMS reports the instance has now, when it reports a known class; the
+ * registry's record otherwise (the instance is gone, or DMS reports a class lakeshift does not know).
  */
-export const cachedChangesWindow = (
-  stats: TaskStatDates | undefined,
-  at: string,
-): { readonly startTime: string; readonly endTime: string } => {
-  const endTime = stats?.StopDate?.toISOString() ?? at;
-  const startTime =
-    stats?.FullLoadFinishDate?.toISOString() ??
-    new Date(Date.parse(endTime) - DEFAULT_PEAK_WINDOW_MS).toISOString();
-  return { startTime, endTime };
-};
+export const classAtDecision = (reported: string | undefined, recorded: InstanceClass): InstanceClass =>
+  reported !== undefined && isInstanceClass(reported) ? reported : recorded;
 
 /** Names the execution that holds the resize lock for an acting decision. */
 export const lockHolderOf = (request: ResizeRequest, item: RegistryKey): string =>

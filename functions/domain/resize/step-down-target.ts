@@ -1,7 +1,8 @@
 /**
  * The class to step down to once the full load and its cached changes are done: the configured steady class, or
- * with `auto` the smallest allowed rung whose vCPU and memory cover the peak seen on the full-load class while the
- * cached changes were applied, plus headroom.
+ * with `auto` the smallest allowed rung whose vCPU and memory cover the peak seen on the full-load class while it
+ * worked (CPU, freeable memory and swap, the CDC apply rate), plus headroom, without tripping its own step-up
+ * thresholds.
  */
 import { InvalidInputError } from '#contracts/errors';
 import { INSTANCE_CLASSES, type InstanceClass } from '#domain/instance-classes';
@@ -11,7 +12,7 @@ import {
   type ResizeSettings,
 } from '#domain/request/resize-settings';
 import { allowedRungs, rungsBelow } from './ladder.ts';
-import type { PeakUsage } from './types.ts';
+import type { PeakReading, PeakUsage } from './types.ts';
 
 export interface StepDownTarget {
   readonly targetClass: InstanceClass;
@@ -25,22 +26,47 @@ const round = (value: number): number => Math.round(value * 100) / 100;
 /** Resources the peak used on `fullLoadClass`, grown by the headroom. */
 export const peakNeeds = (
   fullLoadClass: InstanceClass,
-  peak: PeakUsage,
-  headroom: number,
+  peak: Pick<PeakUsage, 'cpuPercent' | 'freeableMemoryBytes' | 'swapUsageBytes' | 'cdcChangesPerSecond'>,
+  settings: Pick<ResizeSettings, 'headroom' | 'cdcChangesPerVcpuSecond'>,
 ): { readonly vCpu: number; readonly memoryGiB: number } => {
   const spec = INSTANCE_CLASSES[fullLoadClass];
+  const grow = 1 + settings.headroom;
   const cpuShare = Math.min(100, Math.max(0, peak.cpuPercent)) / 100;
+  const applyVcpu = Math.max(0, peak.cdcChangesPerSecond) / settings.cdcChangesPerVcpuSecond;
   const freeGiB = Math.max(0, peak.freeableMemoryBytes) / GIB;
+  // Swap is memory the instance needed and did not have: the smaller class must hold it too.
+  const swapGiB = Math.max(0, peak.swapUsageBytes) / GIB;
   return {
-    vCpu: spec.vCpu * cpuShare * (1 + headroom),
-    memoryGiB: Math.max(0, spec.memoryGiB - freeGiB) * (1 + headroom),
+    vCpu: Math.max(spec.vCpu * cpuShare, applyVcpu) * grow,
+    memoryGiB: (Math.max(0, spec.memoryGiB - freeGiB) + swapGiB) * grow,
   };
 };
+
+/**
+ * True when `rung` holds `needs` without tripping its own step-up alarms: the CPU stays under the step-up
+ * threshold and the freeable memory above it, or the step-down would be followed at once by a step-up.
+ */
+const covers = (
+  rung: InstanceClass,
+  needs: { readonly vCpu: number; readonly memoryGiB: number },
+  settings: ResizeSettings,
+): boolean => {
+  const spec = INSTANCE_CLASSES[rung];
+  return (
+    spec.vCpu * (settings.stepUp.cpuPercent / 100) >= needs.vCpu &&
+    spec.memoryGiB * (1 - settings.stepUp.freeableMemoryPercent / 100) >= needs.memoryGiB
+  );
+};
+
+const describePeak = (fullLoadClass: InstanceClass, peak: PeakUsage): string =>
+  `peak ${round(peak.cpuPercent)}% CPU, ${round(peak.freeableMemoryBytes / GIB)} GiB freeable, ` +
+  `${round(peak.swapUsageBytes / GIB)} GiB swap and ${round(peak.cdcChangesPerSecond)} changes/s arriving on ` +
+  `${fullLoadClass} (${peak.datapoints} datapoints of ${peak.periodSeconds} s, ${peak.startTime} to ${peak.endTime})`;
 
 export const stepDownTarget = (
   fullLoadClass: InstanceClass,
   settings: ResizeSettings,
-  peak?: PeakUsage,
+  reading?: PeakReading,
 ): StepDownTarget => {
   const allowed = allowedRungs(settings);
   const smallest = allowed[0];
@@ -73,16 +99,18 @@ export const stepDownTarget = (
     ...rungsBelow(fullLoadClass, settings),
     ...allowed.filter((rung) => rung === fullLoadClass),
   ];
-  if (!peak) {
+  if (!reading?.found) {
     const oneBelow = rungsBelow(fullLoadClass, settings).at(-1) ?? smallest;
-    return { targetClass: oneBelow, reason: `auto without peak metrics: one rung below ${fullLoadClass}` };
+    const why = reading?.why ?? 'no peak was read';
+    return {
+      targetClass: oneBelow,
+      reason: `auto without peak metrics (${why}): one rung below ${fullLoadClass}`,
+    };
   }
-  const needs = peakNeeds(fullLoadClass, peak, settings.headroom);
-  const covering = allowed.find(
-    (rung) =>
-      INSTANCE_CLASSES[rung].vCpu >= needs.vCpu && INSTANCE_CLASSES[rung].memoryGiB >= needs.memoryGiB,
-  );
-  const needText = `peak ${round(peak.cpuPercent)}% CPU and ${round(peak.freeableMemoryBytes / GIB)} GiB freeable on ${fullLoadClass} needs ${round(needs.vCpu)} vCPU and ${round(needs.memoryGiB)} GiB with ${settings.headroom * 100}% headroom`;
+  const { peak } = reading;
+  const needs = peakNeeds(fullLoadClass, peak, settings);
+  const covering = allowed.find((rung) => covers(rung, needs, settings));
+  const needText = `${describePeak(fullLoadClass, peak)} needs ${round(needs.vCpu)} vCPU and ${round(needs.memoryGiB)} GiB with ${settings.headroom * 100}% headroom`;
   if (covering !== undefined && compareInstanceClasses(covering, fullLoadClass) <= 0) {
     return { targetClass: covering, reason: `auto: ${needText}; smallest rung covering it is ${covering}` };
   }

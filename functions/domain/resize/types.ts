@@ -73,6 +73,8 @@ export interface ResizeDecision {
   readonly rule: ResizeRule;
   readonly reason: string;
   readonly metrics: MetricsSummary;
+  /** The `auto` step-down's measured peak, or why it had none. */
+  readonly peak?: PeakReading;
 }
 
 /** A class change that failed after the task was stopped: what it tried and what it left. */
@@ -97,13 +99,40 @@ export interface ResizeHistoryEntry extends ResizeDecision {
   readonly failure?: { readonly error: string; readonly cause: string; readonly resumed: boolean };
 }
 
-/** The heaviest use seen on the full-load class while the cached changes were applied. */
+/**
+ * The heaviest use seen on the full-load class while it worked: from the task's full-load start to its stop after
+ * the cached changes (docs/design.md §3.2).
+ */
 export interface PeakUsage {
   /** Highest CPUUtilization, percent of the full-load class. */
   readonly cpuPercent: number;
   /** Lowest FreeableMemory, bytes. */
   readonly freeableMemoryBytes: number;
+  /** Highest SwapUsage, bytes: memory the instance needed beyond what it had. */
+  readonly swapUsageBytes: number;
+  /**
+   * The change rate CDC must keep up with: the changes DMS cached while the full load ran (peak
+   * CDCIncomingChanges) over the full load's duration. Not the rate the cached changes were applied at afterwards:
+   * DMS drains that backlog as fast as the class allows, which says what the class can do, not what CDC needs.
+   */
+  readonly cdcChangesPerSecond: number;
+  /** The window read (ISO date-times) and the period of its datapoints. */
+  readonly startTime: string;
+  readonly endTime: string;
+  readonly periodSeconds: number;
+  /** CPUUtilization datapoints the peak rests on. */
+  readonly datapoints: number;
 }
+
+/** What the peak query found: the peak, or why there is none (kept with the decision in the registry). */
+export type PeakReading =
+  | { readonly found: true; readonly peak: PeakUsage }
+  | {
+      readonly found: false;
+      readonly why: string;
+      readonly startTime?: string;
+      readonly endTime?: string;
+    };
 
 export interface ResizeInput {
   readonly currentClass: InstanceClass;
@@ -114,5 +143,6 @@ export interface ResizeInput {
   readonly settings: ResizeSettings;
   /** ISO date-time; the policy never reads a clock. */
   readonly now: string;
-  readonly peakDuringCachedChanges?: PeakUsage;
+  /** The peak of the full load and cached changes; read only for an `auto` step-down. */
+  readonly peak?: PeakReading;
 }

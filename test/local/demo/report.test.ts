@@ -105,7 +105,67 @@ describe('writeReport', () => {
       '<tr><td>total</td><td></td><td class="num">$208.52</td><td class="num">$571.40</td><td class="num">64%</td><td class="num">$1598.00</td></tr>',
     );
     expect(cost).toContain('Unverified prices.');
+    expect(cost).toContain('Price table source: EXAMPLE, not AWS prices');
     expect(cost).toContain('2 GiB per DCU');
+  });
+
+  it('shows the measured peak behind the step-down after the full load, or why there was none', () => {
+    // Prepare
+    const base = sampleTimeline();
+    const [first, second, ...others] = base.databases;
+    if (!first || !second) throw new Error('the sample has two databases');
+    const timeline: DemoTimeline = {
+      ...base,
+      databases: [
+        {
+          ...first,
+          stepDown: {
+            at: SAMPLE_START,
+            fromClass: 'dms.r5.xlarge',
+            toClass: 'dms.t3.medium',
+            reason: 'auto: peak 2.25% CPU … smallest rung covering it is dms.t3.medium',
+            peak: {
+              found: true,
+              peak: {
+                cpuPercent: 2.25,
+                freeableMemoryBytes: 31 * 1024 ** 3,
+                swapUsageBytes: 0,
+                cdcChangesPerSecond: 12,
+                startTime: '2026-12-04T20:35:00.000Z',
+                endTime: '2026-12-04T20:42:00.000Z',
+                periodSeconds: 60,
+                datapoints: 7,
+              },
+            },
+          },
+        },
+        {
+          ...second,
+          stepDown: {
+            at: SAMPLE_START,
+            fromClass: 'dms.r5.xlarge',
+            toClass: 'dms.r5.large',
+            reason: 'auto without peak metrics (no datapoints): one rung below dms.r5.xlarge',
+            peak: { found: false, why: 'CloudWatch holds no CPUUtilization datapoints' },
+          },
+        },
+        ...others,
+      ],
+    };
+    // Act
+    const html = writeHtml(timeline);
+    // Assess
+    const measured = sectionOf(html, `db-${first.databaseId}`);
+    expect(measured).toContain('After the full load: dms.r5.xlarge → dms.t3.medium');
+    expect(measured).toContain('<td>peak CPUUtilization</td><td>2.3 %</td>');
+    expect(measured).toContain('<td>lowest FreeableMemory</td><td>31.00 GiB</td>');
+    expect(measured).toContain(
+      '<td>CDC change rate (cached changes over the full load)</td><td>12 changes/s</td>',
+    );
+    expect(measured).toContain('7 datapoints of 60 s');
+    expect(sectionOf(html, `db-${second.databaseId}`)).toContain(
+      'No peak measured: CloudWatch holds no CPUUtilization datapoints.',
+    );
   });
 
   it('shows per database the phases, the classes with the reasons and the events acted on', () => {

@@ -22,6 +22,8 @@ const cloudWatch = mockClient(CloudWatchClient);
 const settings = resizeSettings();
 
 const NOW = '2026-03-01T12:00:00.000Z';
+const MINUTE_1 = new Date('2026-03-01T10:01:00Z');
+const MINUTE_2 = new Date('2026-03-01T10:02:00Z');
 
 beforeEach(() => {
   cloudWatch.reset();
@@ -150,45 +152,81 @@ describe('cloudwatch adapter', () => {
   });
 
   describe('getPeakUsage', () => {
-    it('reports the highest CPU and the lowest freeable memory between two instants', async () => {
+    it('reports the highest CPU and swap, the lowest freeable memory and the cached change rate in a window', async () => {
       // Prepare
       cloudWatch.on(GetMetricDataCommand).resolves({
         MetricDataResults: [
-          { Id: 'cpu', Timestamps: [new Date(), new Date()], Values: [40, 73.5] },
-          { Id: 'memory', Timestamps: [new Date(), new Date()], Values: [9e9, 7e9] },
+          { Id: 'cpu', Timestamps: [MINUTE_1, MINUTE_2], Values: [40, 73.5] },
+          { Id: 'freeable_memory', Timestamps: [MINUTE_1, MINUTE_2], Values: [9e9, 7e9] },
+          { Id: 'swap', Timestamps: [MINUTE_1], Values: [1024] },
+          { Id: 'cdc_cached', Timestamps: [MINUTE_1, MINUTE_2], Values: [12, 180_000] },
         ],
       });
 
       // Act
-      const peak = await getPeakUsage({
+      const reading = await getPeakUsage({
         instanceIdentifier: 'LS-Mig-1-Orders-RI',
+        taskResourceId: 'TASKID',
         startTime: '2026-03-01T10:00:00Z',
         endTime: '2026-03-01T11:00:00Z',
+        fullLoadSeconds: 1800,
+        fullLoadEndTime: '2026-03-01T11:00:00Z',
       });
 
       // Assess
-      expect(peak).toEqual({ cpuPercent: 73.5, freeableMemoryBytes: 7e9 });
+      expect(reading).toEqual({
+        found: true,
+        peak: {
+          cpuPercent: 73.5,
+          freeableMemoryBytes: 7e9,
+          swapUsageBytes: 1024,
+          // 180,000 changes cached over a 30-minute full load.
+          cdcChangesPerSecond: 100,
+          startTime: '2026-03-01T10:00:00Z',
+          endTime: '2026-03-01T11:00:00Z',
+          periodSeconds: 60,
+          datapoints: 2,
+        },
+      });
       expect(cloudWatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
         StartTime: new Date('2026-03-01T10:00:00Z'),
         EndTime: new Date('2026-03-01T11:00:00Z'),
       });
-      const dimensions =
-        cloudWatch.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries?.[0]?.MetricStat
-          ?.Metric?.Dimensions;
-      expect(dimensions).toEqual([{ Name: 'ReplicationInstanceIdentifier', Value: 'ls-mig-1-orders-ri' }]);
+      const queries = cloudWatch.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries;
+      expect(queries?.[0]?.MetricStat?.Metric?.Dimensions).toEqual([
+        { Name: 'ReplicationInstanceIdentifier', Value: 'ls-mig-1-orders-ri' },
+      ]);
+      expect(queries?.at(-1)?.MetricStat?.Metric).toMatchObject({
+        MetricName: 'CDCIncomingChanges',
+        Dimensions: [
+          { Name: 'ReplicationInstanceIdentifier', Value: 'ls-mig-1-orders-ri' },
+          { Name: 'ReplicationTaskIdentifier', Value: 'TASKID' },
+        ],
+      });
     });
 
-    it('reports nothing when the instance published no metrics in the window', async () => {
+    it('says which metrics are missing when the instance published none in the window', async () => {
       // Prepare
       cloudWatch
         .on(GetMetricDataCommand)
         .resolves({ MetricDataResults: [{ Id: 'cpu', Timestamps: [], Values: [] }] });
 
       // Act
-      const peak = await getPeakUsage({ instanceIdentifier: 'x', startTime: NOW, endTime: NOW });
+      const reading = await getPeakUsage({
+        instanceIdentifier: 'X-RI',
+        startTime: NOW,
+        endTime: NOW,
+        fullLoadSeconds: 60,
+        fullLoadEndTime: NOW,
+      });
 
       // Assess
-      expect(peak).toBeUndefined();
+      expect(reading).toEqual({
+        found: false,
+        why: `CloudWatch holds no CPUUtilization or FreeableMemory datapoints for x-ri between ${NOW} and ${NOW}`,
+        startTime: NOW,
+        endTime: NOW,
+      });
     });
   });
 });

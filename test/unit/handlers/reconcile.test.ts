@@ -1,3 +1,4 @@
+import { CloudWatchClient, DescribeAlarmsCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import {
   DatabaseMigrationServiceClient,
   DescribeReplicationTasksCommand,
@@ -20,9 +21,13 @@ import { instanceArnOf, keyOf, NOW, planFor, ranTask, taskArnOf, useHandlerWorld
 const world = useHandlerWorld();
 const dms = mockClient(DatabaseMigrationServiceClient);
 const sfn = mockClient(SFNClient);
+const cloudWatch = mockClient(CloudWatchClient);
 
 beforeEach(() => {
   dms.reset();
+  cloudWatch.reset();
+  cloudWatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
+  cloudWatch.on(SetAlarmStateCommand).resolves({});
   sfn.reset();
   sfn.on(SendTaskSuccessCommand).resolves({});
   sfn.on(SendTaskFailureCommand).resolves({});
@@ -257,6 +262,31 @@ describe('Function: planReconciliation', () => {
 });
 
 describe('Handler: reconcile', () => {
+  it('puts back to OK a CDC alarm left in ALARM for its whole window, and only that one', async () => {
+    // Prepare: the plan's defaults give a 15-minute sustained window and a 360-minute quiet window.
+    const plan = planFor('sweep-alarms', 'quiet');
+    await world.seed(plan, 'CDC');
+    const prefix = plan.identifiers.alarmPrefix;
+    dms.on(DescribeReplicationTasksCommand).resolves({ ReplicationTasks: [] });
+    cloudWatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [
+        { AlarmName: `${prefix}-cpu-high`, StateValue: 'ALARM', StateUpdatedTimestamp: minutesBefore(16) },
+        { AlarmName: `${prefix}-cpu-low`, StateValue: 'ALARM', StateUpdatedTimestamp: minutesBefore(60) },
+        { AlarmName: `${prefix}-memory-low`, StateValue: 'OK', StateUpdatedTimestamp: minutesBefore(600) },
+      ],
+    });
+    // Act
+    const result = (await invokeHandler('reconcile', {
+      'detail-type': 'Scheduled Event',
+      time: NOW,
+    })) as { alarmResets: unknown };
+    // Assess
+    expect(result.alarmResets).toEqual([{ alarmName: `${prefix}-cpu-high`, outcome: 'reset to OK' }]);
+    expect(cloudWatch.commandCalls(SetAlarmStateCommand).map((call) => call.args[0].input)).toEqual([
+      expect.objectContaining({ AlarmName: `${prefix}-cpu-high`, StateValue: 'OK' }),
+    ]);
+  });
+
   it('describes every task in one call, then completes, keeps alive and resumes what needs it', async () => {
     // Prepare
     const stoppedPlan = planFor('sweep-1', 'done');

@@ -1,3 +1,7 @@
+import {
+  DatabaseMigrationServiceClient,
+  DescribeEventsCommand,
+} from '@aws-sdk/client-database-migration-service';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -9,9 +13,12 @@ import { instanceArnOf, keyOf, LATER, NOW, planFor, taskArnOf, useHandlerWorld }
 
 const world = useHandlerWorld();
 const events = mockClient(EventBridgeClient);
+const dms = mockClient(DatabaseMigrationServiceClient);
 
 beforeEach(() => {
   events.reset();
+  dms.reset();
+  dms.on(DescribeEventsCommand).resolves({ Events: [] });
   events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
 });
 
@@ -113,7 +120,7 @@ describe('Handler: record-phase', () => {
   });
 
   it('after a resize records the new class, releases the lock and publishes Replication Instance Resized', async () => {
-    // Prepare
+    // Prepare: DMS recorded no event for the change, so the resize's end stands for it.
     const plan = planFor('record-4');
     await world.seed(plan, 'RESIZING');
     const holder = 'alarm:record-4/orders@2026-03-01T11:00:00Z';
@@ -138,6 +145,38 @@ describe('Handler: record-phase', () => {
       databaseId: 'orders',
       fromClass: 'dms.r5.large',
       toClass: 'dms.r5.2xlarge',
+    });
+  });
+
+  it("times the class change by the instance's last configuration-change event, not by the resize's end", async () => {
+    // Prepare: DMS started the change (0012) and finished it (0014) before the task was resumed.
+    const plan = planFor('record-timed');
+    await world.seed(plan, 'RESIZING');
+    const holder = 'alarm:record-timed/orders@2026-03-01T11:00:00Z';
+    await world.registry().acquireResizeLock(plan, { holder, now: NOW, ttlSeconds: 600 });
+    const started = new Date(Date.parse(NOW) + 60_000);
+    const finished = new Date(Date.parse(NOW) + 4 * 60_000);
+    dms.on(DescribeEventsCommand).resolves({
+      Events: [
+        { SourceType: 'replication-instance', EventCategories: ['configuration change'], Date: started },
+        { SourceType: 'replication-instance', EventCategories: ['configuration change'], Date: finished },
+        { SourceType: 'replication-instance', EventCategories: ['maintenance'], Date: new Date(LATER) },
+      ],
+    });
+    // Act
+    await invokeHandler('record-phase', {
+      ...keyOf(plan),
+      phase: 'CDC',
+      resize: { act: true, fromClass: 'dms.r5.large', toClass: 'dms.r5.2xlarge', lockHolder: holder },
+      now: LATER,
+    });
+    // Assess
+    const item = await world.registry().require(plan);
+    expect(item.lastResizeAt).toBe(finished.toISOString());
+    expect(dms).toHaveReceivedCommandWith(DescribeEventsCommand, {
+      SourceType: 'replication-instance',
+      StartTime: new Date(NOW),
+      EndTime: new Date(LATER),
     });
   });
 

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import {
   DatabaseMigrationServiceClient,
+  DescribeReplicationInstancesCommand,
   DescribeReplicationTasksCommand,
 } from '@aws-sdk/client-database-migration-service';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -46,6 +47,7 @@ beforeEach(() => {
   cloudWatch.on(PutMetricAlarmCommand).resolves({});
   cloudWatch.on(DeleteAlarmsCommand).resolves({});
   cloudWatch.on(SetAlarmStateCommand).resolves({});
+  dms.on(DescribeReplicationInstancesCommand).resolves({ ReplicationInstances: [] });
 });
 
 /** `count` one-minute datapoints of `value`, the newest at NOW. */
@@ -103,7 +105,7 @@ describe('Handler: decide-resize', () => {
     expect(cloudWatch).not.toHaveReceivedCommand(GetMetricDataCommand);
   });
 
-  it("with 'auto' sizes the step-down from the peak seen while the cached changes were applied", async () => {
+  it("with 'auto' sizes the step-down from the peak seen while the full load and cached changes ran", async () => {
     // Prepare
     const request = withValue(requestFor('decide-2'), 'defaults.resize.steadyClass', 'auto');
     const plan = planFor('decide-2', 'orders', request);
@@ -112,24 +114,71 @@ describe('Handler: decide-resize', () => {
       ReplicationTasks: [
         ranTask({
           ReplicationTaskStats: {
-            FullLoadFinishDate: new Date('2026-03-01T11:30:00Z'),
-            StopDate: new Date('2026-03-01T11:50:00Z'),
+            FullLoadStartDate: new Date('2026-03-01T11:00:10Z'),
+            FullLoadFinishDate: new Date('2026-03-01T12:00:00Z'),
+            StopDate: new Date('2026-03-01T12:05:00Z'),
           },
         }),
       ],
     });
     // 10% of 4 vCPU and 30 of 32 GiB free on dms.r5.xlarge: t3.medium (2 vCPU, 4 GiB) covers it with headroom.
     cloudWatch.on(GetMetricDataCommand).resolves({
-      MetricDataResults: [series('cpu', 10, 20), series('memory', 30 * 1024 ** 3, 20)],
+      MetricDataResults: [series('cpu', 10, 20), series('freeable_memory', 30 * 1024 ** 3, 20)],
     });
     // Act
     const result = await invokeHandler('decide-resize', { trigger: 'step-down', ...keyOf(plan), now: NOW });
     // Assess
     expect(result).toMatchObject({ act: true, toClass: 'dms.t3.medium' });
     expect(cloudWatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
-      StartTime: new Date('2026-03-01T11:30:00Z'),
-      EndTime: new Date('2026-03-01T11:50:00Z'),
+      StartTime: new Date('2026-03-01T11:00:00Z'),
+      EndTime: new Date('2026-03-01T12:06:00Z'),
     });
+    const item = await world.registry().require(keyOf(plan));
+    expect(item.history[0]?.peak).toMatchObject({ found: true, peak: { cpuPercent: 10, datapoints: 20 } });
+  });
+
+  it("with 'auto' and no metrics in the window, steps one rung down and records why", async () => {
+    // Prepare
+    const request = withValue(requestFor('decide-2b'), 'defaults.resize.steadyClass', 'auto');
+    const plan = planFor('decide-2b', 'orders', request);
+    await world.seed(plan, 'STEPPING_DOWN');
+    dms.on(DescribeReplicationTasksCommand).resolves({
+      ReplicationTasks: [
+        ranTask({
+          ReplicationTaskStats: {
+            FullLoadStartDate: new Date('2026-03-01T11:00:00Z'),
+            StopDate: new Date('2026-03-01T11:50:00Z'),
+          },
+        }),
+      ],
+    });
+    // Act
+    const result = await invokeHandler('decide-resize', { trigger: 'step-down', ...keyOf(plan), now: NOW });
+    // Assess
+    expect(result).toMatchObject({ act: true, toClass: 'dms.r5.large' });
+    const item = await world.registry().require(keyOf(plan));
+    expect(item.history[0]?.peak).toMatchObject({ found: false });
+    expect(item.history[0]?.reason).toContain(
+      'auto without peak metrics (CloudWatch holds no CPUUtilization or FreeableMemory datapoints',
+    );
+  });
+
+  it('names the class DMS reports for the instance, not the one the registry last recorded', async () => {
+    // Prepare: the registry still says dms.r5.xlarge; the instance is on dms.t3.large.
+    const plan = planFor('decide-class');
+    await world.seed(plan, 'CDC');
+    dms
+      .on(DescribeReplicationInstancesCommand)
+      .resolves({ ReplicationInstances: [{ ReplicationInstanceClass: 'dms.t3.large' }] });
+    // Act
+    const result = await invokeHandler('decide-resize', {
+      trigger: 'manual',
+      request: keyOf(plan),
+      now: NOW,
+    });
+    // Assess
+    expect(result).toMatchObject({ fromClass: 'dms.t3.large' });
+    expect(String((result as { reason: unknown }).reason)).not.toContain('dms.r5.xlarge');
   });
 
   it('steps up on a sustained CPU alarm during CDC, reading the metric windows of the alarm', async () => {

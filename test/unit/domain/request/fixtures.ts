@@ -9,6 +9,7 @@ export const secretArnFor = (name: string) =>
 export const EXPECTED_RESIZE_THRESHOLDS = {
   cooldownMinutes: 30,
   headroom: 0.3,
+  cdcChangesPerVcpuSecond: 1000,
   stepUp: {
     cpuPercent: 80,
     freeableMemoryPercent: 10,

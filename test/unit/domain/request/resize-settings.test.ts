@@ -58,6 +58,7 @@ describe('mergeResizeLayers', () => {
       ceiling: 'dms.r5.4xlarge',
       cooldownMinutes: RESIZE_DEFAULTS.cooldownMinutes,
       headroom: RESIZE_DEFAULTS.headroom,
+      cdcChangesPerVcpuSecond: RESIZE_DEFAULTS.cdcChangesPerVcpuSecond,
       stepUp: { ...RESIZE_DEFAULTS.stepUp },
       stepDown: { ...RESIZE_DEFAULTS.stepDown },
     });

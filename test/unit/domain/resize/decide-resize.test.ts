@@ -3,6 +3,7 @@ import type { ResizeSignal } from '#domain/alarms/signals';
 import type { InstanceClass } from '#domain/instance-classes';
 import { decideResize } from '#domain/resize/decide-resize';
 import type { MetricSeries, ResizeHistoryEntry, ResizeInput, ResizeMetrics } from '#domain/resize/types';
+import { measuredPeak } from './peak-fixture.ts';
 import { resizeSettings } from './settings-fixture.ts';
 
 const GIB = 1024 ** 3;
@@ -145,7 +146,7 @@ describe('decideResize', () => {
           trigger: { kind: 'full-load-done' },
           settings: { ...settings, steadyClass: 'auto' },
           // 20% of 4 vCPU and 30 of 32 GiB free: 1.04 vCPU and 2.6 GiB with 30% headroom.
-          peakDuringCachedChanges: { cpuPercent: 20, freeableMemoryBytes: 30 * GIB },
+          peak: measuredPeak({ cpuPercent: 20, freeableMemoryBytes: 30 * GIB }),
         }),
       );
 

@@ -9,6 +9,7 @@ import { allowedRungs } from '#domain/resize/ladder';
 import { stepDownTarget } from '#domain/resize/step-down-target';
 import type {
   MetricSeries,
+  PeakReading,
   ResizeHistoryEntry,
   ResizeInput,
   ResizeMetrics,
@@ -42,6 +43,7 @@ const settingsArb: fc.Arbitrary<ResizeSettings> = fc
           ceiling: fc.constant(ladder[ceiling] as InstanceClass),
           cooldownMinutes: fc.integer({ min: 0, max: 180 }),
           headroom: fc.double({ min: 0, max: 1, noNaN: true }),
+          cdcChangesPerVcpuSecond: fc.integer({ min: 1, max: 100_000 }),
           stepUp: fc.record({
             cpuPercent: fc.integer({ min: 1, max: 100 }),
             freeableMemoryPercent: fc.integer({ min: 0, max: 100 }),
@@ -129,10 +131,22 @@ const historyArb: fc.Arbitrary<ResizeHistoryEntry[]> = fc
     })),
   );
 
-const peakArb = fc.record({
-  cpuPercent: fc.double({ min: 0, max: 100, noNaN: true }),
-  freeableMemoryBytes: fc.double({ min: 0, max: 1024 * GIB, noNaN: true }),
-});
+const peakArb: fc.Arbitrary<PeakReading> = fc.oneof(
+  fc.record({
+    found: fc.constant(true as const),
+    peak: fc.record({
+      cpuPercent: fc.double({ min: 0, max: 100, noNaN: true }),
+      freeableMemoryBytes: fc.double({ min: 0, max: 1024 * GIB, noNaN: true }),
+      swapUsageBytes: fc.double({ min: 0, max: 64 * GIB, noNaN: true }),
+      cdcChangesPerSecond: fc.double({ min: 0, max: 100_000, noNaN: true }),
+      startTime: fc.constant('2026-03-01T10:00:00.000Z'),
+      endTime: fc.constant('2026-03-01T11:00:00.000Z'),
+      periodSeconds: fc.constant(60),
+      datapoints: fc.integer({ min: 1, max: 60 }),
+    }),
+  }),
+  fc.record({ found: fc.constant(false as const), why: fc.string() }),
+);
 
 /** Mostly CDC on a ladder rung, where the policy has the most to decide; any phase and any class otherwise. */
 const inputArb: fc.Arbitrary<ResizeInput> = settingsArb.chain((settings) =>
@@ -148,7 +162,7 @@ const inputArb: fc.Arbitrary<ResizeInput> = settingsArb.chain((settings) =>
       history: historyArb,
       settings: fc.constant(settings),
       now: fc.constant(new Date(NOW_MS).toISOString()),
-      peakDuringCachedChanges: peakArb,
+      peak: peakArb,
     },
     { requiredKeys: ['currentClass', 'phase', 'trigger', 'metrics', 'history', 'settings', 'now'] },
   ),

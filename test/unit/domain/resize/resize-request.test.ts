@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { RegistryItem } from '#domain/registry-item';
 import {
   type AlarmStateChange,
-  cachedChangesWindow,
   databaseLookupOf,
   lockHolderOf,
   metricsTargetOf,
@@ -122,26 +121,6 @@ describe('metricsTargetOf', () => {
 
     // Assess
     expect(targets).toEqual([undefined, undefined, undefined]);
-  });
-});
-
-describe('cachedChangesWindow', () => {
-  it("runs from the full load's end to the task's stop", () => {
-    // Act
-    const window = cachedChangesWindow(
-      { FullLoadFinishDate: new Date('2026-03-01T10:00:00Z'), StopDate: new Date('2026-03-01T11:30:00Z') },
-      NOW,
-    );
-
-    // Assess
-    expect(window).toEqual({ startTime: '2026-03-01T10:00:00.000Z', endTime: '2026-03-01T11:30:00.000Z' });
-  });
-
-  it('falls back to the hour before the decision when the statistics say nothing', () => {
-    expect(cachedChangesWindow(undefined, NOW)).toEqual({
-      startTime: '2026-03-01T11:00:00.000Z',
-      endTime: NOW,
-    });
   });
 });
 

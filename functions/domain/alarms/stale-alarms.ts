@@ -1,0 +1,63 @@
+/**
+ * Alarms left in ALARM, and when lakeshift evaluates them again (docs/design.md §3.4). CloudWatch speaks only when
+ * an alarm changes state, so an alarm that stays in ALARM (at the floor or the ceiling, after a step-down that would
+ * not fit, after a resize that failed before re-arming) never wakes the policy again by itself. The scheduled
+ * reconciler puts such an alarm back to OK once it has been in ALARM for its own window: by then every datapoint
+ * the last decision read has been replaced, so a new decision reads new metrics. Each alarm is reset at most once
+ * per window, whatever the decisions say, so nothing can loop faster than that; a decision that repeats the
+ * previous one is not recorded again (`#domain/resize/decision-history`).
+ */
+import type { Phase } from '#contracts/phases';
+import type { ResizeSettings } from '#domain/request/resize-settings';
+import { alarmName } from './alarm-specs.ts';
+import { RESIZE_SIGNALS, signalWindowMinutes } from './signals.ts';
+
+const MINUTE_MS = 60_000;
+
+export interface WatchedDatabase {
+  readonly phase: Phase;
+  readonly alarmPrefix: string;
+  readonly settings: ResizeSettings;
+}
+
+export interface AlarmState {
+  readonly AlarmName?: string | undefined;
+  readonly StateValue?: string | undefined;
+  readonly StateUpdatedTimestamp?: Date | undefined;
+}
+
+export interface StaleAlarmReset {
+  readonly alarmName: string;
+  readonly reason: string;
+}
+
+/**
+ * The alarms to put back to OK at `now`: those of databases in CDC (a resize in flight re-arms its own alarms at
+ * its end) that have been in ALARM for at least their signal's window.
+ */
+export const staleAlarmResets = (
+  databases: readonly WatchedDatabase[],
+  alarms: readonly AlarmState[],
+  now: string,
+): StaleAlarmReset[] => {
+  const nowMs = Date.parse(now);
+  const byName = new Map(alarms.map((alarm) => [alarm.AlarmName, alarm]));
+  return databases
+    .filter((database) => database.phase === 'CDC')
+    .flatMap((database) =>
+      RESIZE_SIGNALS.flatMap((signal) => {
+        const name = alarmName(database.alarmPrefix, signal);
+        const alarm = byName.get(name);
+        const since = alarm?.StateUpdatedTimestamp?.getTime();
+        if (alarm?.StateValue !== 'ALARM' || since === undefined) return [];
+        const windowMinutes = signalWindowMinutes(signal, database.settings);
+        if (nowMs - since < windowMinutes * MINUTE_MS) return [];
+        return [
+          {
+            alarmName: name,
+            reason: `lakeshift re-evaluates an alarm left in ALARM since ${new Date(since).toISOString()}: its ${windowMinutes}-minute window has passed`,
+          },
+        ];
+      }),
+    );
+};
