@@ -15,12 +15,25 @@ const ENDPOINT_ARNS = {
 export const migrateDatabase: StateMachineDefinition = {
   Comment:
     'One database: plan, provision on the full-load class, full load until DMS stops the task after the cached changes, step the instance down, resume CDC, arm the resize alarms.',
-  StartAt: 'PlanDatabase',
+  StartAt: 'InspectSource',
   States: {
+    InspectSource: lambdaTask({
+      handler: 'inspect-source',
+      comment: 'Pre-flight: read the captured columns of the source, before anything is created.',
+      payload: { 'request.$': '$.request', 'databaseId.$': '$.databaseId' },
+      resultSelector: {
+        'columnsInspected.$': '$.Payload.columnsInspected',
+        'columns.$': '$.Payload.columns',
+      },
+      resultPath: '$.inspection',
+      catch: [catchAll('PlanningFailed')],
+      next: 'PlanDatabase',
+    }),
     PlanDatabase: lambdaTask({
       handler: 'plan-database',
-      comment: 'Plan the database from the request and register it (phase PROVISIONING).',
-      payload: { 'request.$': '$.request', 'databaseId.$': '$.databaseId' },
+      comment:
+        'Plan the database from the request and the inspection (lossless remedies, plan warnings) and register it (phase PROVISIONING).',
+      payload: { 'request.$': '$.request', 'databaseId.$': '$.databaseId', 'inspection.$': '$.inspection' },
       outputPath: '$.Payload',
       catch: [catchAll('PlanningFailed')],
       next: 'EnsureReplicationInstance',
@@ -28,7 +41,7 @@ export const migrateDatabase: StateMachineDefinition = {
     PlanningFailed: failState(
       FAIL_STATE_ERRORS.migrationFailed,
       '$.error.Cause',
-      'Nothing was created: the request or the plan is invalid.',
+      'Nothing was created: the source could not be inspected, or the request or the plan is invalid.',
     ),
     EnsureReplicationInstance: lambdaTask({
       handler: 'ensure-replication-instance',
