@@ -38,8 +38,11 @@ export interface CanonicalOptions {
   readonly timePrecision: 'ms' | 'us';
 }
 
-/** lakeshift's request defaults write millisecond timestamps (`ParquetTimestampInMillisecond`), and DMS TIME is ms. */
-export const DEFAULT_CANONICAL_OPTIONS: CanonicalOptions = { timestampPrecision: 'ms', timePrecision: 'ms' };
+/**
+ * Exact comparison: lakeshift keeps microseconds by default (docs/column-fidelity.md). A difference below that is
+ * reported per column, and is "equal under the chosen mapping" when the request chose milliseconds.
+ */
+export const DEFAULT_CANONICAL_OPTIONS: CanonicalOptions = { timestampPrecision: 'us', timePrecision: 'us' };
 
 const KIND_BY_PG_TYPE: Readonly<Record<string, ColumnKind>> = {
   int2: 'integer',
