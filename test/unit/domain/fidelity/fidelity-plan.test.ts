@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type CapturedColumn, classifyColumn } from '#domain/fidelity/classify';
 import { type FidelityChoices, planFidelity } from '#domain/fidelity/fidelity-plan';
@@ -135,5 +136,29 @@ describe('planFidelity', () => {
       ['public.orders.huge', 'lob-over-limit'],
       ['public.orders.ref', 'not-migrated'],
     ]);
+  });
+});
+
+describe('docs/column-fidelity.md', () => {
+  it('lists every type family with its outcome, lossy mapping and sources', () => {
+    // Prepare
+    const docs = readFileSync(new URL('../../../../docs/column-fidelity.md', import.meta.url), 'utf8');
+    const lines = docs.split('\n');
+
+    // Act
+    const missing = TYPE_MAPPING.filter((row) => {
+      const line = lines.find((candidate) => candidate.startsWith(`| \`${row.family}\` |`));
+      const urls = row.source.match(/https:\/\/\S+?(?=[;\s]|$)/g) ?? [];
+      return (
+        line === undefined ||
+        !line.includes(` ${row.outcome} `) ||
+        !line.includes(row.effect) ||
+        (row.loss !== undefined && !line.includes(`\`${row.loss}\``)) ||
+        !urls.every((url) => line.includes(url))
+      );
+    });
+
+    // Assess
+    expect(missing.map((row) => row.family)).toEqual([]);
   });
 });
