@@ -100,7 +100,8 @@ export const pgCanonicalValue = (column: SourceColumn, options: CanonicalOptions
     case 'bytea':
       return `encode(${c}, 'hex')`;
     case 'text':
-      return `${c}::text`;
+      // inet's cast to text always adds the netmask (/32); its output form, which DMS carries, does not.
+      return column.pgType === 'inet' ? `CASE WHEN ${c} IS NOT NULL THEN concat(${c}) END` : `${c}::text`;
   }
 };
 
