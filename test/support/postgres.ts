@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
+import type { PostgresCredentials } from '#adapters/secrets';
 import {
   type EmbeddedPostgresOptions,
   type RunningPostgres,
@@ -82,3 +83,12 @@ export const usePostgres = (options: EmbeddedPostgresOptions = {}): PostgresHarn
     },
   };
 };
+
+/** A test database's connection details as the RDS-style secret holds them. */
+export const credentialsOf = (db: TestDatabase): PostgresCredentials => ({
+  host: db.host,
+  port: db.port,
+  username: db.user,
+  password: db.password,
+  dbname: db.name,
+});

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { PostgresCredentials } from '#adapters/secrets';
 import { inspectSourceColumns } from '#adapters/source-columns';
 import { ERROR_NAMES } from '#contracts/errors';
-import { type TestDatabase, usePostgres } from '#test/postgres';
+import { credentialsOf, usePostgres } from '#test/postgres';
 
 const postgres = usePostgres();
-
-const credentialsOf = (db: TestDatabase): PostgresCredentials => ({
-  host: db.host,
-  port: db.port,
-  username: db.user,
-  password: db.password,
-  dbname: db.name,
-});
 
 describe('inspectSourceColumns', () => {
   it('reads the selected tables’ columns with their base types and measures LOB and unbounded numeric values', async () => {
