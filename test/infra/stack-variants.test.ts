@@ -86,8 +86,9 @@ describe('LakeshiftStack with imported network, bucket and secrets', () => {
       .filter(
         (statement) => statement.Sid === 'ReadSourceSecrets' || statement.Sid === 'DecryptSourceSecrets',
       );
-    // Assess: a read and a decrypt statement for each of the three roles that read source secrets.
-    expect(secretStatements).toHaveLength(6);
+    // Assess
+    // A read and a decrypt statement for each of the four roles that read source secrets.
+    expect(secretStatements).toHaveLength(8);
     for (const statement of secretStatements) {
       if (statement.Sid === 'ReadSourceSecrets') expect(statement.Resource).toBe(SECRET);
       else {

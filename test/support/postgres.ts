@@ -32,6 +32,15 @@ export interface PostgresHarness {
   createDatabase(prefix?: string): Promise<TestDatabase>;
 }
 
+/** A test database's login in the layout of an RDS secret, as lakeshift's adapters take it. */
+export const credentialsOf = (db: TestDatabase): PostgresCredentials => ({
+  host: db.host,
+  port: db.port,
+  username: db.user,
+  password: db.password,
+  dbname: db.name,
+});
+
 export const usePostgres = (options: EmbeddedPostgresOptions = {}): PostgresHarness => {
   let running: RunningPostgres | undefined;
   let admin: Promise<pg.Client> | undefined;
@@ -83,12 +92,3 @@ export const usePostgres = (options: EmbeddedPostgresOptions = {}): PostgresHarn
     },
   };
 };
-
-/** A test database's connection details as the RDS-style secret holds them. */
-export const credentialsOf = (db: TestDatabase): PostgresCredentials => ({
-  host: db.host,
-  port: db.port,
-  username: db.user,
-  password: db.password,
-  dbname: db.name,
-});
