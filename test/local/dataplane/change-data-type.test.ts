@@ -7,7 +7,7 @@ import { fakeTask, includeAll, secretFor } from './task-context.ts';
 
 const pg = usePostgres();
 
-const toString = (id: number, column: string): Record<string, unknown> => ({
+const asString = (id: number, column: string): Record<string, unknown> => ({
   'rule-type': 'transformation',
   'rule-id': String(1000 + id),
   'rule-name': `lossless-${id}`,
@@ -17,7 +17,7 @@ const toString = (id: number, column: string): Record<string, unknown> => ({
   'data-type': { type: 'string', length: 100 },
 });
 
-const RULES = [includeAll(), toString(1, 'ratio'), toString(2, 'at_time')];
+const RULES = [includeAll(), asString(1, 'ratio'), asString(2, 'at_time')];
 
 const ledger = async (): Promise<TestDatabase> => {
   const db = await pg.createDatabase();
@@ -77,7 +77,7 @@ describe('change-data-type rules in the local data plane', () => {
     // Prepare
     const db = await ledger();
     const lakeDir = await newLake();
-    const rule = { ...toString(1, 'ratio'), 'data-type': { type: 'int8' } };
+    const rule = { ...asString(1, 'ratio'), 'data-type': { type: 'int8' } };
     const workload = createPostgresToS3Workload({ lakeDir, resolveSecret: secretFor(db) });
 
     // Act
