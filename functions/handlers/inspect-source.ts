@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { getPostgresCredentials } from '#adapters/secrets';
 import { inspectSourceColumns } from '#adapters/source-columns';
-import { InvalidInputError } from '#contracts/errors';
+import { ConnectionTestFailedError, InvalidInputError } from '#contracts/errors';
 import { needsAttention, type SourceInspection } from '#domain/fidelity/index';
 import { effectiveDatabaseSettings } from '#domain/request/effective';
 import { parseMigrationRequest } from '#domain/request/index';
@@ -24,14 +24,21 @@ export const inspectSource = async (event: unknown): Promise<SourceInspection> =
     throw new InvalidInputError(`Migration "${request.migrationId}" has no database "${input.databaseId}"`);
   }
   const settings = effectiveDatabaseSettings(request.target, request.defaults, database);
-  const columns = await inspectSourceColumns({
-    credentials: await getPostgresCredentials(database.secretArn),
-    database: database.databaseName,
-    sslMode: settings.sslMode,
-    include: settings.tables.include,
-    exclude: settings.tables.exclude,
-  });
-  return { columnsInspected: columns.length, columns: columns.filter(needsAttention) };
+  try {
+    const columns = await inspectSourceColumns({
+      credentials: await getPostgresCredentials(database.secretArn),
+      database: database.databaseName,
+      sslMode: settings.sslMode,
+      include: settings.tables.include,
+      exclude: settings.tables.exclude,
+    });
+    return { columnsInspected: columns.length, columns: columns.filter(needsAttention) };
+  } catch (error) {
+    // An unreachable source becomes a plan warning (fatal only with warningsFatal); DMS's own connection test
+    // still decides whether the migration can run.
+    if (!(error instanceof ConnectionTestFailedError)) throw error;
+    return { columnsInspected: 0, columns: [], notInspected: error.message };
+  }
 };
 
 export const handler = lambdaHandler(inspectSource);

@@ -46,7 +46,7 @@ export interface LossyColumn {
   readonly effect: string;
 }
 
-export type PlanWarningKind = 'not-migrated' | 'unproven-remedy' | 'lob-over-limit';
+export type PlanWarningKind = 'not-migrated' | 'unproven-remedy' | 'lob-over-limit' | 'not-inspected';
 
 export interface PlanWarning {
   readonly column: string;
@@ -102,14 +102,27 @@ export const needsAttention = (column: CapturedColumn): boolean => {
 };
 
 export const planFidelity = (
-  inspection: { readonly columnsInspected: number; readonly columns: readonly CapturedColumn[] },
+  inspection: {
+    readonly columnsInspected: number;
+    readonly columns: readonly CapturedColumn[];
+    readonly notInspected?: string;
+  },
   choices: FidelityChoices,
   context: FidelityContext,
 ): FidelityPlan => {
   const captured = inspection.columns;
   const adjustments: ColumnAdjustment[] = [];
   const lossy: LossyColumn[] = [];
-  const warnings: PlanWarning[] = [];
+  const warnings: PlanWarning[] =
+    inspection.notInspected === undefined
+      ? []
+      : [
+          {
+            column: '*',
+            kind: 'not-inspected',
+            message: `the source could not be inspected, so no column is remedied: ${inspection.notInspected}`,
+          },
+        ];
   const rules: ChangeDataTypeRule[] = [];
   const classes = captured.map((source) => ({ source, column: classifyColumn(source) }));
 

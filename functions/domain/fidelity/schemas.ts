@@ -22,6 +22,8 @@ export const capturedColumnSchema = z.object({
 export const sourceInspectionSchema = z.object({
   columnsInspected: z.number().int().nonnegative(),
   columns: z.array(capturedColumnSchema),
+  /** Why the source could not be inspected; the plan then warns instead of remedying. */
+  notInspected: z.string().optional(),
 });
 export type SourceInspection = z.infer<typeof sourceInspectionSchema>;
 
@@ -34,7 +36,7 @@ export const fidelityPlanSchema = z.object({
   warnings: z.array(
     z.object({
       column: z.string(),
-      kind: z.enum(['not-migrated', 'unproven-remedy', 'lob-over-limit']),
+      kind: z.enum(['not-migrated', 'unproven-remedy', 'lob-over-limit', 'not-inspected']),
       message: z.string(),
     }),
   ),

@@ -21,11 +21,9 @@ export const migrateDatabase: StateMachineDefinition = {
       handler: 'inspect-source',
       comment: 'Pre-flight: read the captured columns of the source, before anything is created.',
       payload: { 'request.$': '$.request', 'databaseId.$': '$.databaseId' },
-      resultSelector: {
-        'columnsInspected.$': '$.Payload.columnsInspected',
-        'columns.$': '$.Payload.columns',
-      },
-      resultPath: '$.inspection',
+      // The whole payload: it may carry notInspected besides the columns.
+      resultSelector: { 'inspection.$': '$.Payload' },
+      resultPath: '$.inspected',
       catch: [catchAll('PlanningFailed')],
       next: 'PlanDatabase',
     }),
@@ -33,7 +31,11 @@ export const migrateDatabase: StateMachineDefinition = {
       handler: 'plan-database',
       comment:
         'Plan the database from the request and the inspection (lossless remedies, plan warnings) and register it (phase PROVISIONING).',
-      payload: { 'request.$': '$.request', 'databaseId.$': '$.databaseId', 'inspection.$': '$.inspection' },
+      payload: {
+        'request.$': '$.request',
+        'databaseId.$': '$.databaseId',
+        'inspection.$': '$.inspected.inspection',
+      },
       outputPath: '$.Payload',
       catch: [catchAll('PlanningFailed')],
       next: 'EnsureReplicationInstance',
