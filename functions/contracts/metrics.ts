@@ -1,6 +1,6 @@
 /**
- * lakeshift's own CloudWatch metrics (published by handlers, e.g. with Powertools Metrics). The CDK dashboard
- * finds them with SEARCH expressions on these names, whatever dimensions a publisher adds.
+ * lakeshift's own CloudWatch metrics, published by handlers with Powertools Metrics (CloudWatch embedded metric
+ * format). The CDK dashboard finds them with SEARCH expressions on these names, whatever dimensions a publisher adds.
  */
 import { APP_NAME } from './names.ts';
 
@@ -13,10 +13,21 @@ export const METRIC_NAMES = {
   resizeDecided: 'ResizeDecided',
   /** A replication instance changed class (count 1), dimension `InstanceClass` (the new class). */
   instanceResized: 'InstanceResized',
+  /** Seconds from a database's registration (its request) to its first CDC, dimension `MigrationId`. */
+  requestToCdcSeconds: 'RequestToCdcSeconds',
+  /** Seconds a database spent in FULL_LOAD (the full load and the cached changes), dimension `MigrationId`. */
+  fullLoadSeconds: 'FullLoadSeconds',
+  /** Databases in each phase at a reconcile run (a gauge, DELETED not counted), dimension `Phase`. */
+  databasesInPhase: 'DatabasesInPhase',
 } as const;
+
+export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];
 
 export const METRIC_DIMENSIONS = {
   phase: 'Phase',
   action: 'Action',
   instanceClass: 'InstanceClass',
+  migrationId: 'MigrationId',
 } as const;
+
+export type MetricDimension = (typeof METRIC_DIMENSIONS)[keyof typeof METRIC_DIMENSIONS];

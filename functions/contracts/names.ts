@@ -26,6 +26,7 @@ export const HANDLER_NAMES = [
   'delete-instance',
   'drop-replication-slot',
   'disarm-alarms',
+  'reload-table',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 

@@ -8,11 +8,13 @@
 import * as z from 'zod';
 import { describeTasksByArns } from '#adapters/describe-tasks';
 import { startReplicationTask } from '#adapters/dms';
+import { publishMetrics } from '#adapters/metrics';
 import { createRegistry } from '#adapters/registry';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '#adapters/sfn';
 import { ENV } from '#contracts/env';
 import { ERROR_NAMES } from '#contracts/errors';
 import { FULL_LOAD_WAIT } from '#contracts/waits';
+import { fleetPhaseMetrics } from '#domain/metrics';
 import { planReconciliation, type ReconcileAction } from '#domain/reconciliation';
 import { requireEnv } from '#shared/env';
 import { now } from '#shared/fields';
@@ -60,6 +62,7 @@ const carryOut = async (action: ReconcileAction, at: string): Promise<string> =>
 export const reconcile = async (event: unknown) => {
   const { time } = parseInput(ReconcileInput, event);
   const items = await registry.listActive();
+  publishMetrics(fleetPhaseMetrics(items.map((item) => item.phase)));
   const taskArns = items.flatMap((item) => (item.taskArn ? [item.taskArn] : []));
   const tasks = taskArns.length > 0 ? await describeTasksByArns(taskArns) : [];
   const actions = planReconciliation(items, tasks, time);
