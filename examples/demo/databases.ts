@@ -116,6 +116,25 @@ const awkward: DemoDatabase = {
       scores integer[],
       feeling mood
     );
+    CREATE TYPE pair AS (a integer, b text);
+    CREATE TABLE rarer (
+      id integer PRIMARY KEY,
+      amount money,
+      span interval,
+      addr inet,
+      net cidr,
+      mac macaddr,
+      spot point,
+      bits bit(8),
+      vbits bit varying(16),
+      during int4range,
+      period tstzrange,
+      markup xml,
+      couple pair,
+      note varchar,
+      blob_ref oid,
+      lsn pg_lsn
+    );
     CREATE TABLE no_primary_key (label text, amount numeric(8, 3), noted_at timestamp);
     CREATE TABLE documents (id integer PRIMARY KEY, title text NOT NULL, content text NOT NULL);`,
   seed: (rows) => {
@@ -130,7 +149,7 @@ const awkward: DemoDatabase = {
          ${orNull(1, `(i % 65535 - 32767)::smallint`)},
          ${orNull(2, `(i::bigint * 2654435761) % 9007199254740993 * (CASE WHEN i % 2 = 0 THEN 1 ELSE -1 END)`)},
          ${orNull(3, `((i * 7919) % 1000000000) / 100.0`)},
-         ${orNull(4, `round(((i * 104729) % 100000000)::numeric / 7, 6) * (CASE WHEN i % 3 = 0 THEN -1 ELSE 1 END)`)},
+         ${orNull(4, `((i * 104729) % 100000000)::numeric / 7 * (CASE WHEN i % 3 = 0 THEN -1 ELSE 1 END)`)},
          ${orNull(5, `(i::numeric * 12345678901234567) / 1000`)},
          ${orNull(6, `(i * 0.1)::real`)},
          ${orNull(7, `(CASE WHEN i % 5 = 0 THEN 1e-7 * i WHEN i % 5 = 1 THEN 1e15 + i ELSE i / 3.0 END)::double precision`)},
@@ -150,6 +169,24 @@ const awkward: DemoDatabase = {
          ${orNull(21, `ARRAY[i, -i, i * 1000]`)},
          ${orNull(22, `(enum_range(NULL::mood))[1 + i % 4]`)}
        FROM generate_series(1, ${n}) AS i`,
+      `INSERT INTO rarer
+       SELECT i,
+         ${orNull(1, `(i * 12.34)::numeric::money`)},
+         ${orNull(2, `i * interval '1 day 2 hours 3.000456 seconds'`)},
+         ${orNull(3, `('10.0.' || (i % 256) || '.' || (i % 200 + 1))::inet`)},
+         ${orNull(4, `('192.168.' || (i % 256) || '.0/24')::cidr`)},
+         ${orNull(5, `('08:00:2b:01:02:' || lpad(to_hex(i % 256), 2, '0'))::macaddr`)},
+         ${orNull(6, `point(i / 3.0, -i)`)},
+         ${orNull(7, `(i % 256)::bit(8)`)},
+         ${orNull(8, `((i * 37) % 65536)::bit(16)::varbit`)},
+         ${orNull(9, `int4range(i, i + 10)`)},
+         ${orNull(10, `tstzrange(timestamptz '2025-01-01 00:00:00.123456+00' + i * interval '1 hour', NULL)`)},
+         ${orNull(11, `xmlelement(name item, xmlattributes(i AS id), (${texts})[1 + i % ${count}])`)},
+         ${orNull(12, `ROW(i, (${texts})[1 + i % ${count}])::pair`)},
+         ${orNull(13, `repeat('v', i % 50)`)},
+         ${orNull(14, `(i * 1000)::oid`)},
+         ${orNull(15, `('0/' || to_hex(i * 4096))::pg_lsn`)}
+       FROM generate_series(1, ${n}) AS i`,
       // Duplicate rows on purpose: the lake must keep both.
       `INSERT INTO no_primary_key
        SELECT (${texts})[1 + i % 5], (i % 5) / 8.0, timestamp '2025-01-01' + (i % 5) * interval '1 day'
@@ -160,7 +197,7 @@ const awkward: DemoDatabase = {
          (3, 'empty', '')`,
     ];
   },
-  tables: ['public.everything', 'public.no_primary_key', 'public.documents'],
+  tables: ['public.everything', 'public.rarer', 'public.no_primary_key', 'public.documents'],
 };
 
 const settings: DemoDatabase = {

@@ -78,7 +78,7 @@ const awkwardWriter: BatchWriter = async (client, split) => {
     [split.inserts - keyed],
   );
   const updates = await client.query(
-    `UPDATE everything SET ratio = round((random() * 1000)::numeric, 6), seen = localtimestamp,
+    `UPDATE everything SET ratio = (random() * 1000)::numeric / 7, seen = localtimestamp,
             docb = coalesce(docb, '{}'::jsonb) || jsonb_build_object('touched', now()::text), flag = NOT coalesce(flag, false)
      WHERE id IN (${randomIds('everything', split.updates)})`,
   );

@@ -3,10 +3,10 @@
  * WAL on the source until its disk fills (docs/dms-behaviour.md §6.2). Idempotent: a slot that is not there
  * is success.
  */
-import pg from 'pg';
 import { AccessDeniedError, ResourceBusyError } from '#contracts/errors';
-import { errorCodeOf, type PostgresSslMode, tlsFailureReason, tlsOptionsFor } from './postgres-tls.ts';
+import { errorCodeOf, type PostgresSslMode, tlsFailureReason } from './postgres-tls.ts';
 import type { PostgresCredentials } from './secrets.ts';
+import { sourceClient } from './source-client.ts';
 
 export interface DropSlotRequest {
   readonly credentials: PostgresCredentials;
@@ -64,17 +64,7 @@ export const dropReplicationSlot = async (request: DropSlotRequest): Promise<Dro
   const { credentials, slotName } = request;
   const database = request.database ?? credentials.dbname;
   const where = `"${slotName}" on ${credentials.host}:${credentials.port}/${database ?? '(default database)'}`;
-  const client = new pg.Client({
-    host: credentials.host,
-    port: credentials.port,
-    user: credentials.username,
-    password: credentials.password,
-    database,
-    ssl: tlsOptionsFor(request.sslMode, request.trustedCa),
-    connectionTimeoutMillis: request.connectTimeoutMs ?? 10_000,
-  });
-  // A connection dropped by the server after a failure must not become an unhandled 'error' event.
-  client.on('error', () => undefined);
+  const client = sourceClient({ ...request, database });
   try {
     await client.connect();
     const found = await client.query<{ active: boolean; active_pid: number | null }>(

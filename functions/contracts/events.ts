@@ -14,6 +14,7 @@ export const LAKESHIFT_DETAIL_TYPES = {
   migrationFailed: 'Migration Failed',
   /** A class change failed after the task was stopped; the detail says whether CDC runs again. */
   resizeFailed: 'Resize Failed',
+  planWarning: 'Plan Warning',
 } as const;
 
 export type LakeshiftDetailType = (typeof LAKESHIFT_DETAIL_TYPES)[keyof typeof LAKESHIFT_DETAIL_TYPES];

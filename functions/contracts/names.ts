@@ -5,6 +5,7 @@ export const APP_NAME = 'lakeshift';
 /** Every Lambda handler, by the file name under `functions/handlers/` (without `.ts`). */
 export const HANDLER_NAMES = [
   'validate-request',
+  'inspect-source',
   'plan-database',
   'ensure-replication-instance',
   'ensure-endpoints',

@@ -6,6 +6,7 @@
 import { LAKESHIFT_DETAIL_TYPES, type LakeshiftEvent } from '#contracts/events';
 import type { Phase } from '#contracts/phases';
 import type { RegistryKey } from '#contracts/registry-item';
+import type { PlanWarning } from '#domain/fidelity/fidelity-plan';
 import type { RegistryItem } from '#domain/registry-item';
 import type { FailedResize, ResizeHistoryEntry } from '#domain/resize/types';
 
@@ -58,3 +59,18 @@ export const instanceResized = (
   time: now,
   resources: resourcesOf(item),
 });
+
+/**
+ * One `Plan Warning` per column that cannot be carried losslessly (docs/column-fidelity.md), sent before
+ * anything is created. The registry keeps the same warnings in the stored plan.
+ */
+export const planWarnings = (
+  item: RegistryItem,
+  plan: { readonly fidelity: { readonly warnings: readonly PlanWarning[] } | null },
+  now: string,
+): LakeshiftEvent[] =>
+  (plan.fidelity?.warnings ?? []).map((warning) => ({
+    detailType: LAKESHIFT_DETAIL_TYPES.planWarning,
+    detail: { ...keyOf(item), ...warning },
+    time: now,
+  }));

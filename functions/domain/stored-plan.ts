@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { InvalidInputError } from '#contracts/errors';
+import { fidelityPlanSchema } from '#domain/fidelity/schemas';
 import type { RegistryItem } from '#domain/registry-item';
 import { resizeSettingsSchema } from '#domain/request/resize-settings';
 import { formatPath } from './field-path.ts';
@@ -19,6 +20,8 @@ const storedPlanSchema = z.looseObject({
     slotName: z.string().min(1).nullable(),
   }),
   sourceEndpoint: z.looseObject({ SslMode: z.enum(['none', 'require', 'verify-ca', 'verify-full']) }),
+  /** Plans stored before the source inspection existed have none. */
+  fidelity: fidelityPlanSchema.nullable().default(null),
 });
 
 export type StoredPlan = z.output<typeof storedPlanSchema>;

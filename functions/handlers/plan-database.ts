@@ -7,7 +7,8 @@ import * as z from 'zod';
 import { publishEvents } from '#adapters/events';
 import { createRegistry } from '#adapters/registry';
 import { ENV } from '#contracts/env';
-import { phaseChanged } from '#domain/lakeshift-events';
+import { sourceInspectionSchema } from '#domain/fidelity/schemas';
+import { phaseChanged, planWarnings } from '#domain/lakeshift-events';
 import { planDatabase } from '#domain/planner/index';
 import { parseMigrationRequest } from '#domain/request/index';
 import { requireEnv } from '#shared/env';
@@ -20,17 +21,30 @@ const env = requireEnv([ENV.registryTableName, ENV.eventBusName]);
 const environment = plannerEnvironmentFromEnv();
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });
 
-const PlanDatabaseInput = z.object({ request: z.unknown(), databaseId, now });
+const PlanDatabaseInput = z.object({
+  request: z.unknown(),
+  databaseId,
+  now,
+  inspection: sourceInspectionSchema.optional(),
+});
 
 export const planDatabaseHandler = async (event: unknown) => {
   const input = parseInput(PlanDatabaseInput, event);
-  const plan = planDatabase(parseMigrationRequest(input.request), input.databaseId, environment);
+  const plan = planDatabase(
+    parseMigrationRequest(input.request),
+    input.databaseId,
+    environment,
+    input.inspection,
+  );
   const key = { migrationId: plan.migrationId, databaseId: plan.databaseId };
   const registered = await registry.register(plan, input.now);
   const item = await registry.transition(key, 'PROVISIONING', { now: input.now });
-  if (registered.phase !== item.phase) {
-    await publishEvents(env[ENV.eventBusName], [phaseChanged(item, registered.phase, input.now)]);
-  }
+  const events = [
+    // Warnings go out once, when the database is first registered; a re-run finds them in the registry's plan.
+    ...(registered.phase === 'REQUESTED' ? planWarnings(item, plan, input.now) : []),
+    ...(registered.phase !== item.phase ? [phaseChanged(item, registered.phase, input.now)] : []),
+  ];
+  if (events.length > 0) await publishEvents(env[ENV.eventBusName], events);
   return { migrationId: plan.migrationId, databaseId: plan.databaseId, plan };
 };
 

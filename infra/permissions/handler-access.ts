@@ -141,6 +141,8 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   'delete-task': { dmsManage: ['dms:DeleteReplicationTask'] },
   'delete-endpoints': { dmsManage: ['dms:DeleteEndpoint'] },
   'delete-instance': { dmsManage: ['dms:DeleteReplicationInstance'] },
+  // Pre-flight: reads the source's catalogue with the secret's credentials, before anything is created.
+  'inspect-source': { connectsToSources: true },
   // Reads the plan from the registry, then connects to the source: it needs DynamoDB from inside the network.
   'drop-replication-slot': { connectsToSources: true, registry: 'read' },
   'disarm-alarms': { alarms: ['delete'] },

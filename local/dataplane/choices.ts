@@ -23,10 +23,17 @@ export interface UndocumentedBehaviour {
    * comes as several LOAD files, which a reader that expects one file per table must survive.
    */
   readonly maxFileSizeSplitsParquetLoad: boolean;
+  /**
+   * Whether a `change-data-type` rule to string acts on the source value (true) or on the value after DMS's own
+   * type mapping (false), e.g. an unbounded numeric already rounded to NUMERIC(28,6), a time already cut to
+   * milliseconds. DMS does not document the order. Default false: the string holds the changed value.
+   */
+  readonly changeDataTypeOnSourceValue: boolean;
 }
 
 export const UNDOCUMENTED_DEFAULTS: UndocumentedBehaviour = {
   sourceOnlyMapBooleanAsBoolean: false,
   unchangedToast: 'null',
   maxFileSizeSplitsParquetLoad: true,
+  changeDataTypeOnSourceValue: false,
 };

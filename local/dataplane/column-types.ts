@@ -22,6 +22,8 @@
  * | text, varchar, json, jsonb, xml, arrays, composite, hstore | STRING, LOB (NCLOB)                  |
  * | bytea                              | BINARY, LOB (BLOB)                                          |
  *
+ * A `change-data-type` rule to string makes any column Parquet STRING (see stringConversion).
+ *
  * LOBs: in limited-LOB mode a value longer than LobMaxSize (KB, counted in UTF-8 bytes for text, cut at a
  * character boundary) is truncated, or the task fails when FailTasksOnLobTruncation is set. SupportLobs=false
  * leaves LOB columns out.
@@ -216,9 +218,38 @@ const withLobLimit = (
 /** Marker DuckDB's error() message carries for a LOB truncation failure. */
 export const LOB_TRUNCATION_MARKER = 'FailTasksOnLobTruncation is set';
 
+/**
+ * A `change-data-type` rule to string: the column becomes Parquet STRING. `onSourceValue` (choices.ts) says
+ * whether the string is the source's own text or the text of the value after DMS's type mapping (rounded
+ * numerics, millisecond times). LOB limits do not apply: the column is no longer a LOB.
+ */
+const stringConversion = (base: ColumnConversion, onSourceValue: boolean): ColumnConversion => {
+  if (onSourceValue) return { duckType: 'VARCHAR', expression: identity };
+  if (base.timeMillis) {
+    return {
+      duckType: 'VARCHAR',
+      expression: (input) =>
+        `strftime(TIMESTAMP '2000-01-01' + to_milliseconds(${base.expression(input)}), '%H:%M:%S.%g')`,
+    };
+  }
+  return { duckType: 'VARCHAR', expression: (input) => `CAST(${base.expression(input)} AS VARCHAR)` };
+};
+
+/** What a `change-data-type` rule asks of a column (table-mappings.ts). */
+export interface DataTypeChangeOptions {
+  readonly toString: boolean;
+  readonly onSourceValue: boolean;
+}
+
 /** The conversion of one source column; `describe` names the column in failure messages. */
 export const columnConversion = (
   column: SourceColumn,
   options: ColumnTypeOptions,
   describe: string,
-): ColumnConversion => withLobLimit(baseConversion(column, options), options, describe);
+  change?: DataTypeChangeOptions,
+): ColumnConversion => {
+  const base = baseConversion(column, options);
+  return change?.toString
+    ? stringConversion(base, change.onSourceValue)
+    : withLobLimit(base, options, describe);
+};

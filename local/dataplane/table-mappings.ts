@@ -22,6 +22,22 @@ export interface TableMappings {
   targetName(name: TableName): TableName;
   /** The target name of a column, or undefined when a rule removes it. */
   targetColumn(name: TableName, column: string): string | undefined;
+  /** The data type a `change-data-type` rule gives the column, or undefined when none does. */
+  columnDataType(name: TableName, column: string): ChangedDataType | undefined;
+}
+
+/** The `data-type` of a `change-data-type` rule; the local data plane supports `string` (docs: column fidelity). */
+export interface ChangedDataType {
+  readonly type: 'string';
+  readonly length?: number;
+}
+
+interface DataTypeChange {
+  readonly id: number;
+  readonly schema: string;
+  readonly table: string;
+  readonly column: string;
+  readonly dataType: ChangedDataType;
 }
 
 interface Selection {
@@ -127,6 +143,34 @@ const renamer = (rule: Rule, label: string): ((name: string) => string | undefin
   }
 };
 
+const parseDataTypeChange = (rule: Rule, label: string): DataTypeChange => {
+  if (rule['rule-target'] !== 'column') {
+    throw new InvalidSettingError(`${label}.rule-target: change-data-type needs rule-target column`);
+  }
+  const dataType = rule['data-type'];
+  if (typeof dataType !== 'object' || dataType === null || Array.isArray(dataType)) {
+    throw new InvalidSettingError(`${label}.data-type: must be an object with a type`);
+  }
+  const { type, length } = dataType as Rule;
+  if (type !== 'string') {
+    throw new InvalidSettingError(
+      `${label}.data-type.type: "${String(type)}" is not supported by the local data plane (only string)`,
+    );
+  }
+  const parsedLength = length === undefined ? undefined : Number(length);
+  if (parsedLength !== undefined && !(Number.isInteger(parsedLength) && parsedLength > 0)) {
+    throw new InvalidSettingError(`${label}.data-type.length: must be a positive whole number`);
+  }
+  const locator = locatorOf(rule, label);
+  return {
+    id: Number(rule['rule-id'] ?? 0),
+    schema: stringField(locator, 'schema-name', `${label}.object-locator`),
+    table: stringField(locator, 'table-name', `${label}.object-locator`, '%'),
+    column: stringField(locator, 'column-name', `${label}.object-locator`, '%'),
+    dataType: parsedLength === undefined ? { type } : { type, length: parsedLength },
+  };
+};
+
 const parseTransformation = (rule: Rule, label: string): Transformation | undefined => {
   const target = rule['rule-target'];
   if (target !== 'schema' && target !== 'table' && target !== 'column') {
@@ -152,11 +196,14 @@ export const compileTableMappings = (mappings: { rules: ReadonlyArray<Rule> }): 
   if (!Array.isArray(mappings.rules)) throw new InvalidSettingError('TableMappings.rules: must be an array');
   const selections: Selection[] = [];
   const transformations: Transformation[] = [];
+  const dataTypeChanges: DataTypeChange[] = [];
   mappings.rules.forEach((rule, index) => {
     const label = ruleLabel(rule, index);
     const type = rule['rule-type'];
     if (type === 'selection') selections.push(parseSelection(rule, label));
-    else if (type === 'transformation') {
+    else if (type === 'transformation' && rule['rule-action'] === 'change-data-type') {
+      dataTypeChanges.push(parseDataTypeChange(rule, label));
+    } else if (type === 'transformation') {
       const transformation = parseTransformation(rule, label);
       if (transformation) transformations.push(transformation);
     }
@@ -166,6 +213,8 @@ export const compileTableMappings = (mappings: { rules: ReadonlyArray<Rule> }): 
     throw new InvalidSettingError('TableMappings.rules: at least one selection rule must include tables');
   }
   transformations.sort((a, b) => a.id - b.id);
+  // With several matching rules the highest rule-id wins (the last applied).
+  dataTypeChanges.sort((a, b) => b.id - a.id);
 
   const selects = ({ schema, table }: TableName): boolean => {
     let included = false;
@@ -205,5 +254,12 @@ export const compileTableMappings = (mappings: { rules: ReadonlyArray<Rule> }): 
       table: transform('table', source.table, source) ?? source.table,
     }),
     targetColumn: (source, column) => transform('column', column, source, column),
+    columnDataType: (source, column) =>
+      dataTypeChanges.find(
+        (change) =>
+          matches(change.schema, source.schema) &&
+          matches(change.table, source.table) &&
+          matches(change.column, column),
+      )?.dataType,
   };
 };

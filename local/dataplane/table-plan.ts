@@ -27,6 +27,8 @@ export interface TablePlan {
 
 export interface PlanOptions extends ColumnTypeOptions {
   readonly supportLobs: boolean;
+  /** choices.ts `changeDataTypeOnSourceValue`. */
+  readonly changeDataTypeOnSourceValue: boolean;
 }
 
 export const tableKey = (name: TableName): string => `${name.schema}.${name.table}`;
@@ -37,7 +39,15 @@ export const planTable = (table: SourceTable, mappings: TableMappings, options: 
   for (const column of table.columns) {
     const target = mappings.targetColumn(source, column.name);
     if (target === undefined) continue;
-    const conversion = columnConversion(column, options, `"${column.name}" of ${tableKey(source)}`);
+    const changed = mappings.columnDataType(source, column.name);
+    const conversion = columnConversion(
+      column,
+      options,
+      `"${column.name}" of ${tableKey(source)}`,
+      changed === undefined
+        ? undefined
+        : { toString: true, onSourceValue: options.changeDataTypeOnSourceValue },
+    );
     if (conversion.lob && !options.supportLobs) continue;
     columns.push({ source: column.name, target, conversion });
   }

@@ -300,6 +300,9 @@ class TaskRun {
       ...(settings.lob.maxBytes !== undefined ? { lobMaxBytes: settings.lob.maxBytes } : {}),
       failOnLobTruncation: settings.source.failTasksOnLobTruncation,
       supportLobs: settings.lob.supportLobs,
+      changeDataTypeOnSourceValue:
+        this.options.undocumented?.changeDataTypeOnSourceValue ??
+        UNDOCUMENTED_DEFAULTS.changeDataTypeOnSourceValue,
     };
   }
 

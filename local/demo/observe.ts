@@ -18,7 +18,9 @@ import { createRegistry, type Registry } from '#adapters/registry';
 import { absentWhenGone, sumRows } from '#cli/fleet';
 import { instanceDimensions, taskDimensions } from '#domain/alarms/alarm-specs';
 import { DMS_METRIC_NAMESPACE } from '#domain/alarms/signals';
+import type { FidelityPlan } from '#domain/fidelity/fidelity-plan';
 import type { RegistryItem } from '#domain/registry-item';
+import { storedPlanOf } from '#domain/stored-plan';
 import type { MetricSeries, TimePoint } from '../report/model.ts';
 import type { DatabaseObservation } from './recorder.ts';
 
@@ -41,6 +43,8 @@ export interface MigrationObserver {
   fleetFailure(): Promise<string | undefined>;
   /** CPU, freeable memory and CDC latency of a database's instance and task between two instants. */
   metricSeries(databaseId: string, from: number, to: number): Promise<MetricSeries>;
+  /** What the plan of each database says about column fidelity (adjusted, lossy by choice, warnings). */
+  fidelity(): Promise<Map<string, FidelityPlan | null>>;
   close(): void;
 }
 
@@ -200,6 +204,10 @@ export const createMigrationObserver = (options: {
         freeableMemoryBytes: series.get('memory') ?? [],
         cdcLatencySeconds: series.get('latency') ?? [],
       };
+    },
+    fidelity: async () => {
+      const items = await registry.listByMigration(options.migrationId);
+      return new Map(items.map((item) => [item.databaseId, storedPlanOf(item).fidelity]));
     },
     close: () => {
       dynamo.destroy();

@@ -3,6 +3,7 @@
  * its rule.
  */
 import { parseArgs } from 'node:util';
+import { LOSSY_MAPPINGS, type LossyMapping } from '#domain/fidelity/type-mapping';
 import { DEFAULT_ROWS, DEMO_DATABASES } from '../../examples/demo/databases.ts';
 
 export interface DemoOptions {
@@ -21,6 +22,8 @@ export interface DemoOptions {
   readonly prices?: string;
   /** No write load and no spike: only the migration and its verification (the shrunken end-to-end run). */
   readonly quiet: boolean;
+  /** DMS's lossy mappings the request accepts (`defaults.fidelity.lossyTypes`); none by default: lossless. */
+  readonly lossy: readonly LossyMapping[];
   readonly help: boolean;
 }
 
@@ -37,6 +40,8 @@ export const USAGE = `npm run demo -- [options]
   --prices <file>         prices laid over the shipped, dated price table
   --json                  machine-readable progress: one JSON object per line
   --quiet                 no write load and no load spike (migration and verification only)
+  --lossy <mappings>      accept DMS's lossy mappings instead of lakeshift's lossless remedies: a comma list of
+                          ${LOSSY_MAPPINGS.join(', ')}
   --help                  this text`;
 
 export class DemoOptionsError extends Error {
@@ -99,6 +104,17 @@ const checkSource = (url: string, problems: string[]): void => {
   }
 };
 
+const parseLossy = (value: string | undefined, problems: string[]): LossyMapping[] => {
+  if (value === undefined) return [];
+  const names = value.split(',').map((name) => name.trim());
+  const known = (name: string): name is LossyMapping => (LOSSY_MAPPINGS as readonly string[]).includes(name);
+  const unknown = names.filter((name) => !known(name));
+  if (unknown.length > 0) {
+    problems.push(`--lossy: unknown mapping ${unknown.join(', ')} (known: ${LOSSY_MAPPINGS.join(', ')})`);
+  }
+  return [...new Set(names.filter(known))];
+};
+
 export const parseDemoOptions = (argv: readonly string[]): DemoOptions => {
   let values: ReturnType<typeof parse>['values'];
   try {
@@ -123,6 +139,7 @@ export const parseDemoOptions = (argv: readonly string[]): DemoOptions => {
     sources,
     json: values.json ?? false,
     quiet: values.quiet ?? false,
+    lossy: parseLossy(values.lossy, problems),
     help: values.help ?? false,
     ...(values.prices === undefined ? {} : { prices: values.prices }),
   };
@@ -144,6 +161,7 @@ const parse = (argv: readonly string[]) =>
       prices: { type: 'string' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean' },
+      lossy: { type: 'string' },
       help: { type: 'boolean' },
     },
   });

@@ -35,7 +35,11 @@ export const readDemoRequestTemplate = (): JsonObject => {
  * The request document for `databases`: a database the template describes keeps its settings (e.g. its table
  * selection); any other gets the defaults (every table). Throws InvalidRequestError naming every bad field.
  */
-export const buildDemoRequest = (template: JsonObject, databases: readonly RequestDatabase[]): JsonObject => {
+export const buildDemoRequest = (
+  template: JsonObject,
+  databases: readonly RequestDatabase[],
+  lossy: readonly string[] = [],
+): JsonObject => {
   const known = new Map(
     (Array.isArray(template['databases']) ? template['databases'] : [])
       .filter(isObject)
@@ -43,8 +47,13 @@ export const buildDemoRequest = (template: JsonObject, databases: readonly Reque
   );
   // The editor hint does not belong in an event.
   const { $schema: _editorHint, ...rest } = template;
+  const defaults = isObject(rest['defaults']) ? rest['defaults'] : {};
+  const fidelity = isObject(defaults['fidelity']) ? defaults['fidelity'] : {};
   const request: JsonObject = {
     ...rest,
+    ...(lossy.length > 0
+      ? { defaults: { ...defaults, fidelity: { ...fidelity, lossyTypes: [...lossy] } } }
+      : {}),
     databases: databases.map((database) => ({
       ...(known.get(database.databaseId) ?? {}),
       id: database.databaseId,

@@ -38,8 +38,11 @@ export interface CanonicalOptions {
   readonly timePrecision: 'ms' | 'us';
 }
 
-/** lakeshift's request defaults write millisecond timestamps (`ParquetTimestampInMillisecond`), and DMS TIME is ms. */
-export const DEFAULT_CANONICAL_OPTIONS: CanonicalOptions = { timestampPrecision: 'ms', timePrecision: 'ms' };
+/**
+ * Exact comparison: lakeshift keeps microseconds by default (docs/column-fidelity.md). A difference below that is
+ * reported per column, and is "equal under the chosen mapping" when the request chose milliseconds.
+ */
+export const DEFAULT_CANONICAL_OPTIONS: CanonicalOptions = { timestampPrecision: 'us', timePrecision: 'us' };
 
 const KIND_BY_PG_TYPE: Readonly<Record<string, ColumnKind>> = {
   int2: 'integer',
@@ -97,7 +100,8 @@ export const pgCanonicalValue = (column: SourceColumn, options: CanonicalOptions
     case 'bytea':
       return `encode(${c}, 'hex')`;
     case 'text':
-      return `${c}::text`;
+      // inet's cast to text always adds the netmask (/32); its output form, which DMS carries, does not.
+      return column.pgType === 'inet' ? `CASE WHEN ${c} IS NOT NULL THEN concat(${c}) END` : `${c}::text`;
   }
 };
 

@@ -12,8 +12,12 @@ export const VERIFICATION_HEADERS = [
   'result',
 ] as const;
 
-const resultText = (result: TableVerification): string =>
-  isEqual(result) ? 'EQUAL' : `DIFFERS (${result.status}${result.detail ? `: ${result.detail}` : ''})`;
+const resultText = (result: TableVerification): string => {
+  if (result.status === 'equal') return 'EQUAL';
+  if (result.status === 'equal-under-chosen-mapping')
+    return `EQUAL UNDER THE CHOSEN MAPPING (${result.detail ?? ''})`;
+  return `DIFFERS (${result.status}${result.detail ? `: ${result.detail}` : ''})`;
+};
 
 export const verificationRows = (results: readonly TableVerification[]): string[][] =>
   results.map((result) => [
@@ -47,9 +51,10 @@ export const renderTextTable = (headers: readonly string[], rows: readonly strin
 
 export const renderVerificationTable = (results: readonly TableVerification[]): string => {
   const equal = results.filter(isEqual).length;
+  const underMapping = results.filter((result) => result.status === 'equal-under-chosen-mapping').length;
   const summary =
     equal === results.length && results.length > 0
-      ? `All ${results.length} tables equal.`
+      ? `All ${results.length} tables equal${underMapping > 0 ? ` (${underMapping} equal under the chosen mapping)` : ''}.`
       : `${results.length - equal} of ${results.length} tables differ.`;
   return `${renderTextTable(VERIFICATION_HEADERS, verificationRows(results))}\n${summary}`;
 };

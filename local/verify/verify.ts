@@ -4,9 +4,11 @@
  * The source is read in one repeatable-read snapshot, so all its tables are compared as of one instant.
  */
 import pg from 'pg';
+import type { LossyMapping } from '#domain/fidelity/type-mapping';
 import { type CanonicalOptions, DEFAULT_CANONICAL_OPTIONS, type SourceColumn } from './canonical.ts';
+import { type ColumnDifference, diagnoseColumns } from './columns.ts';
 import { sameDigest, type TableDigest, type TableRef } from './digest.ts';
-import { type LakeReader, lakeColumnTypes, lakeDigest } from './lake.ts';
+import { type LakeReader, type LakeTable, lakeColumnTypes, lakeDigest } from './lake.ts';
 import {
   CANONICAL_SESSION_SETTINGS,
   describePrimaryKey,
@@ -17,6 +19,7 @@ import {
 
 export type VerificationStatus =
   | 'equal'
+  | 'equal-under-chosen-mapping'
   | 'row-count-differs'
   | 'content-differs'
   | 'missing-in-lake'
@@ -34,6 +37,8 @@ export interface TableVerification {
   readonly lake?: TableDigest;
   /** Why a table is not equal, or how an equal one was judged when that is not obvious. */
   readonly detail?: string;
+  /** For a table whose content differs: the columns that differ, how many values, an example each. */
+  readonly columns?: readonly ColumnDifference[];
 }
 
 export interface VerifyDatabaseOptions {
@@ -44,9 +49,13 @@ export interface VerifyDatabaseOptions {
   /** Tables to verify; every user table of the source when absent. */
   readonly tables?: readonly TableRef[];
   readonly canonical?: CanonicalOptions;
+  /** `schema.table.column` → the lossy mapping the request chose for it (the plan's `fidelity.lossy`). */
+  readonly chosenMappings?: ReadonlyMap<string, LossyMapping>;
 }
 
-export const isEqual = (result: TableVerification): boolean => result.status === 'equal';
+/** Equal, or equal under the mappings the request chose (every difference explained by one). */
+export const isEqual = (result: TableVerification): boolean =>
+  result.status === 'equal' || result.status === 'equal-under-chosen-mapping';
 
 export const allEqual = (results: readonly TableVerification[]): boolean =>
   results.length > 0 && results.every(isEqual);
@@ -64,7 +73,16 @@ export const verifyDatabase = async (options: VerifyDatabaseOptions): Promise<Ta
     const tables = options.tables ?? (await listSourceTables(client));
     const results: TableVerification[] = [];
     for (const ref of tables) {
-      results.push(await verifyTable(client, ref, options.database, options.lake, canonical));
+      results.push(
+        await verifyTable(
+          client,
+          ref,
+          options.database,
+          options.lake,
+          canonical,
+          options.chosenMappings ?? new Map(),
+        ),
+      );
     }
     await client.query('COMMIT');
     return results;
@@ -77,7 +95,12 @@ type LakeOutcome =
   | { readonly kind: 'absent' }
   | { readonly kind: 'error'; readonly detail: string }
   | { readonly kind: 'missing-columns'; readonly missing: readonly string[] }
-  | { readonly kind: 'digest'; readonly digest: TableDigest };
+  | {
+      readonly kind: 'digest';
+      readonly digest: TableDigest;
+      readonly table: LakeTable;
+      readonly types: ReadonlyMap<string, string>;
+    };
 
 const lakeSide = async (
   lakeReader: LakeReader,
@@ -94,7 +117,12 @@ const lakeSide = async (
     const lakeTypes = await lakeColumnTypes(lakeTable);
     const missing = columns.filter((column) => !lakeTypes.has(column.name)).map((column) => column.name);
     if (missing.length > 0) return { kind: 'missing-columns', missing };
-    return { kind: 'digest', digest: await lakeDigest(lakeTable, columns, lakeTypes, canonical) };
+    return {
+      kind: 'digest',
+      digest: await lakeDigest(lakeTable, columns, lakeTypes, canonical),
+      table: lakeTable,
+      types: lakeTypes,
+    };
   } catch (error) {
     return { kind: 'error', detail: `${step} the lake failed: ${describeError(error)}` };
   }
@@ -154,6 +182,7 @@ const verifyTable = async (
   database: string,
   lakeReader: LakeReader,
   canonical: CanonicalOptions,
+  chosen: ReadonlyMap<string, LossyMapping>,
 ): Promise<TableVerification> => {
   const base = { database, schema: ref.schema, table: ref.table };
   const columns = await describeSourceColumns(client, ref);
@@ -165,5 +194,54 @@ const verifyTable = async (
     sourceDigest(client, ref, columns, canonical),
     lakeSide(lakeReader, ref, key, columns, canonical),
   ]);
-  return judge(base, source, lake);
+  const judged = judge(base, source, lake);
+  if (judged.status !== 'content-differs' || lake.kind !== 'digest') return judged;
+  const chosenHere = new Map<string, LossyMapping>();
+  for (const [name, mapping] of chosen) {
+    const prefix = `${ref.schema}.${ref.table}.`;
+    if (name.startsWith(prefix)) chosenHere.set(name.slice(prefix.length), mapping);
+  }
+  try {
+    const differences = await diagnoseColumns({
+      client,
+      lake: lake.table,
+      ref,
+      key,
+      columns,
+      lakeTypes: lake.types,
+      canonical,
+      chosen: chosenHere,
+    });
+    return explainDifferences(judged, differences);
+  } catch (error) {
+    return {
+      ...judged,
+      detail: `${judged.detail}; comparing column by column failed: ${describeError(error)}`,
+    };
+  }
+};
+
+const describeDifference = (difference: ColumnDifference): string => {
+  const { example } = difference;
+  const shown = (value: string | null) => (value === null ? 'NULL' : JSON.stringify(value.slice(0, 80)));
+  const what = difference.explainedBy
+    ? `${difference.values} values changed by the chosen mapping ${difference.explainedBy}`
+    : `${difference.values} values differ`;
+  return `${difference.column}: ${what}, e.g. ${example.key ? `key ${example.key}: ` : ''}source ${shown(example.source)}, lake ${shown(example.lake)}`;
+};
+
+/** "equal under the chosen mapping" when a chosen mapping explains every difference, else a real mismatch. */
+export const explainDifferences = (
+  judged: TableVerification,
+  differences: readonly ColumnDifference[],
+): TableVerification => {
+  const explained = differences.length > 0 && differences.every((difference) => difference.explainedBy);
+  return {
+    ...judged,
+    status: explained ? 'equal-under-chosen-mapping' : 'content-differs',
+    columns: differences,
+    detail: explained
+      ? `equal under the chosen mapping: ${differences.map(describeDifference).join('; ')}`
+      : `same row count, different content: ${differences.map(describeDifference).join('; ') || 'no single column differs (rows are paired differently)'}`,
+  };
 };

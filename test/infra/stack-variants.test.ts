@@ -87,8 +87,8 @@ describe('LakeshiftStack with imported network, bucket and secrets', () => {
         (statement) => statement.Sid === 'ReadSourceSecrets' || statement.Sid === 'DecryptSourceSecrets',
       );
     // Assess
-    // A read and a decrypt statement for each of the three roles that read source secrets.
-    expect(secretStatements).toHaveLength(6);
+    // A read and a decrypt statement for each of the four roles that read source secrets.
+    expect(secretStatements).toHaveLength(8);
     for (const statement of secretStatements) {
       if (statement.Sid === 'ReadSourceSecrets') expect(statement.Resource).toBe(SECRET);
       else {

@@ -127,7 +127,7 @@ describe('State machine: migrate-database', () => {
     });
     // Assess
     expect(outcome).toMatchObject({ status: 'FAILED', error: FAIL_STATE_ERRORS.migrationFailed });
-    expect(statesEntered(outcome)).toEqual(['PlanDatabase', 'PlanningFailed']);
+    expect(statesEntered(outcome)).toEqual(['InspectSource', 'PlanDatabase', 'PlanningFailed']);
     expect(world.dms.calls()).toBe(0);
     expect(await world.registry().get(key('sm-bad'))).toBeUndefined();
   });

@@ -73,7 +73,11 @@ export const useStateMachineWorld = (): StateMachineWorld => {
   beforeAll(async () => {
     runtime = await new LocalStateMachines({
       start: START,
-      bindings: { 'await-full-load': awaitFullLoadThenFinish },
+      bindings: {
+        'await-full-load': awaitFullLoadThenFinish,
+        // No source database here: the inspection finds nothing DMS would change (its own tests use a real one).
+        'inspect-source': () => async () => ({ columnsInspected: 0, columns: [] }),
+      },
     }).deploy();
   });
 

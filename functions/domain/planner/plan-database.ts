@@ -1,5 +1,11 @@
 import { type FieldIssue, InvalidInputError, InvalidRequestError } from '#contracts/errors';
 import { MANAGED_TAG_VALUE, TAG_KEYS } from '#contracts/tags';
+import {
+  describeWarnings,
+  type FidelityPlan,
+  planFidelity,
+  type SourceInspection,
+} from '#domain/fidelity/index';
 import { deriveIdentifiers } from '#domain/naming';
 import { type EffectiveDatabaseSettings, effectiveDatabaseSettings } from '#domain/request/effective';
 import type { DatabaseRequest, MigrationRequest } from '#domain/request/schema';
@@ -53,6 +59,7 @@ const targetEndpoint = (
   request: MigrationRequest,
   databaseId: string,
   settings: EffectiveDatabaseSettings,
+  fidelity: FidelityPlan | null,
   environment: PlannerEnvironment,
   identifier: string,
   tags: ResourceTag[],
@@ -64,6 +71,7 @@ const targetEndpoint = (
     EngineName: 's3',
     S3Settings: {
       ...settings.s3Settings,
+      ...(fidelity === null ? {} : { ParquetTimestampInMillisecond: fidelity.parquetTimestampInMillisecond }),
       ServiceAccessRoleArn: environment.dmsS3AccessRoleArn,
       BucketName: request.target.bucket,
       BucketFolder: `${request.target.folder}/${databaseId}`,
@@ -75,13 +83,52 @@ const targetEndpoint = (
   };
 };
 
-const task = (settings: EffectiveDatabaseSettings, identifier: string, tags: ResourceTag[]): TaskPlan => ({
-  ReplicationTaskIdentifier: identifier,
-  MigrationType: 'full-load-and-cdc',
-  TableMappings: tableMappingsJson(settings.tables.include, settings.tables.exclude),
-  ReplicationTaskSettings: JSON.stringify(settings.taskSettings),
-  Tags: tags,
-});
+const DEFAULT_LOB_MAX_SIZE_KB = 6400;
+
+const lobMaxSizeKb = (settings: EffectiveDatabaseSettings): number =>
+  settings.taskSettings.TargetMetadata?.LobMaxSize ?? DEFAULT_LOB_MAX_SIZE_KB;
+
+const task = (
+  settings: EffectiveDatabaseSettings,
+  fidelity: FidelityPlan | null,
+  identifier: string,
+  tags: ResourceTag[],
+): TaskPlan => {
+  const taskSettings =
+    fidelity === null
+      ? settings.taskSettings
+      : {
+          ...settings.taskSettings,
+          TargetMetadata: { ...settings.taskSettings.TargetMetadata, LobMaxSize: fidelity.lobMaxSizeKb },
+        };
+  return {
+    ReplicationTaskIdentifier: identifier,
+    MigrationType: 'full-load-and-cdc',
+    TableMappings: tableMappingsJson(settings.tables.include, settings.tables.exclude, fidelity?.rules ?? []),
+    ReplicationTaskSettings: JSON.stringify(taskSettings),
+    Tags: tags,
+  };
+};
+
+/** The fidelity section from the source inspection; null when the source was not inspected (request validation). */
+const fidelityOf = (
+  settings: EffectiveDatabaseSettings,
+  inspection: SourceInspection | undefined,
+): FidelityPlan | null =>
+  inspection === undefined
+    ? null
+    : planFidelity(
+        inspection,
+        {
+          lossyTypes: settings.fidelity.lossyTypes,
+          lossyColumns: settings.fidelity.lossyColumns,
+          warningsFatal: settings.fidelity.warningsFatal,
+        },
+        {
+          lobMaxSizeKb: lobMaxSizeKb(settings),
+          millisecondTimestampsRequested: settings.millisecondTimestampsRequested,
+        },
+      );
 
 /** A plan, or the request problems that prevent one (an unknown network name). */
 export type PlanOutcome = { readonly plan: DatabasePlan } | { readonly issues: FieldIssue[] };
@@ -91,6 +138,7 @@ export const planDatabaseAt = (
   request: MigrationRequest,
   index: number,
   environment: PlannerEnvironment,
+  inspection?: SourceInspection,
 ): PlanOutcome => {
   const database = request.databases[index];
   if (database === undefined) {
@@ -100,6 +148,21 @@ export const planDatabaseAt = (
   const networkPath = database.network === undefined ? 'defaults.network' : `databases[${index}].network`;
   const network = resolveNetwork(settings.network, environment.networks, networkPath);
   if ('issue' in network) return { issues: [network.issue] };
+  const fidelity = fidelityOf(settings, inspection);
+  if (fidelity !== null && settings.fidelity.warningsFatal && fidelity.warnings.length > 0) {
+    const path =
+      database.overrides?.fidelity?.warningsFatal === undefined
+        ? 'defaults'
+        : `databases[${index}].overrides`;
+    return {
+      issues: [
+        {
+          path: `${path}.fidelity.warningsFatal`,
+          rule: `plan warnings are fatal, and ${fidelity.warnings.length} column(s) cannot be carried losslessly: ${describeWarnings(fidelity.warnings)}`,
+        },
+      ],
+    };
+  }
 
   const identifiers = deriveIdentifiers(request.migrationId, database.id);
   // Each resource gets its own copy so no consumer can change another resource's tags through an alias.
@@ -126,11 +189,13 @@ export const planDatabaseAt = (
         request,
         database.id,
         settings,
+        fidelity,
         environment,
         identifiers.targetEndpoint,
         tags(),
       ),
-      task: task(settings, identifiers.task, tags()),
+      task: task(settings, fidelity, identifiers.task, tags()),
+      fidelity,
       source: {
         secretArn: database.secretArn,
         databaseName: database.databaseName,
@@ -149,12 +214,13 @@ export const planDatabase = (
   request: MigrationRequest,
   databaseId: string,
   environment: PlannerEnvironment,
+  inspection?: SourceInspection,
 ): DatabasePlan => {
   const index = request.databases.findIndex((database) => database.id === databaseId);
   if (index < 0) {
     throw new InvalidInputError(`Migration "${request.migrationId}" has no database "${databaseId}"`);
   }
-  const outcome = planDatabaseAt(request, index, environment);
+  const outcome = planDatabaseAt(request, index, environment, inspection);
   const issues = [
     ...targetFolderIssues(request, environment),
     ...('issues' in outcome ? outcome.issues : []),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { fidelityPlanSchema } from '#domain/fidelity/schemas';
 import { databaseIdentifiersSchema } from '#domain/naming';
 import { resizeSettingsSchema } from '#domain/request/resize-settings';
 import { sourceEndpointPlanSchema, targetEndpointPlanSchema } from './endpoint-plans.ts';
@@ -48,5 +49,10 @@ export const databasePlanSchema = z.object({
   }),
   /** Resolved: the steady class is concrete unless the request asked for 'auto'. */
   resize: resizeSettingsSchema,
+  /**
+   * What the source inspection found and what lakeshift does about it (docs/column-fidelity.md): adjusted
+   * columns, lossy columns the request chose, plan warnings. Null when the source was not inspected.
+   */
+  fidelity: fidelityPlanSchema.nullable().default(null),
 });
 export type DatabasePlan = z.infer<typeof databasePlanSchema>;

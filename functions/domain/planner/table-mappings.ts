@@ -36,5 +36,9 @@ export const selectionRules = (include: readonly string[], exclude: readonly str
   });
 };
 
-export const tableMappingsJson = (include: readonly string[], exclude: readonly string[]): string =>
-  JSON.stringify({ rules: selectionRules(include, exclude) });
+/** Selection rules, then the transformation rules (ids from 1001, see domain/fidelity). */
+export const tableMappingsJson = (
+  include: readonly string[],
+  exclude: readonly string[],
+  transformations: readonly object[] = [],
+): string => JSON.stringify({ rules: [...selectionRules(include, exclude), ...transformations] });

@@ -28,6 +28,9 @@ export interface EffectiveDatabaseSettings {
   readonly s3Settings: TunableS3Settings;
   readonly taskSettings: TaskSettingsOverrides;
   readonly resize: ResizeSettings;
+  readonly fidelity: MigrationRequestDefaults['fidelity'];
+  /** True when the request itself (defaults or overrides) set ParquetTimestampInMillisecond true. */
+  readonly millisecondTimestampsRequested: boolean;
 }
 
 /** The resize settings of the defaults layer alone, as every database without resize overrides gets them. */
@@ -67,5 +70,9 @@ export const effectiveDatabaseSettings = (
       DEFAULT_LADDER,
       fullLoadClass,
     ),
+    fidelity: { ...defaults.fidelity, ...overrides.fidelity },
+    millisecondTimestampsRequested:
+      (overrides.s3Settings?.ParquetTimestampInMillisecond ??
+        target.s3Settings.ParquetTimestampInMillisecond) === true,
   };
 };

@@ -88,7 +88,8 @@ export const S3_SETTINGS_SEED = {
   CdcMinFileSize: 64_000,
   IncludeOpForFullLoad: true,
   CompressionType: 'none',
-  ParquetTimestampInMillisecond: true,
+  // Microseconds kept: lossless by default (docs/column-fidelity.md); the request may choose milliseconds.
+  ParquetTimestampInMillisecond: false,
   TimestampColumnName: 'dms_timestamp',
 } as const satisfies TunableS3Settings;
 

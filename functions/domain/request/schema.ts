@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { TAG_KEYS } from '#contracts/tags';
+import { LOSSY_MAPPINGS } from '#domain/fidelity/type-mapping';
 import { DEFAULT_FULL_LOAD_CLASS } from '#domain/instance-classes';
 import {
   instanceClassSchema,
@@ -65,6 +66,34 @@ const heartbeatShape = {
     .max(1440, 'must be <= 1440'),
   schema: postgresIdentifier,
 };
+
+const lossyMapping = z.enum(LOSSY_MAPPINGS);
+
+/**
+ * Lossless by default (docs/column-fidelity.md): the request opts into DMS's lossy mappings explicitly, per type or
+ * per column, and may make plan warnings fatal.
+ */
+export const fidelitySchema = z.strictObject({
+  lossyTypes: uniqueStrings(lossyMapping, 'mapping')
+    .default([])
+    .describe(
+      "DMS's lossy mappings accepted for every column of the type: 'unbounded-numeric' (NUMERIC(28,6), rounded), 'timestamp-milliseconds' (ParquetTimestampInMillisecond), 'time-milliseconds' (TIME32), 'lob-truncation' (values longer than LobMaxSize).",
+    ),
+  lossyColumns: z
+    .record(
+      z.string().regex(/^[^.]+\.[^.]+\.[^.]+$/, "must be 'schema.table.column'"),
+      lossyMapping.exclude(['timestamp-milliseconds'], {
+        message:
+          "must be 'unbounded-numeric', 'time-milliseconds' or 'lob-truncation' (timestamp precision is one setting per database: use lossyTypes)",
+      }),
+    )
+    .default({})
+    .describe('The lossy mapping accepted for one column alone, by schema.table.column.'),
+  warningsFatal: z
+    .boolean()
+    .default(false)
+    .describe('Fail before anything is created when a column cannot be carried losslessly.'),
+});
 
 /** Settings that `defaults` sets for every database and `overrides` may change for one. */
 const overridableShape = {
@@ -136,6 +165,7 @@ export const defaultsSchema = z.strictObject({
   taskSettings: taskSettingsOverridesSchema.prefault({}),
   resize: resizeDefaultsLayerSchema.prefault({}),
   network: networkSchema.optional(),
+  fidelity: fidelitySchema.prefault({}),
 });
 
 export const databaseOverridesSchema = z.strictObject({
@@ -144,6 +174,7 @@ export const databaseOverridesSchema = z.strictObject({
   taskSettings: taskSettingsOverridesSchema.optional(),
   s3Settings: s3SettingsOverridesSchema.optional(),
   resize: resizeSettingsLayerSchema.optional(),
+  fidelity: fidelitySchema.partial().optional(),
 });
 
 export const databaseSchema = z.strictObject({

@@ -25,12 +25,27 @@ const ENDPOINT_ARNS = {
 export const migrateDatabase: StateMachineDefinition = {
   Comment:
     'One database: plan, provision on the full-load class, full load until DMS stops the task after the cached changes, step the instance down, resume CDC, arm the resize alarms.',
-  StartAt: 'PlanDatabase',
+  StartAt: 'InspectSource',
   States: {
+    InspectSource: lambdaTask({
+      handler: 'inspect-source',
+      comment: 'Pre-flight: read the captured columns of the source, before anything is created.',
+      payload: { 'request.$': '$.request', 'databaseId.$': '$.databaseId' },
+      // The whole payload: it may carry notInspected besides the columns.
+      resultSelector: { 'inspection.$': '$.Payload' },
+      resultPath: '$.inspected',
+      catch: [catchAll('PlanningFailed')],
+      next: 'PlanDatabase',
+    }),
     PlanDatabase: lambdaTask({
       handler: 'plan-database',
-      comment: 'Plan the database from the request and register it (phase PROVISIONING).',
-      payload: { 'request.$': '$.request', 'databaseId.$': '$.databaseId' },
+      comment:
+        'Plan the database from the request and the inspection (lossless remedies, plan warnings) and register it (phase PROVISIONING).',
+      payload: {
+        'request.$': '$.request',
+        'databaseId.$': '$.databaseId',
+        'inspection.$': '$.inspected.inspection',
+      },
       outputPath: '$.Payload',
       catch: [catchAll('PlanningFailed')],
       next: 'EnsureReplicationInstance',
@@ -38,7 +53,7 @@ export const migrateDatabase: StateMachineDefinition = {
     PlanningFailed: failState(
       FAIL_STATE_ERRORS.migrationFailed,
       '$.error.Cause',
-      'Nothing was created: the request or the plan is invalid.',
+      'Nothing was created: the source could not be inspected, or the request or the plan is invalid.',
     ),
     EnsureReplicationInstance: lambdaTask({
       handler: 'ensure-replication-instance',

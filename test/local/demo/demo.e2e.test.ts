@@ -40,12 +40,13 @@ describe('npm run demo, shrunken', () => {
     expect(result.exitCode).toBe(0);
     expect(result.verification.map((table) => `${table.database}.${table.table}:${table.status}`)).toEqual([
       'awkward.everything:equal',
+      'awkward.rarer:equal',
       'awkward.no_primary_key:equal',
       'awkward.documents:equal',
       'settings.feature_flags:equal',
       'settings.audit_log:equal',
     ]);
-    expect(output).toContain('All 5 tables equal.');
+    expect(output).toContain('All 6 tables equal.');
     const report = readReport(result.report?.jsonPath);
     expect(report.verified).toBe(true);
     const awkward = report.timeline.databases.find((database) => database.databaseId === 'awkward');

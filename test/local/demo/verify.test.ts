@@ -176,7 +176,7 @@ describe('verifyDatabase', () => {
     expect(allEqual(results)).toBe(true);
   });
 
-  it('compares timestamps at millisecond precision by default, as DMS writes them', async () => {
+  it('compares timestamps exactly, and calls millisecond timestamps equal only under the chosen mapping', async () => {
     // Prepare
     const db = await postgres.createDatabase('verify');
     const client = await db.connect();
@@ -184,22 +184,61 @@ describe('verifyDatabase', () => {
     await writeLakeTable(client, { schema: 'public', table: 'awkward' }, { millisecondTimestamps: true });
     const tables = [{ schema: 'public', table: 'awkward' }];
     // Act
-    const byDefault = await verifyDatabase({
+    const unchosen = await verifyDatabase({
       database: 'shop',
       sourceUrl: db.url,
       lake: folderLakeReader,
       tables,
     });
-    const inMicros = await verifyDatabase({
+    const chosen = await verifyDatabase({
       database: 'shop',
       sourceUrl: db.url,
       lake: folderLakeReader,
       tables,
-      canonical: { timestampPrecision: 'us', timePrecision: 'ms' },
+      chosenMappings: new Map([
+        ['public.awkward.seen', 'timestamp-milliseconds'],
+        ['public.awkward.seen_tz', 'timestamp-milliseconds'],
+      ]),
     });
     // Assess
-    expect(byDefault.map((r) => r.status)).toEqual(['equal']);
-    expect(inMicros.map((r) => r.status)).toEqual(['content-differs']);
+    expect(unchosen.map((r) => r.status)).toEqual(['content-differs']);
+    expect(unchosen[0]?.columns?.map((c) => [c.column, c.values, c.explainedBy])).toEqual([
+      ['seen', 1, undefined],
+      ['seen_tz', 1, undefined],
+    ]);
+    expect(chosen.map((r) => r.status)).toEqual(['equal-under-chosen-mapping']);
+    expect(chosen[0]?.detail).toContain(
+      'seen: 1 values changed by the chosen mapping timestamp-milliseconds',
+    );
+    expect(allEqual(chosen)).toBe(true);
+  });
+
+  it('names the column, the count and an example of a real mismatch, even where a mapping was chosen', async () => {
+    // Prepare
+    const db = await postgres.createDatabase('verify');
+    const client = await db.connect();
+    await client.query(AWKWARD_SCHEMA);
+    await writeLakeTable(
+      client,
+      { schema: 'public', table: 'awkward' },
+      { tamper: `UPDATE $staged SET ratio = ratio + 1 WHERE id IN (1, 4)` },
+    );
+    // Act
+    const [result] = await verifyDatabase({
+      database: 'shop',
+      sourceUrl: db.url,
+      lake: folderLakeReader,
+      tables: [{ schema: 'public', table: 'awkward' }],
+      chosenMappings: new Map([['public.awkward.ratio', 'unbounded-numeric']]),
+    });
+    // Assess
+    expect(result?.status).toBe('content-differs');
+    expect(result?.columns).toEqual([
+      { column: 'ratio', values: 2, example: { key: '1', source: '3.141593', lake: '4.141593' } },
+    ]);
+    expect(result?.detail).toBe(
+      'same row count, different content: ratio: 2 values differ, e.g. key 1: source "3.141593", lake "4.141593"',
+    );
   });
 
   it('tells a changed value, a lost row, a missing table and a multiset difference apart', async () => {

@@ -105,3 +105,47 @@ describe('Handler: plan-database', () => {
     await expect(attempt).rejects.toThrow(/^Invalid handler input: databaseId: /);
   });
 });
+
+describe('Handler: plan-database with a source inspection', () => {
+  it('keeps the plan warnings in the registry and publishes one Plan Warning per column, once', async () => {
+    // Prepare
+    const request = requestFor('plan-9');
+    const inspection = {
+      columnsInspected: 4,
+      columns: [
+        {
+          schema: 'public',
+          table: 'files',
+          column: 'blob_ref',
+          typeName: 'oid',
+          typeType: 'b',
+          typeCategory: 'N',
+          declaredLength: null,
+          maxBytes: null,
+        },
+      ],
+    };
+    const input = { request, databaseId: 'orders', now: NOW, inspection };
+    // Act
+    await invokeHandler('plan-database', input);
+    await invokeHandler('plan-database', { ...input, now: '2026-03-01T13:00:00Z' });
+    // Assess
+    const item = await world.registry().require({ migrationId: 'plan-9', databaseId: 'orders' });
+    expect((item.plan as { fidelity: { warnings: unknown[] } }).fidelity.warnings).toEqual([
+      expect.objectContaining({ column: 'public.files.blob_ref', kind: 'not-migrated' }),
+    ]);
+    expect(
+      publishedPhases().filter((event) => event.detailType === LAKESHIFT_DETAIL_TYPES.planWarning),
+    ).toEqual([
+      {
+        detailType: 'Plan Warning',
+        detail: expect.objectContaining({
+          migrationId: 'plan-9',
+          databaseId: 'orders',
+          column: 'public.files.blob_ref',
+          kind: 'not-migrated',
+        }),
+      },
+    ]);
+  });
+});

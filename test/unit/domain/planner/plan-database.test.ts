@@ -126,7 +126,7 @@ describe('planDatabase with the seed configuration', () => {
         CdcMinFileSize: 64_000,
         IncludeOpForFullLoad: true,
         CompressionType: 'none',
-        ParquetTimestampInMillisecond: true,
+        ParquetTimestampInMillisecond: false,
         TimestampColumnName: 'dms_timestamp',
         ServiceAccessRoleArn: S3_ROLE,
         BucketName: 'acme-lake',
@@ -566,6 +566,83 @@ describe('planFleet', () => {
         {
           path: 'databases[1].network.name',
           rule: 'must be one of the deployment\'s networks (default, warehouse), not "dmz"',
+        },
+      ],
+    });
+  });
+});
+
+describe('planDatabase with a source inspection', () => {
+  const inspection = {
+    columnsInspected: 3,
+    columns: [
+      {
+        schema: 'public',
+        table: 'invoices',
+        column: 'ratio',
+        typeName: 'numeric',
+        typeType: 'b',
+        typeCategory: 'N',
+        declaredLength: null,
+        maxBytes: 30,
+      },
+      {
+        schema: 'public',
+        table: 'invoices',
+        column: 'ref',
+        typeName: 'oid',
+        typeType: 'b',
+        typeCategory: 'N',
+        declaredLength: null,
+        maxBytes: null,
+      },
+    ],
+  };
+
+  it('adds the lossless remedies to the task and records adjustments and warnings in the plan', () => {
+    // Act
+    const plan = planDatabase(seedRequest(), 'billing', environment(), inspection);
+
+    // Assess
+    const rules = JSON.parse(plan.task.TableMappings).rules;
+    expect(rules.filter((rule: { 'rule-type': string }) => rule['rule-type'] === 'transformation')).toEqual([
+      expect.objectContaining({
+        'rule-action': 'change-data-type',
+        'data-type': { type: 'string', length: 100 },
+      }),
+    ]);
+    expect(plan.targetEndpoint.S3Settings.ParquetTimestampInMillisecond).toBe(false);
+    expect(plan.fidelity?.columnsInspected).toBe(3);
+    expect(plan.fidelity?.warnings.map((warning) => warning.kind)).toEqual([
+      'unproven-remedy',
+      'not-migrated',
+    ]);
+    expect(databasePlanSchema.parse(plan)).toEqual(plan);
+  });
+
+  it('fails before anything is created when the request makes plan warnings fatal', () => {
+    // Prepare
+    const request = parseMigrationRequest(
+      withValue(threeDatabaseRequest(), 'defaults.fidelity', { warningsFatal: true }),
+    );
+
+    // Act
+    let caught: unknown;
+    try {
+      planDatabase(request, 'billing', environment(), inspection);
+    } catch (error) {
+      caught = error;
+    }
+
+    // Assess
+    expect(caught).toBeInstanceOf(InvalidRequestError);
+    expect(caught).toMatchObject({
+      issues: [
+        {
+          path: 'defaults.fidelity.warningsFatal',
+          rule: expect.stringMatching(
+            /2 column\(s\) cannot be carried losslessly: public\.invoices\.ratio \(unproven-remedy\).*public\.invoices\.ref \(not-migrated\)/,
+          ),
         },
       ],
     });

@@ -46,6 +46,7 @@ describe('parseMigrationRequest', () => {
           ladder: [...DEFAULT_LADDER],
           ...EXPECTED_RESIZE_THRESHOLDS,
         },
+        fidelity: { lossyTypes: [], lossyColumns: {}, warningsFatal: false },
       },
       databases: [{ id: 'shop', secretArn: secretArnFor('shop'), databaseName: 'shop' }],
       maxConcurrency: 10,
