@@ -4,7 +4,11 @@ import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { dropReplicationSlot } from '#adapters/postgres';
 import { listLakeTableFiles } from '#local/dataplane/replay';
-import { createPostgresToS3Workload, type DataPlaneObserver } from '#local/dataplane/workload';
+import {
+  createPostgresToS3Workload,
+  type DataPlaneObserver,
+  generatedSlotName,
+} from '#local/dataplane/workload';
 import { type TestDatabase, usePostgres } from '#test/postgres';
 import { CdcDriver } from './cdc-driver.ts';
 import { allTypesDatabase, allTypesRows, expectedAllTypes, expectedNoKey, lakeRows } from './fixtures.ts';
@@ -13,8 +17,10 @@ import { type FakeTaskOptions, fakeTask, secretFor } from './task-context.ts';
 
 const postgres = usePostgres();
 
-/** Slot names are server-wide and the tests share one server: one slot name per test database. */
-const slotOf = (db: TestDatabase): string => `slot_${db.name}`;
+/** Slot names are server-wide and the tests share one server: one task, hence one slot, per test database. */
+const taskArnOf = (db: TestDatabase): string =>
+  `arn:aws:dms:us-east-1:123456789012:task:${db.name.toUpperCase()}`;
+const slotOf = (db: TestDatabase): string => generatedSlotName(taskArnOf(db));
 
 /** Runs a task in the background with a CDC driver attached. */
 const startTask = (
@@ -27,7 +33,7 @@ const startTask = (
   const fake = fakeTask({
     db,
     ...task,
-    postgreSqlSettings: { SlotName: slotOf(db), ...task.postgreSqlSettings },
+    taskArn: taskArnOf(db),
   });
   const workload = createPostgresToS3Workload({
     lakeDir,
