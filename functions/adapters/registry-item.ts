@@ -29,6 +29,35 @@ const failureSchema = z.object({
 });
 export type FailureRecord = z.output<typeof failureSchema>;
 
+const replicationSlotSchema = z.object({
+  /** The slot's name on the source, as found in pg_replication_slots. */
+  name: z.string(),
+  /** When lakeshift found it. */
+  recordedAt: z.string(),
+});
+export type RecordedSlot = z.output<typeof replicationSlotSchema>;
+
+const slotWatchSchema = z.object({
+  /** When the watcher last looked. */
+  checkedAt: z.string(),
+  /** WAL the slot retained then; null when the slot was gone. */
+  retainedWalBytes: z.number().nullable(),
+  active: z.boolean(),
+  /** Since when the watcher has found it inactive (absent while active). */
+  inactiveSince: z.string().optional(),
+});
+export type SlotWatch = z.output<typeof slotWatchSchema>;
+
+const sourceCertificateSchema = z.object({
+  /** The DMS certificate the source endpoint verifies against. */
+  arn: z.string(),
+  /** True when lakeshift imported it (and may delete it at teardown); false for one the request named. */
+  imported: z.boolean(),
+  /** Its PEM: the handlers that connect to the source verify against the same CA as DMS. */
+  pem: z.string(),
+});
+export type SourceCertificate = z.output<typeof sourceCertificateSchema>;
+
 export const registryItemSchema = z.object({
   migrationId: z.string(),
   databaseId: z.string(),
@@ -52,6 +81,13 @@ export const registryItemSchema = z.object({
   lock: lockSchema.optional(),
   history: z.array(z.custom<ResizeHistoryEntry>((value) => typeof value === 'object' && value !== null)),
   failure: failureSchema.optional(),
+  /** Logical slots the source database had before the task's first start (not the task's: never touched). */
+  slotsBeforeStart: z.array(z.string()).optional(),
+  /** The slot the task uses: the only slot lakeshift ever drops. */
+  replicationSlot: replicationSlotSchema.optional(),
+  /** The latest look at that slot by the scheduled watcher. */
+  slotWatch: slotWatchSchema.optional(),
+  sourceCertificate: sourceCertificateSchema.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   phaseChangedAt: z.string(),
@@ -68,4 +104,8 @@ export interface RegistryPatch {
   readonly taskArn?: string;
   readonly currentClass?: string;
   readonly lastResizeAt?: string;
+  readonly slotsBeforeStart?: readonly string[];
+  readonly replicationSlot?: RecordedSlot;
+  readonly slotWatch?: SlotWatch;
+  readonly sourceCertificate?: SourceCertificate;
 }

@@ -11,6 +11,7 @@ export const HANDLER_NAMES = [
   'test-connections',
   'ensure-task',
   'start-task',
+  'record-replication-slot',
   'describe-resources',
   'await-full-load',
   'on-task-event',

@@ -123,4 +123,6 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   // Reads the plan from the registry, then connects to the source: it needs DynamoDB from inside the network.
   'drop-replication-slot': { connectsToSources: true, registry: 'read' },
   'disarm-alarms': { alarms: ['delete'] },
+  // Reads the source's slots around the first start and records the task's one.
+  'record-replication-slot': { connectsToSources: true, registry: 'readWrite' },
 };

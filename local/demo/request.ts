@@ -12,13 +12,7 @@ export interface RequestDatabase {
   readonly databaseId: string;
   readonly databaseName: string;
   readonly secretArn: string;
-  /** A named replication slot, so that lakeshift's teardown knows which slot to drop. */
-  readonly slotName?: string;
 }
-
-/** The slot name the demo gives a database: PostgreSQL slot rules (lower-case letters, digits, underscores). */
-export const demoSlotName = (databaseId: string): string =>
-  `lakeshift_demo_${databaseId.replaceAll('-', '_')}`.slice(0, 63);
 
 type JsonObject = Record<string, unknown>;
 
@@ -50,7 +44,6 @@ export const buildDemoRequest = (template: JsonObject, databases: readonly Reque
       id: database.databaseId,
       databaseName: database.databaseName,
       secretArn: database.secretArn,
-      ...(database.slotName ? { slotName: database.slotName } : {}),
     })),
   };
   parseMigrationRequest(request);

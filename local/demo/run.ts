@@ -20,7 +20,7 @@ import { type AwsConnection, createMigrationObserver, type MigrationObserver } f
 import type { DemoOptions } from './options.ts';
 import { createProgressReporter, type ProgressOutput, type ProgressReporter } from './progress.ts';
 import { TimelineRecorder } from './recorder.ts';
-import { buildDemoRequest, demoSlotName, readDemoRequestTemplate } from './request.ts';
+import { buildDemoRequest, readDemoRequestTemplate } from './request.ts';
 import { DEFAULT_SCENARIO_DEADLINES, DemoScenario } from './scenario.ts';
 import { type DemoSource, type PreparedSources, prepareSources } from './sources.ts';
 import { tearDownExisting } from './teardown.ts';
@@ -177,7 +177,6 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
       sources.map((source) => ({
         databaseId: source.databaseId,
         databaseName: source.databaseName,
-        slotName: demoSlotName(source.databaseId),
         secretArn: storeSecret(localAws, source),
       })),
     );

@@ -643,14 +643,14 @@ describe('LakeshiftStack: handlers and registry', () => {
     }
   });
 
-  it('places only drop-replication-slot in the VPC, with egress to the sources and Secrets Manager only', () => {
+  it('places only the handlers that reach sources (recording and dropping slots) in the VPC, with egress to the sources and Secrets Manager only', () => {
     // Prepare
     const inVpc = HANDLER_NAMES.filter(
       (name) =>
         synthesized.json.Resources[handlerFunctionId(synthesized.json, name)]?.Properties?.['VpcConfig'],
     );
     // Assess
-    expect(inVpc).toEqual(['drop-replication-slot']);
+    expect(inVpc).toEqual(['record-replication-slot', 'drop-replication-slot']);
     synthesized.template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('replication slot dropper'),
       SecurityGroupEgress: [

@@ -48,7 +48,12 @@ export interface StateMachineWorld extends HandlerWorld {
   run(name: StateMachineName, input: unknown, options?: RunOptions): Promise<ExecutionOutcome>;
   /** Detail-types of the lakeshift events published so far. */
   publishedDetailTypes(): string[];
+  /** Replication slots on the fake source, by name: the task's appears when it starts, teardown drops it. */
+  readonly sourceSlots: Set<string>;
 }
+
+/** The name DMS gives the fake task's slot (any name: lakeshift must learn it, not guess it). */
+export const fakeSlotName = (databaseId: string): string => `dms_${databaseId.replaceAll('-', '_')}_slot`;
 
 export const useStateMachineWorld = (): StateMachineWorld => {
   const world = useHandlerWorld();
@@ -59,8 +64,10 @@ export const useStateMachineWorld = (): StateMachineWorld => {
   let tokens = new TaskTokens();
   let executions = new NestedExecutions();
   let clock = START;
+  const sourceSlots = new Set<string>();
 
   beforeEach(() => {
+    sourceSlots.clear();
     // The fake DMS has no API rate; the budget's own tests cover it. Without this, a file's later runs would wait
     // out the real-time refill of the process-wide bucket.
     vi.spyOn(dmsApiBudget, 'take').mockResolvedValue(undefined);
@@ -96,9 +103,38 @@ export const useStateMachineWorld = (): StateMachineWorld => {
     return stored;
   };
 
+  /**
+   * The source database, standing in for PostgreSQL (the handlers that reach it run against a real one in their own
+   * tests): its slots are what record-replication-slot and drop-replication-slot see.
+   */
+  const recordSlot = async (payload: unknown): Promise<unknown> => {
+    const { migrationId, databaseId, stage, now } = payload as Record<string, string>;
+    if (stage === 'before-start') return { slotName: null };
+    const name = fakeSlotName(String(databaseId));
+    sourceSlots.add(name);
+    await world
+      .registry()
+      .update(
+        { migrationId: String(migrationId), databaseId: String(databaseId) },
+        { replicationSlot: { name, recordedAt: String(now) } },
+        { now: String(now) },
+      );
+    return { slotName: name };
+  };
+  const dropSlot = async (payload: unknown): Promise<unknown> => {
+    const { migrationId, databaseId } = payload as Record<string, string>;
+    const item = await world
+      .registry()
+      .require({ migrationId: String(migrationId), databaseId: String(databaseId) });
+    const name = item.replicationSlot?.name;
+    if (name === undefined) return { slotName: null, dropped: false };
+    return { slotName: name, dropped: sourceSlots.delete(name) };
+  };
+
   return {
     ...world,
     dms,
+    sourceSlots,
     cloudWatch,
     events,
     tokens: () => tokens,
@@ -112,7 +148,12 @@ export const useStateMachineWorld = (): StateMachineWorld => {
           return clock;
         },
         ...options,
-        handlers: { 'await-full-load': awaitFullLoadThenFinish, ...options.handlers },
+        handlers: {
+          'await-full-load': awaitFullLoadThenFinish,
+          'record-replication-slot': recordSlot,
+          'drop-replication-slot': dropSlot,
+          ...options.handlers,
+        },
       }),
     publishedDetailTypes: () =>
       events

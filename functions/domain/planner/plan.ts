@@ -1,8 +1,12 @@
 import type { InstanceClass } from '#domain/instance-classes';
 import type { DatabaseIdentifiers } from '#domain/naming';
+import type { EffectiveDatabaseSettings } from '#domain/request/effective';
 import type { ResizeSettings } from '#domain/request/resize-settings';
 import type { TunableS3Settings } from '#domain/request/s3-settings';
 import type { MigrationRequestDefaults } from '#domain/request/schema';
+
+/** Where a source's CA certificate comes from: a PEM in Secrets Manager, or a certificate DMS already has. */
+export type CaCertificateSource = { secretArn: string } | { certificateArn: string };
 
 /**
  * What the planner needs from the deployment; the plan-database handler reads it from the environment
@@ -50,7 +54,9 @@ export interface SourceEndpointPlan {
   EndpointType: 'source';
   EngineName: 'postgres';
   DatabaseName: string;
-  SslMode: MigrationRequestDefaults['sslMode'];
+  SslMode: EffectiveDatabaseSettings['sslMode'];
+  /** Set by ensure-endpoints once the CA certificate is imported (verify-ca/verify-full only). */
+  CertificateArn?: string;
   PostgreSQLSettings: {
     SecretsManagerSecretId: string;
     SecretsManagerAccessRoleArn: string;
@@ -60,7 +66,6 @@ export interface SourceEndpointPlan {
     HeartbeatFrequency?: number;
     HeartbeatSchema?: string;
     PluginName: MigrationRequestDefaults['pluginName'];
-    SlotName?: string;
     FailTasksOnLobTruncation: boolean;
   };
   Tags: ResourceTag[];
@@ -111,8 +116,8 @@ export interface DatabasePlan {
   source: {
     secretArn: string;
     databaseName: string;
-    /** The slot the request named, or null when DMS creates its own (teardown must then find it). */
-    slotName: string | null;
+    /** The CA certificate verify-ca/verify-full check the source against; absent for none and require. */
+    caCertificate?: CaCertificateSource;
   };
   /** Resolved: the steady class is concrete unless the request asked for 'auto'. */
   resize: ResizeSettings;
