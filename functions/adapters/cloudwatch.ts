@@ -14,7 +14,7 @@ import { resizeMetricQueries } from '#domain/alarms/metric-queries';
 import { DMS_METRIC_NAMESPACE } from '#domain/alarms/signals';
 import type { ResizeSettings } from '#domain/request/resize-settings';
 import type { MetricSeries, PeakUsage, ResizeMetrics } from '#domain/resize/types';
-import { cloudWatchClient, cloudWatchSdk } from '#shared/clients';
+import { cloudWatchClient, cloudWatchSdk } from './clients.ts';
 import { isFault } from './faults.ts';
 import { collectPages } from './responses.ts';
 import { awsCall } from './retry.ts';

@@ -14,7 +14,7 @@ import type {
 } from '@aws-sdk/client-database-migration-service';
 import { ForeignResourceError, InvalidInputError, ResourceBusyError } from '#contracts/errors';
 import { APP_NAME } from '#contracts/names';
-import { dmsClient, dmsSdk } from '#shared/clients';
+import { dmsClient, dmsSdk } from './clients.ts';
 import { findEndpoint, findReplicationInstance, findReplicationTask, listTags } from './dms.ts';
 import { isFault } from './faults.ts';
 import { required } from './responses.ts';

@@ -15,7 +15,7 @@ import type {
   StartReplicationTaskTypeValue,
   TableStatistics,
 } from '@aws-sdk/client-database-migration-service';
-import { dmsClient, dmsSdk } from '#shared/clients';
+import { dmsClient, dmsSdk } from './clients.ts';
 import { collectPages, required, undefinedWhenNotFound } from './responses.ts';
 import { dmsCall } from './retry.ts';
 

@@ -4,20 +4,9 @@
  */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { AwsFaultError, InvalidInputError } from '#contracts/errors';
-import { type LAKESHIFT_DETAIL_TYPES, LAKESHIFT_EVENT_SOURCE } from '#contracts/events';
-import { eventBridgeClient, eventBridgeSdk } from '#shared/clients';
+import { LAKESHIFT_EVENT_SOURCE, type LakeshiftEvent } from '#contracts/events';
+import { eventBridgeClient, eventBridgeSdk } from './clients.ts';
 import { awsCall } from './retry.ts';
-
-export type LakeshiftDetailType = (typeof LAKESHIFT_DETAIL_TYPES)[keyof typeof LAKESHIFT_DETAIL_TYPES];
-
-export interface LakeshiftEvent {
-  readonly detailType: LakeshiftDetailType;
-  readonly detail: Readonly<Record<string, unknown>>;
-  /** ISO time of what happened (the caller's `now`), not of publishing. */
-  readonly time: string;
-  /** ARNs the event is about (task, instance). */
-  readonly resources?: readonly string[];
-}
 
 /** PutEvents accepts at most 10 entries per call. */
 const MAX_ENTRIES_PER_CALL = 10;

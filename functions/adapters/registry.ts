@@ -12,18 +12,13 @@ import {
   ResourceNotFoundError,
 } from '#contracts/errors';
 import { isLegalTransition, PHASE_TRANSITIONS, type Phase } from '#contracts/phases';
+import type { RegistryKey, RegistryPatch, StoredTaskToken } from '#contracts/registry-item';
 import { REGISTRY_TABLE } from '#contracts/registry-table';
 import type { DatabasePlan } from '#domain/planner/plan';
+import { type RegistryItem, registryItemSchema } from '#domain/registry-item';
 import type { ResizeHistoryEntry } from '#domain/resize/types';
-import { documentClient, documentSdk } from '#shared/clients';
+import { documentClient, documentSdk } from './clients.ts';
 import { isFault } from './faults.ts';
-import {
-  type RegistryItem,
-  type RegistryKey,
-  type RegistryPatch,
-  registryItemSchema,
-  type StoredTaskToken,
-} from './registry-item.ts';
 import { collectPages } from './responses.ts';
 import { awsCall } from './retry.ts';
 

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '#contracts/errors';
-import { secretsManagerClient, secretsManagerSdk } from '#shared/clients';
+import { secretsManagerClient, secretsManagerSdk } from './clients.ts';
 import { awsCall } from './retry.ts';
 
 export interface PostgresCredentials {

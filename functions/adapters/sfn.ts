@@ -4,7 +4,7 @@
  * both try to complete the same wait, and the second one simply learns it was too late.
  */
 import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
-import { sfnClient, sfnSdk } from '#shared/clients';
+import { sfnClient, sfnSdk } from './clients.ts';
 import { isFault } from './faults.ts';
 import { required } from './responses.ts';
 import { awsCall } from './retry.ts';

@@ -12,6 +12,18 @@ export const LAKESHIFT_DETAIL_TYPES = {
   migrationFailed: 'Migration Failed',
 } as const;
 
+export type LakeshiftDetailType = (typeof LAKESHIFT_DETAIL_TYPES)[keyof typeof LAKESHIFT_DETAIL_TYPES];
+
+/** One of lakeshift's own events, as built by the domain and published by the events adapter. */
+export interface LakeshiftEvent {
+  readonly detailType: LakeshiftDetailType;
+  readonly detail: Readonly<Record<string, unknown>>;
+  /** ISO time of what happened (the caller's `now`), not of publishing. */
+  readonly time: string;
+  /** ARNs the event is about (task, instance). */
+  readonly resources?: readonly string[];
+}
+
 export const DMS_EVENT_SOURCE = 'aws.dms';
 export const DMS_DETAIL_TYPES = {
   taskStateChange: 'DMS Replication Task State Change',

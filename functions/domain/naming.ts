@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as z from 'zod';
 import { ALARM_NAME_PREFIX } from '#contracts/names';
 
 /**
@@ -54,17 +55,18 @@ const composeName = (prefix: string, body: string, kind: string, hash: string, m
   return readable ? `${prefix}${readable}-${tail}` : `${prefix}${tail}`;
 };
 
-export interface DatabaseIdentifiers {
+export const databaseIdentifiersSchema = z.object({
   /** Replication instance identifier (also the `ReplicationInstanceIdentifier` metric dimension). */
-  readonly instance: string;
-  readonly sourceEndpoint: string;
-  readonly targetEndpoint: string;
-  readonly task: string;
+  instance: z.string(),
+  sourceEndpoint: z.string(),
+  targetEndpoint: z.string(),
+  task: z.string(),
   /** Name of the database's `migrate-database` execution: a duplicate trigger is rejected by Step Functions. */
-  readonly executionName: string;
+  executionName: z.string(),
   /** Every CloudWatch alarm of this database is named `<alarmPrefix>-<suffix>`. */
-  readonly alarmPrefix: string;
-}
+  alarmPrefix: z.string(),
+});
+export type DatabaseIdentifiers = Readonly<z.infer<typeof databaseIdentifiersSchema>>;
 
 /** Kind tokens, one per derived name; they never contain a hyphen. */
 const KINDS = {

@@ -13,12 +13,12 @@ import { ENV } from '#contracts/env';
 import { ResourceNotFoundError } from '#contracts/errors';
 import { alarmSpecs } from '#domain/alarms/alarm-specs';
 import { isInstanceClass } from '#domain/instance-classes';
-import { rearmResetReason } from '#shared/alarm-reset';
+import { rearmResetReason } from '#domain/resize/alarm-reset';
+import { storedPlanOf } from '#domain/stored-plan';
 import { requireEnv } from '#shared/env';
 import { databaseKey, now } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler } from '#shared/lambda';
-import { storedPlanOf } from '#shared/stored-plan';
 
 const env = requireEnv([ENV.registryTableName]);
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });

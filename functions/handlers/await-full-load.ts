@@ -5,11 +5,11 @@
 import * as z from 'zod';
 import { createRegistry } from '#adapters/registry';
 import { ENV } from '#contracts/env';
+import { FULL_LOAD_WAIT } from '#contracts/waits';
 import { requireEnv } from '#shared/env';
 import { databaseKey, now, taskArn } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler } from '#shared/lambda';
-import { FULL_LOAD_WAIT } from '#shared/waits';
 
 const env = requireEnv([ENV.registryTableName]);
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });

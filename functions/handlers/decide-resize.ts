@@ -12,22 +12,22 @@ import { getPeakUsage, getResizeMetrics, resetAlarmToOk } from '#adapters/cloudw
 import { findReplicationTaskByArn } from '#adapters/dms';
 import { publishEvents } from '#adapters/events';
 import { createRegistry } from '#adapters/registry';
-import type { RegistryItem } from '#adapters/registry-item';
 import { ENV } from '#contracts/env';
 import { ResizeInProgressError } from '#contracts/errors';
 import { signalOfAlarm } from '#domain/alarms/alarm-specs';
 import { isInstanceClass } from '#domain/instance-classes';
+import { resizeDecided } from '#domain/lakeshift-events';
+import type { RegistryItem } from '#domain/registry-item';
 import { AUTO_STEADY_CLASS, type ResizeSettings } from '#domain/request/resize-settings';
+import { decisionResetReason, resetsTriggeringAlarm } from '#domain/resize/alarm-reset';
 import { decideResize } from '#domain/resize/decide-resize';
+import { repeatsLatestStay } from '#domain/resize/decision-history';
 import type { PeakUsage, ResizeDecision, ResizeHistoryEntry, ResizeTrigger } from '#domain/resize/types';
-import { decisionResetReason, resetsTriggeringAlarm } from '#shared/alarm-reset';
-import { repeatsLatestStay } from '#shared/decision-history';
+import { currentClassOf, storedPlanOf } from '#domain/stored-plan';
 import { requireEnv } from '#shared/env';
 import { databaseKey, now } from '#shared/fields';
 import { parseInput } from '#shared/input';
-import { resizeDecided } from '#shared/lakeshift-events';
 import { lambdaHandler } from '#shared/lambda';
-import { currentClassOf, storedPlanOf } from '#shared/stored-plan';
 
 const env = requireEnv([ENV.registryTableName, ENV.eventBusName]);
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });

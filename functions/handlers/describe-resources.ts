@@ -5,10 +5,7 @@
  */
 import * as z from 'zod';
 import { describeConnections, findReplicationInstanceByArn, findReplicationTaskByArn } from '#adapters/dms';
-import { endpointArn, instanceArn, now, taskArn } from '#shared/fields';
-import { parseInput } from '#shared/input';
-import { lambdaHandler } from '#shared/lambda';
-import { nextWaitSeconds } from '#shared/polling';
+import { nextWaitSeconds } from '#domain/polling';
 import {
   connectionsTested,
   instanceAvailability,
@@ -18,7 +15,10 @@ import {
   taskReady,
   taskRunning,
   taskStopped,
-} from '#shared/readiness';
+} from '#domain/tasks/readiness';
+import { endpointArn, instanceArn, now, taskArn } from '#shared/fields';
+import { parseInput } from '#shared/input';
+import { lambdaHandler } from '#shared/lambda';
 
 const loop = {
   attempt: z.number().int().min(1, 'must be >= 1'),

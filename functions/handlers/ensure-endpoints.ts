@@ -8,18 +8,18 @@ import { ensureEndpoint } from '#adapters/dms-ensure';
 import { createRegistry } from '#adapters/registry';
 import { ENV } from '#contracts/env';
 import { AwsFaultError } from '#contracts/errors';
+import { sourceEndpointPlanSchema, targetEndpointPlanSchema } from '#domain/planner/endpoint-plans';
 import { requireEnv } from '#shared/env';
 import { databaseKey, now } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler } from '#shared/lambda';
-import { endpointPlan } from '#shared/plan-fields';
 
 const env = requireEnv([ENV.registryTableName]);
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });
 
 const EnsureEndpointsInput = z.object({
   ...databaseKey,
-  plan: z.object({ sourceEndpoint: endpointPlan('source'), targetEndpoint: endpointPlan('target') }),
+  plan: z.object({ sourceEndpoint: sourceEndpointPlanSchema, targetEndpoint: targetEndpointPlanSchema }),
   now,
 });
 

@@ -8,16 +8,20 @@ import { ensureReplicationInstance } from '#adapters/dms-ensure';
 import { createRegistry } from '#adapters/registry';
 import { ENV } from '#contracts/env';
 import { AwsFaultError } from '#contracts/errors';
+import { instancePlanSchema } from '#domain/planner/instance-plan';
 import { requireEnv } from '#shared/env';
 import { databaseKey, now } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler } from '#shared/lambda';
-import { instancePlan } from '#shared/plan-fields';
 
 const env = requireEnv([ENV.registryTableName]);
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });
 
-const EnsureInstanceInput = z.object({ ...databaseKey, plan: z.object({ instance: instancePlan }), now });
+const EnsureInstanceInput = z.object({
+  ...databaseKey,
+  plan: z.object({ instance: instancePlanSchema }),
+  now,
+});
 
 export const ensureInstance = async (event: unknown) => {
   const input = parseInput(EnsureInstanceInput, event);

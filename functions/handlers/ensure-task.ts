@@ -8,18 +8,18 @@ import { ensureReplicationTask } from '#adapters/dms-ensure';
 import { createRegistry } from '#adapters/registry';
 import { ENV } from '#contracts/env';
 import { AwsFaultError } from '#contracts/errors';
+import { taskPlanSchema } from '#domain/planner/task-plan';
 import { requireEnv } from '#shared/env';
 import { databaseKey, endpointArn, instanceArn, now } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler } from '#shared/lambda';
-import { taskPlan } from '#shared/plan-fields';
 
 const env = requireEnv([ENV.registryTableName]);
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });
 
 const EnsureTaskInput = z.object({
   ...databaseKey,
-  plan: z.object({ task: taskPlan }),
+  plan: z.object({ task: taskPlanSchema }),
   instanceArn,
   sourceEndpointArn: endpointArn,
   targetEndpointArn: endpointArn,

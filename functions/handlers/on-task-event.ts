@@ -8,19 +8,19 @@
 import * as z from 'zod';
 import { publishEvents } from '#adapters/events';
 import { createRegistry } from '#adapters/registry';
-import type { RegistryItem } from '#adapters/registry-item';
 import { sendTaskFailure, sendTaskSuccess } from '#adapters/sfn';
 import { ENV } from '#contracts/env';
 import { ERROR_NAMES } from '#contracts/errors';
 import { DMS_DETAIL_TYPES, DMS_EVENT_SOURCE } from '#contracts/events';
 import { isLegalTransition } from '#contracts/phases';
+import { FULL_LOAD_WAIT } from '#contracts/waits';
+import { migrationFailed } from '#domain/lakeshift-events';
+import type { RegistryItem } from '#domain/registry-item';
+import { classifyTaskEvent } from '#domain/tasks/task-event';
 import { requireEnv } from '#shared/env';
 import { now, taskArn } from '#shared/fields';
 import { parseInput } from '#shared/input';
-import { migrationFailed } from '#shared/lakeshift-events';
 import { lambdaHandler } from '#shared/lambda';
-import { classifyTaskEvent } from '#shared/task-event';
-import { FULL_LOAD_WAIT } from '#shared/waits';
 
 const env = requireEnv([ENV.registryTableName, ENV.eventBusName]);
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });

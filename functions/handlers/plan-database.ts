@@ -7,12 +7,12 @@ import * as z from 'zod';
 import { publishEvents } from '#adapters/events';
 import { createRegistry } from '#adapters/registry';
 import { ENV } from '#contracts/env';
+import { phaseChanged } from '#domain/lakeshift-events';
 import { planDatabase } from '#domain/planner/index';
 import { parseMigrationRequest } from '#domain/request/index';
 import { requireEnv } from '#shared/env';
 import { databaseId, now } from '#shared/fields';
 import { parseInput } from '#shared/input';
-import { phaseChanged } from '#shared/lakeshift-events';
 import { lambdaHandler } from '#shared/lambda';
 import { plannerEnvironmentFromEnv } from '#shared/planner-environment';
 

@@ -6,18 +6,18 @@
  * the sweep: its error is reported with the rest.
  */
 import * as z from 'zod';
+import { describeTasksByArns } from '#adapters/describe-tasks';
 import { startReplicationTask } from '#adapters/dms';
 import { createRegistry } from '#adapters/registry';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '#adapters/sfn';
 import { ENV } from '#contracts/env';
 import { ERROR_NAMES } from '#contracts/errors';
-import { describeTasksByArns } from '#shared/describe-tasks';
+import { FULL_LOAD_WAIT } from '#contracts/waits';
+import { planReconciliation, type ReconcileAction } from '#domain/reconciliation';
 import { requireEnv } from '#shared/env';
 import { now } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler } from '#shared/lambda';
-import { planReconciliation, type ReconcileAction } from '#shared/reconciliation';
-import { FULL_LOAD_WAIT } from '#shared/waits';
 
 const env = requireEnv([ENV.registryTableName]);
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });

@@ -6,15 +6,17 @@
  * database it already deleted.
  */
 import * as z from 'zod';
-import { type LakeshiftEvent, publishEvents } from '#adapters/events';
+import { publishEvents } from '#adapters/events';
 import { createRegistry } from '#adapters/registry';
-import type { RegistryItem, RegistryPatch } from '#adapters/registry-item';
 import { ENV } from '#contracts/env';
+import type { LakeshiftEvent } from '#contracts/events';
+import type { RegistryPatch } from '#contracts/registry-item';
+import { readableCause } from '#domain/failure';
+import { instanceResized, migrationFailed, phaseChanged } from '#domain/lakeshift-events';
+import type { RegistryItem } from '#domain/registry-item';
 import { requireEnv } from '#shared/env';
-import { readableCause } from '#shared/failure';
 import { caughtError, databaseKey, now, phase } from '#shared/fields';
 import { parseInput } from '#shared/input';
-import { instanceResized, migrationFailed, phaseChanged } from '#shared/lakeshift-events';
 import { lambdaHandler } from '#shared/lambda';
 
 const env = requireEnv([ENV.registryTableName, ENV.eventBusName]);

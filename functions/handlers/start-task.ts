@@ -5,10 +5,10 @@
 import * as z from 'zod';
 import { findReplicationTaskByArn, startReplicationTask } from '#adapters/dms';
 import { ResourceBusyError, ResourceNotFoundError } from '#contracts/errors';
+import { startTypeFor } from '#domain/tasks/task-state';
 import { databaseKey, now, taskArn } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler } from '#shared/lambda';
-import { startTypeFor } from '#shared/task-state';
 
 const StartTaskInput = z.object({ ...databaseKey, taskArn, now });
 

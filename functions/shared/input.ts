@@ -1,13 +1,6 @@
 import type { z } from 'zod';
 import { InvalidInputError } from '#contracts/errors';
-
-/** `plan.task.TableMappings`, `endpointArns[1]`: the field's path as a reader would write it. */
-export const formatPath = (path: readonly PropertyKey[]): string =>
-  path
-    .map((part, index) =>
-      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
-    )
-    .join('') || '(input)';
+import { formatPath } from '#domain/field-path';
 
 /**
  * Validates a handler's input (from ASL or an event). A mismatch is an `InvalidInputError` naming every field

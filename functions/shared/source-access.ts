@@ -4,9 +4,9 @@
  * in the registry, so no DMS call is needed from inside the source's network).
  */
 import type { SourceAccess } from '#adapters/postgres';
-import type { RegistryItem } from '#adapters/registry-item';
 import { getPostgresCredentials } from '#adapters/secrets';
-import { storedPlanOf } from './stored-plan.ts';
+import type { RegistryItem } from '#domain/registry-item';
+import { storedPlanOf } from '#domain/stored-plan';
 
 export const sourceAccessOf = async (item: RegistryItem): Promise<SourceAccess> => {
   const plan = storedPlanOf(item);

@@ -14,11 +14,11 @@ import {
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DOCUMENT_CLIENT_OPTIONS } from '#adapters/clients';
 import { createRegistry, type Registry } from '#adapters/registry';
-import type { RegistryItem } from '#adapters/registry-item';
 import { instanceDimensions, taskDimensions } from '#domain/alarms/alarm-specs';
 import { DMS_METRIC_NAMESPACE } from '#domain/alarms/signals';
-import { DOCUMENT_CLIENT_OPTIONS } from '#shared/clients';
+import type { RegistryItem } from '#domain/registry-item';
 import type { MetricSeries, TimePoint } from '../report/model.ts';
 import type { DatabaseObservation } from './recorder.ts';
 

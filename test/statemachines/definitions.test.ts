@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { FAIL_STATE_ERRORS, RETRYABLE_ERRORS } from '#contracts/errors';
+import { FAIL_STATE_ERRORS } from '#contracts/errors';
 import {
   HANDLER_NAMES,
   type HandlerName,
@@ -82,23 +82,6 @@ describe.each(definitions)('State machine definition: $name', ({ name, definitio
         stateName,
         now: '$$.State.EnteredTime',
       });
-    }
-  });
-
-  it('retries the named busy and throttle errors, and Lambda service errors, with full jitter', () => {
-    // Act
-    const retried = tasks(states).filter(([, state]) => isLambda(state));
-    // Assess
-    for (const [stateName, state] of retried) {
-      const [named, service] = state.Retry ?? [];
-      expect({ stateName, errors: named?.ErrorEquals, jitter: named?.JitterStrategy }).toEqual({
-        stateName,
-        errors: [...RETRYABLE_ERRORS],
-        jitter: 'FULL',
-      });
-      expect(service?.ErrorEquals).toContain('Lambda.ServiceException');
-      expect(service?.JitterStrategy).toBe('FULL');
-      expect(named?.MaxAttempts).toBeGreaterThan(0);
     }
   });
 

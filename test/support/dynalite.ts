@@ -14,8 +14,8 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
+import { DOCUMENT_CLIENT_OPTIONS } from '#adapters/clients';
 import { registryTableInput } from '#adapters/registry-table';
-import { DOCUMENT_CLIENT_OPTIONS } from '#shared/clients';
 
 type DynaliteFactory = (options: {
   createTableMs?: number;

@@ -3,17 +3,13 @@ import { MANAGED_TAG_VALUE, TAG_KEYS } from '#contracts/tags';
 import { deriveIdentifiers } from '#domain/naming';
 import { type EffectiveDatabaseSettings, effectiveDatabaseSettings } from '#domain/request/effective';
 import type { DatabaseRequest, MigrationRequest } from '#domain/request/schema';
+import type { SourceEndpointPlan, TargetEndpointPlan } from './endpoint-plans.ts';
+import type { InstancePlan } from './instance-plan.ts';
 import { resolveNetwork } from './network.ts';
-import type {
-  DatabasePlan,
-  InstancePlan,
-  PlannerEnvironment,
-  ResourceTag,
-  SourceEndpointPlan,
-  TargetEndpointPlan,
-  TaskPlan,
-} from './plan.ts';
+import type { DatabasePlan, PlannerEnvironment } from './plan.ts';
+import type { ResourceTag } from './resource-fields.ts';
 import { tableMappingsJson } from './table-mappings.ts';
+import type { TaskPlan } from './task-plan.ts';
 
 const resourceTags = (request: MigrationRequest, databaseId: string): ResourceTag[] => [
   { Key: TAG_KEYS.migration, Value: request.migrationId },

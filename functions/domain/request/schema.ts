@@ -23,19 +23,10 @@ import {
   uniqueStrings,
 } from './rules.ts';
 import { s3SettingsOverridesSchema } from './s3-settings.ts';
+import { databaseSslModeSchema, pluginNameSchema, sslModeSchema } from './source-settings.ts';
 import { taskSettingsOverridesSchema } from './task-settings.ts';
 
 /** The migration request (DESIGN.md "The migration request"). Every object is strict so typos are caught. */
-
-/** TLS to the source by default; plain text only per database, and only acknowledged (see databaseSchema). */
-export const sslModeSchema = z.enum(['require', 'verify-ca', 'verify-full'], {
-  error:
-    "must be 'require', 'verify-ca' or 'verify-full' (plain text, 'none', is chosen per database with acknowledgePlainText)",
-});
-
-export const databaseSslModeSchema = z.enum(['none', 'require', 'verify-ca', 'verify-full'], {
-  error: "must be 'none', 'require', 'verify-ca' or 'verify-full'",
-});
 
 /**
  * The CA certificate `verify-ca`/`verify-full` check the source's certificate against: DMS verifies against the
@@ -62,8 +53,6 @@ const SLOT_NAME_REFUSED =
 export const lobTruncationSchema = z
   .enum(['fail', 'truncate'])
   .describe("'fail' stops the task when a LOB exceeds LobMaxSize instead of silently truncating it.");
-
-export const pluginNameSchema = z.enum(['test-decoding', 'pglogical', 'no-preference']);
 
 export const networkSchema = z
   .strictObject({

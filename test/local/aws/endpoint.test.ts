@@ -30,19 +30,14 @@ import { REGISTRY_TABLE } from '#contracts/registry-table';
 import { RULES } from '#contracts/wiring';
 import { type LocalAws, startLocalAws } from '#local/aws/index';
 import { ManualClock } from '#local/clock';
-import { eventually } from './helpers.ts';
+import { eventually, type SdkConfig, sdkConfig } from './helpers.ts';
 
 let aws: LocalAws;
-let config: {
-  endpoint: string;
-  region: string;
-  credentials: { accessKeyId: string; secretAccessKey: string };
-  maxAttempts: number;
-};
+let config: SdkConfig;
 
 beforeAll(async () => {
   aws = await startLocalAws({ clock: new ManualClock(Date.UTC(2026, 0, 1)) });
-  config = { endpoint: aws.endpoint, region: aws.region, credentials: aws.credentials, maxAttempts: 1 };
+  config = sdkConfig(aws);
 });
 
 afterAll(async () => {

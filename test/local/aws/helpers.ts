@@ -1,10 +1,26 @@
 /** Helpers for the local AWS service tests: a Step Functions service on a ManualClock with fake handlers. */
 
+import type { LocalAws } from '#local/aws/index';
 import { type LambdaHandler, LocalLambda } from '#local/aws/lambda/functions';
 import { LocalStepFunctions } from '#local/aws/stepfunctions/service';
 import { ManualClock } from '#local/clock';
 
 export const ROLE_ARN = 'arn:aws:iam::000000000000:role/local';
+
+export interface SdkConfig {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly credentials: { accessKeyId: string; secretAccessKey: string };
+  readonly maxAttempts: number;
+}
+
+/** Configuration for any AWS SDK client to call the local AWS, without retries. */
+export const sdkConfig = (aws: LocalAws): SdkConfig => ({
+  endpoint: aws.endpoint,
+  region: aws.region,
+  credentials: aws.credentials,
+  maxAttempts: 1,
+});
 
 /** Resolves once `condition` holds, letting the ManualClock's timers and promise callbacks run; bounded. */
 export const eventually = async (

@@ -1,9 +1,14 @@
 import {
+  DeleteEndpointCommand,
   DeleteReplicationInstanceCommand,
+  DeleteReplicationTaskCommand,
   StopReplicationTaskCommand,
+  waitUntilEndpointDeleted,
   waitUntilReplicationInstanceAvailable,
   waitUntilReplicationInstanceDeleted,
+  waitUntilReplicationTaskDeleted,
   waitUntilReplicationTaskReady,
+  waitUntilReplicationTaskRunning,
   waitUntilReplicationTaskStopped,
 } from '@aws-sdk/client-database-migration-service';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +17,7 @@ import { salesWorkload } from './support/fleet.ts';
 import {
   availableInstance,
   createInstance,
+  createSourceAndTarget,
   type Harness,
   readyTask,
   startHarness,
@@ -31,6 +37,7 @@ afterEach(async () => {
 
 const instanceFilter = (arn: string) => ({ Filters: [{ Name: 'replication-instance-arn', Values: [arn] }] });
 const taskFilter = (arn: string) => ({ Filters: [{ Name: 'replication-task-arn', Values: [arn] }] });
+const endpointFilter = (arn: string) => ({ Filters: [{ Name: 'endpoint-arn', Values: [arn] }] });
 
 describe('waitUntilReplicationInstanceAvailable', () => {
   it('succeeds on the poll that first sees available, as 60-second polls would', async () => {
@@ -202,6 +209,108 @@ describe('waitUntilReplicationTaskStopped', () => {
 
     // Act
     const attempt = waitUntilReplicationTaskStopped({ client: harness.client, ...FAST }, taskFilter(taskArn));
+
+    // Assess
+    await expect(attempt).rejects.toThrow(/"state":"FAILURE"/);
+  });
+});
+
+describe('waitUntilReplicationTaskRunning', () => {
+  it('succeeds once a started task is running, and a stop then ends with Stop Reason NORMAL', async () => {
+    // Prepare
+    harness = await startHarness({ advancePerDescribeMs: 15_000, workloadFor: salesWorkload });
+    const { taskArn } = await readyTask(harness, 'one');
+    await startTask(harness, taskArn);
+
+    // Act
+    const running = await waitUntilReplicationTaskRunning(
+      { client: harness.client, ...FAST },
+      taskFilter(taskArn),
+    );
+    await harness.client.send(new StopReplicationTaskCommand({ ReplicationTaskArn: taskArn }));
+    const stopped = await waitUntilReplicationTaskStopped(
+      { client: harness.client, ...FAST },
+      taskFilter(taskArn),
+    );
+
+    // Assess
+    expect(running.state).toBe('SUCCESS');
+    expect(stopped.state).toBe('SUCCESS');
+    expect(JSON.stringify(stopped.reason)).toContain('"StopReason":"Stop Reason NORMAL"');
+  });
+
+  it('fails when the task is ready and was never started', async () => {
+    // Prepare
+    harness = await startHarness({ workloadFor: salesWorkload });
+    const { taskArn } = await readyTask(harness, 'one');
+
+    // Act
+    const attempt = waitUntilReplicationTaskRunning({ client: harness.client, ...FAST }, taskFilter(taskArn));
+
+    // Assess
+    await expect(attempt).rejects.toThrow(/"state":"FAILURE"/);
+  });
+});
+
+describe('waitUntilReplicationTaskDeleted', () => {
+  it('succeeds when Describe answers ResourceNotFoundFault after the task is deleted', async () => {
+    // Prepare
+    harness = await startHarness({ advancePerDescribeMs: 15_000, workloadFor: salesWorkload });
+    const { taskArn } = await readyTask(harness, 'one');
+    await harness.client.send(new DeleteReplicationTaskCommand({ ReplicationTaskArn: taskArn }));
+
+    // Act
+    const result = await waitUntilReplicationTaskDeleted(
+      { client: harness.client, ...FAST },
+      taskFilter(taskArn),
+    );
+
+    // Assess
+    expect(result.state).toBe('SUCCESS');
+    expect(result.reason).toMatchObject({ name: 'ResourceNotFoundFault' });
+  });
+
+  it('fails when the task is ready', async () => {
+    // Prepare
+    harness = await startHarness({ workloadFor: salesWorkload });
+    const { taskArn } = await readyTask(harness, 'one');
+
+    // Act
+    const attempt = waitUntilReplicationTaskDeleted({ client: harness.client, ...FAST }, taskFilter(taskArn));
+
+    // Assess
+    await expect(attempt).rejects.toThrow(/"state":"FAILURE"/);
+  });
+});
+
+describe('waitUntilEndpointDeleted', () => {
+  it('succeeds when Describe answers ResourceNotFoundFault after the endpoint is deleted', async () => {
+    // Prepare
+    harness = await startHarness({ advancePerDescribeMs: 15_000 });
+    const { target } = await createSourceAndTarget(harness, 'one');
+    await harness.client.send(new DeleteEndpointCommand({ EndpointArn: target.EndpointArn }));
+
+    // Act
+    const result = await waitUntilEndpointDeleted(
+      { client: harness.client, ...FAST },
+      endpointFilter(target.EndpointArn ?? ''),
+    );
+
+    // Assess
+    expect(result.state).toBe('SUCCESS');
+    expect(result.reason).toMatchObject({ name: 'ResourceNotFoundFault' });
+  });
+
+  it('fails when the endpoint is active', async () => {
+    // Prepare
+    harness = await startHarness();
+    const { target } = await createSourceAndTarget(harness, 'one');
+
+    // Act
+    const attempt = waitUntilEndpointDeleted(
+      { client: harness.client, ...FAST },
+      endpointFilter(target.EndpointArn ?? ''),
+    );
 
     // Assess
     await expect(attempt).rejects.toThrow(/"state":"FAILURE"/);

@@ -1,7 +1,8 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type LakeshiftEvent, publishEvent, publishEvents } from '#adapters/events';
+import { publishEvent, publishEvents } from '#adapters/events';
+import type { LakeshiftEvent } from '#contracts/events';
 import { LAKESHIFT_DETAIL_TYPES, LAKESHIFT_EVENT_SOURCE } from '#contracts/events';
 
 const eventBridge = mockClient(EventBridgeClient);

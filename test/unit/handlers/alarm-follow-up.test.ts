@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { decisionResetReason, rearmResetReason, resetsTriggeringAlarm } from '#domain/resize/alarm-reset';
+import { repeatsLatestStay } from '#domain/resize/decision-history';
 import type { ResizeDecision, ResizeHistoryEntry, ResizeRule } from '#domain/resize/types';
-import { decisionResetReason, rearmResetReason, resetsTriggeringAlarm } from '#shared/alarm-reset';
-import { repeatsLatestStay } from '#shared/decision-history';
 
 const CPU_ALARM = 'lakeshift-m-orders-cpu-high';
 const LATENCY_ALARM = 'lakeshift-m-orders-cdc-latency-high';

@@ -12,10 +12,10 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RegistryItem } from '#adapters/registry-item';
 import { ERROR_NAMES } from '#contracts/errors';
 import { TAG_KEYS } from '#contracts/tags';
 import type { DatabasePlan } from '#domain/planner/plan';
+import type { RegistryItem } from '#domain/registry-item';
 import { invokeHandler } from '#test/lambda-context';
 import { endpointArnOf, instanceArnOf, keyOf, NOW, planFor, taskArnOf, useHandlerWorld } from './fixtures.ts';
 

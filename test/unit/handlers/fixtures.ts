@@ -9,11 +9,11 @@ import type {
 } from '@aws-sdk/client-database-migration-service';
 import { beforeAll } from 'vitest';
 import { createRegistry, type Registry } from '#adapters/registry';
-import type { RegistryItem } from '#adapters/registry-item';
 import { ENV } from '#contracts/env';
 import type { Phase } from '#contracts/phases';
 import type { DatabasePlan } from '#domain/planner/plan';
 import { planDatabase } from '#domain/planner/plan-database';
+import type { RegistryItem } from '#domain/registry-item';
 import { parseMigrationRequest } from '#domain/request/parse';
 import { plannerEnvironmentFromEnv } from '#shared/planner-environment';
 import { useDynalite } from '#test/dynalite';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ResourceBusyError } from '#contracts/errors';
-import { formatPath } from '#shared/input';
+import { formatPath } from '#domain/field-path';
 import { lambdaHandler, logger } from '#shared/lambda';
 import { lambdaContext } from '#test/lambda-context';
 

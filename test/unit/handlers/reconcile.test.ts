@@ -12,8 +12,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RegistryItem } from '#adapters/registry-item';
-import { planReconciliation } from '#shared/reconciliation';
+import { planReconciliation } from '#domain/reconciliation';
+import type { RegistryItem } from '#domain/registry-item';
 import { invokeHandler } from '#test/lambda-context';
 import { keyOf, NOW, planFor, ranTask, taskArnOf, useHandlerWorld } from './fixtures.ts';
 

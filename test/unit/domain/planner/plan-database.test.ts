@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_NAMES, InvalidInputError, InvalidRequestError } from '#contracts/errors';
 import { DEFAULT_LADDER } from '#domain/instance-classes';
 import { deriveIdentifiers, stableHash } from '#domain/naming';
-import type { PlannerEnvironment } from '#domain/planner/plan';
+import { databasePlanSchema, type PlannerEnvironment } from '#domain/planner/plan';
 import { planDatabase, planFleet } from '#domain/planner/plan-database';
 import { parseMigrationRequest } from '#domain/request/parse';
 import {
@@ -218,6 +218,17 @@ describe('planDatabase with the seed configuration', () => {
 
     // Assess
     expect(roundTripped).toStrictEqual(plan);
+  });
+
+  it('is what the plan schema describes: parsing it gives it back unchanged', () => {
+    // Prepare
+    const plan = planBilling();
+
+    // Act
+    const parsed = databasePlanSchema.parse(plan);
+
+    // Assess
+    expect(parsed).toStrictEqual(plan);
   });
 
   it('gives the same plan for the same request and environment', () => {

@@ -15,7 +15,7 @@
  *   re-fire it while the resize it started is still running.
  */
 import type { Phase } from '#contracts/phases';
-import type { ResizeDecision, ResizeRule } from '#domain/resize/types';
+import type { ResizeDecision, ResizeRule } from './types.ts';
 
 /** Stays whose answer can change with nothing but time passing. */
 const STAYS_TIME_CAN_CHANGE: ReadonlySet<ResizeRule> = new Set<ResizeRule>([

@@ -1,18 +1,18 @@
 import { execFile } from 'node:child_process';
 import type { Server } from 'node:http';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ScaledClock } from '#local/clock';
 import { createDmsEmulator, type DmsEmulator } from '#local/dms/index';
 import { createAwsServer, listen } from '#local/http/server';
-import { ALL_TABLES } from './support/harness.ts';
+import { ALL_TABLES } from '../local/dms/support/harness.ts';
 
 /**
- * The AWS CLI v2 (Debian's `awscli`, at /usr/bin/aws; the `aws` on PATH may be another version) against the emulator
- * with `--endpoint-url`. The CLI's waiters sleep 15–60 real seconds between polls, so the emulated clock runs 5,000
- * times faster than real time: a 12-minute instance creation is over before the CLI has started.
+ * The AWS CLI v2 (found on PATH by the suite's global setup) against the emulator with `--endpoint-url`. The CLI's
+ * waiters sleep 15–60 real seconds between polls, so the emulated clock runs 5,000 times faster than real time: a
+ * 12-minute instance creation is over before the CLI has started.
  */
-const AWS = '/usr/bin/aws';
+const AWS = inject('awsCli');
 const run = promisify(execFile);
 
 let emulator: DmsEmulator;

@@ -2,10 +2,11 @@
  * lakeshift's own events (source `lakeshift`), built from what happened. Users hang notifications on them; the
  * detail always carries the registry key so a rule can filter by migration or database.
  */
-import type { LakeshiftEvent } from '#adapters/events';
-import type { RegistryItem, RegistryKey } from '#adapters/registry-item';
-import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
+
+import { LAKESHIFT_DETAIL_TYPES, type LakeshiftEvent } from '#contracts/events';
 import type { Phase } from '#contracts/phases';
+import type { RegistryKey } from '#contracts/registry-item';
+import type { RegistryItem } from '#domain/registry-item';
 import type { ResizeHistoryEntry } from '#domain/resize/types';
 
 const keyOf = (key: RegistryKey) => ({ migrationId: key.migrationId, databaseId: key.databaseId });

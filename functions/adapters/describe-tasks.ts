@@ -3,9 +3,9 @@
  * costs the DMS API budget per page rather than per database. A local helper: the DMS adapter describes one at a time.
  */
 import type { ReplicationTask } from '@aws-sdk/client-database-migration-service';
-import { undefinedWhenNotFound } from '#adapters/responses';
-import { dmsCall } from '#adapters/retry';
 import { dmsClient, dmsSdk } from './clients.ts';
+import { undefinedWhenNotFound } from './responses.ts';
+import { dmsCall } from './retry.ts';
 
 /** ARNs per filter, and records per page (the DMS maximum). */
 const ARNS_PER_CALL = 100;

@@ -3,10 +3,11 @@
  * what DMS says about their tasks. Pure: the reconcile handler carries the actions out.
  */
 import type { ReplicationTask } from '@aws-sdk/client-database-migration-service';
-import type { RegistryItem, RegistryKey } from '#adapters/registry-item';
 import type { Phase } from '#contracts/phases';
-import { isErrorStop, isFullLoadDone, stopReasonOf } from './task-state.ts';
-import { FULL_LOAD_WAIT } from './waits.ts';
+import type { RegistryKey } from '#contracts/registry-item';
+import { FULL_LOAD_WAIT } from '#contracts/waits';
+import type { RegistryItem } from '#domain/registry-item';
+import { isErrorStop, isFullLoadDone, stopReasonOf } from '#domain/tasks/task-state';
 
 /**
  * DMS retries a recoverable error with a doubling interval capped at RecoverableErrorThrottlingMax (30 minutes by

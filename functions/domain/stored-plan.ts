@@ -3,11 +3,11 @@
  * start from the registry (resize, alarms, teardown) rely on, checked so a damaged item fails with a named field.
  */
 import * as z from 'zod';
-import type { RegistryItem } from '#adapters/registry-item';
 import { InvalidInputError } from '#contracts/errors';
-import { type InstanceClass, isInstanceClass } from '#domain/instance-classes';
+import type { RegistryItem } from '#domain/registry-item';
 import { resizeSettingsSchema } from '#domain/request/resize-settings';
-import { formatPath } from './input.ts';
+import { formatPath } from './field-path.ts';
+import { type InstanceClass, isInstanceClass } from './instance-classes.ts';
 
 const storedPlanSchema = z.looseObject({
   identifiers: z.looseObject({ instance: z.string().min(1), alarmPrefix: z.string().min(1) }),

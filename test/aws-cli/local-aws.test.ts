@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalAws, startLocalAws } from '#local/aws/index';
 import { ManualClock } from '#local/clock';
-import { eventually } from './helpers.ts';
+import { eventually } from '../local/aws/helpers.ts';
 
-// AWS CLI v2 (Debian's awscli); the `aws` on PATH may be an unrelated v1.
-const AWS_CLI = '/usr/bin/aws';
+// The AWS CLI v2 found on PATH by the suite's global setup.
+const AWS_CLI = inject('awsCli');
 const START = Date.UTC(2026, 0, 1, 12, 0, 0);
 const run = promisify(execFile);
 

@@ -1,8 +1,10 @@
-/** The registry's item: one per database, as stored in DynamoDB and as the registry returns it. */
+/**
+ * The registry's item: one per database, as stored in DynamoDB and as the registry returns it. The plan it keeps
+ * and the decisions in its history are the domain's types (`#domain/registry-item` binds them); here they are
+ * JSON objects, so the contract names no type above it.
+ */
 import * as z from 'zod';
-import { PHASES } from '#contracts/phases';
-import type { DatabasePlan } from '#domain/planner/plan';
-import type { ResizeHistoryEntry } from '#domain/resize/types';
+import { PHASES } from './phases.ts';
 
 export interface RegistryKey {
   readonly migrationId: string;
@@ -58,42 +60,45 @@ const sourceCertificateSchema = z.object({
 });
 export type SourceCertificate = z.output<typeof sourceCertificateSchema>;
 
-export const registryItemSchema = z.object({
-  migrationId: z.string(),
-  databaseId: z.string(),
-  phase: z.enum(PHASES),
-  version: z.number().int(),
-  // Written by `register` from a planned DatabasePlan; read back as stored.
-  plan: z.custom<DatabasePlan>(
-    (value) => typeof value === 'object' && value !== null,
-    'plan must be an object',
-  ),
-  instanceIdentifier: z.string(),
-  instanceArn: z.string().optional(),
-  sourceEndpointArn: z.string().optional(),
-  targetEndpointArn: z.string().optional(),
-  taskArn: z.string().optional(),
-  /** The task ARN's last segment: the ReplicationTaskIdentifier dimension of task metrics. */
-  taskResourceId: z.string().optional(),
-  currentClass: z.string(),
-  lastResizeAt: z.string().optional(),
-  taskToken: taskTokenSchema.optional(),
-  lock: lockSchema.optional(),
-  history: z.array(z.custom<ResizeHistoryEntry>((value) => typeof value === 'object' && value !== null)),
-  failure: failureSchema.optional(),
-  /** Logical slots the source database had before the task's first start (not the task's: never touched). */
-  slotsBeforeStart: z.array(z.string()).optional(),
-  /** The slot the task uses: the only slot lakeshift ever drops. */
-  replicationSlot: replicationSlotSchema.optional(),
-  /** The latest look at that slot by the scheduled watcher. */
-  slotWatch: slotWatchSchema.optional(),
-  sourceCertificate: sourceCertificateSchema.optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  phaseChangedAt: z.string(),
-});
+const jsonObject = <Shape extends object>(message?: string) =>
+  z.custom<Shape>((value) => typeof value === 'object' && value !== null, message);
 
-export type RegistryItem = z.output<typeof registryItemSchema>;
+export const registryItemSchemaOf = <Plan extends object, Decision extends object>() =>
+  z.object({
+    migrationId: z.string(),
+    databaseId: z.string(),
+    phase: z.enum(PHASES),
+    version: z.number().int(),
+    // Written by `register` from a planned DatabasePlan; read back as stored.
+    plan: jsonObject<Plan>('plan must be an object'),
+    instanceIdentifier: z.string(),
+    instanceArn: z.string().optional(),
+    sourceEndpointArn: z.string().optional(),
+    targetEndpointArn: z.string().optional(),
+    taskArn: z.string().optional(),
+    /** The task ARN's last segment: the ReplicationTaskIdentifier dimension of task metrics. */
+    taskResourceId: z.string().optional(),
+    currentClass: z.string(),
+    lastResizeAt: z.string().optional(),
+    taskToken: taskTokenSchema.optional(),
+    lock: lockSchema.optional(),
+    history: z.array(jsonObject<Decision>()),
+    failure: failureSchema.optional(),
+    /** Logical slots the source database had before the task's first start (not the task's: never touched). */
+    slotsBeforeStart: z.array(z.string()).optional(),
+    /** The slot the task uses: the only slot lakeshift ever drops. */
+    replicationSlot: replicationSlotSchema.optional(),
+    /** The latest look at that slot by the scheduled watcher. */
+    slotWatch: slotWatchSchema.optional(),
+    sourceCertificate: sourceCertificateSchema.optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    phaseChangedAt: z.string(),
+  });
+
+export type RegistryItemOf<Plan extends object, Decision extends object> = z.output<
+  ReturnType<typeof registryItemSchemaOf<Plan, Decision>>
+>;
 
 /** Fields a caller may set with `update` or alongside a transition. Phase, version, token, lock and history have their own operations. */
 export interface RegistryPatch {

@@ -4,7 +4,7 @@
  * keeps only its latest entries and is where the cooldown finds the last change. So an alarm's stay is kept only
  * when it says something new.
  */
-import type { ResizeHistoryEntry } from '#domain/resize/types';
+import type { ResizeHistoryEntry } from './types.ts';
 
 /**
  * True when `entry` is an alarm's stay that repeats the latest decision on the same alarm since the last class

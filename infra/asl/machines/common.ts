@@ -1,0 +1,23 @@
+/** Payload fields and steps more than one machine takes the same way. */
+import { RECORD_FAILURE } from '../builders/failures.ts';
+import { pollLoop } from '../builders/poll-loop.ts';
+import type { JsonObject, States } from '../builders/types.ts';
+import { POLL_LIMITS } from '../limits.ts';
+
+/** The registry key of the database a run works on. */
+export const DATABASE_KEY = { 'migrationId.$': '$.migrationId', 'databaseId.$': '$.databaseId' } as const;
+
+/** Phase `phase` in the registry for the run's database. */
+export const recordPhasePayload = (phase: string) => ({ ...DATABASE_KEY, phase }) as const;
+
+/** After resume-processing: wait until the task runs CDC again, then go to `next`. */
+export const taskRunningAgain = (task: JsonObject, next: string): States =>
+  pollLoop({
+    name: 'TaskRunning',
+    comment: 'CDC is running again.',
+    probe: 'task-running',
+    limits: POLL_LIMITS.taskStatus,
+    resource: task,
+    next,
+    onError: RECORD_FAILURE,
+  });

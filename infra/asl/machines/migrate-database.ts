@@ -1,0 +1,240 @@
+import { FAIL_STATE_ERRORS } from '#contracts/errors';
+import { failState, failureStates, RECORD_ANY_ERROR, RECORD_FAILURE } from '../builders/failures.ts';
+import { pollLoop } from '../builders/poll-loop.ts';
+import { SLOT_LOOKUP_RETRY } from '../builders/retry.ts';
+import { catchAll, catchErrors, lambdaTask, lambdaTokenWait } from '../builders/tasks.ts';
+import type { StateMachineDefinition } from '../builders/types.ts';
+import { FULL_LOAD_WAIT, POLL_LIMITS } from '../limits.ts';
+import { DATABASE_KEY, recordPhasePayload, taskRunningAgain } from './common.ts';
+
+const INSTANCE = { 'instanceArn.$': '$.instance.instanceArn' } as const;
+const TASK = { 'taskArn.$': '$.task.taskArn' } as const;
+const ENDPOINT_ARNS = {
+  'endpointArns.$': 'States.Array($.endpoints.sourceEndpointArn, $.endpoints.targetEndpointArn)',
+} as const;
+
+export const migrateDatabase: StateMachineDefinition = {
+  Comment:
+    'One database: plan, provision on the full-load class, full load until DMS stops the task after the cached changes, step the instance down, resume CDC, arm the resize alarms.',
+  StartAt: 'PlanDatabase',
+  States: {
+    PlanDatabase: lambdaTask({
+      handler: 'plan-database',
+      comment: 'Plan the database from the request and register it (phase PROVISIONING).',
+      payload: { 'request.$': '$.request', 'databaseId.$': '$.databaseId' },
+      outputPath: '$.Payload',
+      catch: [catchAll('PlanningFailed')],
+      next: 'EnsureReplicationInstance',
+    }),
+    PlanningFailed: failState(
+      FAIL_STATE_ERRORS.migrationFailed,
+      '$.error.Cause',
+      'Nothing was created: the request or the plan is invalid.',
+    ),
+    EnsureReplicationInstance: lambdaTask({
+      handler: 'ensure-replication-instance',
+      comment: 'Create the replication instance on the full-load class, or adopt ours.',
+      payload: { ...DATABASE_KEY, 'plan.$': '$.plan' },
+      resultSelector: { 'instanceArn.$': '$.Payload.instanceArn' },
+      resultPath: '$.instance',
+      catch: RECORD_ANY_ERROR,
+      next: 'EnsureEndpoints',
+    }),
+    EnsureEndpoints: lambdaTask({
+      handler: 'ensure-endpoints',
+      comment: 'Create the PostgreSQL source and S3 Parquet target endpoints, or adopt ours.',
+      payload: { ...DATABASE_KEY, 'plan.$': '$.plan' },
+      resultSelector: {
+        'sourceEndpointArn.$': '$.Payload.sourceEndpointArn',
+        'targetEndpointArn.$': '$.Payload.targetEndpointArn',
+      },
+      resultPath: '$.endpoints',
+      catch: RECORD_ANY_ERROR,
+      next: 'StartInstanceAvailableWait',
+    }),
+    ...pollLoop({
+      name: 'InstanceAvailable',
+      comment: 'A new instance takes minutes: first check after 4 minutes.',
+      probe: 'instance-available',
+      limits: POLL_LIMITS.instanceCreation,
+      resource: INSTANCE,
+      next: 'TestConnections',
+      onError: RECORD_FAILURE,
+    }),
+    TestConnections: lambdaTask({
+      handler: 'test-connections',
+      comment: 'Start the connection tests of both endpoints from the instance.',
+      payload: { ...INSTANCE, ...ENDPOINT_ARNS },
+      resultPath: null,
+      catch: RECORD_ANY_ERROR,
+      next: 'StartConnectionsTestedWait',
+    }),
+    ...pollLoop({
+      name: 'ConnectionsTested',
+      comment: 'Both connection tests must report successful.',
+      probe: 'connections-successful',
+      limits: POLL_LIMITS.connectionTests,
+      resource: { ...INSTANCE, ...ENDPOINT_ARNS },
+      next: 'EnsureTask',
+      onError: RECORD_FAILURE,
+    }),
+    EnsureTask: lambdaTask({
+      handler: 'ensure-task',
+      comment: 'Create the full-load-and-cdc task, or adopt ours.',
+      payload: {
+        ...DATABASE_KEY,
+        'plan.$': '$.plan',
+        ...INSTANCE,
+        'sourceEndpointArn.$': '$.endpoints.sourceEndpointArn',
+        'targetEndpointArn.$': '$.endpoints.targetEndpointArn',
+      },
+      resultSelector: { 'taskArn.$': '$.Payload.taskArn' },
+      resultPath: '$.task',
+      catch: RECORD_ANY_ERROR,
+      next: 'StartTaskReadyWait',
+    }),
+    ...pollLoop({
+      name: 'TaskReady',
+      comment: 'The task must leave creating before it can start.',
+      probe: 'task-ready',
+      limits: POLL_LIMITS.taskStatus,
+      resource: TASK,
+      next: 'RecordSlotsBeforeStart',
+      onError: RECORD_FAILURE,
+    }),
+    RecordSlotsBeforeStart: lambdaTask({
+      handler: 'record-replication-slot',
+      comment:
+        "The source database's logical slots before the first start: the task's slot is the one that appears after it.",
+      payload: { ...DATABASE_KEY, stage: 'before-start' },
+      resultSelector: { 'slotName.$': '$.Payload.slotName' },
+      resultPath: '$.slot',
+      catch: RECORD_ANY_ERROR,
+      next: 'StartTask',
+    }),
+    StartTask: lambdaTask({
+      handler: 'start-task',
+      comment: 'start-replication on a task that never ran, resume-processing otherwise.',
+      payload: { ...DATABASE_KEY, ...TASK },
+      resultSelector: { 'startType.$': '$.Payload.startType' },
+      resultPath: '$.start',
+      catch: RECORD_ANY_ERROR,
+      next: 'RecordReplicationSlot',
+    }),
+    RecordReplicationSlot: lambdaTask({
+      handler: 'record-replication-slot',
+      comment:
+        'Records the slot the task created (the only slot teardown drops). A lookup that cannot tell is reported in $.slotLookupError, not fatal: the migration goes on and no slot is dropped.',
+      payload: { ...DATABASE_KEY, stage: 'after-start' },
+      resultSelector: { 'slotName.$': '$.Payload.slotName' },
+      resultPath: '$.slot',
+      retry: SLOT_LOOKUP_RETRY,
+      catch: [catchAll('RecordFullLoad', '$.slotLookupError')],
+      next: 'RecordFullLoad',
+    }),
+    RecordFullLoad: lambdaTask({
+      handler: 'record-phase',
+      comment: 'Phase FULL_LOAD.',
+      payload: recordPhasePayload('FULL_LOAD'),
+      resultPath: null,
+      catch: RECORD_ANY_ERROR,
+      next: 'AwaitFullLoad',
+    }),
+    AwaitFullLoad: lambdaTokenWait({
+      handler: 'await-full-load',
+      comment:
+        'Stores the task token in the registry. The task stops after the full load and cached changes (STOPPED_AFTER_CACHED_EVENTS); the task-state event or the reconciler completes the token. The reconciler sends heartbeats while the load runs.',
+      payload: { ...DATABASE_KEY, ...TASK },
+      bounds: FULL_LOAD_WAIT,
+      resultPath: '$.fullLoad',
+      catch: [
+        catchErrors(['States.Timeout', 'States.HeartbeatTimeout'], 'FullLoadWaitTimedOut'),
+        ...RECORD_ANY_ERROR,
+      ],
+      next: 'RecordSteppingDown',
+    }),
+    FullLoadWaitTimedOut: {
+      Type: 'Pass',
+      Parameters: {
+        Error: FAIL_STATE_ERRORS.waitTimedOut,
+        'Cause.$': "States.Format('Gave up waiting for the full load: {}', $.error.Error)",
+      },
+      ResultPath: '$.error',
+      Next: RECORD_FAILURE,
+    },
+    RecordSteppingDown: lambdaTask({
+      handler: 'record-phase',
+      comment: 'Phase STEPPING_DOWN.',
+      payload: recordPhasePayload('STEPPING_DOWN'),
+      resultPath: null,
+      catch: RECORD_ANY_ERROR,
+      next: 'DecideStepDown',
+    }),
+    DecideStepDown: lambdaTask({
+      handler: 'decide-resize',
+      comment: 'The steady class after the full load (one rung down, or auto from the observed peak).',
+      payload: { trigger: 'step-down', ...DATABASE_KEY },
+      resultSelector: {
+        'act.$': '$.Payload.act',
+        'action.$': '$.Payload.action',
+        'fromClass.$': '$.Payload.fromClass',
+        'toClass.$': '$.Payload.toClass',
+        'reason.$': '$.Payload.reason',
+        'lockHolder.$': '$.Payload.lockHolder',
+      },
+      resultPath: '$.decision',
+      catch: RECORD_ANY_ERROR,
+      next: 'IsStepDownDue',
+    }),
+    IsStepDownDue: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.decision.act', BooleanEquals: true, Next: 'StepDownInstance' }],
+      Default: 'ResumeTask',
+    },
+    StepDownInstance: lambdaTask({
+      handler: 'modify-instance',
+      comment: "Modify the stopped task's instance to the steady class (ApplyImmediately).",
+      payload: { ...DATABASE_KEY, ...INSTANCE, 'instanceClass.$': '$.decision.toClass' },
+      resultPath: null,
+      catch: RECORD_ANY_ERROR,
+      next: 'StartStepDownAppliedWait',
+    }),
+    ...pollLoop({
+      name: 'StepDownApplied',
+      comment: 'A class change takes minutes: first check after 3 minutes.',
+      probe: 'instance-available',
+      limits: POLL_LIMITS.instanceClassChange,
+      resource: { ...INSTANCE, 'expectedClass.$': '$.decision.toClass' },
+      next: 'ResumeTask',
+      onError: RECORD_FAILURE,
+    }),
+    ResumeTask: lambdaTask({
+      handler: 'start-task',
+      comment: 'resume-processing: CDC continues from where the full load stopped.',
+      payload: { ...DATABASE_KEY, ...TASK },
+      resultSelector: { 'startType.$': '$.Payload.startType' },
+      resultPath: '$.resume',
+      catch: RECORD_ANY_ERROR,
+      next: 'StartTaskRunningWait',
+    }),
+    ...taskRunningAgain(TASK, 'ArmAlarms'),
+    ArmAlarms: lambdaTask({
+      handler: 'arm-alarms',
+      comment: 'CloudWatch alarms on the instance and the task that start resize-instance.',
+      payload: { ...DATABASE_KEY, 'instanceClass.$': '$.decision.toClass' },
+      resultPath: null,
+      catch: RECORD_ANY_ERROR,
+      next: 'RecordCdc',
+    }),
+    RecordCdc: lambdaTask({
+      handler: 'record-phase',
+      comment: 'Phase CDC; releases the resize lock and reports the step-down.',
+      payload: { ...recordPhasePayload('CDC'), 'resize.$': '$.decision' },
+      resultPath: null,
+      catch: RECORD_ANY_ERROR,
+      next: 'Migrated',
+    }),
+    Migrated: { Type: 'Succeed' },
+    ...failureStates({ fail: FAIL_STATE_ERRORS.migrationFailed }),
+  },
+};

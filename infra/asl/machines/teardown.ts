@@ -1,0 +1,180 @@
+import { FAIL_STATE_ERRORS } from '#contracts/errors';
+import { failState, failureStates, RECORD_ANY_ERROR, RECORD_FAILURE } from '../builders/failures.ts';
+import { pollLoop } from '../builders/poll-loop.ts';
+import { lambdaTask } from '../builders/tasks.ts';
+import type { StateMachineDefinition } from '../builders/types.ts';
+import { POLL_LIMITS, TEARDOWN_MAX_CONCURRENCY } from '../limits.ts';
+import { DATABASE_KEY, recordPhasePayload } from './common.ts';
+
+const TEARDOWN_FAILED = FAIL_STATE_ERRORS.teardownFailed;
+const TASK = { 'taskArn.$': '$.resources.taskArn' } as const;
+const INSTANCE = { 'instanceArn.$': '$.resources.instanceArn' } as const;
+
+export const teardown: StateMachineDefinition = {
+  Comment:
+    'Tear down databases of a migration: stop and delete the task, the endpoints and the instance, drop the replication slot, remove the alarms. The lake data is kept. Input: {migrationId, databaseIds}.',
+  StartAt: 'CheckInput',
+  States: {
+    CheckInput: {
+      Type: 'Choice',
+      Choices: [
+        {
+          And: [
+            { Variable: '$.migrationId', IsPresent: true },
+            { Variable: '$.databaseIds[0]', IsPresent: true },
+          ],
+          Next: 'TearDownDatabases',
+        },
+      ],
+      Default: 'DescribeBadInput',
+    },
+    DescribeBadInput: {
+      Type: 'Pass',
+      Parameters: {
+        Cause:
+          'teardown input must be {"migrationId": "<id>", "databaseIds": ["<id>", ...]} with at least one database id',
+      },
+      Next: 'InvalidTeardownInput',
+    },
+    InvalidTeardownInput: failState(TEARDOWN_FAILED, '$.Cause'),
+    TearDownDatabases: {
+      Type: 'Map',
+      ItemsPath: '$.databaseIds',
+      MaxConcurrency: TEARDOWN_MAX_CONCURRENCY,
+      ItemSelector: { 'migrationId.$': '$.migrationId', 'databaseId.$': '$$.Map.Item.Value' },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'RecordTearingDown',
+        States: {
+          RecordTearingDown: lambdaTask({
+            handler: 'record-phase',
+            comment: 'Phase TEARING_DOWN; returns the ARNs the registry holds (null when never created).',
+            payload: recordPhasePayload('TEARING_DOWN'),
+            resultSelector: {
+              'instanceArn.$': '$.Payload.resources.instanceArn',
+              'sourceEndpointArn.$': '$.Payload.resources.sourceEndpointArn',
+              'targetEndpointArn.$': '$.Payload.resources.targetEndpointArn',
+              'taskArn.$': '$.Payload.resources.taskArn',
+            },
+            resultPath: '$.resources',
+            catch: RECORD_ANY_ERROR,
+            next: 'StopTask',
+          }),
+          StopTask: lambdaTask({
+            handler: 'stop-task',
+            comment: 'Stop the task (a stopped or missing task is fine).',
+            payload: { ...DATABASE_KEY, ...TASK },
+            resultPath: null,
+            catch: RECORD_ANY_ERROR,
+            next: 'StartTaskStoppedWait',
+          }),
+          ...pollLoop({
+            name: 'TaskStopped',
+            comment: 'A running task cannot be deleted.',
+            probe: 'task-stopped',
+            limits: POLL_LIMITS.taskStatus,
+            resource: TASK,
+            next: 'DeleteTask',
+            onError: RECORD_FAILURE,
+          }),
+          DeleteTask: lambdaTask({
+            handler: 'delete-task',
+            comment: 'Delete the task (not found = done).',
+            payload: { ...DATABASE_KEY, ...TASK },
+            resultPath: null,
+            catch: RECORD_ANY_ERROR,
+            next: 'StartTaskDeletedWait',
+          }),
+          ...pollLoop({
+            name: 'TaskDeleted',
+            comment: 'Endpoints and the instance cannot be deleted while the task exists.',
+            probe: 'task-deleted',
+            limits: POLL_LIMITS.taskStatus,
+            resource: TASK,
+            next: 'DeleteEndpoints',
+            onError: RECORD_FAILURE,
+          }),
+          DeleteEndpoints: lambdaTask({
+            handler: 'delete-endpoints',
+            comment: 'Delete both endpoints (not found = done).',
+            payload: {
+              ...DATABASE_KEY,
+              'endpointArns.$': 'States.Array($.resources.sourceEndpointArn, $.resources.targetEndpointArn)',
+            },
+            resultPath: null,
+            catch: RECORD_ANY_ERROR,
+            next: 'DeleteInstance',
+          }),
+          DeleteInstance: lambdaTask({
+            handler: 'delete-instance',
+            comment: 'Delete the replication instance (not found = done).',
+            payload: { ...DATABASE_KEY, ...INSTANCE },
+            resultPath: null,
+            catch: RECORD_ANY_ERROR,
+            next: 'StartInstanceDeletedWait',
+          }),
+          ...pollLoop({
+            name: 'InstanceDeleted',
+            comment: 'Deleting an instance takes minutes.',
+            probe: 'instance-deleted',
+            limits: POLL_LIMITS.instanceDeletion,
+            resource: INSTANCE,
+            next: 'DropReplicationSlot',
+            onError: RECORD_FAILURE,
+          }),
+          DropReplicationSlot: lambdaTask({
+            handler: 'drop-replication-slot',
+            comment: 'DMS never drops the slot, and a forgotten slot fills the source disk with WAL.',
+            payload: DATABASE_KEY,
+            resultPath: null,
+            catch: RECORD_ANY_ERROR,
+            next: 'DisarmAlarms',
+          }),
+          DisarmAlarms: lambdaTask({
+            handler: 'disarm-alarms',
+            comment: "Delete the database's resize alarms.",
+            payload: DATABASE_KEY,
+            resultPath: null,
+            catch: RECORD_ANY_ERROR,
+            next: 'RecordDeleted',
+          }),
+          RecordDeleted: lambdaTask({
+            handler: 'record-phase',
+            comment: 'Phase DELETED. The data in the lake is kept.',
+            payload: recordPhasePayload('DELETED'),
+            resultPath: null,
+            catch: RECORD_ANY_ERROR,
+            next: 'DatabaseDeleted',
+          }),
+          DatabaseDeleted: { Type: 'Pass', Result: 'DELETED', End: true },
+          ...failureStates({ reportFailed: 'The failure is recorded; the other databases go on.' }),
+        },
+      },
+      ResultPath: '$.statuses',
+      Next: 'Summarize',
+    },
+    Summarize: {
+      Type: 'Pass',
+      Comment: 'statuses[i] is the outcome of databaseIds[i].',
+      Parameters: {
+        'migrationId.$': '$.migrationId',
+        'databaseIds.$': '$.databaseIds',
+        'statuses.$': '$.statuses',
+        'anyFailed.$': "States.ArrayContains($.statuses, 'FAILED')",
+      },
+      Next: 'AnyDatabaseFailed',
+    },
+    AnyDatabaseFailed: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.anyFailed', BooleanEquals: true, Next: 'DescribeTeardownFailure' }],
+      Default: 'TornDown',
+    },
+    DescribeTeardownFailure: {
+      Type: 'Pass',
+      Parameters: { 'Cause.$': 'States.JsonToString($)' },
+      Next: TEARDOWN_FAILED,
+    },
+    TornDown: { Type: 'Succeed' },
+    [TEARDOWN_FAILED]: failState(TEARDOWN_FAILED, '$.Cause'),
+  },
+};
