@@ -12,6 +12,8 @@ export interface RequestDatabase {
   readonly databaseId: string;
   readonly databaseName: string;
   readonly secretArn: string;
+  /** Plain text, chosen explicitly (sslMode 'none' with acknowledgePlainText). */
+  readonly plainText?: boolean;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -44,6 +46,7 @@ export const buildDemoRequest = (template: JsonObject, databases: readonly Reque
       id: database.databaseId,
       databaseName: database.databaseName,
       secretArn: database.secretArn,
+      ...(database.plainText ? { sslMode: 'none', acknowledgePlainText: true } : {}),
     })),
   };
   parseMigrationRequest(request);

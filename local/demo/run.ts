@@ -22,7 +22,7 @@ import { createProgressReporter, type ProgressOutput, type ProgressReporter } fr
 import { TimelineRecorder } from './recorder.ts';
 import { buildDemoRequest, readDemoRequestTemplate } from './request.ts';
 import { DEFAULT_SCENARIO_DEADLINES, DemoScenario } from './scenario.ts';
-import { type DemoSource, type PreparedSources, prepareSources } from './sources.ts';
+import { type DemoSource, type PreparedSources, plainTextWarning, prepareSources } from './sources.ts';
 import { tearDownExisting } from './teardown.ts';
 import { catchUpAndVerify } from './verify-lake.ts';
 import { watchMigration } from './watch.ts';
@@ -178,6 +178,7 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
         databaseId: source.databaseId,
         databaseName: source.databaseName,
         secretArn: storeSecret(localAws, source),
+        ...(source.plainText ? { plainText: true } : {}),
       })),
     );
     await putLakeshiftEvent(
@@ -186,6 +187,7 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
       LAKESHIFT_DETAIL_TYPES.migrationRequested,
       request,
     );
+    for (const source of sources.filter((candidate) => candidate.plainText)) log(plainTextWarning(source));
     log(`sent Migration Requested for ${sources.map((s) => s.databaseId).join(', ')}`);
 
     const writable = options.quiet ? [] : sources.filter((source) => source.demo !== undefined);

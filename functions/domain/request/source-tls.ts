@@ -40,3 +40,14 @@ export const sourceTlsIssues = (
   });
   return issues;
 };
+
+/** What the plan warns about before anything runs: every database chosen to be read in plain text. */
+export const plainTextWarnings = (request: {
+  readonly databases: readonly { readonly id: string; readonly sslMode?: string | undefined }[];
+}): string[] =>
+  request.databases
+    .filter((database) => database.sslMode === 'none')
+    .map(
+      (database) =>
+        `database ${database.id}: sslMode 'none' (acknowledged): DMS and lakeshift reach this source in plain text; its credentials and data cross the network unencrypted`,
+    );
