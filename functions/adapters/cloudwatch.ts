@@ -6,6 +6,7 @@ import type {
   MetricAlarm,
   MetricDataQuery,
   MetricDataResult,
+  MetricDatum,
   PutMetricAlarmInput,
 } from '@aws-sdk/client-cloudwatch';
 import { InvalidInputError } from '#contracts/errors';
@@ -187,4 +188,18 @@ export const getPeakUsage = async (target: {
   const memory = results.get('memory')?.Values ?? [];
   if (cpu.length === 0 || memory.length === 0) return undefined;
   return { cpuPercent: Math.max(...cpu), freeableMemoryBytes: Math.min(...memory) };
+};
+
+/** PutMetricData takes at most 1000 data points per call. */
+const MAX_DATA_PER_PUT = 1000;
+
+export const putMetricData = async (namespace: string, data: readonly MetricDatum[]): Promise<void> => {
+  for (let start = 0; start < data.length; start += MAX_DATA_PER_PUT) {
+    const batch = data.slice(start, start + MAX_DATA_PER_PUT);
+    await awsCall('PutMetricData', async () =>
+      (await cloudWatchClient()).send(
+        new (await cloudWatchSdk()).PutMetricDataCommand({ Namespace: namespace, MetricData: batch }),
+      ),
+    );
+  }
 };

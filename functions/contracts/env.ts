@@ -35,6 +35,12 @@ export const OPTIONAL_ENV = {
    * request whose `target.folder` is not at or below it is refused before anything is created.
    */
   lakeFolder: 'LAKE_FOLDER',
+  /** Bytes of WAL a database's slot may retain before its alarm fires (default 5 GiB). */
+  slotRetainedWalAlarmBytes: 'SLOT_RETAINED_WAL_ALARM_BYTES',
+  /** Minutes a slot may stay inactive while its database is in CDC before the reconciler reports it (default 30). */
+  slotInactiveIncidentMinutes: 'SLOT_INACTIVE_INCIDENT_MINUTES',
+  /** SNS topic the per-database slot alarms notify (the stack's health topic). */
+  healthTopicArn: 'HEALTH_TOPIC_ARN',
 } as const;
 
 export type EnvKey = keyof typeof ENV;

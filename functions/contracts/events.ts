@@ -10,6 +10,7 @@ export const LAKESHIFT_DETAIL_TYPES = {
   resizeDecided: 'Resize Decided',
   instanceResized: 'Replication Instance Resized',
   migrationFailed: 'Migration Failed',
+  slotInactive: 'Replication Slot Inactive',
 } as const;
 
 export type LakeshiftDetailType = (typeof LAKESHIFT_DETAIL_TYPES)[keyof typeof LAKESHIFT_DETAIL_TYPES];

@@ -13,10 +13,18 @@ export const METRIC_NAMES = {
   resizeDecided: 'ResizeDecided',
   /** A replication instance changed class (count 1), dimension `InstanceClass` (the new class). */
   instanceResized: 'InstanceResized',
+  /** WAL the database's replication slot retains on the source (bytes), dimensions `MigrationId`, `DatabaseId`. */
+  slotRetainedWal: 'ReplicationSlotRetainedWalBytes',
+  /** 1 while the database's replication slot is read by its task, 0 otherwise; same dimensions. */
+  slotActive: 'ReplicationSlotActive',
+  /** An inactive slot reported as an incident (count 1), no dimensions: the stack's health alarm watches it. */
+  slotIncident: 'ReplicationSlotIncident',
 } as const;
 
 export const METRIC_DIMENSIONS = {
   phase: 'Phase',
   action: 'Action',
   instanceClass: 'InstanceClass',
+  migrationId: 'MigrationId',
+  databaseId: 'DatabaseId',
 } as const;

@@ -26,6 +26,7 @@ export const HANDLER_NAMES = [
   'delete-instance',
   'drop-replication-slot',
   'disarm-alarms',
+  'inspect-replication-slots',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
@@ -68,6 +69,9 @@ export const EVENT_BUS_PLACEHOLDER = 'EventBusName';
 
 /** Prefix of every CloudWatch alarm lakeshift creates; the alarm rule matches on it. */
 export const ALARM_NAME_PREFIX = `${APP_NAME}-`;
+
+/** Replication-slot alarms: outside ALARM_NAME_PREFIX, so the resize rule never matches them. */
+export const SLOT_ALARM_NAME_PREFIX = `${APP_NAME}.slot-wal-`;
 
 /** Default event bus name. */
 export const DEFAULT_EVENT_BUS_NAME = APP_NAME;

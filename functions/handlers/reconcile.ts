@@ -6,20 +6,27 @@
  * the sweep: its error is reported with the rest.
  */
 import * as z from 'zod';
+import { putMetricAlarms, putMetricData } from '#adapters/cloudwatch';
 import { describeTasksByArns } from '#adapters/describe-tasks';
 import { startReplicationTask } from '#adapters/dms';
+import { publishEvent } from '#adapters/events';
 import { createRegistry } from '#adapters/registry';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '#adapters/sfn';
 import { ENV } from '#contracts/env';
 import { ERROR_NAMES } from '#contracts/errors';
+import { METRIC_NAMES, METRICS_NAMESPACE } from '#contracts/metrics';
 import { FULL_LOAD_WAIT } from '#contracts/waits';
 import { planReconciliation, type ReconcileAction } from '#domain/reconciliation';
+import type { RegistryItem } from '#domain/registry-item';
+import { slotWatchSettingsFrom } from '#domain/source-safety/settings';
+import { slotAlarm, slotIncident, slotMetrics } from '#domain/source-safety/slot-watch';
 import { requireEnv } from '#shared/env';
 import { now } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler } from '#shared/lambda';
 
-const env = requireEnv([ENV.registryTableName]);
+const env = requireEnv([ENV.registryTableName, ENV.eventBusName]);
+const slotSettings = slotWatchSettingsFrom(process.env);
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });
 
 /** The scheduled event; its `time` is the reconciler's clock. */
@@ -79,7 +86,40 @@ export const reconcile = async (event: unknown) => {
       });
     }
   }
-  return { checked: items.length, actions: outcomes };
+  return { checked: items.length, actions: outcomes, slots: await reportSlots(items, time) };
+};
+
+/**
+ * Publishes what the slot inspector last found as metrics, keeps each database's retained-WAL alarm, and reports a
+ * slot left inactive during CDC as an incident (event and metric). Only looks newer than the last sweep are
+ * published, so a stale look is not repeated as fresh data.
+ */
+const reportSlots = async (items: readonly RegistryItem[], time: string) => {
+  const watched = items.filter((item) => item.slotWatch !== undefined && item.replicationSlot !== undefined);
+  const reports = [];
+  for (const item of watched) {
+    const key = { migrationId: item.migrationId, databaseId: item.databaseId };
+    try {
+      const watch = item.slotWatch;
+      if (watch === undefined) continue;
+      await putMetricData(METRICS_NAMESPACE, slotMetrics(item, watch));
+      await putMetricAlarms([slotAlarm(item, slotSettings)]);
+      const incident = slotIncident(item, slotSettings, time);
+      if (incident !== undefined) {
+        await publishEvent(env[ENV.eventBusName], incident);
+        await putMetricData(METRICS_NAMESPACE, [
+          { MetricName: METRIC_NAMES.slotIncident, Timestamp: new Date(time), Value: 1, Unit: 'Count' },
+        ]);
+      }
+      reports.push({ ...key, incident: incident !== undefined });
+    } catch (error) {
+      reports.push({
+        ...key,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+    }
+  }
+  return reports;
 };
 
 export const handler = lambdaHandler(reconcile);

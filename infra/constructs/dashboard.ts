@@ -115,6 +115,30 @@ export const lakeshiftDashboard = (
   );
   dashboard.addWidgets(
     new cloudwatch.GraphWidget({
+      title: 'Replication slots: WAL retained on the source (bytes)',
+      width: WIDTH / 2,
+      left: [
+        searchExpression(
+          `{${METRICS_NAMESPACE},${METRIC_DIMENSIONS.migrationId},${METRIC_DIMENSIONS.databaseId}} MetricName="${METRIC_NAMES.slotRetainedWal}"`,
+          'Maximum',
+          '',
+        ),
+      ],
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Replication slots: read by their task (1) or not (0)',
+      width: WIDTH / 2,
+      left: [
+        searchExpression(
+          `{${METRICS_NAMESPACE},${METRIC_DIMENSIONS.migrationId},${METRIC_DIMENSIONS.databaseId}} MetricName="${METRIC_NAMES.slotActive}"`,
+          'Minimum',
+          '',
+        ),
+      ],
+    }),
+  );
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({
       title: 'Handler errors',
       width: WIDTH / 3,
       left: [...props.handlers].map(([name, handler]) =>

@@ -7,6 +7,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { METRIC_NAMES, METRICS_NAMESPACE } from '#contracts/metrics';
 import type { HandlerName, StateMachineName } from '#contracts/names';
 import { lakeshiftDashboard } from './dashboard.ts';
 import type { HandlerFunction } from './handler-function.ts';
@@ -87,6 +88,20 @@ export class Operations extends Construct {
         alarmDescription: `Events of the ${ruleId} rule could not be delivered; they wait in its dead-letter queue.`,
       });
     }
+
+    // The reconciler counts each replication slot found inactive too long during CDC (docs/source-safety.md).
+    this.addAlarm('ReplicationSlotIncidents', 'replication-slot-incidents', {
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: METRIC_NAMES.slotIncident,
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      alarmDescription:
+        "A database's replication slot has been inactive during CDC: its WAL piles up on the source. See the Replication Slot Inactive event.",
+    });
 
     this.dashboard = lakeshiftDashboard(this, 'Dashboard', {
       dashboardName: props.stackName,

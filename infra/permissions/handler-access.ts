@@ -54,7 +54,11 @@ export interface HandlerAccess {
   readonly completeTaskTokens?: boolean;
   /** lakeshift's own CloudWatch alarms (names starting with ALARM_NAME_PREFIX). */
   readonly alarms?: readonly AlarmAccess[];
+  /** The per-database replication-slot alarms (names starting with SLOT_ALARM_NAME_PREFIX). */
+  readonly slotAlarms?: readonly AlarmAccess[];
   readonly readMetrics?: boolean;
+  /** cloudwatch:PutMetricData, in lakeshift's namespace only. */
+  readonly publishMetrics?: boolean;
   /** Read source credentials and connect to sources: runs inside the default network. */
   readonly connectsToSources?: boolean;
   readonly timeoutSeconds?: number;
@@ -115,6 +119,10 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     dmsDescribe: ['dms:DescribeReplicationTasks'],
     registry: 'readWrite',
     completeTaskTokens: true,
+    // Publishes the slot inspector's findings and keeps each database's retained-WAL alarm.
+    slotAlarms: ['put'],
+    publishMetrics: true,
+    publishEvents: true,
     timeoutSeconds: 300,
   },
   'delete-task': { dmsManage: ['dms:DeleteReplicationTask'] },
@@ -122,7 +130,9 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   'delete-instance': { dmsManage: ['dms:DeleteReplicationInstance'] },
   // Reads the plan from the registry, then connects to the source: it needs DynamoDB from inside the network.
   'drop-replication-slot': { connectsToSources: true, registry: 'read' },
-  'disarm-alarms': { alarms: ['delete'] },
+  'disarm-alarms': { alarms: ['delete'], slotAlarms: ['delete'] },
   // Reads the source's slots around the first start and records the task's one.
   'record-replication-slot': { connectsToSources: true, registry: 'readWrite' },
+  // Reads each recorded slot on its source and writes what it found to the registry.
+  'inspect-replication-slots': { connectsToSources: true, registry: 'readWrite', timeoutSeconds: 300 },
 };

@@ -1,7 +1,8 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { ALARM_NAME_PREFIX } from '#contracts/names';
+import { METRICS_NAMESPACE } from '#contracts/metrics';
+import { ALARM_NAME_PREFIX, SLOT_ALARM_NAME_PREFIX } from '#contracts/names';
 import { REGISTRY_TABLE } from '#contracts/registry-table';
 import { MANAGED_TAG_VALUE, TAG_KEYS } from '#contracts/tags';
 import { DMS_SERVICE_PRINCIPAL, SECRET_PREFIX_REASON } from '../constructs/dms-service-roles.ts';
@@ -52,6 +53,14 @@ export interface AccessTargets {
 }
 
 /** Grants one handler's role exactly what HANDLER_ACCESS lists for it. */
+const alarmArn = (scope: Construct, prefix: string): string =>
+  Stack.of(scope).formatArn({
+    service: 'cloudwatch',
+    resource: 'alarm',
+    resourceName: `${prefix}*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+
 export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, targets: AccessTargets): void => {
   const scope = role;
   if (access.dmsCreate?.length) grantDmsCreate(scope, role, access.dmsCreate);
@@ -109,16 +118,20 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
       new iam.PolicyStatement({
         sid: 'ManageLakeshiftAlarms',
         actions: access.alarms.flatMap((kind) => ALARM_ACTIONS[kind]),
-        resources: [
-          Stack.of(scope).formatArn({
-            service: 'cloudwatch',
-            resource: 'alarm',
-            resourceName: `${ALARM_NAME_PREFIX}*`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
+        resources: [alarmArn(scope, ALARM_NAME_PREFIX)],
       }),
       `Alarms are created at run time per database; the grant covers only names starting with "${ALARM_NAME_PREFIX}".`,
+    );
+  }
+  if (access.slotAlarms?.length) {
+    allowWithWildcard(
+      role,
+      new iam.PolicyStatement({
+        sid: 'ManageSlotAlarms',
+        actions: access.slotAlarms.flatMap((kind) => ALARM_ACTIONS[kind]),
+        resources: [alarmArn(scope, SLOT_ALARM_NAME_PREFIX)],
+      }),
+      `Replication-slot alarms are created at run time per database; the grant covers only names starting with "${SLOT_ALARM_NAME_PREFIX}".`,
     );
   }
   if (access.readMetrics) {
@@ -130,6 +143,18 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
         resources: ['*'],
       }),
       'cloudwatch:GetMetricData has no resource-level permissions.',
+    );
+  }
+  if (access.publishMetrics) {
+    allowWithWildcard(
+      role,
+      new iam.PolicyStatement({
+        sid: 'PublishMetrics',
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
+      }),
+      'cloudwatch:PutMetricData has no resource-level permissions; the namespace condition limits it.',
     );
   }
   if (access.connectsToSources) {

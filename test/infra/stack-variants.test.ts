@@ -87,7 +87,8 @@ describe('LakeshiftStack with imported network, bucket and secrets', () => {
         (statement) => statement.Sid === 'ReadSourceSecrets' || statement.Sid === 'DecryptSourceSecrets',
       );
     // Assess
-    expect(secretStatements).toHaveLength(4);
+    // Read and decrypt for each handler that connects to sources (record, inspect and drop slots) and DMS's role.
+    expect(secretStatements).toHaveLength(8);
     for (const statement of secretStatements) {
       if (statement.Sid === 'ReadSourceSecrets') expect(statement.Resource).toBe(SECRET);
       else {

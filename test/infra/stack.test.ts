@@ -636,21 +636,23 @@ describe('LakeshiftStack: handlers and registry', () => {
         'Fn::GetAtt': [expect.stringMatching(/^OperationsKey/), 'Arn'],
       });
       const variables = (properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      // The reconciler alone keeps the slot alarms that notify the health topic.
+      const health = name === 'reconcile' ? [OPTIONAL_ENV.healthTopicArn] : [];
       expect(Object.keys(variables).sort()).toEqual(
-        [...Object.values(ENV), OPTIONAL_ENV.lakeFolder, 'NODE_OPTIONS'].sort(),
+        [...Object.values(ENV), OPTIONAL_ENV.lakeFolder, 'NODE_OPTIONS', ...health].sort(),
       );
       expect(variables[OPTIONAL_ENV.lakeFolder]).toBe('raw');
     }
   });
 
-  it('places only the handlers that reach sources (recording and dropping slots) in the VPC, with egress to the sources and Secrets Manager only', () => {
+  it('places only the handlers that reach sources (recording, inspecting and dropping slots) in the VPC, with egress to the sources and Secrets Manager only', () => {
     // Prepare
     const inVpc = HANDLER_NAMES.filter(
       (name) =>
         synthesized.json.Resources[handlerFunctionId(synthesized.json, name)]?.Properties?.['VpcConfig'],
     );
     // Assess
-    expect(inVpc).toEqual(['record-replication-slot', 'drop-replication-slot']);
+    expect(inVpc).toEqual(['record-replication-slot', 'drop-replication-slot', 'inspect-replication-slots']);
     synthesized.template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('replication slot dropper'),
       SecurityGroupEgress: [
@@ -805,7 +807,8 @@ describe('LakeshiftStack: operations', () => {
       String(alarm.Properties?.['AlarmName']),
     );
     // Assess
-    expect(names).toHaveLength(STATE_MACHINE_NAMES.length + HANDLER_NAMES.length + RULES.length);
+    // One per state machine, handler and rule, and one on replication-slot incidents.
+    expect(names).toHaveLength(STATE_MACHINE_NAMES.length + HANDLER_NAMES.length + RULES.length + 1);
     expect(names.filter((name) => name.startsWith(ALARM_NAME_PREFIX))).toEqual([]);
   });
 

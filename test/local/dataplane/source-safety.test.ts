@@ -1,5 +1,8 @@
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import type { RegistryItem } from '#domain/registry-item';
+import { nextSlotWatch, slotAlarm, slotMetrics } from '#domain/source-safety/slot-watch';
+import { evaluateAlarm } from '#local/aws/cloudwatch/alarm-evaluation';
 import { ManualClock } from '#local/clock';
 import { createPostgresToS3Workload, generatedSlotName } from '#local/dataplane/workload';
 import { type TestDatabase, usePostgres } from '#test/postgres';
@@ -153,7 +156,30 @@ describe('the local data plane: heartbeat', () => {
     return { retained, written: Number(written.rows[0]?.bytes) };
   };
 
-  it('keeps an idle database slot close to the present with heartbeats, and lets it fall an hour behind without', async () => {
+  /** The state lakeshift's retained-WAL alarm takes on the metric the slot watch publishes for `retained`. */
+  const alarmStateFor = (retained: number, thresholdBytes: number): string => {
+    const item = { migrationId: 'idle-test', databaseId: 'idle' } as RegistryItem;
+    const watch = nextSlotWatch(
+      undefined,
+      { active: true, retainedWalBytes: retained },
+      '2026-03-01T13:00:00.000Z',
+    );
+    const spec = slotAlarm(item, { retainedWalAlarmBytes: thresholdBytes, inactiveIncidentMinutes: 30 });
+    const datum = slotMetrics(item, watch).find((metric) => metric.MetricName === spec.MetricName);
+    return evaluateAlarm(
+      {
+        threshold: spec.Threshold ?? Number.NaN,
+        comparisonOperator: 'GreaterThanThreshold',
+        evaluationPeriods: spec.EvaluationPeriods ?? 1,
+        datapointsToAlarm: spec.EvaluationPeriods ?? 1,
+        treatMissingData: 'notBreaching',
+      },
+      [datum?.Value],
+      'OK',
+    ).state;
+  };
+
+  it('keeps an idle database slot close to the present with heartbeats, and lets it fall an hour behind without, raising the retained-WAL alarm', async () => {
     // Act
     const withHeartbeat = await idleDatabaseRetains(true);
     const withoutHeartbeat = await idleDatabaseRetains(false);
@@ -161,5 +187,9 @@ describe('the local data plane: heartbeat', () => {
     // Assess: with heartbeats at most about one interval of the other database's WAL; without, all of it.
     expect(withHeartbeat.retained).toBeLessThan(withHeartbeat.written / 4);
     expect(withoutHeartbeat.retained).toBeGreaterThanOrEqual(withoutHeartbeat.written);
+    // An alarm set at half an hour of the busy database's WAL fires only without heartbeats.
+    const threshold = withoutHeartbeat.written / 2;
+    expect(alarmStateFor(withHeartbeat.retained, threshold)).toBe('OK');
+    expect(alarmStateFor(withoutHeartbeat.retained, threshold)).toBe('ALARM');
   });
 });

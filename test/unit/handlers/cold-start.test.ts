@@ -17,9 +17,10 @@ const REQUIRED_ENV: Partial<Record<HandlerName, readonly EnvName[]>> = {
   'decide-resize': [ENV.registryTableName, ENV.eventBusName],
   'arm-alarms': [ENV.registryTableName],
   'record-phase': [ENV.registryTableName, ENV.eventBusName],
-  reconcile: [ENV.registryTableName],
+  reconcile: [ENV.registryTableName, ENV.eventBusName],
   'drop-replication-slot': [ENV.registryTableName],
   'record-replication-slot': [ENV.registryTableName],
+  'inspect-replication-slots': [ENV.registryTableName],
 };
 
 const CASES = Object.entries(REQUIRED_ENV).flatMap(([name, variables]) =>
