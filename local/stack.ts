@@ -45,12 +45,15 @@ import {
   stateMachineDefinitionPath,
 } from '#contracts/names';
 import { AWS_DEFAULT_EVENT_BUS, listensOnDefaultBus, RULES, type RuleWiring } from '#contracts/wiring';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION, localArn } from './aws/shared/account.ts';
+import {
+  LOCAL_ACCOUNT_ID,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  localArn,
+  sdkEnvironment,
+} from './aws/shared/account.ts';
 
 const REPOSITORY_ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..');
-
-/** Dummy credentials: the local endpoint accepts any signature. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 export interface LocalStackNames {
   readonly registryTableName: string;
@@ -167,16 +170,6 @@ export const handlerEnvironment = (
   [ENV.lakeBucketOwner]: LOCAL_ACCOUNT_ID,
   [OPTIONAL_ENV.dmsApiBudget]: localDmsApiBudget(clockSpeed),
   ...sdkEnvironment(endpoint),
-});
-
-/** What any AWS SDK or CLI needs to talk to the local endpoint. */
-export const sdkEnvironment = (endpoint: string): Readonly<Record<string, string>> => ({
-  AWS_ENDPOINT_URL: endpoint,
-  AWS_REGION: LOCAL_REGION,
-  AWS_DEFAULT_REGION: LOCAL_REGION,
-  AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-  AWS_EC2_METADATA_DISABLED: 'true',
 });
 
 /** The in-process Lambda the stack registers its functions with. */

@@ -3,7 +3,8 @@
  * starts the local AWS on 127.0.0.1, applies lakeshift's stack, prints the endpoint, and runs until interrupted.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_CLOCK_SPEED, startLocalAws } from '../local/aws/index.ts';
+import { DEFAULT_CLOCK_SPEED } from '../local/aws/index.ts';
+import { startLocalLakeshift } from '../local/local-lakeshift.ts';
 
 class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -41,7 +42,7 @@ const main = async (): Promise<void> => {
   const port = positiveNumber('port', values.port, true);
   const clockSpeed = positiveNumber('clock-speed', values['clock-speed'], false);
   if (clockSpeed === 0) throw new UsageError(`--clock-speed must be > 0\n${USAGE}`);
-  const aws = await startLocalAws({
+  const aws = await startLocalLakeshift({
     port,
     clockSpeed,
     stateDir: values['state-dir'],
@@ -51,7 +52,7 @@ const main = async (): Promise<void> => {
   console.log(`lakeshift local AWS ready at ${aws.endpoint} (clock ${clockSpeed ?? DEFAULT_CLOCK_SPEED}x)`);
   console.log(`  export AWS_ENDPOINT_URL=${aws.endpoint} AWS_REGION=${aws.region}`);
   console.log(
-    `  event bus: ${aws.stack?.eventBusName}; state machines: ${Object.values(aws.stack?.stateMachineNames ?? {}).join(', ')}`,
+    `  event bus: ${aws.stack.eventBusName}; state machines: ${Object.values(aws.stack.stateMachineNames).join(', ')}`,
   );
   const shutdown = () => {
     void aws.stop().then(() => process.exit(0));

@@ -7,9 +7,10 @@
  * `LAKESHIFT_BUDGET_DATABASES` changes the fleet size, `LAKESHIFT_BUDGET_CLOCK_SPEED` the clock speed.
  */
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CLOCK_SPEED, startLocalAws } from '#local/aws/index';
+import { DEFAULT_CLOCK_SPEED } from '#local/aws/index';
 import { prepareSyntheticFleet } from '#local/aws/synthetic-fleet';
 import { DEFAULT_QUOTAS } from '#local/dms/index';
+import { startLocalLakeshift } from '#local/local-lakeshift';
 import {
   fleetDatabaseIds,
   inFreshProcess,
@@ -58,7 +59,7 @@ export const runDmsApiBudget = async (
   databases: number,
   clockSpeed = DEFAULT_CLOCK_SPEED,
 ): Promise<DmsApiBudgetFigures> => {
-  const aws = await startLocalAws({
+  const aws = await startLocalLakeshift({
     clockSpeed,
     dmsFaults: { throttleBucket: true },
     // The default quota is 60 replication instances per account; a fleet this size has had it raised.

@@ -11,8 +11,9 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DEFAULT_CLOCK_SPEED, type LocalAws, startLocalAws } from '#local/aws/index';
+import { DEFAULT_CLOCK_SPEED } from '#local/aws/index';
 import { prepareSyntheticFleet, type SyntheticFleet } from '#local/aws/synthetic-fleet';
+import { type LocalLakeshift, startLocalLakeshift } from '#local/local-lakeshift';
 
 export const TARGETS = {
   smallFleetDatabases: 3,
@@ -76,7 +77,7 @@ export const wholeNumberFromEnv = (name: string, fallback: number): number => {
  * database in CDC). Fails at the first failed or timed-out execution, or after `deadlineMs` of wall time.
  */
 export const migrateFleetToCdc = async (
-  aws: LocalAws,
+  aws: LocalLakeshift,
   fleet: SyntheticFleet,
   databases: number,
   deadlineMs = DEADLINE_MS,
@@ -105,7 +106,7 @@ export const runFleet = async (
   databases: number,
   clockSpeed = DEFAULT_CLOCK_SPEED,
 ): Promise<FleetRunFigures> => {
-  const aws = await startLocalAws({ clockSpeed });
+  const aws = await startLocalLakeshift({ clockSpeed });
   const fleet = prepareSyntheticFleet(aws, {
     migrationId: 'bench-fleet',
     databaseIds: fleetDatabaseIds(databases),

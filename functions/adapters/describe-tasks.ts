@@ -3,9 +3,8 @@
  * costs the DMS API budget per page rather than per database. A local helper: the DMS adapter describes one at a time.
  */
 import type { ReplicationTask } from '@aws-sdk/client-database-migration-service';
-import { dmsClient, dmsSdk } from './clients.ts';
+import { dms } from './dms-call.ts';
 import { undefinedWhenNotFound } from './responses.ts';
-import { dmsCall } from './retry.ts';
 
 /** ARNs per filter, and records per page (the DMS maximum). */
 const ARNS_PER_CALL = 100;
@@ -18,16 +17,12 @@ export const describeTasksByArns = async (arns: readonly string[]): Promise<Repl
     let marker: string | undefined;
     do {
       const output = await undefinedWhenNotFound(
-        dmsCall('DescribeReplicationTasks', async () =>
-          (await dmsClient()).send(
-            new (await dmsSdk()).DescribeReplicationTasksCommand({
-              Filters,
-              WithoutSettings: true,
-              MaxRecords: MAX_RECORDS,
-              Marker: marker,
-            }),
-          ),
-        ),
+        dms('DescribeReplicationTasks', {
+          Filters,
+          WithoutSettings: true,
+          MaxRecords: MAX_RECORDS,
+          Marker: marker,
+        }),
       );
       tasks.push(...(output?.ReplicationTasks ?? []));
       marker = output?.Marker;

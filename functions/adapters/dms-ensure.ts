@@ -1,7 +1,8 @@
 /**
- * Idempotent creates (DESIGN.md principle 4). Create first; on `ResourceAlreadyExistsFault` describe the resource
- * with that identifier and compare its `lakeshift:*` tags with the ones we would have put on it: adopt it when they
- * match, fail with `ForeignResourceError` when they do not (someone else's resource, or another migration's).
+ * Idempotent creates (docs/design.md §1.4). Create first; on `ResourceAlreadyExistsFault` describe the
+ * resource with that identifier and compare its `lakeshift:*` tags with the ones we would have put on it:
+ * adopt it when they match, fail with `ForeignResourceError` when they do not (someone else's resource, or
+ * another migration's).
  */
 import type {
   CreateEndpointCommandInput,
@@ -14,8 +15,8 @@ import type {
 } from '@aws-sdk/client-database-migration-service';
 import { ForeignResourceError, InvalidInputError, ResourceBusyError } from '#contracts/errors';
 import { APP_NAME } from '#contracts/names';
-import { dmsClient, dmsSdk } from './clients.ts';
 import { findEndpoint, findReplicationInstance, findReplicationTask, listTags } from './dms.ts';
+import { type DmsInput, type DmsOperation, type DmsOutput, sendDms } from './dms-call.ts';
 import { isFault } from './faults.ts';
 import { required } from './responses.ts';
 import { dmsCall } from './retry.ts';
@@ -51,25 +52,27 @@ export const ownershipTagMismatches = (
 
 const ALREADY_EXISTS = Symbol('ResourceAlreadyExistsFault');
 
-interface EnsureSpec<Created, Resource> {
+interface EnsureSpec<Operation extends DmsOperation, Resource> {
   readonly kind: string;
-  readonly operation: string;
+  readonly operation: Operation;
+  readonly input: DmsInput<Operation>;
   /** Field name and value of the deterministic identifier. */
   readonly identifier: readonly [field: string, value: string | undefined];
   readonly tags: readonly Tag[] | undefined;
-  readonly create: () => Promise<Created>;
-  readonly created: (output: Created) => Resource | undefined;
+  readonly created: (output: DmsOutput<Operation>) => Resource | undefined;
   readonly find: (identifier: string) => Promise<Resource | undefined>;
   readonly arnOf: (resource: Resource) => string | undefined;
 }
 
-const ensure = async <Created, Resource>(spec: EnsureSpec<Created, Resource>): Promise<Ensured<Resource>> => {
+const ensure = async <Operation extends DmsOperation, Resource>(
+  spec: EnsureSpec<Operation, Resource>,
+): Promise<Ensured<Resource>> => {
   const [field, identifier] = spec.identifier;
   if (!identifier)
     throw new InvalidInputError(`${spec.operation}: ${field} is required (lakeshift names every resource)`);
   const output = await dmsCall(spec.operation, async () => {
     try {
-      return await spec.create();
+      return await sendDms(spec.operation, spec.input);
     } catch (error) {
       // Caught inside the attempt: an existing resource is an answer here, not a fault to classify.
       if (isFault(error, 'ResourceAlreadyExistsFault')) return ALREADY_EXISTS;
@@ -102,8 +105,7 @@ export const ensureReplicationInstance = (
     operation: 'CreateReplicationInstance',
     identifier: ['ReplicationInstanceIdentifier', input.ReplicationInstanceIdentifier],
     tags: input.Tags,
-    create: async () =>
-      (await dmsClient()).send(new (await dmsSdk()).CreateReplicationInstanceCommand(input)),
+    input,
     created: (output) => output.ReplicationInstance,
     find: findReplicationInstance,
     arnOf: (resource) => resource.ReplicationInstanceArn,
@@ -115,7 +117,7 @@ export const ensureEndpoint = (input: CreateEndpointCommandInput): Promise<Ensur
     operation: 'CreateEndpoint',
     identifier: ['EndpointIdentifier', input.EndpointIdentifier],
     tags: input.Tags,
-    create: async () => (await dmsClient()).send(new (await dmsSdk()).CreateEndpointCommand(input)),
+    input,
     created: (output) => output.Endpoint,
     find: findEndpoint,
     arnOf: (resource) => resource.EndpointArn,
@@ -129,7 +131,7 @@ export const ensureReplicationTask = (
     operation: 'CreateReplicationTask',
     identifier: ['ReplicationTaskIdentifier', input.ReplicationTaskIdentifier],
     tags: input.Tags,
-    create: async () => (await dmsClient()).send(new (await dmsSdk()).CreateReplicationTaskCommand(input)),
+    input,
     created: (output) => output.ReplicationTask,
     find: findReplicationTask,
     arnOf: (resource) => resource.ReplicationTaskArn,

@@ -15,9 +15,8 @@ import type {
   StartReplicationTaskTypeValue,
   TableStatistics,
 } from '@aws-sdk/client-database-migration-service';
-import { dmsClient, dmsSdk } from './clients.ts';
+import { dms } from './dms-call.ts';
 import { collectPages, required, undefinedWhenNotFound } from './responses.ts';
-import { dmsCall } from './retry.ts';
 
 const byFilter = (name: string, value: string): Filter[] => [{ Name: name, Values: [value] }];
 
@@ -25,11 +24,9 @@ const byFilter = (name: string, value: string): Filter[] => [{ Name: name, Value
 
 const firstReplicationInstance = (filters: Filter[]): Promise<ReplicationInstance | undefined> =>
   undefinedWhenNotFound(
-    dmsCall('DescribeReplicationInstances', async () =>
-      (await dmsClient()).send(
-        new (await dmsSdk()).DescribeReplicationInstancesCommand({ Filters: filters }),
-      ),
-    ).then((output) => output.ReplicationInstances?.[0]),
+    dms('DescribeReplicationInstances', { Filters: filters }).then(
+      (output) => output.ReplicationInstances?.[0],
+    ),
   );
 
 export const findReplicationInstance = (identifier: string): Promise<ReplicationInstance | undefined> =>
@@ -38,85 +35,64 @@ export const findReplicationInstance = (identifier: string): Promise<Replication
 export const findReplicationInstanceByArn = (arn: string): Promise<ReplicationInstance | undefined> =>
   firstReplicationInstance(byFilter('replication-instance-arn', arn));
 
-/** Changes the class now (`ApplyImmediately`: otherwise DMS queues it for the maintenance window, dms-facts §1.2). */
+/**
+ * Changes the class now (`ApplyImmediately`: otherwise DMS queues it for the maintenance window,
+ * docs/dms-behaviour.md §1.2).
+ */
 export const modifyReplicationInstanceClass = async (
   arn: string,
   instanceClass: string,
 ): Promise<ReplicationInstance> => {
-  const output = await dmsCall('ModifyReplicationInstance', async () =>
-    (await dmsClient()).send(
-      new (await dmsSdk()).ModifyReplicationInstanceCommand({
-        ReplicationInstanceArn: arn,
-        ReplicationInstanceClass: instanceClass,
-        ApplyImmediately: true,
-      }),
-    ),
-  );
+  const output = await dms('ModifyReplicationInstance', {
+    ReplicationInstanceArn: arn,
+    ReplicationInstanceClass: instanceClass,
+    ApplyImmediately: true,
+  });
   return required(output.ReplicationInstance, 'ModifyReplicationInstance', 'ReplicationInstance');
 };
 
 export const deleteReplicationInstance = (arn: string): Promise<ReplicationInstance | undefined> =>
   undefinedWhenNotFound(
-    dmsCall('DeleteReplicationInstance', async () =>
-      (await dmsClient()).send(
-        new (await dmsSdk()).DeleteReplicationInstanceCommand({ ReplicationInstanceArn: arn }),
-      ),
-    ).then((output) => output.ReplicationInstance),
+    dms('DeleteReplicationInstance', { ReplicationInstanceArn: arn }).then(
+      (output) => output.ReplicationInstance,
+    ),
   );
 
 // Endpoints
 
 export const findEndpoint = (identifier: string): Promise<Endpoint | undefined> =>
   undefinedWhenNotFound(
-    dmsCall('DescribeEndpoints', async () =>
-      (await dmsClient()).send(
-        new (await dmsSdk()).DescribeEndpointsCommand({
-          Filters: byFilter('endpoint-id', identifier.toLowerCase()),
-        }),
-      ),
-    ).then((output) => output.Endpoints?.[0]),
+    dms('DescribeEndpoints', {
+      Filters: byFilter('endpoint-id', identifier.toLowerCase()),
+    }).then((output) => output.Endpoints?.[0]),
   );
 
 export const modifyEndpoint = async (input: ModifyEndpointCommandInput): Promise<Endpoint> => {
-  const output = await dmsCall('ModifyEndpoint', async () =>
-    (await dmsClient()).send(new (await dmsSdk()).ModifyEndpointCommand(input)),
-  );
+  const output = await dms('ModifyEndpoint', input);
   return required(output.Endpoint, 'ModifyEndpoint', 'Endpoint');
 };
 
 export const deleteEndpoint = (arn: string): Promise<Endpoint | undefined> =>
-  undefinedWhenNotFound(
-    dmsCall('DeleteEndpoint', async () =>
-      (await dmsClient()).send(new (await dmsSdk()).DeleteEndpointCommand({ EndpointArn: arn })),
-    ).then((output) => output.Endpoint),
-  );
+  undefinedWhenNotFound(dms('DeleteEndpoint', { EndpointArn: arn }).then((output) => output.Endpoint));
 
 /** Starts a connection test; its outcome shows later in `describeConnections` (`testing` → `successful`/`failed`). */
 export const testConnection = async (
   replicationInstanceArn: string,
   endpointArn: string,
 ): Promise<Connection> => {
-  const output = await dmsCall('TestConnection', async () =>
-    (await dmsClient()).send(
-      new (await dmsSdk()).TestConnectionCommand({
-        ReplicationInstanceArn: replicationInstanceArn,
-        EndpointArn: endpointArn,
-      }),
-    ),
-  );
+  const output = await dms('TestConnection', {
+    ReplicationInstanceArn: replicationInstanceArn,
+    EndpointArn: endpointArn,
+  });
   return required(output.Connection, 'TestConnection', 'Connection');
 };
 
 /** Every connection test of an instance (empty when none ran yet). */
 export const describeConnections = async (replicationInstanceArn: string): Promise<Connection[]> => {
   const output = await undefinedWhenNotFound(
-    dmsCall('DescribeConnections', async () =>
-      (await dmsClient()).send(
-        new (await dmsSdk()).DescribeConnectionsCommand({
-          Filters: byFilter('replication-instance-arn', replicationInstanceArn),
-        }),
-      ),
-    ),
+    dms('DescribeConnections', {
+      Filters: byFilter('replication-instance-arn', replicationInstanceArn),
+    }),
   );
   return output?.Connections ?? [];
 };
@@ -125,12 +101,10 @@ export const describeConnections = async (replicationInstanceArn: string): Promi
 
 const firstReplicationTask = (filters: Filter[]): Promise<ReplicationTask | undefined> =>
   undefinedWhenNotFound(
-    dmsCall('DescribeReplicationTasks', async () =>
-      // Without the settings documents: they are large and no caller needs them.
-      (await dmsClient()).send(
-        new (await dmsSdk()).DescribeReplicationTasksCommand({ Filters: filters, WithoutSettings: true }),
-      ),
-    ).then((output) => output.ReplicationTasks?.[0]),
+    // Without the settings documents: they are large and no caller needs them.
+    dms('DescribeReplicationTasks', { Filters: filters, WithoutSettings: true }).then(
+      (output) => output.ReplicationTasks?.[0],
+    ),
   );
 
 export const findReplicationTask = (identifier: string): Promise<ReplicationTask | undefined> =>
@@ -142,56 +116,43 @@ export const findReplicationTaskByArn = (arn: string): Promise<ReplicationTask |
 export const modifyReplicationTask = async (
   input: ModifyReplicationTaskCommandInput,
 ): Promise<ReplicationTask> => {
-  const output = await dmsCall('ModifyReplicationTask', async () =>
-    (await dmsClient()).send(new (await dmsSdk()).ModifyReplicationTaskCommand(input)),
-  );
+  const output = await dms('ModifyReplicationTask', input);
   return required(output.ReplicationTask, 'ModifyReplicationTask', 'ReplicationTask');
 };
 
-/** `start-replication` only for a task that never ran; `resume-processing` afterwards (dms-facts §2.4). */
+/**
+ * `start-replication` only for a task that never ran; `resume-processing` afterwards
+ * (docs/dms-behaviour.md §2.4).
+ */
 export const startReplicationTask = async (
   arn: string,
   startType: StartReplicationTaskTypeValue,
 ): Promise<ReplicationTask> => {
-  const output = await dmsCall('StartReplicationTask', async () =>
-    (await dmsClient()).send(
-      new (await dmsSdk()).StartReplicationTaskCommand({
-        ReplicationTaskArn: arn,
-        StartReplicationTaskType: startType,
-      }),
-    ),
-  );
+  const output = await dms('StartReplicationTask', {
+    ReplicationTaskArn: arn,
+    StartReplicationTaskType: startType,
+  });
   return required(output.ReplicationTask, 'StartReplicationTask', 'ReplicationTask');
 };
 
 export const stopReplicationTask = async (arn: string): Promise<ReplicationTask> => {
-  const output = await dmsCall('StopReplicationTask', async () =>
-    (await dmsClient()).send(new (await dmsSdk()).StopReplicationTaskCommand({ ReplicationTaskArn: arn })),
-  );
+  const output = await dms('StopReplicationTask', { ReplicationTaskArn: arn });
   return required(output.ReplicationTask, 'StopReplicationTask', 'ReplicationTask');
 };
 
 export const deleteReplicationTask = (arn: string): Promise<ReplicationTask | undefined> =>
   undefinedWhenNotFound(
-    dmsCall('DeleteReplicationTask', async () =>
-      (await dmsClient()).send(
-        new (await dmsSdk()).DeleteReplicationTaskCommand({ ReplicationTaskArn: arn }),
-      ),
-    ).then((output) => output.ReplicationTask),
+    dms('DeleteReplicationTask', { ReplicationTaskArn: arn }).then((output) => output.ReplicationTask),
   );
 
 /** Per-table progress of a task, every page. */
 export const describeTableStatistics = (taskArn: string): Promise<TableStatistics[]> =>
   collectPages(async (marker: string | undefined) => {
-    const output = await dmsCall('DescribeTableStatistics', async () =>
-      (await dmsClient()).send(
-        new (await dmsSdk()).DescribeTableStatisticsCommand({
-          ReplicationTaskArn: taskArn,
-          MaxRecords: 500,
-          Marker: marker,
-        }),
-      ),
-    );
+    const output = await dms('DescribeTableStatistics', {
+      ReplicationTaskArn: taskArn,
+      MaxRecords: 500,
+      Marker: marker,
+    });
     return { items: output.TableStatistics, next: output.Marker };
   });
 
@@ -199,9 +160,7 @@ export const describeTableStatistics = (taskArn: string): Promise<TableStatistic
 
 /** A resource's tags as a plain key → value record. */
 export const listTags = async (arn: string): Promise<Record<string, string>> => {
-  const output = await dmsCall('ListTagsForResource', async () =>
-    (await dmsClient()).send(new (await dmsSdk()).ListTagsForResourceCommand({ ResourceArn: arn })),
-  );
+  const output = await dms('ListTagsForResource', { ResourceArn: arn });
   return Object.fromEntries(
     (output.TagList ?? []).flatMap((tag) => (tag.Key === undefined ? [] : [[tag.Key, tag.Value ?? '']])),
   );

@@ -1,6 +1,6 @@
 /**
- * How an AWS error is handled: the fault names of DMS (dms-facts §8.1) and of the other services lakeshift calls,
- * sorted into the kinds the retry policy and the state machines act on.
+ * How an AWS error is handled: the fault names of DMS (docs/dms-behaviour.md §8.1) and of the other services
+ * lakeshift calls, sorted into the kinds the retry policy and the state machines act on.
  */
 import {
   AccessDeniedError,
@@ -29,7 +29,7 @@ export type FaultKind =
   /** Not an AWS error at all (a bug, or an error lakeshift already named): passed through untouched. */
   | 'foreign';
 
-// SDK standard-retry throttling codes (dms-facts §8.1, BOTO-RETRY) plus KMS's throttle as DMS reports it.
+// SDK standard-retry throttling codes (docs/dms-behaviour.md §8.1) plus KMS's throttle as DMS reports it.
 const THROTTLING = new Set([
   'Throttling',
   'ThrottlingException',

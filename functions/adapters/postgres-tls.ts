@@ -1,7 +1,7 @@
 /**
- * A source endpoint's `SslMode` (dms-facts §6.1) as node-postgres TLS options, read as libpq reads it, and TLS
- * failures worded so that they name the mode. Shared by the control plane (slot drop at teardown) and the local
- * data plane, so that both reach a source the same way.
+ * A source endpoint's `SslMode` (docs/dms-behaviour.md §6.1) as node-postgres TLS options, read as libpq
+ * reads it, and TLS failures worded so that they name the mode. Shared by the control plane (slot drop at
+ * teardown) and the local data plane, so that both reach a source the same way.
  */
 import type pg from 'pg';
 

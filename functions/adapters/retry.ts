@@ -2,7 +2,7 @@
  * The one retry policy for every AWS call lakeshift makes: throttling and 5xx are retried with full-jitter
  * exponential backoff for a bounded number of attempts, then surface as `ThrottledError`; every other fault is
  * named at once (busy, quota, access, not found, capacity, other) and never retried blindly. DMS calls also draw
- * from a per-process token bucket sized like the DMS API budget (DESIGN.md principle 7).
+ * from a per-process token bucket sized like the DMS API budget (docs/design.md §1.7).
  */
 import { OPTIONAL_ENV } from '#contracts/env';
 import { classifyFault, isRetryableHere, toLakeshiftError } from './faults.ts';
@@ -30,7 +30,10 @@ export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
   random: Math.random,
 };
 
-/** The DMS API budget: a bucket of about 100 requests refilled at about 4 per second (dms-facts §8.2). */
+/**
+ * The DMS API budget: a bucket of about 100 requests refilled at about 4 per second
+ * (docs/dms-behaviour.md §8.2).
+ */
 export const DMS_API_BUDGET: TokenBucketRate = { capacity: 100, refillPerSecond: 4 };
 
 /** Full jitter: uniform in [0, min(max, base * 2^(attempt-1))). `attempt` is the one that just failed. */

@@ -21,7 +21,7 @@ export const ERROR_NAMES = {
   resourceNotFound: 'ResourceNotFound',
   /** DMS has no capacity for the class in this AZ right now. Retry later or with another class. */
   insufficientCapacity: 'InsufficientCapacity',
-  /** A registry phase change that DESIGN.md does not allow. */
+  /** A registry phase change that the legal moves (docs/design.md §2.1) do not include. */
   illegalPhaseTransition: 'IllegalPhaseTransition',
   /** Optimistic concurrency lost on the registry item: re-read and retry. Retryable. */
   registryConflict: 'RegistryConflict',

@@ -34,7 +34,7 @@ export const DMS_DETAIL_TYPES = {
   endpointStateChange: 'DMS Replication Endpoint State Change',
 } as const;
 
-/** DMS event ids (dms-facts §3.2) lakeshift acts on or emits locally. */
+/** DMS event ids (docs/dms-behaviour.md §3.2) lakeshift acts on or emits locally. */
 export const DMS_EVENT_IDS = {
   instanceCreating: 'DMS-EVENT-0067',
   instanceCreated: 'DMS-EVENT-0005',
@@ -52,7 +52,7 @@ export const DMS_EVENT_IDS = {
   taskCreated: 'DMS-EVENT-0074',
 } as const;
 
-/** `detail.eventType` values of task events (captured payloads, dms-facts §3.1). */
+/** `detail.eventType` values of task events (captured payloads, docs/dms-behaviour.md §3.1). */
 export const DMS_TASK_EVENT_TYPES = {
   created: 'REPLICATION_TASK_CREATED',
   started: 'REPLICATION_TASK_STARTED',

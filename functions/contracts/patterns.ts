@@ -28,7 +28,8 @@ export const teardownRequestedPattern: EventPattern = {
 
 /**
  * DMS task stopped or failed: the `on-task-event` handler completes or fails the stored task token.
- * Failures are matched on eventType as well as eventId: captured failure payloads lack an eventId (dms-facts §3.1).
+ * Failures are matched on eventType as well as eventId: captured failure payloads lack an eventId
+ * (docs/dms-behaviour.md §3.1).
  */
 export const dmsTaskStateChangePattern: EventPattern = {
   source: [DMS_EVENT_SOURCE],

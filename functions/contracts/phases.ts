@@ -1,4 +1,4 @@
-/** Lifecycle phases of one database (DESIGN.md, "The lifecycle of one database") and the legal moves between them. */
+/** Lifecycle phases of one database (docs/design.md §2) and the legal moves between them. */
 export const PHASES = [
   'REQUESTED',
   'PROVISIONING',

@@ -1,5 +1,6 @@
 /**
- * DMS replication instance classes with their vCPU and memory (dms-facts §9.1, AWS user guide, June 2023).
+ * DMS replication instance classes with their vCPU and memory (docs/dms-behaviour.md §9.1, AWS user guide,
+ * June 2023).
  * `DescribeOrderableReplicationInstances` is authoritative per region; this catalogue is what lakeshift validates
  * requests against and what the `auto` step-down sizes with.
  */

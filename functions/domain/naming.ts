@@ -12,7 +12,7 @@ export const EXECUTION_NAME_MAX_LENGTH = 80;
 /** Length of the stable hash appended to every derived name. */
 export const NAME_HASH_LENGTH = 8;
 
-/** The rule a DMS identifier breaks (dms-facts §1.1), or undefined when it is valid. */
+/** The rule a DMS identifier breaks (docs/dms-behaviour.md §1.1), or undefined when it is valid. */
 export const dmsIdentifierProblem = (value: string): string | undefined => {
   if (value.length < 1 || value.length > DMS_IDENTIFIER_MAX_LENGTH) {
     return `must be 1 to ${DMS_IDENTIFIER_MAX_LENGTH} characters`;

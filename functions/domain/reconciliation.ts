@@ -1,6 +1,6 @@
 /**
- * The reconciler's decisions (DESIGN.md principle 5: edge-triggered, level-corrected), from the registry items and
- * what DMS says about their tasks. Pure: the reconcile handler carries the actions out.
+ * The reconciler's decisions (docs/design.md §1.5: edge-triggered, level-corrected), from the registry items
+ * and what DMS says about their tasks. Pure: the reconcile handler carries the actions out.
  */
 import type { ReplicationTask } from '@aws-sdk/client-database-migration-service';
 import type { Phase } from '#contracts/phases';
@@ -11,7 +11,7 @@ import { isErrorStop, isFullLoadDone, stopReasonOf } from '#domain/tasks/task-st
 
 /**
  * DMS retries a recoverable error with a doubling interval capped at RecoverableErrorThrottlingMax (30 minutes by
- * default, dms-facts §7.1). A task still stopped well after that has been given up on by DMS.
+ * default, docs/dms-behaviour.md §7.1). A task still stopped well after that has been given up on by DMS.
  */
 export const DMS_GAVE_UP_AFTER_MS = 45 * 60 * 1000;
 

@@ -1,9 +1,9 @@
 /**
- * Scheduled reconciliation (DESIGN.md principle 5): events make lakeshift fast, this makes it correct. For every
- * active database it compares the registry with DMS (one paged describe for all tasks) and completes a full-load
- * wait whose event was lost, fails a wait whose task failed, keeps live waits alive with a heartbeat, resumes a task
- * DMS stopped on a recoverable error and then gave up on, and reports drift. One database's trouble never stops
- * the sweep: its error is reported with the rest.
+ * Scheduled reconciliation (docs/design.md §1.5): events make lakeshift fast, this makes it correct. For
+ * every active database it compares the registry with DMS (one paged describe for all tasks) and completes a
+ * full-load wait whose event was lost, fails a wait whose task failed, keeps live waits alive with a
+ * heartbeat, resumes a task DMS stopped on a recoverable error and then gave up on, and reports drift. One
+ * database's trouble never stops the sweep: its error is reported with the rest.
  */
 import * as z from 'zod';
 import { putMetricAlarms, putMetricData } from '#adapters/cloudwatch';

@@ -1,6 +1,7 @@
 /**
  * Starts the replication task: `start-replication` only for a task that never ran, `resume-processing` for one that
- * did (dms-facts §2.4). A task already running or starting is left alone, so a retried state does not fail.
+ * did (docs/dms-behaviour.md §2.4). A task already running or starting is left alone, so a retried state does
+ * not fail.
  */
 import * as z from 'zod';
 import { findReplicationTaskByArn, startReplicationTask } from '#adapters/dms';

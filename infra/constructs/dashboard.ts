@@ -34,7 +34,10 @@ export const searchExpression = (
     period: PERIOD,
   });
 
-/** DMS instance metrics by instance (dms-facts §4.3: the identifier is the lower-case instance identifier). */
+/**
+ * DMS instance metrics by instance (docs/dms-behaviour.md §4.3: the identifier is the lower-case instance
+ * identifier).
+ */
 const dmsInstanceSearch = (metricName: string, statistic: string): cloudwatch.MathExpression =>
   searchExpression(`{AWS/DMS,ReplicationInstanceIdentifier} MetricName="${metricName}"`, statistic, '');
 

@@ -6,7 +6,10 @@ import { acknowledgeWildcards } from '../nag/wildcards.ts';
 import { KEY_USE_ACTIONS } from './customer-key.ts';
 import type { Lake } from './lake.ts';
 
-/** Exactly the seed's S3 actions for DMS on the lake folder (dms-facts §5); `s3:ListBucket` goes on the bucket. */
+/**
+ * Exactly the seed's S3 actions for DMS on the lake folder (docs/dms-behaviour.md §5); `s3:ListBucket` goes
+ * on the bucket.
+ */
 export const DMS_LAKE_OBJECT_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 's3:PutObjectTagging'] as const;
 export const DMS_SERVICE_PRINCIPAL = 'dms.amazonaws.com';
 export const SECRET_PREFIX_REASON =

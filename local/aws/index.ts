@@ -1,6 +1,7 @@
 /**
  * The local AWS: one HTTP endpoint on 127.0.0.1 serving DMS (the emulator), Step Functions, EventBridge, CloudWatch,
- * Secrets Manager and DynamoDB (dynalite behind a proxy), all on one shared clock, with lakeshift's stack applied.
+ * Secrets Manager and DynamoDB (dynalite behind a proxy), all on one shared clock. It knows nothing of lakeshift's
+ * stack: `local/local-lakeshift.ts` applies the stack to it.
  * Events flow as on AWS: DMS and CloudWatch publish to the default bus, rules start executions or invoke handlers,
  * the DMS metric sink feeds CloudWatch, and alarms publish their state changes.
  *
@@ -29,7 +30,6 @@ import {
   type Workload,
 } from '../dms/index.ts';
 import { createAwsServer, type FallbackHandler, listen } from '../http/server.ts';
-import { applyLocalStack, LOCAL_CREDENTIALS, type LocalStackNames, sdkEnvironment } from '../stack.ts';
 import { cloudWatchQueryFallback } from './cloudwatch/query-protocol.ts';
 import { LocalCloudWatch } from './cloudwatch/service.ts';
 import { LocalCounters } from './counters.ts';
@@ -37,7 +37,7 @@ import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb/dynalite.ts';
 import { LocalEventBridge } from './events/service.ts';
 import { LocalLambda } from './lambda/functions.ts';
 import { LocalSecretsManager } from './secrets/service.ts';
-import { LOCAL_REGION } from './shared/account.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, sdkEnvironment } from './shared/account.ts';
 import { fileStore } from './shared/json-store.ts';
 import { observedService } from './shared/observed-service.ts';
 import { LocalStepFunctions } from './stepfunctions/service.ts';
@@ -77,10 +77,6 @@ export interface StartLocalAwsOptions {
     'clock' | 'eventSink' | 'metricSink' | 'workloadFor' | 'faults' | 'stateDir'
   >;
   readonly workloads?: LocalWorkloads;
-  /** Log level of the handlers' Powertools logger (default WARN: a local run's output stays readable). */
-  readonly handlerLogLevel?: string;
-  /** Apply lakeshift's stack after start (default true). */
-  readonly applyStack?: boolean;
 }
 
 export interface LocalAws {
@@ -91,8 +87,6 @@ export interface LocalAws {
   readonly credentials: typeof LOCAL_CREDENTIALS;
   /** Environment variables pointing an AWS SDK or CLI at the endpoint. */
   readonly environment: Readonly<Record<string, string>>;
-  /** Names and ARNs of the applied stack (undefined when `applyStack` is false). */
-  readonly stack: LocalStackNames | undefined;
   readonly lakeDir: string;
   readonly counters: LocalCounters;
   readonly dms: DmsEmulator;
@@ -168,16 +162,6 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
   const endpoint = await listen(server, options.port ?? 0);
   cloudWatch.start();
 
-  const stack =
-    options.applyStack === false
-      ? undefined
-      : await applyLocalStack({
-          endpoint,
-          functions: lambda,
-          clockSpeed: clock instanceof ScaledClock ? clock.speed : undefined,
-          extraEnvironment: { POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? 'WARN' },
-        });
-
   let stopped = false;
   return {
     endpoint,
@@ -185,7 +169,6 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
     environment: sdkEnvironment(endpoint),
-    stack,
     lakeDir,
     counters,
     dms,

@@ -37,7 +37,13 @@ export class PutEventsFailedError extends Error {
   override readonly name = 'PutEventsFailedError';
 }
 
-export const prepareSyntheticFleet = (aws: LocalAws, options: SyntheticFleetOptions): SyntheticFleet => {
+/** A local AWS with lakeshift's stack applied: the fleet's request goes to the stack's bus. */
+type LocalAwsWithBus = LocalAws & { readonly stack: { readonly eventBusName: string } };
+
+export const prepareSyntheticFleet = (
+  aws: LocalAwsWithBus,
+  options: SyntheticFleetOptions,
+): SyntheticFleet => {
   const secretArns = new Map(
     options.databaseIds.map((id) => {
       aws.synthetic.define(id, options.database ?? SMALL_SYNTHETIC_DATABASE);
@@ -76,7 +82,7 @@ export const prepareSyntheticFleet = (aws: LocalAws, options: SyntheticFleetOpti
               Source: LAKESHIFT_EVENT_SOURCE,
               DetailType: LAKESHIFT_DETAIL_TYPES.migrationRequested,
               Detail: JSON.stringify(request),
-              EventBusName: aws.stack?.eventBusName,
+              EventBusName: aws.stack.eventBusName,
             },
           ],
         }),

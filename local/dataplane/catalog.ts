@@ -15,6 +15,8 @@ export interface SourceColumn {
   readonly typeCategory: string;
   /** The base type's modifier (-1 when none): carries numeric precision/scale and character lengths. */
   readonly typeModifier: number;
+  /** The column's declared type as the change stream names it (`format_type` without modifier). */
+  readonly typeText: string;
 }
 
 export interface SourceTable {
@@ -44,6 +46,7 @@ interface ColumnRow {
   type_type: string;
   type_category: string;
   type_modifier: number;
+  type_text: string;
 }
 
 interface KeyRow {
@@ -62,7 +65,8 @@ const TABLES_SQL = `
 const COLUMNS_SQL = `
   SELECT a.attrelid::int AS oid, a.attname AS name,
          bt.typname AS type_name, bt.typtype AS type_type, bt.typcategory AS type_category,
-         CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END AS type_modifier
+         CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END AS type_modifier,
+         format_type(a.atttypid, NULL) AS type_text
   FROM pg_attribute a
   JOIN pg_type t ON t.oid = a.atttypid
   JOIN pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
@@ -100,6 +104,7 @@ export const readCatalog = async (client: pg.Client): Promise<SourceTable[]> => 
       typeType: column.type_type,
       typeCategory: column.type_category,
       typeModifier: column.type_modifier,
+      typeText: column.type_text,
     })),
   }));
 };

@@ -63,7 +63,7 @@ export class CdcFileWriter {
         csvFiles: [csvFile],
         csvColumnCount: leading.length + plan.columns.length,
         columns: outputColumns(plan, leading, leading.length),
-        output: { kind: 'file', path: temporary },
+        output: temporary,
         format: settings.target,
       });
       const bytes = (await stat(temporary)).size;

@@ -7,10 +7,11 @@
  * slot only to the end of the last transaction none of whose rows is still in a buffer. A crash or a stop before
  * the advance therefore re-reads those transactions: changes may be written twice after a crash, never lost.
  *
- * DMS behaviour reproduced (dms-facts §5, §6.3): `Op` I/U/D with the after-image for U and the key columns for D
- * (all old columns under REPLICA IDENTITY FULL); updates and deletes of tables without a primary key are ignored,
- * as are updates that change the key; TRUNCATE is not replicated; CdcInsertsOnly/CdcInsertsAndUpdates drop the
- * other operations; the TimestampColumnName column holds the source commit time.
+ * DMS behaviour reproduced (docs/dms-behaviour.md §5, §6.3): `Op` I/U/D with the after-image for U and the
+ * key columns for D (all old columns under REPLICA IDENTITY FULL); updates and deletes of tables without a
+ * primary key are ignored, as are updates that change the key; TRUNCATE is not replicated;
+ * CdcInsertsOnly/CdcInsertsAndUpdates drop the other operations; the TimestampColumnName column holds the
+ * source commit time.
  */
 import type pg from 'pg';
 import { CdcFileWriter, type CdcRow } from './cdc-files.ts';
@@ -19,9 +20,9 @@ import { datePartitionPath } from './lake.ts';
 import { advanceSlot, parseLsn, peekChanges, readSlot } from './replication-slot.ts';
 import type { RunContext } from './run-context.ts';
 import { connectSource } from './source.ts';
-import { type TablePlan, tableKey } from './table-plan.ts';
+import { sameShape, type TablePlan, tableKey } from './table-plan.ts';
 import type { ChangeOp } from './table-stats.ts';
-import { type DecodedChange, parseDecodedLine } from './test-decoding.ts';
+import { type DecodedChange, parseDecodedLine, UNCHANGED_TOAST } from './test-decoding.ts';
 import { parseCommitTime } from './timestamps.ts';
 import { fillUnchangedToast } from './toast.ts';
 
@@ -50,6 +51,11 @@ export interface CdcOptions extends RunContext {
   readonly pollIntervalMs: number;
   /** About how many changes one peek returns (whole transactions). */
   readonly maxChangesPerPeek: number;
+  /**
+   * Buffered bytes above which no more changes are read until files are written by DMS's rule (back pressure,
+   * as a DMS task stops reading its source while the target is behind); never a reason to write a file early.
+   */
+  readonly maxBufferedBytes: number;
   /** The plan of a table the task replicates, or undefined when the task does not select it. */
   planFor(schema: string, table: string, refresh: boolean): Promise<TablePlan | undefined>;
   /** Persists the new confirmed position (the checkpoint). */
@@ -93,6 +99,10 @@ export class CdcStream {
   private rowsReadSinceSample = 0;
   private bytesWrittenSinceSample = 0;
   private readonly files: CdcFileWriter;
+  /** Files written while reading (a table's schema changed), published with the cycle's own. */
+  private readonly writtenOutOfCycle: string[] = [];
+  /** Per table, the column signature of the last change that made the plan be re-read. */
+  private readonly refreshedFor = new Map<string, string>();
 
   constructor(private readonly options: CdcOptions) {
     this.files = new CdcFileWriter(options);
@@ -150,10 +160,12 @@ export class CdcStream {
 
   /** One read-buffer-write-acknowledge round. */
   async cycle(options: { force: boolean; uptoLsn?: string }): Promise<CdcCycle> {
-    const { transactionsRead, changesRead } = await this.read(options.uptoLsn);
-    const files = await this.writeDue(
-      options.force || this.bufferedRows() >= this.options.maxChangesPerPeek / 2,
-    );
+    // Files roll over only by CdcMaxBatchInterval or CdcMinFileSize, per table; a full memory budget pauses reading.
+    const { transactionsRead, changesRead } =
+      this.bufferedBytes() < this.options.maxBufferedBytes
+        ? await this.read(options.uptoLsn)
+        : { transactionsRead: 0, changesRead: 0 };
+    const files = [...this.writtenOutOfCycle.splice(0), ...(await this.writeDue(options.force))];
     if (files.length > 0) await this.options.observer?.filesPublished?.(files);
     await this.acknowledge();
     this.sample();
@@ -227,7 +239,11 @@ export class CdcStream {
         };
         this.buffers.set(key, buffer);
       } else if (buffer.plan !== plan) {
-        buffer = rebuffered(buffer, plan);
+        // A Parquet file has one schema: rows read before the change go out under the old one.
+        if (buffer.rows.length > 0 && !sameShape(buffer.plan, plan)) {
+          this.writtenOutOfCycle.push(...(await this.writeTable(buffer)));
+        }
+        buffer = { ...buffer, plan };
         this.buffers.set(key, buffer);
       }
       if (buffer.rows.length === 0) {
@@ -258,13 +274,27 @@ export class CdcStream {
     if (!plan) return undefined;
     if (op !== 'I' && !plan.capturesUpdatesAndDeletes) return undefined;
     if (op === 'U' && keyChanged(plan, change)) return undefined;
-    // A column the plan does not know was added after the task started: re-read the table (DMS captures ADD COLUMN).
-    const known = new Set(plan.columns.map((column) => column.source));
-    if ([...change.values.keys()].some((name) => !known.has(name))) {
+    // Columns added, dropped, renamed or retyped since the plan was made: re-read the table (DMS captures these
+    // DDL changes for S3 targets), once per new column signature.
+    const signature = columnSignature(change);
+    const key = tableKey(plan.source);
+    if (schemaDiffers(plan, change) && this.refreshedFor.get(key) !== signature) {
+      this.refreshedFor.set(key, signature);
       plan = (await this.options.planFor(change.schema, change.table, true)) ?? plan;
     }
-    const values = plan.columns.map((column) => change.values.get(column.source) ?? null);
+    const old = change.oldKey;
+    const values = plan.columns.map((column) => {
+      const value = change.values.get(column.source) ?? null;
+      // Under REPLICA IDENTITY FULL the old row carries an unchanged out-of-line value in full.
+      return value === UNCHANGED_TOAST && old?.has(column.source) ? (old.get(column.source) ?? null) : value;
+    });
     return { plan, buffered: { txn, op, commitMs, commitText, values } };
+  }
+
+  private bufferedBytes(): number {
+    let bytes = 0;
+    for (const buffer of this.buffers.values()) bytes += buffer.bytes;
+    return bytes;
   }
 
   private bufferedRows(): number {
@@ -290,7 +320,9 @@ export class CdcStream {
   private async writeTable(buffer: TableBuffer): Promise<string[]> {
     const { settings, clock } = this.options;
     const { plan } = buffer;
-    await fillUnchangedToast(this.connection(), plan, buffer.rows);
+    if (this.options.choices.unchangedToast === 'lookup') {
+      await fillUnchangedToast(this.connection(), plan, buffer.rows);
+    }
     const partitioning = settings.target.datePartitioning;
     const groups = new Map<string, BufferedRow[]>();
     for (const row of buffer.rows) {
@@ -358,17 +390,22 @@ export class CdcStream {
   }
 }
 
-/** Moves buffered rows onto a table's new plan (a column was added): values follow their column names. */
-const rebuffered = (buffer: TableBuffer, plan: TablePlan): TableBuffer => {
-  const position = new Map(buffer.plan.columns.map((column, index) => [column.source, index]));
-  const rows = buffer.rows.map((row) => ({
-    ...row,
-    values: plan.columns.map((column) => {
-      const index = position.get(column.source);
-      return index === undefined ? null : (row.values[index] ?? null);
-    }),
-  }));
-  return { ...buffer, plan, rows };
+/** The columns and types a change carries, for telling one schema change from the next. */
+const columnSignature = (change: DecodedChange): string =>
+  JSON.stringify([...change.types].sort(([a], [b]) => a.localeCompare(b)));
+
+/**
+ * True when a change does not fit the table's plan: a column the plan does not know, a column of another type,
+ * or (an insert or update carries every column) a planned column missing.
+ */
+const schemaDiffers = (plan: TablePlan, change: DecodedChange): boolean => {
+  for (const [name, type] of change.types) {
+    const planned = plan.sourceColumns.get(name);
+    if (planned === undefined || planned !== type) return true;
+  }
+  if (change.kind === 'DELETE') return false;
+  for (const name of plan.sourceColumns.keys()) if (!change.types.has(name)) return true;
+  return false;
 };
 
 const keyChanged = (plan: TablePlan, change: DecodedChange): boolean => {

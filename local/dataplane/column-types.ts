@@ -1,8 +1,8 @@
 /**
- * The DMS PostgreSQL → Parquet type mapping (dms-facts §5 type map, §6.3; DMS's PostgreSQL source type table).
- * Every value reaches the Parquet writer as PostgreSQL's own text form (from COPY in full load, from test_decoding
- * in CDC, both under the same session settings), and one DuckDB SQL expression per column turns it into the
- * target type. One conversion path for LOAD and CDC files means both always agree.
+ * The DMS PostgreSQL → Parquet type mapping (docs/dms-behaviour.md §5 type map, §6.3; DMS's PostgreSQL source
+ * type table). Every value reaches the Parquet writer as PostgreSQL's own text form (from COPY in full load,
+ * from test_decoding in CDC, both under the same session settings), and one DuckDB SQL expression per column
+ * turns it into the target type. One conversion path for LOAD and CDC files means both always agree.
  *
  * | PostgreSQL                         | Parquet (DuckDB type)                                       |
  * |------------------------------------|-------------------------------------------------------------|
@@ -12,11 +12,13 @@
  * | numeric (unbounded)                | DECIMAL(28,6), rounded to 6 places (DMS's NUMERIC(28,6))    |
  * | numeric NaN / ±Infinity            | NULL (no DECIMAL form)                                      |
  * | real / double precision            | FLOAT / DOUBLE                                              |
- * | boolean                            | BOOLEAN with MapBooleanAsBoolean, else STRING 'true'/'false'|
- * | date / time / timetz               | DATE / TIME (µs; timetz keeps its local time, drops zone)   |
+ * | money                              | DECIMAL(38,4) (DMS's NUMERIC(38,4))                         |
+ * | boolean                            | STRING 'true'/'false'; BOOLEAN only when booleansAsBoolean  |
+ * | date                               | DATE                                                        |
+ * | time / timetz                      | TIME(MILLIS) on INT32, truncated (DMS's TIME32); timetz keeps its local time |
  * | timestamp / timestamptz            | TIMESTAMP µs, or ms (truncated) with ParquetTimestampInMillisecond; timestamptz as UTC |
  * | char(n)                            | STRING, trailing blanks trimmed unless TrimSpaceInChar=false |
- * | varchar(n), uuid, enum, interval, inet, money, bit, ranges… | STRING (PostgreSQL text form)        |
+ * | varchar(n), uuid, enum, interval, inet, bit, ranges… | STRING (PostgreSQL text form)               |
  * | text, varchar, json, jsonb, xml, arrays, composite, hstore | STRING, LOB (NCLOB)                  |
  * | bytea                              | BINARY, LOB (BLOB)                                          |
  *
@@ -27,7 +29,8 @@
 import type { SourceColumn } from './catalog.ts';
 
 export interface ColumnTypeOptions {
-  readonly mapBooleanAsBoolean: boolean;
+  /** Booleans as Parquet BOOLEAN rather than the strings `true`/`false` (see settings.ts for when). */
+  readonly booleansAsBoolean: boolean;
   readonly timestampInMilliseconds: boolean;
   readonly trimSpaceInChar: boolean;
   /** Byte limit per LOB value; undefined = no limit. */
@@ -43,6 +46,8 @@ export interface ColumnConversion {
   readonly lob?: LobKind;
   /** DuckDB expression turning the text value `input` (a VARCHAR expression) into the target type. */
   readonly expression: (input: string) => string;
+  /** Written as INT32 milliseconds since midnight and annotated TIME(MILLIS) afterwards (parquet-footer.ts). */
+  readonly timeMillis?: boolean;
 }
 
 const VARHDRSZ = 4;
@@ -99,6 +104,16 @@ const timestampConversion = (fromText: (input: string) => string, millis: boolea
 
 const identity = (input: string): string => input;
 
+/** Milliseconds since midnight of a TIME expression, microseconds cut (DuckDB's microsecond() counts seconds too). */
+const millisOfDay = (time: string): string =>
+  `CAST((hour(${time}) * 3600 + minute(${time}) * 60) * 1000 + microsecond(${time}) // 1000 AS INTEGER)`;
+
+const timeConversion = (toTime: (input: string) => string): ColumnConversion => ({
+  duckType: 'INTEGER',
+  timeMillis: true,
+  expression: (input) => millisOfDay(toTime(input)),
+});
+
 /** The conversion for one column before LOB limits. */
 const baseConversion = (column: SourceColumn, options: ColumnTypeOptions): ColumnConversion => {
   if (column.typeCategory === 'A' || column.typeType === 'c') {
@@ -117,8 +132,14 @@ const baseConversion = (column: SourceColumn, options: ColumnTypeOptions): Colum
       return { duckType: 'DOUBLE', expression: (input) => `CAST(${input} AS DOUBLE)` };
     case 'numeric':
       return numericConversion(column);
+    case 'money':
+      // The source session prints money as `-$1,234.56` (lc_monetary C): keep the sign, digits and point.
+      return {
+        duckType: 'DECIMAL(38,4)',
+        expression: (input) => `CAST(regexp_replace(${input}, '[^0-9.-]', '', 'g') AS DECIMAL(38,4))`,
+      };
     case 'bool':
-      return options.mapBooleanAsBoolean
+      return options.booleansAsBoolean
         ? { duckType: 'BOOLEAN', expression: (input) => `CAST(${input} AS BOOLEAN)` }
         : {
             duckType: 'VARCHAR',
@@ -129,12 +150,9 @@ const baseConversion = (column: SourceColumn, options: ColumnTypeOptions): Colum
     case 'date':
       return { duckType: 'DATE', expression: (input) => `CAST(${input} AS DATE)` };
     case 'time':
-      return { duckType: 'TIME', expression: (input) => `CAST(${input} AS TIME)` };
+      return timeConversion((input) => `CAST(${input} AS TIME)`);
     case 'timetz':
-      return {
-        duckType: 'TIME',
-        expression: (input) => `CAST(regexp_replace(${input}, '[+-][0-9:]+$', '') AS TIME)`,
-      };
+      return timeConversion((input) => `CAST(regexp_replace(${input}, '[+-][0-9:]+$', '') AS TIME)`);
     case 'timestamp':
       return timestampConversion((input) => `CAST(${input} AS TIMESTAMP)`, options.timestampInMilliseconds);
     case 'timestamptz':

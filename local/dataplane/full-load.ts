@@ -4,12 +4,12 @@
  * `LOAD0000000n.parquet` files split by MaxFileSize. Up to MaxFullLoadSubTasks tables load at once. When the slot
  * was created with an exported snapshot, every table is read in that snapshot.
  */
-import { mkdir, open, readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { to as copyTo } from 'pg-copy-streams';
 import { LOB_TRUNCATION_MARKER } from './column-types.ts';
+import { type CsvChunk, CsvChunkSink } from './copy-chunks.ts';
 import { LobTruncationError, messageOf, TaskFailure } from './errors.ts';
 import {
   highestLoadCounter,
@@ -20,7 +20,7 @@ import {
   tableDirectory,
   temporaryPath,
 } from './lake.ts';
-import { type LeadingColumn, OP_COLUMN, outputColumns } from './output-columns.ts';
+import { type LeadingColumn, type LeadingValue, OP_COLUMN, outputColumns } from './output-columns.ts';
 import type { RunContext } from './run-context.ts';
 import type { DataPlaneSettings } from './settings.ts';
 import { connectSource, qualifiedName, quoteIdent } from './source.ts';
@@ -36,13 +36,14 @@ export interface FullLoadOptions extends RunContext {
   readonly reloading: ReadonlySet<string>;
   /** Tables at least this large are read as two ranges in parallel. */
   readonly parallelSegmentBytes: number;
+  /** Bytes of COPY output per chunk: the granularity of the full load's transfer times. */
+  readonly loadChunkBytes: number;
   /** Called once a table's files are published (checkpointing). */
   tableLoaded(plan: TablePlan, rows: number): void;
 }
 
 /** Rows between progress reports while a table is being copied. */
 const PROGRESS_EVERY_ROWS = 50_000;
-const WRITE_BATCH_BYTES = 1 << 20;
 
 /** Loads every table; the first table error fails the task after the running tables stop. */
 export const runFullLoad = async (plans: readonly TablePlan[], options: FullLoadOptions): Promise<void> => {
@@ -79,38 +80,40 @@ const tableFailure = (plan: TablePlan, error: unknown): TaskFailure => {
 };
 
 const loadTable = async (plan: TablePlan, options: FullLoadOptions): Promise<number> => {
-  const { settings, stats, clock } = options;
+  const { settings, stats } = options;
   const key = tableKey(plan.source);
   stats.loadStarted(plan.source, options.reloading.has(key));
   const directory = tableDirectory(options.lakeDir, settings.target, plan.target);
   await prepareTableDirectory(directory, settings.fullLoad.targetTablePrepMode);
-  const csvFiles = await copySegments(plan, options);
+  const chunks = await copySegments(plan, options);
+  const csvFiles = chunks.map((chunk) => chunk.file);
   const staging = temporaryPath(directory, 'load');
   try {
-    const transferMs = settings.target.useTaskStartTimeForFullLoadTimestamp
-      ? options.taskStartMs
-      : clock.now();
+    // The transfer time of each chunk as it arrived (increasing), or the task start for every row.
+    const transferTime: LeadingValue = settings.target.useTaskStartTimeForFullLoadTimestamp
+      ? { constant: timestampColumnText(options.taskStartMs) }
+      : { byFile: chunks.map((chunk) => [chunk.file, timestampColumnText(chunk.arrivedAt)] as const) };
     const leading: LeadingColumn[] = [
       ...(settings.target.includeOpForFullLoad ? [{ name: OP_COLUMN, value: { constant: 'I' } }] : []),
       ...(settings.target.timestampColumnName
-        ? [
-            {
-              name: settings.target.timestampColumnName,
-              value: { constant: timestampColumnText(transferMs) },
-            },
-          ]
+        ? [{ name: settings.target.timestampColumnName, value: transferTime }]
         : []),
     ];
-    const rows = await options.writer.convert(
-      {
-        csvFiles,
-        csvColumnCount: plan.columns.length,
-        columns: outputColumns(plan, leading, 0),
-        output: { kind: 'split', directory: staging, maxFileBytes: settings.target.maxFileSizeKb * 1024 },
-        format: settings.target,
-      },
-      options.signal,
-    );
+    await mkdir(staging, { recursive: true });
+    let rows = 0;
+    for (const [index, group] of groupChunks(chunks, loadFileLimit(options)).entries()) {
+      rows += await options.writer.convert(
+        {
+          csvFiles: group.map((chunk) => chunk.file),
+          withFilename: 'byFile' in transferTime && settings.target.timestampColumnName !== undefined,
+          csvColumnCount: plan.columns.length,
+          columns: outputColumns(plan, leading, 0),
+          output: join(staging, `part${index}${PARQUET_EXTENSION}`),
+          format: settings.target,
+        },
+        options.signal,
+      );
+    }
     const bytesWritten = rows > 0 ? await publishLoadFiles(staging, directory, settings) : 0;
     options.reportSample({ rowsRead: 0, bytesWritten, rowsBuffered: 0, bytesBuffered: 0 });
     stats.loadFinished(plan.source, rows);
@@ -123,7 +126,34 @@ const loadTable = async (plan: TablePlan, options: FullLoadOptions): Promise<num
   }
 };
 
-/** Moves DuckDB's `part<i>.parquet` files to their LOAD names, in order; returns the bytes published. */
+/** Most bytes of COPY output one LOAD file is made from (MaxFileSize, when it applies to Parquet LOAD files). */
+const loadFileLimit = (options: FullLoadOptions): number =>
+  options.choices.maxFileSizeSplitsParquetLoad
+    ? options.settings.target.maxFileSizeKb * 1024
+    : Number.POSITIVE_INFINITY;
+
+/**
+ * Consecutive chunks (in arrival order) per LOAD file, each group at most `limit` CSV bytes unless one chunk
+ * alone is larger. The CSV text is larger than its Parquet, so no LOAD file passes MaxFileSize.
+ */
+const groupChunks = (chunks: readonly CsvChunk[], limit: number): CsvChunk[][] => {
+  const groups: CsvChunk[][] = [];
+  let current: CsvChunk[] = [];
+  let size = 0;
+  for (const chunk of chunks) {
+    if (current.length > 0 && size + chunk.bytes > limit) {
+      groups.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(chunk);
+    size += chunk.bytes;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+};
+
+/** Moves the `part<i>.parquet` files to their LOAD names, in order; returns the bytes published. */
 const publishLoadFiles = async (
   staging: string,
   directory: string,
@@ -148,7 +178,7 @@ const publishLoadFiles = async (
 
 interface Segment {
   readonly where: string;
-  readonly file: string;
+  readonly base: string;
 }
 
 /** PostgreSQL's default page size; a server built with another only makes the two ranges uneven, never wrong. */
@@ -156,15 +186,16 @@ const BLOCK_SIZE = 8192;
 
 const segmentsOf = (plan: TablePlan, options: FullLoadOptions): Segment[] => {
   const base = join(options.workDir, `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
-  if (plan.sizeBytes < options.parallelSegmentBytes) return [{ where: '', file: `${base}-0.csv` }];
+  if (plan.sizeBytes < options.parallelSegmentBytes) return [{ where: '', base: `${base}-0` }];
   const middle = Math.ceil(plan.sizeBytes / BLOCK_SIZE / 2);
   return [
-    { where: ` WHERE ctid < '(${middle},0)'::tid`, file: `${base}-0.csv` },
-    { where: ` WHERE ctid >= '(${middle},0)'::tid`, file: `${base}-1.csv` },
+    { where: ` WHERE ctid < '(${middle},0)'::tid`, base: `${base}-0` },
+    { where: ` WHERE ctid >= '(${middle},0)'::tid`, base: `${base}-1` },
   ];
 };
 
-const copySegments = async (plan: TablePlan, options: FullLoadOptions): Promise<string[]> => {
+/** Copies the table out in chunks; returns them in arrival order (at least one, possibly empty, file). */
+const copySegments = async (plan: TablePlan, options: FullLoadOptions): Promise<CsvChunk[]> => {
   await mkdir(options.workDir, { recursive: true });
   const columns = plan.columns.map((column) => quoteIdent(column.source)).join(', ');
   const from = qualifiedName(plan.source.schema, plan.source.table);
@@ -178,88 +209,47 @@ const copySegments = async (plan: TablePlan, options: FullLoadOptions): Promise<
     reported = copied;
   };
   const segments = segmentsOf(plan, options);
+  const sinks = segments.map(
+    (segment) =>
+      new CsvChunkSink({
+        base: segment.base,
+        chunkBytes: Math.min(options.loadChunkBytes, loadFileLimit(options)),
+        clock: options.clock,
+        progress,
+      }),
+  );
   try {
     await Promise.all(
-      segments.map((segment) =>
+      segments.map((segment, index) =>
         copySegment(
           options,
           `COPY (SELECT ${columns} FROM ${from}${segment.where}) TO STDOUT WITH (FORMAT csv, NULL '\\N')`,
-          segment.file,
-          progress,
+          sinks[index] as CsvChunkSink,
         ),
       ),
     );
   } catch (error) {
-    await Promise.all(segments.map((segment) => rm(segment.file, { force: true })));
+    await Promise.all(sinks.flatMap((sink) => sink.files()).map((file) => rm(file, { force: true })));
     throw error;
   }
   if (copied > reported) {
     options.reportSample({ rowsRead: copied - reported, bytesWritten: 0, rowsBuffered: 0, bytesBuffered: 0 });
   }
-  return segments.map((segment) => segment.file);
+  const chunks = sinks.flatMap((sink) => sink.chunks()).sort((a, b) => a.arrivedAt - b.arrivedAt);
+  if (chunks.length > 0) return chunks;
+  const empty = `${segments[0]?.base ?? join(options.workDir, 'empty')}-empty.csv`;
+  await writeFile(empty, '');
+  return [{ file: empty, arrivedAt: options.clock.now(), rows: 0, bytes: 0 }];
 };
 
-const copySegment = async (
-  options: FullLoadOptions,
-  sql: string,
-  file: string,
-  progress: (rows: number) => void,
-): Promise<void> => {
+const copySegment = async (options: FullLoadOptions, sql: string, sink: CsvChunkSink): Promise<void> => {
   const client = await connectSource(options.source);
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     if (options.snapshotName) await client.query(`SET TRANSACTION SNAPSHOT '${options.snapshotName}'`);
-    await pipeline(client.query(copyTo(sql)), await batchedFileSink(file, progress), {
-      signal: options.signal,
-    });
+    await pipeline(client.query(copyTo(sql)), sink, { signal: options.signal });
     await client.query('COMMIT');
   } finally {
     await client.end().catch(() => undefined);
   }
-};
-
-const NEWLINE = 0x0a;
-
-const countNewlines = (chunk: Buffer): number => {
-  let count = 0;
-  for (let at = chunk.indexOf(NEWLINE); at >= 0; at = chunk.indexOf(NEWLINE, at + 1)) count++;
-  return count;
-};
-
-/**
- * COPY delivers one small chunk per row; writing them one by one halves throughput, so chunks are gathered into
- * 1 MiB writes. Rows are counted by line ends for progress (a value with a newline inside counts twice, which only
- * makes progress reports run slightly ahead; the final count comes from the Parquet writer).
- */
-const batchedFileSink = async (path: string, progress: (rows: number) => void): Promise<Writable> => {
-  const handle = await open(path, 'w');
-  let parts: Buffer[] = [];
-  let size = 0;
-  const flush = async () => {
-    if (size === 0) return;
-    const buffer = Buffer.concat(parts, size);
-    parts = [];
-    size = 0;
-    await handle.write(buffer);
-  };
-  return new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      parts.push(chunk);
-      size += chunk.length;
-      progress(countNewlines(chunk));
-      if (size < WRITE_BATCH_BYTES) return callback();
-      flush().then(() => callback(), callback);
-    },
-    final(callback) {
-      flush()
-        .then(() => handle.close())
-        .then(() => callback(), callback);
-    },
-    destroy(error, callback) {
-      handle.close().then(
-        () => callback(error),
-        () => callback(error),
-      );
-    },
-  });
 };

@@ -1,8 +1,9 @@
 /**
- * The lake on disk, laid out as DMS lays out S3 objects (dms-facts §5): `<lakeDir>/<BucketName>/[BucketFolder/]
- * <schema>/<table>/LOAD00000001.parquet` for the full load (upper-case hexadecimal counter) and timestamp-named CDC
- * files, under a date folder when DatePartitionEnabled. Reading (documented choice): only CDC files are date
- * partitioned, by the transaction commit date; LOAD files stay in the table folder.
+ * The lake on disk, laid out as DMS lays out S3 objects (docs/dms-behaviour.md §5):
+ * `<lakeDir>/<BucketName>/[BucketFolder/] <schema>/<table>/LOAD00000001.parquet` for the full load
+ * (upper-case hexadecimal counter) and timestamp-named CDC files, under a date folder when
+ * DatePartitionEnabled. Reading (documented choice): only CDC files are date partitioned, by the transaction
+ * commit date; LOAD files stay in the table folder.
  *
  * Files become visible atomically: they are written under a dot-prefixed temporary name, flushed to disk, then
  * renamed. A crash leaves at most a temporary file, which readers ignore and the next run removes.

@@ -1,16 +1,35 @@
 /**
- * Column order of every file DMS writes to S3 (dms-facts §5): `Op` first when present, then the
+ * Column order of every file DMS writes to S3 (docs/dms-behaviour.md §5): `Op` first when present, then the
  * TimestampColumnName column, then the table's columns.
  */
 import { InvalidSettingError } from './errors.ts';
 import { csvColumn, type OutputColumn, sqlString } from './parquet-writer.ts';
 import type { TablePlan } from './table-plan.ts';
 
-/** The name DMS gives the operation column in Parquet files (dms-facts §5, [3P]). */
+/**
+ * The name DMS gives the operation column in Parquet files (docs/dms-behaviour.md §5; observed, not
+ * documented).
+ */
 export const OP_COLUMN = 'Op';
 
-/** A leading column: a constant (full load) or a CSV column (CDC). */
-export type LeadingValue = { readonly constant: string } | { readonly csvIndex: number };
+/**
+ * A leading column: a constant (full load `Op`), a text per input CSV file (the full load's transfer time of each
+ * chunk as it arrived) or a CSV column (CDC).
+ */
+export type LeadingValue =
+  | { readonly constant: string }
+  | { readonly byFile: ReadonlyArray<readonly [file: string, text: string]> }
+  | { readonly csvIndex: number };
+
+/** The DuckDB column read_csv adds with `filename = true`. */
+export const FILENAME_COLUMN = 'filename';
+
+const leadingExpression = (value: LeadingValue): string => {
+  if ('constant' in value) return sqlString(value.constant);
+  if ('csvIndex' in value) return csvColumn(value.csvIndex);
+  const cases = value.byFile.map(([file, text]) => `WHEN ${sqlString(file)} THEN ${sqlString(text)}`);
+  return `CASE ${FILENAME_COLUMN} ${cases.join(' ')} END`;
+};
 
 export interface LeadingColumn {
   readonly name: string;
@@ -30,14 +49,11 @@ export const outputColumns = (
     }
   }
   return [
-    ...leading.map((column) => ({
-      name: column.name,
-      expression:
-        'constant' in column.value ? sqlString(column.value.constant) : csvColumn(column.value.csvIndex),
-    })),
+    ...leading.map((column) => ({ name: column.name, expression: leadingExpression(column.value) })),
     ...plan.columns.map((column, index) => ({
       name: column.target,
       expression: column.conversion.expression(csvColumn(dataOffset + index)),
+      ...(column.conversion.timeMillis ? { timeMillis: true } : {}),
     })),
   ];
 };

@@ -1,6 +1,6 @@
 /**
- * What DMS checks on a PostgreSQL source and an S3 target before it moves data (dms-facts §6.2), with messages in
- * DMS's `Application-Status / Application-Message / Application-Detailed-Message` shape.
+ * What DMS checks on a PostgreSQL source and an S3 target before it moves data (docs/dms-behaviour.md §6.2),
+ * with messages in DMS's `Application-Status / Application-Message / Application-Detailed-Message` shape.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

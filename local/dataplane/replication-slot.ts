@@ -87,7 +87,9 @@ export const createSlot = async (client: pg.Client, name: string): Promise<strin
   return result.rows[0]?.lsn ?? '0/0';
 };
 
-/** Drops a slot a previous run left, as DMS does when a task is started fresh (dms-facts §6.2). */
+/**
+ * Drops a slot a previous run left, as DMS does when a task is started fresh (docs/dms-behaviour.md §6.2).
+ */
 export const dropSlotForRestart = async (
   client: pg.Client,
   name: string,

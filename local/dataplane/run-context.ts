@@ -1,6 +1,7 @@
 /** What the full load and the change stream of one task run share. */
 import type { Clock } from '../clock.ts';
 import type { WorkloadSample } from '../dms/workload.ts';
+import type { UndocumentedBehaviour } from './choices.ts';
 import type { ParquetWriter } from './parquet-writer.ts';
 import type { DataPlaneSettings } from './settings.ts';
 import type { SourceConnection } from './source.ts';
@@ -9,6 +10,8 @@ import type { TableStatsTracker } from './table-stats.ts';
 export interface RunContext {
   readonly source: SourceConnection;
   readonly settings: DataPlaneSettings;
+  /** The readings of what DMS does where AWS does not say (choices.ts). */
+  readonly choices: UndocumentedBehaviour;
   /** Folder standing for S3. */
   readonly lakeDir: string;
   /** Folder for intermediate files. */

@@ -1,7 +1,8 @@
 /**
  * The endpoint and task settings the data plane acts on, read from the emulator's stored documents (API field
- * names, dms-facts §5, §6.1, §7.1) into one typed value. Enum values are accepted in both spellings the API and the
- * user guide use (`parquet-1-0` / `PARQUET_1_0`). A value of the wrong type fails with the field and the rule.
+ * names, docs/dms-behaviour.md §5, §6.1, §7.1) into one typed value. Enum values are accepted in both
+ * spellings the API and the user guide use (`parquet-1-0` / `PARQUET_1_0`). A value of the wrong type fails
+ * with the field and the rule.
  */
 import type { EndpointDescription, TaskContext } from '../dms/workload.ts';
 import { InvalidSettingError } from './errors.ts';
@@ -79,7 +80,7 @@ const MAX_FILE_SIZE_KB_DEFAULT = 1_048_576;
 const CDC_MIN_FILE_SIZE_KB_DEFAULT = 32_000;
 const ROW_GROUP_LENGTH_DEFAULT = 10_000;
 const LOB_MAX_SIZE_KB_DEFAULT = 32;
-/** Upper bound of MaxFullLoadSubTasks (dms-facts §7.1). */
+/** Upper bound of MaxFullLoadSubTasks (docs/dms-behaviour.md §7.1). */
 const MAX_SUBTASKS = 49;
 
 const invalid = (path: string, rule: string): InvalidSettingError =>
@@ -273,8 +274,8 @@ const readLobSettings = (settings: Doc): LobSettings => {
   const supportLobs = readBoolean(metadata, 'SupportLobs', true, path);
   const fullLobMode = readBoolean(metadata, 'FullLobMode', false, path);
   const lobMaxSizeKb = readInteger(metadata, 'LobMaxSize', LOB_MAX_SIZE_KB_DEFAULT, path, 0, 102_400);
-  // Full-LOB mode is unsupported on S3 targets (dms-facts §5); read here as "no limit". A limit of 0 in limited mode
-  // is not a valid DMS configuration, so it falls back to the documented default.
+  // Full-LOB mode is unsupported on S3 targets (docs/dms-behaviour.md §5); read here as "no limit". A limit
+  // of 0 in limited mode is not a valid DMS configuration, so it falls back to the documented default.
   if (fullLobMode) return { supportLobs };
   return { supportLobs, maxBytes: (lobMaxSizeKb > 0 ? lobMaxSizeKb : LOB_MAX_SIZE_KB_DEFAULT) * 1024 };
 };

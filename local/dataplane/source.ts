@@ -32,10 +32,13 @@ export interface SourceConnection {
   readonly trustedCa?: string;
 }
 
-/** Session settings that make every value's text form stable and exact (UTC, ISO dates, shortest-exact floats). */
+/**
+ * Session settings that make every value's text form stable and exact (UTC, ISO dates, shortest-exact floats, money
+ * as `$1,234.56` whatever the server's locale).
+ */
 const SESSION_SETUP =
   "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; " +
-  "SET extra_float_digits = 3; SET bytea_output = 'hex'; SET client_encoding = 'UTF8'";
+  "SET extra_float_digits = 3; SET bytea_output = 'hex'; SET client_encoding = 'UTF8'; SET lc_monetary = 'C'";
 
 export const resolveSourceConnection = async (
   endpoint: EndpointDescription,

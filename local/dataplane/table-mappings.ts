@@ -1,9 +1,10 @@
 /**
- * Table mappings (dms-facts §7.2): which source tables a task moves and the names they get in the target.
- * Selection rules include, exclude or name tables explicitly (`%` is the only wildcard; `_` is literal, the safer
- * reading); an exclude wins over an include. Transformation rules rename, case-convert, prefix or suffix schemas,
- * tables and columns, or remove columns; they apply in ascending `rule-id` order. Anything else that would change
- * the data (source filters, unknown actions) fails the task instead of being silently ignored.
+ * Table mappings (docs/dms-behaviour.md §7.2): which source tables a task moves and the names they get in the
+ * target. Selection rules include, exclude or name tables explicitly (`%` is the only wildcard; `_` is
+ * literal, the safer reading); an exclude wins over an include. Transformation rules rename, case-convert,
+ * prefix or suffix schemas, tables and columns, or remove columns; they apply in ascending `rule-id` order.
+ * Anything else that would change the data (source filters, unknown actions) fails the task instead of being
+ * silently ignored.
  */
 import { InvalidSettingError } from './errors.ts';
 

@@ -17,10 +17,12 @@ export interface TablePlan {
   readonly primaryKey: readonly string[];
   /**
    * False for a table without a primary key (and without REPLICA IDENTITY FULL/INDEX): DMS ignores its updates and
-   * deletes (dms-facts §6.3).
+   * deletes (docs/dms-behaviour.md §6.3).
    */
   readonly capturesUpdatesAndDeletes: boolean;
   readonly sizeBytes: number;
+  /** Every column of the source table (written or not) with its type as the change stream names it. */
+  readonly sourceColumns: ReadonlyMap<string, string>;
 }
 
 export interface PlanOptions extends ColumnTypeOptions {
@@ -63,8 +65,23 @@ export const planTable = (table: SourceTable, mappings: TableMappings, options: 
       table.replicaIdentity === 'i' ||
       (table.replicaIdentity === 'd' && table.primaryKey.length > 0),
     sizeBytes: table.sizeBytes,
+    sourceColumns: new Map(table.columns.map((column) => [column.name, column.typeText])),
   };
 };
+
+/** True when two plans of a table write the same columns with the same conversions (one Parquet schema). */
+export const sameShape = (a: TablePlan, b: TablePlan): boolean =>
+  a.columns.length === b.columns.length &&
+  a.columns.every((column, index) => {
+    const other = b.columns[index];
+    return (
+      other !== undefined &&
+      other.source === column.source &&
+      other.target === column.target &&
+      other.conversion.duckType === column.conversion.duckType &&
+      a.sourceColumns.get(column.source) === b.sourceColumns.get(column.source)
+    );
+  });
 
 /** Plans every table the mappings select, in catalogue order; fails when two tables map to one target. */
 export const planTables = (

@@ -17,6 +17,8 @@ export interface DecodedChange {
   readonly table: string;
   /** New tuple for INSERT/UPDATE; the key (or full old row) for DELETE. Empty for DELETE without a key. */
   readonly values: ReadonlyMap<string, DecodedValue>;
+  /** The type of each column of `values` as PostgreSQL names it (`format_type` without modifier). */
+  readonly types: ReadonlyMap<string, string>;
   /** The old key of an UPDATE that changed it (or the old row under REPLICA IDENTITY FULL). */
   readonly oldKey?: ReadonlyMap<string, DecodedValue>;
 }
@@ -98,16 +100,23 @@ const parseValue = (cursor: Cursor): DecodedValue => {
   return token;
 };
 
+interface Tuple {
+  readonly values: Map<string, DecodedValue>;
+  readonly types: Map<string, string>;
+}
+
 /** Parses `name[type]:value` pairs until the end or the next section marker. */
-const parseTuple = (cursor: Cursor): Map<string, DecodedValue> => {
+const parseTuple = (cursor: Cursor): Tuple => {
   const values = new Map<string, DecodedValue>();
+  const types = new Map<string, string>();
   for (;;) {
     cursor.skipSpaces();
-    if (cursor.done || cursor.startsWith('new-tuple:')) return values;
+    if (cursor.done || cursor.startsWith('new-tuple:')) return { values, types };
     const name = cursor.identifier('[');
     cursor.expect('[');
     const typeEnd = cursor.text.indexOf(']:', cursor.position);
     if (typeEnd < 0) cursor.fail('expected "]:" after a column type');
+    types.set(name, cursor.text.slice(cursor.position, typeEnd));
     cursor.position = typeEnd + 2;
     values.set(name, parseValue(cursor));
   }
@@ -134,12 +143,12 @@ export const parseDecodedLine = (data: string): DecodedLine => {
   cursor.position = actionEnd + 1;
   cursor.skipSpaces();
   if (cursor.startsWith('(no-tuple-data)'))
-    return { kind: 'CHANGE', change: { kind: action, schema, table, values: new Map() } };
+    return { kind: 'CHANGE', change: { kind: action, schema, table, values: new Map(), types: new Map() } };
   if (cursor.startsWith('old-key:')) {
     cursor.expect('old-key:');
-    const oldKey = parseTuple(cursor);
+    const oldKey = parseTuple(cursor).values;
     cursor.expect('new-tuple:');
-    return { kind: 'CHANGE', change: { kind: action, schema, table, values: parseTuple(cursor), oldKey } };
+    return { kind: 'CHANGE', change: { kind: action, schema, table, ...parseTuple(cursor), oldKey } };
   }
-  return { kind: 'CHANGE', change: { kind: action, schema, table, values: parseTuple(cursor) } };
+  return { kind: 'CHANGE', change: { kind: action, schema, table, ...parseTuple(cursor) } };
 };

@@ -20,6 +20,7 @@ import type {
 import { readCatalog } from './catalog.ts';
 import { type CdcObserver, CdcStream } from './cdc.ts';
 import { type Checkpoint, decodeCheckpoint, EMPTY_CHECKPOINT, encodeCheckpoint } from './checkpoint.ts';
+import { UNDOCUMENTED_DEFAULTS, type UndocumentedBehaviour } from './choices.ts';
 import { InvalidSettingError, messageOf, TaskFailure } from './errors.ts';
 import { runFullLoad } from './full-load.ts';
 import { runHeartbeat } from './heartbeat.ts';
@@ -78,19 +79,31 @@ export interface PostgresToS3WorkloadOptions {
   readonly pollIntervalMs?: number;
   /** About how many changes one read takes; default 20000. */
   readonly maxChangesPerPeek?: number;
+  /** Buffered CDC bytes above which reading pauses until files are due; default 256 MiB. */
+  readonly maxBufferedBytes?: number;
   /** Tables at least this large load as two parallel ranges; default 32 MiB. */
   readonly parallelSegmentBytes?: number;
+  /** COPY output per chunk, each stamped with its arrival time (the full load's transfer time); default 8 MiB. */
+  readonly loadChunkBytes?: number;
   /** Folder for intermediate files; default the OS temp folder. */
   readonly workDir?: string;
+  /** Readings of what DMS does where AWS does not document it (choices.ts); each defaults to the worse case. */
+  readonly undocumented?: Partial<UndocumentedBehaviour>;
   readonly observer?: DataPlaneObserver;
 }
 
 /** A native PostgreSQL start point (`X/Y`), the form of CdcStartPosition a PostgreSQL source accepts. */
 const LSN_PATTERN = /^[0-9A-Fa-f]+\/[0-9A-Fa-f]+$/;
 
-const DEFAULTS = { pollIntervalMs: 500, maxChangesPerPeek: 20_000, parallelSegmentBytes: 32 * 1024 * 1024 };
+const DEFAULTS = {
+  pollIntervalMs: 500,
+  maxChangesPerPeek: 20_000,
+  maxBufferedBytes: 256 * 1024 * 1024,
+  parallelSegmentBytes: 32 * 1024 * 1024,
+  loadChunkBytes: 8 * 1024 * 1024,
+};
 
-/** DMS's own message when the mappings select nothing (dms-facts §2.2). */
+/** DMS's own message when the mappings select nothing (docs/dms-behaviour.md §2.2). */
 const NO_TABLES_MESSAGE =
   'No tables were found at task initialization. Either the selected table(s) or schemas(s) no longer exist or no match was found for the table selection pattern(s).';
 
@@ -288,6 +301,7 @@ class TaskRun {
     return {
       source: this.source,
       settings: this.settings,
+      choices: { ...UNDOCUMENTED_DEFAULTS, ...this.options.undocumented },
       lakeDir: this.options.lakeDir,
       workDir: join(this.workDir, workFolder),
       writer: this.writer,
@@ -301,7 +315,10 @@ class TaskRun {
   private planOptions(): PlanOptions {
     const { settings } = this;
     return {
-      mapBooleanAsBoolean: settings.source.mapBooleanAsBoolean,
+      booleansAsBoolean:
+        settings.source.mapBooleanAsBoolean &&
+        (this.options.undocumented?.sourceOnlyMapBooleanAsBoolean ??
+          UNDOCUMENTED_DEFAULTS.sourceOnlyMapBooleanAsBoolean),
       timestampInMilliseconds: settings.target.parquetTimestampInMillisecond,
       trimSpaceInChar: settings.source.trimSpaceInChar,
       ...(settings.lob.maxBytes !== undefined ? { lobMaxBytes: settings.lob.maxBytes } : {}),
@@ -373,7 +390,8 @@ class TaskRun {
         'FATAL_ERROR',
       );
     }
-    // A fresh start recreates the slot (dms-facts §6.2); a slot left by an earlier run would replay old changes.
+    // A fresh start recreates the slot (docs/dms-behaviour.md §6.2); a slot left by an earlier run would
+    // replay old changes.
     await dropSlotForRestart(this.admin, slotName, this.source.database);
     if (loadPending) this.snapshot = await createSlotWithSnapshot(this.source, slotName);
     else await createSlot(this.admin, slotName);
@@ -381,7 +399,7 @@ class TaskRun {
     return true;
   }
 
-  /** A native LSN CdcStartPosition (dms-facts §2.5) moves a fresh CDC task's start forward. */
+  /** A native LSN CdcStartPosition (docs/dms-behaviour.md §2.5) moves a fresh CDC task's start forward. */
   private async applyCdcStartPosition(slotName: string): Promise<void> {
     const position = this.ctx.cdcStartPosition;
     if (this.ctx.migrationType !== 'cdc' || !position || !LSN_PATTERN.test(position)) return;
@@ -411,6 +429,7 @@ class TaskRun {
           taskStartMs: ctx.clock.now(),
           reloading,
           parallelSegmentBytes: this.options.parallelSegmentBytes ?? DEFAULTS.parallelSegmentBytes,
+          loadChunkBytes: this.options.loadChunkBytes ?? DEFAULTS.loadChunkBytes,
           tableLoaded: (plan, rows) => {
             loaded.add(tableKey(plan.source));
             this.save({ loadedTables: [...loaded] });
@@ -450,6 +469,7 @@ class TaskRun {
       slotName,
       pollIntervalMs: options.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
       maxChangesPerPeek: options.maxChangesPerPeek ?? DEFAULTS.maxChangesPerPeek,
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
       planFor: (schema, table, refresh) => this.planFor(schema, table, refresh),
       confirmed: (lsn) => this.save({ confirmedLsn: lsn }),
       ...(options.observer ? { observer: options.observer } : {}),

@@ -7,8 +7,9 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
 import { startWriteLoad, type WriteLoad } from '../../examples/demo/write-load.ts';
-import { type LocalAws, startLocalAws } from '../aws/index.ts';
+import type { LocalAws } from '../aws/index.ts';
 import { createPostgresToS3Workload } from '../dataplane/workload.ts';
+import { type LocalLakeshift, startLocalLakeshift } from '../local-lakeshift.ts';
 import { buildReport, type MetricSeries } from '../report/model.ts';
 import { loadPriceTable } from '../report/prices.ts';
 import { type WrittenReport, writeReport } from '../report/write.ts';
@@ -114,7 +115,7 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
   const template = readDemoRequestTemplate();
   const started = Date.now();
 
-  let aws: LocalAws | undefined;
+  let aws: LocalLakeshift | undefined;
   let reporter: ProgressReporter | undefined;
   // Messages from before the local AWS (and its clock) exist wait here.
   const pending: string[] = [];
@@ -149,13 +150,12 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
         return aws.secretsManager.resolveSecretString(secretId);
       },
     });
-    aws = await startLocalAws({
+    aws = await startLocalLakeshift({
       clockSpeed: options.clockSpeed,
       lakeDir,
       workloads: { dataPlane: amplifyCdcLoad(dataPlane, options.clockSpeed * DEMO_SOURCE_SCALE) },
     });
     const { clock, stack } = aws;
-    if (!stack) throw new DemoRunError('the local stack was not applied');
     const connection: AwsConnection = {
       endpoint: aws.endpoint,
       region: aws.region,

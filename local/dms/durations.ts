@@ -46,7 +46,7 @@ export interface Quotas {
   readonly subnetsPerSubnetGroup: number;
 }
 
-/** Default per-account, per-region quotas (dms-facts §8.2). */
+/** Default per-account, per-region quotas (docs/dms-behaviour.md §8.2). */
 export const DEFAULT_QUOTAS: Quotas = {
   replicationInstances: 60,
   allocatedStorage: 30_000,

@@ -6,14 +6,14 @@
  */
 import type { Clock } from '../clock.ts';
 import type { AwsJsonService } from '../http/service.ts';
-import type { DmsConfig, DmsContext, WorkloadResolver } from './context.ts';
+import type { DmsConfig, WorkloadResolver } from './config.ts';
+import type { DmsContext } from './context.ts';
 import { DEFAULT_DURATIONS, DEFAULT_QUOTAS, type Durations, type Quotas } from './durations.ts';
 import { type DmsEventSink, EventPublisher } from './events/publisher.ts';
 import type { DmsFaultConfig } from './faults/config.ts';
 import { FaultInjector } from './faults/injector.ts';
-import { dispatchTimer } from './lifecycle/dispatch.ts';
-import { TaskRunner } from './lifecycle/task-runner.ts';
-import { Timers } from './lifecycle/timers.ts';
+import { taskFaultHooks } from './faults/task-hooks.ts';
+import { DmsLifecycle } from './lifecycle/lifecycle.ts';
 import { MetricPublisher, type MetricSink } from './metrics/publisher.ts';
 import { WorkMeter } from './metrics/work-meter.ts';
 import { isReadOnly, OPERATIONS } from './operations.ts';
@@ -22,7 +22,6 @@ import { checkEnums } from './protocol/enums.ts';
 import { notImplemented, unknownOperation } from './protocol/errors.ts';
 import { operationInput } from './protocol/model.ts';
 import { validateInput } from './protocol/validate.ts';
-import { restoreConnectionTests } from './resources/connections.ts';
 import { identifierOfArn } from './state/lookup.ts';
 import { loadState, StateWriter } from './state/persistence.ts';
 import { emptyState, type StateData } from './state/records.ts';
@@ -69,8 +68,7 @@ export class DmsEmulator implements AwsJsonService {
   private readonly context: DmsContext;
   private readonly writer: StateWriter | undefined;
   private readonly metrics: MetricPublisher | undefined;
-  private readonly runner: TaskRunner;
-  private readonly timers: Timers;
+  private readonly lifecycle: DmsLifecycle;
   private readonly faults: FaultInjector;
   private closed = false;
 
@@ -90,9 +88,7 @@ export class DmsEmulator implements AwsJsonService {
     const changed = () => this.writer?.markDirty();
     this.faults = new FaultInjector(clock, config.seed);
     this.faults.configure(options.faults ?? {});
-    this.timers = new Timers(clock, () => this.state, changed);
     const meter = new WorkMeter();
-    this.runner = new TaskRunner(() => this.context, meter);
     const events = new EventPublisher({
       region: config.region,
       account: config.account,
@@ -105,27 +101,32 @@ export class DmsEmulator implements AwsJsonService {
       retentionMs: options.eventRetentionMs ?? FOURTEEN_DAYS,
     });
     const synthetic = options.workloadFor ? undefined : createSyntheticWorkload();
+    this.lifecycle = new DmsLifecycle(
+      {
+        config,
+        clock,
+        state: this.state,
+        events,
+        faults: taskFaultHooks(this.faults),
+        workloadFor: options.workloadFor ?? (() => synthetic ?? createSyntheticWorkload()),
+        changed,
+      },
+      meter,
+    );
     this.context = {
       config,
       clock,
       state: this.state,
-      timers: this.timers,
       events,
-      runner: this.runner,
-      faults: this.faults,
-      workloadFor: options.workloadFor ?? (() => synthetic ?? createSyntheticWorkload()),
-      connectionTests: new Map(),
+      lifecycle: this.lifecycle,
       nextResourceId: () => {
         this.state.idCounter += 1;
         return generateResourceId(config.seed, this.state.idCounter);
       },
       changed,
     };
-    this.timers.onFire((action) => dispatchTimer(this.context, action));
     if (restored) {
-      this.timers.restore();
-      this.runner.restore();
-      restoreConnectionTests(this.context);
+      this.lifecycle.restore();
       changed();
     }
     if (options.metricSink) {
@@ -181,8 +182,7 @@ export class DmsEmulator implements AwsJsonService {
     if (this.closed) return;
     this.closed = true;
     this.metrics?.stop();
-    this.timers.disarm();
-    this.runner.close();
+    this.lifecycle.close();
     this.writer?.close();
   }
 

@@ -1,5 +1,5 @@
 /** The local DMS emulator: what the local AWS, scripts, benches and tests import. */
-export type { DmsConfig, WorkloadResolver } from './context.ts';
+export type { DmsConfig, WorkloadResolver } from './config.ts';
 export { DEFAULT_DURATIONS, DEFAULT_QUOTAS, type Durations, type Quotas } from './durations.ts';
 export { createDmsEmulator, DMS_TARGET_PREFIX, DmsEmulator, type DmsEmulatorOptions } from './emulator.ts';
 export type { DmsEventBridgeEvent, DmsEventDetail, DmsEventSink } from './events/publisher.ts';

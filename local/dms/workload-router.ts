@@ -3,7 +3,7 @@
  * everything else to the real data plane. The local runtime may pass its own test (e.g. one that reads the source's
  * secret to find the host).
  */
-import type { WorkloadResolver } from './context.ts';
+import type { WorkloadResolver } from './config.ts';
 import { isSyntheticEndpoint } from './synthetic-workload.ts';
 import type { EndpointDescription, Workload } from './workload.ts';
 

@@ -47,6 +47,8 @@ const KIND_BY_PG_TYPE: Readonly<Record<string, ColumnKind>> = {
   int8: 'integer',
   oid: 'integer',
   numeric: 'decimal',
+  // DMS writes money as NUMERIC(38,4).
+  money: 'decimal',
   float4: 'float',
   float8: 'float',
   bool: 'boolean',
@@ -77,7 +79,8 @@ export const pgCanonicalValue = (column: SourceColumn, options: CanonicalOptions
     case 'integer':
       return `${c}::text`;
     case 'decimal':
-      return trimFractionPg(`${c}::text`);
+      // Through numeric: money's own text (`$1,234.56`) is not a number.
+      return trimFractionPg(`${c}::numeric::text`);
     case 'float':
       // The shortest round-trip digits (PostgreSQL's float output) read as an exact numeric, written plainly.
       return `CASE WHEN ${c} = 'NaN' THEN 'nan' WHEN ${c} = 'Infinity' THEN 'inf' WHEN ${c} = '-Infinity' THEN '-inf' ELSE ${trimFractionPg(`${c}::text::numeric::text`)} END`;

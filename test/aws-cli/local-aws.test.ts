@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type LocalAws, startLocalAws } from '#local/aws/index';
 import { ManualClock } from '#local/clock';
+import { type LocalLakeshift, startLocalLakeshift } from '#local/local-lakeshift';
 import { eventually } from '../local/aws/helpers.ts';
 
 // The AWS CLI v2 found on PATH by the suite's global setup.
@@ -10,10 +10,10 @@ const AWS_CLI = inject('awsCli');
 const START = Date.UTC(2026, 0, 1, 12, 0, 0);
 const run = promisify(execFile);
 
-let aws: LocalAws;
+let aws: LocalLakeshift;
 
 beforeAll(async () => {
-  aws = await startLocalAws({ clock: new ManualClock(START) });
+  aws = await startLocalLakeshift({ clock: new ManualClock(START) });
 });
 
 afterAll(async () => {

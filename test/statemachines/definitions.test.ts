@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
 import {
@@ -9,7 +10,7 @@ import {
   STATE_MACHINE_NAMES,
   stateMachineDefinitionPath,
 } from '#contracts/names';
-import { allStates, functionArn, loadDefinition } from '#test/run-state-machine';
+import { localStackNames, readStateMachineDefinition } from '#local/stack';
 
 /** asl-validator ships no type declarations. */
 const aslValidator = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
@@ -17,10 +18,27 @@ const aslValidator = createRequire(import.meta.url)('asl-validator') as (definit
   errorsText: (separator?: string) => string;
 };
 
-type State = ReturnType<typeof allStates>[number][1];
+type State = StateMachineDefinition['States'][string];
 
+/** Every state of a definition, nested Map and Parallel states included, as [name, state] pairs. */
+const allStates = (definition: Pick<StateMachineDefinition, 'States'>): [string, State][] =>
+  Object.entries(definition.States).flatMap(([name, state]) => {
+    const nested: Pick<StateMachineDefinition, 'States'>[] = [];
+    if (state.Type === 'Map') {
+      const processor = state.ItemProcessor ?? state.Iterator;
+      if (processor) nested.push(processor);
+    }
+    if (state.Type === 'Parallel') nested.push(...state.Branches);
+    return [[name, state] as [string, State], ...nested.flatMap(allStates)];
+  });
+
+/** The local stack's names: the definitions as deployed locally, placeholders substituted. */
+const names = localStackNames();
 const definitions = await Promise.all(
-  STATE_MACHINE_NAMES.map(async (name) => ({ name, definition: await loadDefinition(name) })),
+  STATE_MACHINE_NAMES.map(async (name) => ({
+    name,
+    definition: JSON.parse(await readStateMachineDefinition(name, names)) as StateMachineDefinition,
+  })),
 );
 const rawText = async (name: string) =>
   readFile(
@@ -143,12 +161,12 @@ describe('State machine definitions together', () => {
       definitions.flatMap(({ definition }) =>
         tasks(allStates(definition)).flatMap(([, state]) => {
           const target = parameters(state).FunctionName;
-          return HANDLER_NAMES.filter((handler) => functionArn(handler) === target);
+          return HANDLER_NAMES.filter((handler) => names.functionArns[handler] === target);
         }),
       ),
     );
-    // Assess: the two event-driven handlers are started by EventBridge rules, not by a state machine.
-    const eventDriven: HandlerName[] = ['on-task-event', 'reconcile'];
+    // Assess: the event-driven handlers are started by EventBridge rules, not by a state machine.
+    const eventDriven: HandlerName[] = ['on-task-event', 'reconcile', 'inspect-replication-slots'];
     expect([...invoked].sort()).toEqual(
       HANDLER_NAMES.filter((handler) => !eventDriven.includes(handler)).sort(),
     );

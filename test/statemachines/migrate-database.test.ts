@@ -7,7 +7,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
 import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
-import { retriesOf, statesEntered } from '#test/run-state-machine';
+import { retriesOf, statesEntered } from '#test/local-state-machines';
 import { requestFor } from '../unit/handlers/fixtures.ts';
 import { useStateMachineWorld } from './world.ts';
 

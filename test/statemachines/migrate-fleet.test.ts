@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
 import { deriveIdentifiers } from '#domain/naming';
-import { statesEntered } from '#test/run-state-machine';
+import { statesEntered } from '#test/local-state-machines';
 import { withValue } from '../unit/domain/request/fixtures.ts';
 import { requestFor } from '../unit/handlers/fixtures.ts';
 import { useStateMachineWorld } from './world.ts';
@@ -25,8 +25,8 @@ describe('State machine: migrate-fleet', () => {
         anyFailed: false,
       },
     });
-    expect(world.executions().maxConcurrent).toBe(2);
-    expect(world.executions().started).toEqual(
+    expect(world.runtime().maxConcurrentNested()).toBe(2);
+    expect(world.runtime().nestedExecutions()).toEqual(
       DATABASES.map((databaseId) => ({
         stateMachine: 'migrate-database',
         name: deriveIdentifiers('fleet-sm', databaseId).executionName,
@@ -52,8 +52,8 @@ describe('State machine: migrate-fleet', () => {
     });
     expect(first.status).toBe('SUCCEEDED');
     // The default limit (10) is above the fleet's size: all three ran at once the first time.
-    expect(world.executions().maxConcurrent).toBe(3);
-    expect(world.executions().started).toHaveLength(3);
+    expect(world.runtime().maxConcurrentNested()).toBe(3);
+    expect(world.runtime().nestedExecutions()).toHaveLength(3);
   });
 
   it("fails as FleetFailed, with every database's outcome, when one database fails", async () => {
@@ -72,7 +72,7 @@ describe('State machine: migrate-fleet', () => {
       statuses: ['SUCCEEDED', 'FAILED', 'SUCCEEDED'],
       anyFailed: true,
     });
-    expect(world.executions().maxConcurrent).toBe(1);
+    expect(world.runtime().maxConcurrentNested()).toBe(1);
   });
 
   it('fails at once, creating nothing, when the request is invalid', async () => {
@@ -87,6 +87,6 @@ describe('State machine: migrate-fleet', () => {
       errorMessage: expect.stringContaining('databases[0].databaseName: '),
     });
     expect(statesEntered(outcome)).toEqual(['ValidateRequest', 'FleetFailed']);
-    expect(world.executions().started).toEqual([]);
+    expect(world.runtime().nestedExecutions()).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
 import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
 import type { DatabasePlan } from '#domain/planner/plan';
-import { statesEntered } from '#test/run-state-machine';
+import { statesEntered } from '#test/local-state-machines';
 import { alarmStateChange, keyOf, planFor } from '../unit/handlers/fixtures.ts';
 import { START, useStateMachineWorld } from './world.ts';
 

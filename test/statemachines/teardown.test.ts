@@ -8,7 +8,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
 import { PHASES } from '#contracts/phases';
-import { statesEntered } from '#test/run-state-machine';
+import { statesEntered } from '#test/local-state-machines';
 import { keyOf, planFor, requestFor } from '../unit/handlers/fixtures.ts';
 import { fakeSlotName, START, useStateMachineWorld } from './world.ts';
 

@@ -1,7 +1,8 @@
 /**
- * Everything a state machine test runs against: the real handlers, a registry on dynalite, the fake DMS, and
- * CloudWatch, EventBridge and Step Functions mocks, with SendTaskSuccess/Failure/Heartbeat delivered to the
- * harness's task tokens as Step Functions would deliver them.
+ * Everything a state machine test runs against: the local runtime's Step Functions and Lambda with the real
+ * handlers, a registry on dynalite, the fake DMS, and CloudWatch and EventBridge mocks. SendTaskSuccess, Failure
+ * and Heartbeat reach the local Step Functions' task tokens; await-full-load is bound, through the local Lambda, to
+ * the real handler followed by DMS finishing the full load and its event reaching the real on-task-event.
  */
 import {
   CloudWatchClient,
@@ -17,23 +18,15 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, vi } from 'vitest';
+import { beforeAll, beforeEach, vi } from 'vitest';
 import { dmsApiBudget } from '#adapters/retry';
 import type { StateMachineName } from '#contracts/names';
-import { importHandler, invokeHandler, lambdaContext } from '#test/lambda-context';
-import {
-  type ExecutionOutcome,
-  NestedExecutions,
-  type RunOptions,
-  runStateMachine,
-  TaskTokens,
-} from '#test/run-state-machine';
+import { importHandler, lambdaContext } from '#test/lambda-context';
+import { type ExecutionOutcome, LocalStateMachines } from '#test/local-state-machines';
 import { type HandlerWorld, useHandlerWorld } from '../unit/handlers/fixtures.ts';
 import { FakeDms } from './fake-dms.ts';
 
 export const START = Date.parse('2026-03-01T12:00:00.000Z');
-/** Each state that reads `$$.State.EnteredTime` sees time 30 s later than the previous one. */
-const STEP_MS = 30_000;
 
 const cloudWatchMock = () => mockClient(CloudWatchClient);
 const eventBridgeMock = () => mockClient(EventBridgeClient);
@@ -42,10 +35,10 @@ export interface StateMachineWorld extends HandlerWorld {
   readonly dms: FakeDms;
   readonly cloudWatch: ReturnType<typeof cloudWatchMock>;
   readonly events: ReturnType<typeof eventBridgeMock>;
-  tokens(): TaskTokens;
-  executions(): NestedExecutions;
-  /** Runs a state machine; the full-load wait ends with DMS's stop event delivered to on-task-event. */
-  run(name: StateMachineName, input: unknown, options?: RunOptions): Promise<ExecutionOutcome>;
+  /** The local runtime of the current test. */
+  runtime(): LocalStateMachines;
+  /** Runs a state machine to its end on the local runtime. */
+  run(name: StateMachineName, input: unknown): Promise<ExecutionOutcome>;
   /** Detail-types of the lakeshift events published so far. */
   publishedDetailTypes(): string[];
   /** Replication slots on the fake source, by name: the task's appears when it starts, teardown drops it. */
@@ -61,100 +54,96 @@ export const useStateMachineWorld = (): StateMachineWorld => {
   const cloudWatch = cloudWatchMock();
   const events = eventBridgeMock();
   const sfn = mockClient(SFNClient);
-  let tokens = new TaskTokens();
-  let executions = new NestedExecutions();
-  let clock = START;
-  const sourceSlots = new Set<string>();
+  let runtime: LocalStateMachines | undefined;
 
-  beforeEach(() => {
-    sourceSlots.clear();
-    // The fake DMS has no API rate; the budget's own tests cover it. Without this, a file's later runs would wait
-    // out the real-time refill of the process-wide bucket.
-    vi.spyOn(dmsApiBudget, 'take').mockResolvedValue(undefined);
-    dms.reset();
-    tokens = new TaskTokens();
-    executions = new NestedExecutions();
-    clock = START;
-    for (const mock of [cloudWatch, events, sfn]) mock.reset();
-    cloudWatch.on(PutMetricAlarmCommand).resolves({});
-    cloudWatch.on(DeleteAlarmsCommand).resolves({});
-    cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
-    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'event' }] });
-    sfn.on(SendTaskSuccessCommand).callsFake((input: { taskToken: string; output: string }) => {
-      tokens.succeed(input.taskToken, JSON.parse(input.output));
-      return {};
-    });
-    sfn.on(SendTaskFailureCommand).callsFake((input: { taskToken: string; error: string; cause: string }) => {
-      tokens.fail(input.taskToken, input.error, input.cause);
-      return {};
-    });
-    sfn.on(SendTaskHeartbeatCommand).callsFake((input: { taskToken: string }) => {
-      tokens.heartbeat(input.taskToken);
-      return {};
-    });
-  });
+  const current = (): LocalStateMachines => {
+    if (!runtime) throw new Error('useStateMachineWorld: used outside a test');
+    return runtime;
+  };
 
   /** The real await-full-load, then DMS finishing the full load and its event reaching the real on-task-event. */
-  const awaitFullLoadThenFinish = async (payload: unknown): Promise<unknown> => {
-    const handler = await importHandler('await-full-load');
-    const stored = await handler(payload, lambdaContext('await-full-load'));
-    const { taskArn } = payload as { taskArn: string };
-    await invokeHandler('on-task-event', dms.finishFullLoad(taskArn, new Date(clock).toISOString()));
-    return stored;
-  };
+  const awaitFullLoadThenFinish =
+    (local: LocalStateMachines) =>
+    async (payload: unknown): Promise<unknown> => {
+      const handler = await importHandler('await-full-load');
+      const stored = await handler(payload, lambdaContext('await-full-load'));
+      const { taskArn } = payload as { taskArn: string };
+      await local.invoke(
+        'on-task-event',
+        dms.finishFullLoad(taskArn, new Date(local.clock.now()).toISOString()),
+      );
+      return stored;
+    };
 
   /**
    * The source database, standing in for PostgreSQL (the handlers that reach it run against a real one in their own
    * tests): its slots are what record-replication-slot and drop-replication-slot see.
    */
-  const recordSlot = async (payload: unknown): Promise<unknown> => {
-    const { migrationId, databaseId, stage, now } = payload as Record<string, string>;
-    if (stage === 'before-start') return { slotName: null };
-    const name = fakeSlotName(String(databaseId));
-    sourceSlots.add(name);
-    await world
-      .registry()
-      .update(
-        { migrationId: String(migrationId), databaseId: String(databaseId) },
-        { replicationSlot: { name, recordedAt: String(now) } },
-        { now: String(now) },
-      );
-    return { slotName: name };
-  };
-  const dropSlot = async (payload: unknown): Promise<unknown> => {
-    const { migrationId, databaseId } = payload as Record<string, string>;
-    const item = await world
-      .registry()
-      .require({ migrationId: String(migrationId), databaseId: String(databaseId) });
-    const name = item.replicationSlot?.name;
-    if (name === undefined) return { slotName: null, dropped: false };
-    return { slotName: name, dropped: sourceSlots.delete(name) };
-  };
+  const sourceSlots = new Set<string>();
+  const recordSlot =
+    () =>
+    async (payload: unknown): Promise<unknown> => {
+      const { migrationId, databaseId, stage, now } = payload as Record<string, string>;
+      if (stage === 'before-start') return { slotName: null };
+      const key = { migrationId: String(migrationId), databaseId: String(databaseId) };
+      const name = fakeSlotName(key.databaseId);
+      sourceSlots.add(name);
+      await world
+        .registry()
+        .update(key, { replicationSlot: { name, recordedAt: String(now) } }, { now: String(now) });
+      return { slotName: name };
+    };
+  const dropSlot =
+    () =>
+    async (payload: unknown): Promise<unknown> => {
+      const { migrationId, databaseId } = payload as Record<string, string>;
+      const item = await world
+        .registry()
+        .require({ migrationId: String(migrationId), databaseId: String(databaseId) });
+      const name = item.replicationSlot?.name;
+      if (name === undefined) return { slotName: null, dropped: false };
+      return { slotName: name, dropped: sourceSlots.delete(name) };
+    };
+
+  beforeAll(async () => {
+    runtime = await new LocalStateMachines({
+      start: START,
+      bindings: {
+        'await-full-load': awaitFullLoadThenFinish,
+        'record-replication-slot': recordSlot,
+        'drop-replication-slot': dropSlot,
+      },
+    }).deploy();
+  });
+
+  beforeEach(() => {
+    sourceSlots.clear();
+    const local = current();
+    local.restart(START);
+    // The fake DMS has no API rate; the budget's own tests cover it. Without this, a file's later runs would wait
+    // out the real-time refill of the process-wide bucket.
+    vi.spyOn(dmsApiBudget, 'take').mockResolvedValue(undefined);
+    dms.reset();
+    for (const mock of [cloudWatch, events, sfn]) mock.reset();
+    cloudWatch.on(PutMetricAlarmCommand).resolves({});
+    cloudWatch.on(DeleteAlarmsCommand).resolves({});
+    cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'event' }] });
+    sfn.on(SendTaskSuccessCommand).callsFake((input) => local.stepFunctions.handle('SendTaskSuccess', input));
+    sfn.on(SendTaskFailureCommand).callsFake((input) => local.stepFunctions.handle('SendTaskFailure', input));
+    sfn
+      .on(SendTaskHeartbeatCommand)
+      .callsFake((input) => local.stepFunctions.handle('SendTaskHeartbeat', input));
+  });
 
   return {
     ...world,
     dms,
-    sourceSlots,
     cloudWatch,
     events,
-    tokens: () => tokens,
-    executions: () => executions,
-    run: (name, input, options = {}) =>
-      runStateMachine(name, input, {
-        tokens,
-        executions,
-        now: () => {
-          clock += STEP_MS;
-          return clock;
-        },
-        ...options,
-        handlers: {
-          'await-full-load': awaitFullLoadThenFinish,
-          'record-replication-slot': recordSlot,
-          'drop-replication-slot': dropSlot,
-          ...options.handlers,
-        },
-      }),
+    sourceSlots,
+    runtime: current,
+    run: (name, input) => current().run(name, input),
     publishedDetailTypes: () =>
       events
         .commandCalls(PutEventsCommand)

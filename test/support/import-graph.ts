@@ -19,29 +19,51 @@ export const sourceFilesUnder = (folder: string): string[] =>
     )
     .sort();
 
-/** The module specifiers a source text imports, re-exports or loads with `import()`. */
-export const importSpecifiers = (fileName: string, text: string): string[] => {
+export interface ImportStatement {
+  readonly specifier: string;
+  /** Erased when compiled (`import type`, or only `type` names): it loads nothing at run time. */
+  readonly typeOnly: boolean;
+}
+
+const isTypeOnlyImport = (node: ts.ImportDeclaration): boolean => {
+  const clause = node.importClause;
+  if (clause === undefined) return false;
+  if (clause.isTypeOnly) return true;
+  const bindings = clause.namedBindings;
+  return (
+    clause.name === undefined &&
+    bindings !== undefined &&
+    ts.isNamedImports(bindings) &&
+    bindings.elements.length > 0 &&
+    bindings.elements.every((element) => element.isTypeOnly)
+  );
+};
+
+/** What a source text imports, re-exports or loads with `import()`, in order. */
+export const importStatements = (fileName: string, text: string): ImportStatement[] => {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-  const specifiers: string[] = [];
+  const statements: ImportStatement[] = [];
   const visit = (node: ts.Node): void => {
-    if (
-      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      statements.push({ specifier: node.moduleSpecifier.text, typeOnly: isTypeOnlyImport(node) });
+    } else if (
+      ts.isExportDeclaration(node) &&
       node.moduleSpecifier !== undefined &&
       ts.isStringLiteral(node.moduleSpecifier)
     ) {
-      specifiers.push(node.moduleSpecifier.text);
+      statements.push({ specifier: node.moduleSpecifier.text, typeOnly: node.isTypeOnly });
     } else if (
       ts.isCallExpression(node) &&
       node.expression.kind === ts.SyntaxKind.ImportKeyword &&
       node.arguments[0] !== undefined &&
       ts.isStringLiteralLike(node.arguments[0])
     ) {
-      specifiers.push(node.arguments[0].text);
+      statements.push({ specifier: node.arguments[0].text, typeOnly: false });
     }
     ts.forEachChild(node, visit);
   };
   visit(source);
-  return specifiers;
+  return statements;
 };
 
 /** The `imports` map of the package whose root is `packageRoot` (`#contracts/*` → `./functions/contracts/*.ts`). */
@@ -87,16 +109,34 @@ export interface ImportEdge {
   readonly specifier: string;
 }
 
-/** The imports of every source file under `folder` that resolve to a file of this package. */
-export const importEdgesUnder = (folder: string, packageRoot: string): ImportEdge[] => {
+/** An import of another package (`zod`, `@aws-sdk/client-sfn`, `node:fs`) by a file, absolute. */
+export interface PackageImport extends ImportStatement {
+  readonly from: string;
+}
+
+interface FolderImports {
+  readonly edges: ImportEdge[];
+  readonly packages: PackageImport[];
+}
+
+/** Every import of every source file under `folder`: to files of this package, and to other packages. */
+export const importsUnder = (folder: string, packageRoot: string): FolderImports => {
   const subpathImports = subpathImportsOf(packageRoot);
-  return sourceFilesUnder(folder).flatMap((from) =>
-    importSpecifiers(from, readFileSync(from, 'utf8')).flatMap((specifier) => {
-      const to = resolveSpecifier(specifier, from, packageRoot, subpathImports);
-      return to === undefined ? [] : [{ from, to, specifier }];
-    }),
-  );
+  const edges: ImportEdge[] = [];
+  const packages: PackageImport[] = [];
+  for (const from of sourceFilesUnder(folder)) {
+    for (const statement of importStatements(from, readFileSync(from, 'utf8'))) {
+      const to = resolveSpecifier(statement.specifier, from, packageRoot, subpathImports);
+      if (to === undefined) packages.push({ from, ...statement });
+      else edges.push({ from, to, specifier: statement.specifier });
+    }
+  }
+  return { edges, packages };
 };
+
+/** The imports of every source file under `folder` that resolve to a file of this package. */
+export const importEdgesUnder = (folder: string, packageRoot: string): ImportEdge[] =>
+  importsUnder(folder, packageRoot).edges;
 
 /**
  * The import cycles among the files under `folder` (imports leaving the folder are ignored), each as a closed path

@@ -1,10 +1,11 @@
 /**
  * The layer rule of `functions/` (README, "Repository organization"): each folder is a layer, ordered from the
  * bottom up, and a file imports only from its own layer or one below it. Runtime code imports nothing outside
- * `functions/` (not the stack, the local AWS or the tests), and one handler never imports another.
+ * `functions/` (not the stack, the local AWS or the tests), and one handler never imports another. Only adapters
+ * load the AWS SDK or the PostgreSQL driver: elsewhere their types may be imported, never their code.
  */
 import { relative, sep } from 'node:path';
-import type { ImportEdge } from './import-graph.ts';
+import type { ImportEdge, PackageImport } from './import-graph.ts';
 
 export const LAYERS = ['contracts', 'domain', 'adapters', 'shared', 'handlers'] as const;
 
@@ -34,4 +35,18 @@ export const layerViolations = (edges: readonly ImportEdge[], functionsRoot: str
             ? 'one handler imports another'
             : undefined;
     return problem === undefined ? [] : [`${from} → ${edge.specifier}: ${problem}`];
+  });
+
+/** Packages that talk to AWS or PostgreSQL: their code belongs to the adapters. */
+const CALLS_OUT = /^(@aws-sdk\/|pg$|pg\/)/;
+
+/** Each package import under `functionsRoot` that loads AWS or PostgreSQL code outside `adapters/`. */
+export const callOutViolations = (imports: readonly PackageImport[], functionsRoot: string): string[] =>
+  imports.flatMap((entry) => {
+    const from = relative(functionsRoot, entry.from);
+    const layer = layerOf(from);
+    if (layer === undefined || layer === 'adapters' || entry.typeOnly || !CALLS_OUT.test(entry.specifier)) {
+      return [];
+    }
+    return [`${from} → ${entry.specifier}: loads AWS or PostgreSQL code outside adapters/`];
   });

@@ -31,7 +31,10 @@ export interface AlarmTarget {
   readonly tags?: readonly Tag[];
 }
 
-/** The resource id DMS publishes task metrics under: the last segment of the task ARN (dms-facts §4.3). */
+/**
+ * The resource id DMS publishes task metrics under: the last segment of the task ARN
+ * (docs/dms-behaviour.md §4.3).
+ */
 export const taskResourceIdOf = (taskArn: string): string => {
   const parts = taskArn.split(':');
   const resourceId = parts.pop() ?? '';
@@ -61,7 +64,7 @@ export const signalOfAlarm = (name: string): ResizeSignal | undefined =>
     ? RESIZE_SIGNALS.find((signal) => name.endsWith(`-${signal}`))
     : undefined;
 
-/** Instance metrics' dimension: the identifier as DMS stores it, lower-case (dms-facts §4.3). */
+/** Instance metrics' dimension: the identifier as DMS stores it, lower-case (docs/dms-behaviour.md §4.3). */
 export const instanceDimensions = (instanceIdentifier: string): Dimension[] => [
   { Name: 'ReplicationInstanceIdentifier', Value: instanceIdentifier.toLowerCase() },
 ];

@@ -21,7 +21,10 @@ export type MetricStatistic = 'Average' | 'Minimum' | 'Maximum';
 
 export interface SignalDefinition {
   readonly metricName: string;
-  /** Instance metrics carry the instance dimension; task metrics the (instance, task) pair (dms-facts §4.3). */
+  /**
+   * Instance metrics carry the instance dimension; task metrics the (instance, task) pair
+   * (docs/dms-behaviour.md §4.3).
+   */
   readonly scope: 'instance' | 'task';
   readonly statistic: MetricStatistic;
   /** `sustained`: stepUp.sustainedMinutes; `quiet`: stepDown.quietMinutes. */

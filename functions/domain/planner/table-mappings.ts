@@ -1,4 +1,4 @@
-/** DMS table mappings (dms-facts §7.2) from `schema.table` patterns with `%` wildcards. */
+/** DMS table mappings (docs/dms-behaviour.md §7.2) from `schema.table` patterns with `%` wildcards. */
 
 interface SelectionRule {
   'rule-type': 'selection';

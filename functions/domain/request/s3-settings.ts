@@ -3,9 +3,9 @@ import { awsEnum } from './aws-enum.ts';
 import { s3Folder } from './rules.ts';
 
 /**
- * S3 target settings a request may override (dms-facts §5), each with its type and range. Settings lakeshift
- * derives from the request itself (bucket, folder, encryption, roles, owner) are refused here so there is one
- * way to set each.
+ * S3 target settings a request may override (docs/dms-behaviour.md §5), each with its type and range.
+ * Settings lakeshift derives from the request itself (bucket, folder, encryption, roles, owner) are refused
+ * here so there is one way to set each.
  */
 
 const positiveInt = (unit: string) =>
@@ -97,7 +97,10 @@ export interface SettingConflict {
   readonly message: string;
 }
 
-/** Combinations DMS refuses (dms-facts §5), checked on the effective settings after all layers are merged. */
+/**
+ * Combinations DMS refuses (docs/dms-behaviour.md §5), checked on the effective settings after all layers are
+ * merged.
+ */
 export const s3SettingsConflicts = (settings: TunableS3Settings): SettingConflict[] => {
   const conflicts: SettingConflict[] = [];
   const transactional = settings.PreserveTransactions === true || settings.CdcPath !== undefined;

@@ -26,7 +26,7 @@ import { s3SettingsOverridesSchema } from './s3-settings.ts';
 import { databaseSslModeSchema, pluginNameSchema, sslModeSchema } from './source-settings.ts';
 import { taskSettingsOverridesSchema } from './task-settings.ts';
 
-/** The migration request (DESIGN.md "The migration request"). Every object is strict so typos are caught. */
+/** The migration request (docs/design.md §5). Every object is strict so typos are caught. */
 
 /**
  * The CA certificate `verify-ca`/`verify-full` check the source's certificate against: DMS verifies against the

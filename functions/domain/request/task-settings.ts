@@ -1,8 +1,9 @@
 import * as z from 'zod';
 
 /**
- * Replication task settings a request may override (dms-facts §7.1): known sections and keys only, each with
- * its type and DMS range. Values an S3 target or lakeshift's lifecycle cannot work with are refused with why.
+ * Replication task settings a request may override (docs/dms-behaviour.md §7.1): known sections and keys
+ * only, each with its type and DMS range. Values an S3 target or lakeshift's lifecycle cannot work with are
+ * refused with why.
  */
 
 const count = (what = 'a whole number') => z.number().int(`must be ${what}`).nonnegative('must be >= 0');

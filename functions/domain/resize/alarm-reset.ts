@@ -1,5 +1,5 @@
 /**
- * Which alarms lakeshift puts back to OK after deciding on them (DESIGN.md principle 5: edge-triggered,
+ * Which alarms lakeshift puts back to OK after deciding on them (docs/design.md §1.5: edge-triggered,
  * level-corrected). CloudWatch sends an event only when an alarm changes state, so an alarm left in ALARM after a
  * decision never starts another one, however long its condition lasts.
  *

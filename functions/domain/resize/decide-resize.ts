@@ -1,5 +1,5 @@
 /**
- * The resize policy (DESIGN.md "The resize policy"), a pure function. In order:
+ * The resize policy (docs/design.md §3), a pure function. In order:
  * 1. Only at a phase boundary or in CDC: never while provisioning or during the full load (a resize there restarts
  *    the tables still loading), never while another resize is in flight.
  * 2. STEPPING_DOWN: step to the after-full-load target (`stepDownTarget`); no cooldown at the phase boundary.

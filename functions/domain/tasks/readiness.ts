@@ -1,7 +1,8 @@
 /**
- * What the state machines' wait loops wait for, judged from DMS descriptions (dms-facts §1.1, §2.1, §6.1). Each
- * judgment is READY or PENDING; a state the resource cannot leave on its own is an error named for the Catch.
- * Pure: the describe-resources handler fetches, these decide.
+ * What the state machines' wait loops wait for, judged from DMS descriptions
+ * (docs/dms-behaviour.md §1.1, §2.1, §6.1). Each judgment is READY or PENDING; a state the resource cannot
+ * leave on its own is an error named for the Catch. Pure: the describe-resources handler fetches, these
+ * decide.
  */
 import type {
   Connection,

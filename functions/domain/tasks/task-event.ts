@@ -1,7 +1,7 @@
 /**
- * What a DMS task state-change event means for lakeshift (dms-facts §3.1): the full load and cached changes are
- * done, the task failed, it stopped on an error DMS retries by itself, or nothing lakeshift acts on. The stop reason
- * arrives inside free text, so it is parsed out. Pure.
+ * What a DMS task state-change event means for lakeshift (docs/dms-behaviour.md §3.1): the full load and
+ * cached changes are done, the task failed, it stopped on an error DMS retries by itself, or nothing
+ * lakeshift acts on. The stop reason arrives inside free text, so it is parsed out. Pure.
  */
 import { DMS_EVENT_IDS, DMS_TASK_EVENT_TYPES, parseStopReason } from '#contracts/events';
 import { isErrorStop, isFullLoadDone } from './task-state.ts';
@@ -25,7 +25,7 @@ const RECOVERABLE = 'RECOVERABLE_ERROR';
 
 export const classifyTaskEvent = (detail: TaskEventDetail): ClassifiedTaskEvent => {
   const stopReason = parseStopReason(detail.detailMessage);
-  // Captured failure payloads have no eventId (dms-facts §3.1): match the type and category too.
+  // Captured failure payloads have no eventId (docs/dms-behaviour.md §3.1): match the type and category too.
   const failed =
     detail.eventType === DMS_TASK_EVENT_TYPES.failed ||
     detail.eventId === DMS_EVENT_IDS.taskFailed ||

@@ -1,10 +1,11 @@
-/** How lakeshift reads a DMS replication task's state (dms-facts §2). Pure. */
+/** How lakeshift reads a DMS replication task's state (docs/dms-behaviour.md §2). Pure. */
 import type { ReplicationTask } from '@aws-sdk/client-database-migration-service';
 import { type DmsStopReason, FULL_LOAD_DONE_STOP_REASONS, parseStopReason } from '#contracts/events';
 
 /**
  * `start-replication` only for a task that never ran; using it on a task that ran reloads the target, and using
- * `resume-processing` on a fresh task gives data errors (dms-facts §2.4). Any start date means it ran.
+ * `resume-processing` on a fresh task gives data errors (docs/dms-behaviour.md §2.4). Any start date means it
+ * ran.
  */
 export const startTypeFor = (task: ReplicationTask): 'start-replication' | 'resume-processing' => {
   const stats = task.ReplicationTaskStats;
@@ -25,7 +26,7 @@ const isOneOf =
   (stopReason: string | undefined): boolean =>
     stopReason !== undefined && (reasons as readonly string[]).includes(stopReason);
 
-/** True when the full load and its cached changes are done: the step-down boundary (DESIGN.md principle 6). */
+/** True when the full load and its cached changes are done: the step-down boundary (docs/design.md §1.6). */
 export const isFullLoadDone = isOneOf(FULL_LOAD_DONE_STOP_REASONS);
 
 /** Stop reasons that mean the task stopped on an error rather than by request or at a planned point. */

@@ -1,7 +1,8 @@
 /**
- * Every state change the emulator announces, with its DMS shape (dms-facts §3): EventBridge detail-type, eventType,
- * eventId, category, and the DescribeEvents categories and message. Task events follow captured payloads; instance
- * and endpoint `eventType` names are not published by AWS (dms-facts §12.1), so consumers should key on eventId.
+ * Every state change the emulator announces, with its DMS shape (docs/dms-behaviour.md §3): EventBridge
+ * detail-type, eventType, eventId, category, and the DescribeEvents categories and message. Task events
+ * follow captured payloads; instance and endpoint `eventType` names are not published by AWS
+ * (docs/dms-behaviour.md §3.1), so consumers should key on eventId.
  */
 import { DMS_DETAIL_TYPES, DMS_EVENT_IDS, DMS_TASK_EVENT_TYPES } from '#contracts/events';
 

@@ -46,7 +46,9 @@ export interface PublisherOptions {
   readonly faults: FaultInjector;
   readonly state: () => StateData;
   readonly sink?: DmsEventSink;
-  /** Captured failure payloads carry no eventId (dms-facts §3.1); set true to include it anyway. */
+  /**
+   * Captured failure payloads carry no eventId (docs/dms-behaviour.md §3.1); set true to include it anyway.
+   */
   readonly failureEventsCarryEventId: boolean;
   /** History kept for DescribeEvents, emulated milliseconds. */
   readonly retentionMs: number;

@@ -1,6 +1,6 @@
 /**
  * The DMS API budget: a bucket of `capacity` tokens refilled at `refillPerSecond` on the emulated clock; a call that
- * finds it empty is throttled (dms-facts §8.2: about 100 tokens, 4 per second).
+ * finds it empty is throttled (docs/dms-behaviour.md §8.2: about 100 tokens, 4 per second).
  */
 import type { Clock } from '../../clock.ts';
 

@@ -1,10 +1,11 @@
 /**
- * Replication instance status changes that take time: creating → available, modifying → available (class, storage,
- * Multi-AZ, engine), rebooting → available, deleting → gone, and queued modifications in the maintenance window.
+ * Replication instance status changes: creating → available, modifying → available (class, storage, Multi-AZ,
+ * engine), rebooting → available, deleting → gone, and queued modifications in the maintenance window.
  */
-import type { DmsContext } from '../context.ts';
+import { secondaryZone } from '../state/availability-zones.ts';
 import type { InstanceRecord, PendingModifications } from '../state/records.ts';
 import { nextWindowStart } from './maintenance-window.ts';
+import type { LifecycleScope } from './scope.ts';
 
 const isEmpty = (changes: PendingModifications): boolean => Object.keys(changes).length === 0;
 
@@ -15,8 +16,8 @@ const replacesHost = (changes: PendingModifications): boolean =>
   changes.EngineVersion !== undefined ||
   changes.NetworkType !== undefined;
 
-export const startModification = (
-  ctx: DmsContext,
+const startModification = (
+  ctx: LifecycleScope,
   instance: InstanceRecord,
   changes: PendingModifications,
 ): void => {
@@ -33,20 +34,57 @@ export const startModification = (
   ctx.timers.schedule({ type: 'instance-modified', arn: instance.arn }, duration);
 };
 
-export const scheduleMaintenance = (ctx: DmsContext, instance: InstanceRecord): void => {
+const scheduleMaintenance = (ctx: LifecycleScope, instance: InstanceRecord): void => {
   if (isEmpty(instance.pending) || ctx.timers.has('instance-maintenance', instance.arn)) return;
   const at = nextWindowStart(instance.preferredMaintenanceWindow, ctx.clock.now());
   ctx.timers.schedule({ type: 'instance-maintenance', arn: instance.arn }, at - ctx.clock.now());
 };
 
-export const onInstanceCreated = (ctx: DmsContext, instance: InstanceRecord): void => {
+/** CreateReplicationInstance accepted the instance (status `creating`). */
+export const instanceCreating = (ctx: LifecycleScope, instance: InstanceRecord): void => {
+  ctx.events.publish('instance-creating', instance);
+  ctx.timers.schedule({ type: 'instance-created', arn: instance.arn }, ctx.config.durations.instanceCreate);
+};
+
+/** ModifyReplicationInstance: applies the changes now, or queues them for the maintenance window. */
+export const modifyInstance = (
+  ctx: LifecycleScope,
+  instance: InstanceRecord,
+  changes: PendingModifications,
+  applyImmediately: boolean,
+): void => {
+  if (applyImmediately) {
+    const all = { ...instance.pending, ...changes };
+    instance.pending = {};
+    startModification(ctx, instance, all);
+  } else {
+    instance.pending = { ...instance.pending, ...changes };
+    scheduleMaintenance(ctx, instance);
+  }
+};
+
+export const rebootInstance = (ctx: LifecycleScope, instance: InstanceRecord): void => {
+  instance.status = 'rebooting';
+  ctx.events.publish('instance-rebooting', instance);
+  ctx.runner.interruptInstance(instance, 'rebooted');
+  ctx.timers.schedule({ type: 'instance-rebooted', arn: instance.arn }, ctx.config.durations.instanceReboot);
+};
+
+export const deleteInstance = (ctx: LifecycleScope, instance: InstanceRecord): void => {
+  instance.status = 'deleting';
+  ctx.timers.cancelFor(instance.arn);
+  ctx.events.publish('instance-deleting', instance);
+  ctx.timers.schedule({ type: 'instance-deleted', arn: instance.arn }, ctx.config.durations.instanceDelete);
+};
+
+export const onInstanceCreated = (ctx: LifecycleScope, instance: InstanceRecord): void => {
   if (instance.status !== 'creating') return;
   instance.status = 'available';
   ctx.events.publish('instance-created', instance);
   scheduleMaintenance(ctx, instance);
 };
 
-export const onInstanceModified = (ctx: DmsContext, instance: InstanceRecord): void => {
+export const onInstanceModified = (ctx: LifecycleScope, instance: InstanceRecord): void => {
   if (instance.status !== 'modifying') return;
   const changes = instance.applying ?? {};
   if (changes.ReplicationInstanceClass !== undefined)
@@ -67,14 +105,14 @@ export const onInstanceModified = (ctx: DmsContext, instance: InstanceRecord): v
   scheduleMaintenance(ctx, instance);
 };
 
-export const onInstanceRebooted = (ctx: DmsContext, instance: InstanceRecord): void => {
+export const onInstanceRebooted = (ctx: LifecycleScope, instance: InstanceRecord): void => {
   if (instance.status !== 'rebooting') return;
   instance.status = 'available';
   ctx.events.publish('instance-rebooted', instance);
   ctx.runner.resumeInstance(instance);
 };
 
-export const onInstanceDeleted = (ctx: DmsContext, instance: InstanceRecord): void => {
+export const onInstanceDeleted = (ctx: LifecycleScope, instance: InstanceRecord): void => {
   delete ctx.state.instances[instance.arn];
   delete ctx.state.tags[instance.arn];
   ctx.state.connections = ctx.state.connections.filter(
@@ -84,7 +122,7 @@ export const onInstanceDeleted = (ctx: DmsContext, instance: InstanceRecord): vo
 };
 
 /** The maintenance window opened: queued modifications are applied now (or next week if the instance is busy). */
-export const onMaintenanceWindow = (ctx: DmsContext, instance: InstanceRecord): void => {
+export const onMaintenanceWindow = (ctx: LifecycleScope, instance: InstanceRecord): void => {
   if (isEmpty(instance.pending)) return;
   if (instance.status !== 'available') {
     scheduleMaintenance(ctx, instance);
@@ -93,9 +131,4 @@ export const onMaintenanceWindow = (ctx: DmsContext, instance: InstanceRecord): 
   const changes = instance.pending;
   instance.pending = {};
   startModification(ctx, instance, changes);
-};
-
-export const secondaryZone = (zone: string): string => {
-  const letter = zone.slice(-1);
-  return `${zone.slice(0, -1)}${letter === 'a' ? 'b' : 'a'}`;
 };

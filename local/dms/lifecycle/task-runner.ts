@@ -5,17 +5,20 @@
  *
  * Recoverable errors are retried by "DMS" itself, as ErrorBehavior says (RecoverableErrorCount, an interval doubling
  * up to RecoverableErrorThrottlingMax); the task only shows `failed` when the retries give up. An instance change or
- * reboot interrupts running tasks (dms-facts §1.2): tasks in CDC pause and resume by themselves when the instance is
- * back; tasks still loading tables fail with RECOVERABLE_ERROR and must be restarted.
+ * reboot interrupts running tasks (docs/dms-behaviour.md §1.2): tasks in CDC pause and resume by themselves
+ * when the instance is back; tasks still loading tables fail with RECOVERABLE_ERROR and must be restarted.
  */
-import type { DmsContext } from '../context.ts';
-import type { TaskFailurePoint, TaskFailureRule } from '../faults/config.ts';
+import type { TaskFault } from '../faults/task-hooks.ts';
 import { capacityOf, taskPhase } from '../metrics/publisher.ts';
 import type { WorkMeter } from '../metrics/work-meter.ts';
-import { endpointDescription } from '../resources/endpoint-description.ts';
 import { type TaskBehaviour, taskBehaviour } from '../settings/task-settings.ts';
+import { endpointDescription } from '../state/endpoint-description.ts';
 import type { InstanceRecord, TaskRecord } from '../state/records.ts';
+import { progressOf } from '../state/task-progress.ts';
 import type { RunOutcome, StartType, TableStatistics, TaskContext } from '../workload.ts';
+import type { LifecycleEnvironment } from './environment.ts';
+import { moveTask } from './task-transitions.ts';
+import type { Timers } from './timers.ts';
 
 interface ActiveRun {
   readonly id: number;
@@ -33,7 +36,7 @@ const START_FLAGS: Record<StartType, string> = {
 
 const ERROR_LEVEL: Record<FailureReason, string> = { RECOVERABLE_ERROR: 'RECOVERABLE', FATAL_ERROR: 'FATAL' };
 
-/** DMS's "Last Error ... Stop Reason X Error Level Y" text (dms-facts §2.2, §3.1). */
+/** DMS's "Last Error ... Stop Reason X Error Level Y" text (docs/dms-behaviour.md §2.2, §3.1). */
 export const lastErrorText = (message: string, reason: FailureReason): string =>
   `Last Error ${message} Stop Reason ${reason} Error Level ${ERROR_LEVEL[reason]}`;
 
@@ -56,13 +59,14 @@ export class TaskRunner {
   private runCounter = 0;
 
   constructor(
-    private readonly context: () => DmsContext,
+    private readonly env: LifecycleEnvironment,
+    private readonly timers: Timers,
     private readonly meter: WorkMeter,
   ) {}
 
   /** StartReplicationTask was accepted: the task prepares (`starting`) before its workload runs. */
   start(task: TaskRecord, startType: StartType): void {
-    const { clock, config, timers } = this.context();
+    const { clock, config } = this.env;
     const now = clock.now();
     if (startType === 'resume-processing') {
       task.stats = { ...task.stats, startDate: now };
@@ -73,7 +77,7 @@ export class TaskRunner {
       task.position = 0;
       delete task.checkpoint;
     }
-    task.status = 'starting';
+    moveTask(task, 'StartReplicationTask');
     task.startedAt = now;
     this.nameLogs(task);
     task.hasRun = true;
@@ -82,15 +86,18 @@ export class TaskRunner {
     delete task.stopReason;
     delete task.lastFailureMessage;
     delete task.interrupted;
-    timers.schedule({ type: 'task-running', arn: task.arn }, config.durations.taskStart);
+    this.timers.schedule({ type: 'task-running', arn: task.arn }, config.durations.taskStart);
   }
 
-  /** With logging on, DMS names the task's CloudWatch log group and stream when it starts (dms-facts §7.1). */
+  /**
+   * With logging on, DMS names the task's CloudWatch log group and stream when it starts
+   * (docs/dms-behaviour.md §7.1).
+   */
   private nameLogs(task: TaskRecord): void {
     const logging = task.settings['Logging'];
     if (typeof logging !== 'object' || logging === null || Array.isArray(logging)) return;
     if (logging['EnableLogging'] !== true) return;
-    const instance = this.context().state.instances[task.instanceArn];
+    const instance = this.env.state.instances[task.instanceArn];
     logging['CloudWatchLogGroup'] = `dms-tasks-${instance?.identifier ?? 'unknown'}`;
     logging['CloudWatchLogStream'] = `dms-task-${task.resourceId}`;
   }
@@ -98,30 +105,29 @@ export class TaskRunner {
   /** The start delay has passed: the task runs its workload (or fails at start, when a fault says so). */
   onRunning(task: TaskRecord): void {
     if (task.status !== 'starting') return;
-    const startFault = this.faultAt(task, 'starting');
+    const startFault = this.env.faults.beforeRun(runInfo(task));
     if (startFault) {
-      this.failFromRule(task, startFault);
+      this.failFromFault(task, startFault);
       return;
     }
     const startType = task.lastStartType ?? 'start-replication';
-    task.status = 'running';
-    task.stats.runningSince = this.context().clock.now();
+    moveTask(task, 'start-finished');
+    task.stats.runningSince = this.env.clock.now();
     this.announceStart(task, startType);
     this.launch(task, startType);
     this.enterRunning(task);
   }
 
   stop(task: TaskRecord): void {
-    const { timers, config } = this.context();
-    timers.cancelFor(task.arn);
+    this.timers.cancelFor(task.arn);
     this.endRun(task.arn);
     delete task.interrupted;
-    task.status = 'stopping';
-    timers.schedule({ type: 'task-stopped', arn: task.arn }, config.durations.taskStop);
+    moveTask(task, 'StopReplicationTask');
+    this.timers.schedule({ type: 'task-stopped', arn: task.arn }, this.env.config.durations.taskStop);
   }
 
   onStopped(task: TaskRecord): void {
-    if (task.status === 'stopping') this.markStopped(task, 'NORMAL');
+    if (task.status === 'stopping') this.markStopped(task, 'stop-finished', 'NORMAL');
   }
 
   onRetry(task: TaskRecord): void {
@@ -139,7 +145,7 @@ export class TaskRunner {
         continue;
       }
       if (task.status !== 'running' && task.status !== 'starting') continue;
-      this.context().timers.cancelFor(task.arn);
+      this.timers.cancelFor(task.arn);
       this.markFailed(
         task,
         'RECOVERABLE_ERROR',
@@ -166,14 +172,13 @@ export class TaskRunner {
    * were loading tables fail with RECOVERABLE_ERROR; starts, stops and retries carry on from their timers.
    */
   restore(): void {
-    const { state, timers } = this.context();
-    for (const task of Object.values(state.tasks)) {
-      if (task.status !== 'running' || task.interrupted || timers.has('task-retry', task.arn)) continue;
+    for (const task of Object.values(this.env.state.tasks)) {
+      if (task.status !== 'running' || task.interrupted || this.timers.has('task-retry', task.arn)) continue;
       if (taskPhase(task) === 'cdc') {
         this.launch(task, 'resume-processing');
         continue;
       }
-      timers.cancelFor(task.arn);
+      this.timers.cancelFor(task.arn);
       this.markFailed(
         task,
         'RECOVERABLE_ERROR',
@@ -194,67 +199,49 @@ export class TaskRunner {
   }
 
   private tasksOn(instance: InstanceRecord): TaskRecord[] {
-    return Object.values(this.context().state.tasks).filter((task) => task.instanceArn === instance.arn);
+    return Object.values(this.env.state.tasks).filter((task) => task.instanceArn === instance.arn);
   }
 
   private announceStart(task: TaskRecord, startType: StartType): void {
-    this.context().events.publish(
+    this.env.events.publish(
       'task-started',
       task,
       `Replication task started, with flag = ${START_FLAGS[startType]}`,
     );
   }
 
-  /**
-   * Checks the fault points a running task passes at once and arms the delayed ones. True when the task failed.
-   */
+  /** A run has begun: asks the fault hooks at once and arms the delayed ones. True when the task failed. */
   private enterRunning(task: TaskRecord): boolean {
-    const immediate =
-      this.faultAt(task, 'running') ?? this.faultAt(task, taskPhase(task) === 'cdc' ? 'cdc' : 'full-load');
+    const { clock, faults } = this.env;
+    const immediate = faults.runBegan(runInfo(task), taskPhase(task) === 'cdc' ? 'cdc' : 'full-load');
     if (immediate) {
-      this.failFromRule(task, immediate);
+      this.failFromFault(task, immediate);
       return true;
     }
     const run = this.runs.get(task.arn);
     if (!run) return false;
-    const { clock, faults } = this.context();
-    for (const rule of faults.delayedTaskFailures({ names: [task.identifier, task.arn] })) {
-      if (typeof rule.at !== 'object' || !('afterMs' in rule.at)) continue;
-      const point = rule.at;
+    for (const delayed of faults.delayedFaults(runInfo(task))) {
       run.cancels.push(
-        clock.schedule(point.afterMs, () => {
+        clock.schedule(delayed.afterMs, () => {
           if (this.runs.get(task.arn) !== run) return;
-          const fired = this.faultAt(task, point);
-          if (fired) this.failFromRule(task, fired);
+          const fired = delayed.check();
+          if (fired) this.failFromFault(task, fired);
         }),
       );
     }
     return false;
   }
 
-  private faultAt(
-    task: TaskRecord,
-    point: TaskFailurePoint | 'progress',
-    progress = 0,
-  ): TaskFailureRule | undefined {
-    return this.context().faults.taskFailure({ names: [task.identifier, task.arn] }, point, progress);
-  }
-
-  private failFromRule(task: TaskRecord, rule: TaskFailureRule): void {
-    const message =
-      rule.message ??
-      (rule.stopReason === 'FATAL_ERROR'
-        ? 'Error executing source loop (injected fault).'
-        : 'ODBC general error (injected fault).');
-    this.handleFailure(task, rule.stopReason, message);
-    this.context().changed();
+  private failFromFault(task: TaskRecord, fault: TaskFault): void {
+    this.handleFailure(task, fault.stopReason, fault.message);
+    this.env.changed();
   }
 
   private launch(task: TaskRecord, startType: StartType): void {
     this.endRun(task.arn);
     const run: ActiveRun = { id: ++this.runCounter, controller: new AbortController(), cancels: [] };
     this.runs.set(task.arn, run);
-    const { state, workloadFor } = this.context();
+    const { state, workloadFor } = this.env;
     const source = state.endpoints[task.sourceArn];
     const target = state.endpoints[task.targetArn];
     const instance = state.instances[task.instanceArn];
@@ -288,12 +275,12 @@ export class TaskRunner {
     startType: StartType,
     instance: InstanceRecord,
   ): TaskContext {
-    const { clock, state } = this.context();
+    const { clock, state } = this.env;
     const source = state.endpoints[task.sourceArn];
     const target = state.endpoints[task.targetArn];
     if (!source || !target) throw new Error('endpoints checked by launch');
     const current = (): TaskRecord | undefined =>
-      this.runs.get(task.arn) === run ? this.context().state.tasks[task.arn] : undefined;
+      this.runs.get(task.arn) === run ? this.env.state.tasks[task.arn] : undefined;
     const capacity = capacityOf(instance.instanceClass);
     const runner = this;
     return {
@@ -322,7 +309,7 @@ export class TaskRunner {
         )
           live.stats.fullLoadStartDate = clock.now();
         runner.checkProgressFaults(live);
-        runner.context().changed();
+        runner.env.changed();
       },
       reportFullLoadFinished() {
         const live = current();
@@ -331,10 +318,10 @@ export class TaskRunner {
         live.stats.fullLoadStartDate ??= now;
         live.stats.fullLoadFinishDate = now;
         live.stats.progressPercent = 100;
-        runner.context().changed();
+        runner.env.changed();
         if (live.migrationType !== 'full-load' && live.status === 'running') {
-          const fault = runner.faultAt(live, 'cdc');
-          if (fault) queueMicrotask(() => runner.failFromRule(live, fault));
+          const fault = runner.env.faults.cdcBegan(runInfo(live));
+          if (fault) queueMicrotask(() => runner.failFromFault(live, fault));
         }
       },
       reportProgress(percent) {
@@ -342,7 +329,7 @@ export class TaskRunner {
         if (!live) return;
         live.stats.progressPercent = Math.max(0, Math.min(100, Math.floor(percent)));
         runner.checkProgressFaults(live);
-        runner.context().changed();
+        runner.env.changed();
       },
       reportSample(sample) {
         const live = current();
@@ -354,31 +341,35 @@ export class TaskRunner {
         const live = current();
         if (!live) return;
         live.checkpoint = checkpoint;
-        runner.context().changed();
+        runner.env.changed();
       },
     };
   }
 
   private checkProgressFaults(task: TaskRecord): void {
     if (task.status !== 'running' || taskPhase(task) !== 'full-load') return;
-    const fault = this.faultAt(task, 'progress', progressOf(task));
-    if (fault) queueMicrotask(() => this.failFromRule(task, fault));
+    const fault = this.env.faults.fullLoadProgressed(runInfo(task), progressOf(task));
+    if (fault) queueMicrotask(() => this.failFromFault(task, fault));
   }
 
   private finished(arn: string, runId: number, outcome: RunOutcome | undefined): void {
     const run = this.runs.get(arn);
     if (!run || run.id !== runId || run.controller.signal.aborted) return;
-    const task = this.context().state.tasks[arn];
+    const task = this.env.state.tasks[arn];
     if (task?.status === 'running') this.settle(task, outcome);
   }
 
   private settle(task: TaskRecord, outcome: RunOutcome | undefined): void {
     this.endRun(task.arn);
     if (!outcome)
-      this.markStopped(task, task.migrationType === 'full-load' ? 'FULL_LOAD_ONLY_FINISHED' : 'NORMAL');
-    else if (outcome.kind === 'stopped') this.markStopped(task, outcome.stopReason);
+      this.markStopped(
+        task,
+        'run-finished',
+        task.migrationType === 'full-load' ? 'FULL_LOAD_ONLY_FINISHED' : 'NORMAL',
+      );
+    else if (outcome.kind === 'stopped') this.markStopped(task, 'run-finished', outcome.stopReason);
     else this.handleFailure(task, outcome.stopReason, outcome.message);
-    this.context().changed();
+    this.env.changed();
   }
 
   private handleFailure(task: TaskRecord, reason: FailureReason, message: string): void {
@@ -388,44 +379,40 @@ export class TaskRunner {
       if (delay !== undefined) {
         task.recoverableAttempts += 1;
         task.lastFailureMessage = lastErrorText(message, reason);
-        this.context().timers.schedule({ type: 'task-retry', arn: task.arn }, delay);
+        this.timers.schedule({ type: 'task-retry', arn: task.arn }, delay);
         return;
       }
     }
     this.markFailed(task, reason, message);
   }
 
-  private markStopped(task: TaskRecord, reason: string): void {
+  private markStopped(task: TaskRecord, trigger: 'stop-finished' | 'run-finished', reason: string): void {
     this.endRun(task.arn);
     this.accumulateElapsed(task);
-    task.status = 'stopped';
+    moveTask(task, trigger);
     task.stopReason = `Stop Reason ${reason}`;
-    task.stats.stopDate = this.context().clock.now();
-    this.context().events.publish(
-      'task-stopped',
-      task,
-      `Replication task has stopped. Stop Reason ${reason}.`,
-    );
+    task.stats.stopDate = this.env.clock.now();
+    this.env.events.publish('task-stopped', task, `Replication task has stopped. Stop Reason ${reason}.`);
   }
 
   private markFailed(task: TaskRecord, reason: FailureReason, message: string): void {
     this.endRun(task.arn);
     this.accumulateElapsed(task);
     const text = lastErrorText(message, reason);
-    task.status = 'failed';
+    moveTask(task, 'run-failed');
     task.stopReason = text;
     task.lastFailureMessage = text;
-    task.stats.stopDate = this.context().clock.now();
+    task.stats.stopDate = this.env.clock.now();
     task.tables = task.tables.map((table) =>
       TABLE_STATES_LOADING.has(table.TableState) ? { ...table, TableState: 'Table error' } : table,
     );
-    this.context().events.publish('task-failed', task, text);
+    this.env.events.publish('task-failed', task, text);
   }
 
   private accumulateElapsed(task: TaskRecord): void {
     const since = task.stats.runningSince;
     if (since === undefined) return;
-    task.stats.elapsedMs += this.context().clock.now() - since;
+    task.stats.elapsedMs += this.env.clock.now() - since;
     delete task.stats.runningSince;
   }
 
@@ -438,13 +425,8 @@ export class TaskRunner {
   }
 }
 
-/** Full-load progress: reported by the workload, else the share of tables completed. */
-export const progressOf = (task: TaskRecord): number => {
-  if (task.stats.fullLoadFinishDate !== undefined) return 100;
-  if (task.stats.progressPercent > 0 || task.tables.length === 0) return task.stats.progressPercent;
-  const done = task.tables.filter((table) => table.TableState === 'Table completed').length;
-  return Math.floor((100 * done) / task.tables.length);
-};
+/** The names fault rules may use for a task. */
+const runInfo = (task: TaskRecord) => ({ names: [task.identifier, task.arn] });
 
 /** Table statistics carry epoch seconds on the wire; workloads may report milliseconds. */
 const normalizeTable = (table: TableStatistics): TableStatistics => {

@@ -1,8 +1,9 @@
 /**
  * Publishes AWS/DMS metrics every emulated period (one minute by default) for every instance that is up and every
- * running task, with the dimension values DMS uses (dms-facts §4.3): instances by `ReplicationInstanceIdentifier`
- * (the lower-cased identifier); tasks by the pair `ReplicationInstanceIdentifier` + `ReplicationTaskIdentifier`,
- * where the latter is the task ARN's resource id, not the task's name.
+ * running task, with the dimension values DMS uses (docs/dms-behaviour.md §4.3): instances by
+ * `ReplicationInstanceIdentifier` (the lower-cased identifier); tasks by the pair
+ * `ReplicationInstanceIdentifier` + `ReplicationTaskIdentifier`, where the latter is the task ARN's resource
+ * id, not the task's name.
  */
 import { INSTANCE_CLASSES, isInstanceClass } from '#domain/instance-classes';
 import type { Clock } from '../../clock.ts';

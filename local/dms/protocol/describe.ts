@@ -1,6 +1,7 @@
 /**
  * The common end of every Describe: filters first; a filter that matches nothing is `ResourceNotFoundFault`, as the
- * SDK waiters expect (dms-facts §1.1); then one page, converted for the wire, with the next page's marker.
+ * SDK waiters expect (docs/dms-behaviour.md §1.1); then one page, converted for the wire, with the next
+ * page's marker.
  */
 import { resourceNotFound } from './errors.ts';
 import { applyFilters, type Filter, type FilterFields } from './filters.ts';

@@ -1,7 +1,7 @@
 /**
- * DMS identifier rules (dms-facts §1.1): 1–63 ASCII letters, digits or hyphens; a letter first; no trailing hyphen
- * and no two consecutive hyphens. DMS stores identifiers lower-cased. `ResourceIdentifier` (the custom ARN suffix)
- * allows at most 31 characters of the same alphabet and must start with a letter.
+ * DMS identifier rules (docs/dms-behaviour.md §1.1): 1–63 ASCII letters, digits or hyphens; a letter first;
+ * no trailing hyphen and no two consecutive hyphens. DMS stores identifiers lower-cased. `ResourceIdentifier`
+ * (the custom ARN suffix) allows at most 31 characters of the same alphabet and must start with a letter.
  */
 import { invalidParameterValue } from './errors.ts';
 

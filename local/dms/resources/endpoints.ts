@@ -53,14 +53,16 @@ export const endpointToApi = (ctx: DmsContext, endpoint: EndpointRecord): Wire<E
   if (hidden) delete hidden['Password'];
   return {
     EndpointIdentifier: endpoint.identifier,
-    // DMS answers the type in upper case although requests send it in lower case (dms-facts §6.1).
+    // DMS answers the type in upper case although requests send it in lower case
+    // (docs/dms-behaviour.md §6.1).
     EndpointType: endpoint.endpointType as Wire<Endpoint>['EndpointType'],
     EngineName: endpoint.engineName,
     EngineDisplayName: ENGINE_DISPLAY_NAMES[endpoint.engineName] ?? endpoint.engineName,
     Status: endpoint.status,
     EndpointArn: endpoint.arn,
     SslMode: 'none',
-    // DMS fills the account's default key for database endpoints and leaves it empty for S3 (dms-facts §5, §11.1).
+    // DMS fills the account's default key for database endpoints and leaves it empty for S3
+    // (docs/dms-behaviour.md §5, §11.1).
     ...(endpoint.engineName === 's3'
       ? {}
       : {
@@ -233,16 +235,6 @@ export const deleteEndpoint = (
     throw invalidResourceState(
       `Endpoint ${endpoint.identifier} is used by ${tasks.length} replication task(s) and cannot be deleted`,
     );
-  endpoint.status = 'deleting';
-  ctx.timers.schedule({ type: 'endpoint-deleted', arn: endpoint.arn }, ctx.config.durations.endpointDelete);
+  ctx.lifecycle.deleteEndpoint(endpoint);
   return { Endpoint: endpointToApi(ctx, endpoint) };
-};
-
-export const onEndpointDeleted = (ctx: DmsContext, endpoint: EndpointRecord): void => {
-  delete ctx.state.endpoints[endpoint.arn];
-  delete ctx.state.tags[endpoint.arn];
-  ctx.state.connections = ctx.state.connections.filter(
-    (connection) => connection.endpointArn !== endpoint.arn,
-  );
-  ctx.events.publish('endpoint-deleted', endpoint);
 };

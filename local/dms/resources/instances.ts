@@ -16,7 +16,6 @@ import type {
 } from '@aws-sdk/client-database-migration-service';
 import { isInstanceClass } from '#domain/instance-classes';
 import type { DmsContext } from '../context.ts';
-import { scheduleMaintenance, secondaryZone, startModification } from '../lifecycle/instance-lifecycle.ts';
 import { checkMaintenanceWindow } from '../lifecycle/maintenance-window.ts';
 import { dmsArn, generateUuid } from '../protocol/arn.ts';
 import { describePage } from '../protocol/describe.ts';
@@ -30,6 +29,7 @@ import {
 } from '../protocol/errors.ts';
 import { checkResourceIdentifier, normalizeIdentifier } from '../protocol/identifiers.ts';
 import { epochSeconds, type Input, type Wire } from '../protocol/wire.ts';
+import { secondaryZone } from '../state/availability-zones.ts';
 import { getInstance, tasksOnInstance } from '../state/lookup.ts';
 import type { InstanceRecord, PendingModifications } from '../state/records.ts';
 import { availabilityZones, defaultSubnetGroup, getSubnetGroup, subnetGroupToApi } from './subnet-groups.ts';
@@ -48,7 +48,9 @@ const DELETABLE = new Set([
   'inaccessible-encryption-credentials',
 ]);
 
-/** Storage included with a class (dms-facts §9.1: 50 GB for burstable classes, 100 GB otherwise). */
+/**
+ * Storage included with a class (docs/dms-behaviour.md §9.1: 50 GB for burstable classes, 100 GB otherwise).
+ */
 const defaultStorage = (instanceClass: string): number => (/^dms\.t[23]\./.test(instanceClass) ? 50 : 100);
 
 const ipFrom = (seed: string, prefix: string): string => {
@@ -201,8 +203,7 @@ export const createReplicationInstance = (
   };
   state.instances[arn] = instance;
   setTags(ctx, arn, tags);
-  ctx.events.publish('instance-creating', instance);
-  ctx.timers.schedule({ type: 'instance-created', arn }, config.durations.instanceCreate);
+  ctx.lifecycle.instanceCreating(instance);
   return { ReplicationInstance: instanceToApi(ctx, instance) };
 };
 
@@ -275,14 +276,7 @@ export const modifyReplicationInstance = (
   if (input.AutoMinorVersionUpgrade !== undefined)
     instance.autoMinorVersionUpgrade = input.AutoMinorVersionUpgrade;
   if (input.VpcSecurityGroupIds !== undefined) instance.vpcSecurityGroupIds = [...input.VpcSecurityGroupIds];
-  if (input.ApplyImmediately === true) {
-    const all = { ...instance.pending, ...changes };
-    instance.pending = {};
-    startModification(ctx, instance, all);
-  } else {
-    instance.pending = { ...instance.pending, ...changes };
-    scheduleMaintenance(ctx, instance);
-  }
+  ctx.lifecycle.modifyInstance(instance, changes, input.ApplyImmediately === true);
   return { ReplicationInstance: instanceToApi(ctx, instance) };
 };
 
@@ -299,10 +293,7 @@ export const rebootReplicationInstance = (
     throw invalidResourceState(
       `Replication instance ${instance.identifier} is not in available state (current state: ${instance.status})`,
     );
-  instance.status = 'rebooting';
-  ctx.events.publish('instance-rebooting', instance);
-  ctx.runner.interruptInstance(instance, 'rebooted');
-  ctx.timers.schedule({ type: 'instance-rebooted', arn: instance.arn }, ctx.config.durations.instanceReboot);
+  ctx.lifecycle.rebootInstance(instance);
   return { ReplicationInstance: instanceToApi(ctx, instance) };
 };
 
@@ -321,9 +312,6 @@ export const deleteReplicationInstance = (
       `Replication instance ${instance.identifier} has ${tasks.length} replication task(s). Delete the tasks ` +
         'before deleting the replication instance.',
     );
-  instance.status = 'deleting';
-  ctx.timers.cancelFor(instance.arn);
-  ctx.events.publish('instance-deleting', instance);
-  ctx.timers.schedule({ type: 'instance-deleted', arn: instance.arn }, ctx.config.durations.instanceDelete);
+  ctx.lifecycle.deleteInstance(instance);
   return { ReplicationInstance: instanceToApi(ctx, instance) };
 };

@@ -10,7 +10,7 @@ import { invalidResourceState } from '../protocol/errors.ts';
 import type { Input, Wire } from '../protocol/wire.ts';
 import { getTask } from '../state/lookup.ts';
 
-/** DescribeTableStatistics pages hold 20–500 records (dms-facts §8.2). */
+/** DescribeTableStatistics pages hold 20–500 records (docs/dms-behaviour.md §8.2). */
 const TABLE_PAGE_LIMITS = { min: 20, max: 500, fallback: 100 };
 
 export const describeTableStatistics = (

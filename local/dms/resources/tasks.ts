@@ -1,4 +1,4 @@
-/** Replication tasks: Create, Describe, Modify, Start, Stop, Delete, and their slow status changes. */
+/** Replication tasks: Create, Describe, Modify, Start, Stop, Delete; the lifecycle makes the status changes. */
 import type {
   CreateReplicationTaskMessage,
   CreateReplicationTaskResponse,
@@ -15,7 +15,7 @@ import type {
   StopReplicationTaskResponse,
 } from '@aws-sdk/client-database-migration-service';
 import type { DmsContext } from '../context.ts';
-import { progressOf } from '../lifecycle/task-runner.ts';
+import { INITIAL_TASK_STATUS, taskAccepts } from '../lifecycle/task-transitions.ts';
 import { dmsArn } from '../protocol/arn.ts';
 import { describePage } from '../protocol/describe.ts';
 import {
@@ -31,12 +31,10 @@ import { parseTableMappings } from '../settings/table-mappings.ts';
 import { defaultTaskSettings, resolveTaskSettings } from '../settings/task-settings.ts';
 import { getEndpoint, getInstance, getTask, tasksOnInstance } from '../state/lookup.ts';
 import type { EndpointRecord, TaskRecord } from '../state/records.ts';
+import { progressOf } from '../state/task-progress.ts';
 import type { MigrationType, StartType } from '../workload.ts';
 import { setTags, validateTags } from './tags.ts';
 
-const MODIFIABLE = new Set(['ready', 'stopped', 'failed']);
-const STARTABLE = new Set(['ready', 'stopped', 'failed']);
-const DELETABLE = new Set(['ready', 'stopped', 'failed']);
 const POSTGRES_ENGINES = new Set(['postgres', 'aurora-postgresql']);
 /** Where pseudo LSNs of RecoveryCheckpoint start. */
 const LSN_BASE = 0x16b3748;
@@ -110,7 +108,10 @@ const requireType = (
   return endpoint;
 };
 
-/** CDC start options: one of CdcStartTime and CdcStartPosition; PostgreSQL has no start time (dms-facts §2.5). */
+/**
+ * CDC start options: one of CdcStartTime and CdcStartPosition; PostgreSQL has no start time
+ * (docs/dms-behaviour.md §2.5).
+ */
 const cdcStart = (
   source: EndpointRecord,
   input: { CdcStartTime?: number | undefined; CdcStartPosition?: string | undefined },
@@ -184,7 +185,7 @@ export const createReplicationTask = (
     migrationType: input.MigrationType as MigrationType,
     tableMappings: input.TableMappings,
     settings,
-    status: 'creating',
+    status: INITIAL_TASK_STATUS,
     createdAt: ctx.clock.now(),
     ...cdc,
     ...(input.CdcStopPosition !== undefined ? { cdcStopPosition: input.CdcStopPosition } : {}),
@@ -197,14 +198,8 @@ export const createReplicationTask = (
   };
   state.tasks[arn] = task;
   setTags(ctx, arn, tags);
-  ctx.timers.schedule({ type: 'task-ready', arn }, config.durations.taskCreate);
+  ctx.lifecycle.taskCreating(task);
   return { ReplicationTask: taskToApi(ctx, task) };
-};
-
-export const onTaskReady = (ctx: DmsContext, task: TaskRecord): void => {
-  if (task.status !== 'creating') return;
-  task.status = 'ready';
-  ctx.events.publish('task-created', task);
 };
 
 export const describeReplicationTasks = (
@@ -235,7 +230,7 @@ export const modifyReplicationTask = (
   input: Input<ModifyReplicationTaskMessage, 'ReplicationTaskArn'>,
 ): Wire<ModifyReplicationTaskResponse> => {
   const task = getTask(ctx.state, input.ReplicationTaskArn);
-  if (!MODIFIABLE.has(task.status))
+  if (!taskAccepts(task.status, 'ModifyReplicationTask'))
     throw invalidResourceState(
       `Replication Task, excluding logging severity task settings, cannot be modified while it is ${task.status} state`,
     );
@@ -258,17 +253,8 @@ export const modifyReplicationTask = (
   if (cdc.cdcStartTime !== undefined) task.cdcStartTime = cdc.cdcStartTime;
   if (input.CdcStopPosition !== undefined) task.cdcStopPosition = input.CdcStopPosition;
   if (input.TaskData !== undefined) task.taskData = input.TaskData;
-  task.statusBeforeModify = task.status;
-  task.status = 'modifying';
-  ctx.timers.schedule({ type: 'task-modified', arn: task.arn }, ctx.config.durations.taskModify);
+  ctx.lifecycle.modifyTask(task);
   return { ReplicationTask: taskToApi(ctx, task) };
-};
-
-export const onTaskModified = (ctx: DmsContext, task: TaskRecord): void => {
-  if (task.status !== 'modifying') return;
-  task.status = task.statusBeforeModify ?? (task.hasRun ? 'stopped' : 'ready');
-  delete task.statusBeforeModify;
-  ctx.events.publish('task-modified', task);
 };
 
 const START_TYPE_NAME = (type: StartType): string => type.toUpperCase().replaceAll('-', '_');
@@ -279,7 +265,7 @@ export const startReplicationTask = (
 ): Wire<StartReplicationTaskResponse> => {
   const task = getTask(ctx.state, input.ReplicationTaskArn);
   const type = input.StartReplicationTaskType as StartType;
-  if (!STARTABLE.has(task.status))
+  if (!taskAccepts(task.status, 'StartReplicationTask'))
     throw invalidResourceState(
       `Replication task ${task.identifier} cannot be started in state ${task.status}`,
     );
@@ -301,7 +287,7 @@ export const startReplicationTask = (
   if (cdc.cdcStartPosition !== undefined) task.cdcStartPosition = cdc.cdcStartPosition;
   if (cdc.cdcStartTime !== undefined) task.cdcStartTime = cdc.cdcStartTime;
   if (input.CdcStopPosition !== undefined) task.cdcStopPosition = input.CdcStopPosition;
-  ctx.runner.start(task, type);
+  ctx.lifecycle.startTask(task, type);
   return { ReplicationTask: taskToApi(ctx, task) };
 };
 
@@ -310,11 +296,11 @@ export const stopReplicationTask = (
   input: Input<StopReplicationTaskMessage, 'ReplicationTaskArn'>,
 ): Wire<StopReplicationTaskResponse> => {
   const task = getTask(ctx.state, input.ReplicationTaskArn);
-  if (task.status !== 'running' && task.status !== 'starting')
+  if (!taskAccepts(task.status, 'StopReplicationTask'))
     throw invalidResourceState(
       `Replication task ${task.identifier} is not running (current state: ${task.status})`,
     );
-  ctx.runner.stop(task);
+  ctx.lifecycle.stopTask(task);
   return { ReplicationTask: taskToApi(ctx, task) };
 };
 
@@ -323,20 +309,11 @@ export const deleteReplicationTask = (
   input: Input<DeleteReplicationTaskMessage, 'ReplicationTaskArn'>,
 ): Wire<DeleteReplicationTaskResponse> => {
   const task = getTask(ctx.state, input.ReplicationTaskArn);
-  if (!DELETABLE.has(task.status))
+  if (!taskAccepts(task.status, 'DeleteReplicationTask'))
     throw invalidResourceState(
       `Replication task ${task.identifier} cannot be deleted in state ${task.status}` +
         (task.status === 'running' ? '; stop the task first' : ''),
     );
-  ctx.timers.cancelFor(task.arn);
-  ctx.runner.forget(task.arn);
-  task.status = 'deleting';
-  ctx.timers.schedule({ type: 'task-deleted', arn: task.arn }, ctx.config.durations.taskDelete);
+  ctx.lifecycle.deleteTask(task);
   return { ReplicationTask: taskToApi(ctx, task) };
-};
-
-export const onTaskDeleted = (ctx: DmsContext, task: TaskRecord): void => {
-  delete ctx.state.tasks[task.arn];
-  delete ctx.state.tags[task.arn];
-  ctx.events.publish('task-deleted', task);
 };

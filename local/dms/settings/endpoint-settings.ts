@@ -1,6 +1,7 @@
 /**
- * How DMS echoes endpoint settings (dms-facts §5, §6.1, §11.1): the caller's values as sent (S3 enum spellings
- * included), with the documented defaults filled in for the rest. Engines the emulator knows, with their display names.
+ * How DMS echoes endpoint settings (docs/dms-behaviour.md §5, §6.1, §11.1): the caller's values as sent (S3
+ * enum spellings included), with the documented defaults filled in for the rest. Engines the emulator knows,
+ * with their display names.
  */
 export const ENGINE_DISPLAY_NAMES: Readonly<Record<string, string>> = {
   postgres: 'PostgreSQL',

@@ -1,7 +1,8 @@
 /**
  * `ReplicationTaskSettings`: DMS returns the whole document with every default filled in, not the caller's input
- * (dms-facts §7.1). Defaults follow the user guide; where the live dump in the facts differs from the guide's example
- * (RecoverableErrorCount -1, escalation counts 0, FailOnNoTablesCaptured, EventErrorPolicy) the live values win.
+ * (docs/dms-behaviour.md §7.1). Defaults follow the user guide; where an observed live settings document differs
+ * from the guide's example (RecoverableErrorCount -1, escalation counts 0, FailOnNoTablesCaptured,
+ * EventErrorPolicy) the live values win.
  */
 import { LOG_COMPONENT_IDS } from '#domain/request/task-settings';
 import { invalidParameterValue } from '../protocol/errors.ts';

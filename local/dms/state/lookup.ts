@@ -1,6 +1,6 @@
 /** Finds resources by ARN or identifier, throwing the fault DMS throws when they are not there. */
 import { resourceNotFound } from '../protocol/errors.ts';
-import type { EndpointRecord, InstanceRecord, StateData, TaskRecord } from './records.ts';
+import type { ConnectionRecord, EndpointRecord, InstanceRecord, StateData, TaskRecord } from './records.ts';
 
 export const getInstance = (state: StateData, arn: string): InstanceRecord => {
   const instance = state.instances[arn];
@@ -34,3 +34,12 @@ export const identifierOfArn = (state: StateData, arn: string): string | undefin
   state.endpoints[arn]?.identifier ??
   state.tasks[arn]?.identifier ??
   Object.values(state.subnetGroups).find((group) => group.arn === arn)?.identifier;
+
+export const findConnection = (
+  state: StateData,
+  instanceArn: string,
+  endpointArn: string,
+): ConnectionRecord | undefined =>
+  state.connections.find(
+    (connection) => connection.instanceArn === instanceArn && connection.endpointArn === endpointArn,
+  );

@@ -114,7 +114,7 @@ export class SyntheticSimulation {
     const { checkpoint, startType } = this.ctx;
     if (startType === 'resume-processing' && checkpoint) {
       const saved = JSON.parse(checkpoint) as Progress;
-      // A resumed full load restarts the tables that had not finished (dms-facts §2.4).
+      // A resumed full load restarts the tables that had not finished (docs/dms-behaviour.md §2.4).
       for (const table of Object.values(saved.tables))
         if (table.state !== 'Table completed') Object.assign(table, { loaded: 0, state: 'Before load' });
       // The source kept changing while the task was stopped; those changes wait in the replication slot.

@@ -5,14 +5,14 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dmsApiBudget } from '#adapters/retry';
 import { OPTIONAL_ENV } from '#contracts/env';
-import { type LocalAws, startLocalAws } from '#local/aws/index';
 import { ManualClock } from '#local/clock';
+import { type LocalLakeshift, startLocalLakeshift } from '#local/local-lakeshift';
 import { localDmsApiBudget } from '#local/stack';
 
 const START = Date.UTC(2026, 0, 1);
 const MISSING_TASK_ARN = 'arn:aws:dms:us-east-1:000000000000:task:NOSUCHTASK000000000000000A';
 
-let aws: LocalAws | undefined;
+let aws: LocalLakeshift | undefined;
 
 afterEach(async () => {
   vi.restoreAllMocks();
@@ -20,7 +20,7 @@ afterEach(async () => {
   aws = undefined;
 });
 
-const dmsClient = (local: LocalAws) =>
+const dmsClient = (local: LocalLakeshift) =>
   new DatabaseMigrationServiceClient({
     endpoint: local.endpoint,
     region: local.region,
@@ -38,11 +38,11 @@ describe('localDmsApiBudget', () => {
   });
 });
 
-describe('startLocalAws: the DMS API budget of the handlers', () => {
+describe('startLocalLakeshift: the DMS API budget of the handlers', () => {
   it('gives the handlers a budget refilled at 4 per emulated second on a scaled clock', async () => {
     // Prepare
-    aws = await startLocalAws({ clockSpeed: 600 });
-    const functionName = aws.stack?.functionNames['describe-resources'] ?? '';
+    aws = await startLocalLakeshift({ clockSpeed: 600 });
+    const functionName = aws.stack.functionNames['describe-resources'] ?? '';
     const bucket = dmsApiBudget.current();
     const take = vi.spyOn(bucket, 'take');
 
@@ -70,7 +70,7 @@ describe('startLocalAws: the DMS API budget of the handlers', () => {
 
   it('gives the handlers DMS’s budget as written when time moves only by hand', async () => {
     // Act
-    aws = await startLocalAws({ clock: new ManualClock(START) });
+    aws = await startLocalLakeshift({ clock: new ManualClock(START) });
 
     // Assess
     expect(process.env[OPTIONAL_ENV.dmsApiBudget]).toBe('100:4');
@@ -83,7 +83,7 @@ describe('LocalCounters: the DMS request log', () => {
     // Prepare
     const clock = new ManualClock(START);
     // Two tokens: one for the stack's subnet group, one for the first call below.
-    aws = await startLocalAws({
+    aws = await startLocalLakeshift({
       clock,
       dmsFaults: { throttleBucket: { capacity: 2, refillPerSecond: 0.01 } },
     });

@@ -5,8 +5,8 @@ import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-
 import { describe, expect, it } from 'vitest';
 import { STATE_MACHINE_NAMES } from '#contracts/names';
 import { listensOnDefaultBus, RULES } from '#contracts/wiring';
-import { startLocalAws } from '#local/aws/index';
 import { ManualClock } from '#local/clock';
+import { startLocalLakeshift } from '#local/local-lakeshift';
 import {
   definitionSubstitutions,
   localStackNames,
@@ -60,13 +60,13 @@ describe('local stack definitions', () => {
   });
 });
 
-describe('startLocalAws with a state directory', () => {
+describe('startLocalLakeshift with a state directory', () => {
   it('keeps secrets, registry items and DMS resources across a restart and applies the stack again', async () => {
     // Prepare
     const stateDir = await mkdtemp(join(tmpdir(), 'lakeshift-state-'));
     const item = { pk: { S: 'm' }, sk: { S: 'db' }, phase: { S: 'CDC' } };
     try {
-      const first = await startLocalAws({ clock: new ManualClock(), stateDir });
+      const first = await startLocalLakeshift({ clock: new ManualClock(), stateDir });
       const secretArn = first.secretsManager.createSecretDirect(
         'lakeshift/orders',
         '{"host":"orders.synthetic"}',
@@ -81,7 +81,7 @@ describe('startLocalAws with a state directory', () => {
       await first.stop();
 
       // Act
-      const second = await startLocalAws({ clock: new ManualClock(), stateDir });
+      const second = await startLocalLakeshift({ clock: new ManualClock(), stateDir });
       const reader = new DynamoDBClient({
         endpoint: second.endpoint,
         region: second.region,
@@ -99,7 +99,7 @@ describe('startLocalAws with a state directory', () => {
       expect(read.Item).toEqual(item);
       expect(secret).toBe('{"host":"orders.synthetic"}');
       expect(subnetGroups).toContain('lakeshift-local');
-      expect(second.stack?.stateMachineArns['migrate-fleet']).toBe(
+      expect(second.stack.stateMachineArns['migrate-fleet']).toBe(
         'arn:aws:states:us-east-1:000000000000:stateMachine:lakeshift-migrate-fleet',
       );
     } finally {

@@ -8,11 +8,20 @@ import {
   createPostgresToS3Workload,
   type DataPlaneObserver,
   generatedSlotName,
+  type PostgresToS3WorkloadOptions,
 } from '#local/dataplane/workload';
 import { type TestDatabase, usePostgres } from '#test/postgres';
 import { CdcDriver } from './cdc-driver.ts';
 import { allTypesDatabase, allTypesRows, expectedAllTypes, expectedNoKey, lakeRows } from './fixtures.ts';
-import { fileList, newLake, queryDuckDb, sortedRows, tableDir, tableFiles } from './lake-queries.ts';
+import {
+  fileList,
+  newLake,
+  parquetColumns,
+  queryDuckDb,
+  sortedRows,
+  tableDir,
+  tableFiles,
+} from './lake-queries.ts';
 import { type FakeTaskOptions, fakeTask, secretFor } from './task-context.ts';
 
 const postgres = usePostgres();
@@ -28,6 +37,7 @@ const startTask = (
   lakeDir: string,
   task: Omit<FakeTaskOptions, 'db'>,
   observer: DataPlaneObserver = {},
+  workloadOptions: Partial<PostgresToS3WorkloadOptions> = {},
 ) => {
   const driver = new CdcDriver();
   const fake = fakeTask({
@@ -36,6 +46,7 @@ const startTask = (
     taskArn: taskArnOf(db),
   });
   const workload = createPostgresToS3Workload({
+    ...workloadOptions,
     lakeDir,
     resolveSecret: secretFor(db),
     observer: driver.observer(observer),
@@ -357,6 +368,51 @@ describe('change data capture', () => {
     expect(lateAt - earlyAt).toBeLessThanOrEqual(31_000);
   });
 
+  it('rolls files over only when CdcMaxBatchInterval or CdcMinFileSize says so, per table, however many rows other tables hold', async () => {
+    // Prepare
+    const db = await postgres.createDatabase();
+    const client = await db.connect();
+    await client.query(`CREATE TABLE ticks (id int PRIMARY KEY, v text); CREATE TABLE wide (id int PRIMARY KEY, v text);
+      CREATE TABLE bulk (id int PRIMARY KEY, v text)`);
+    const lakeDir = await newLake();
+    // A poll interval equal to the step makes every step one read at the step's time.
+    const task = startTask(
+      db,
+      lakeDir,
+      { migrationType: 'cdc', s3Settings: { CdcMaxBatchInterval: 10, CdcMinFileSize: 200 } },
+      {},
+      { pollIntervalMs: 1000 },
+    );
+    await task.driver.streaming;
+    await task.driver.step(task.fake.clock, 1000);
+
+    // Act: 30 seconds of steady writes; bulk gets 12,000 small rows once, at the start.
+    for (let second = 1; second <= 30; second++) {
+      await client.query(`INSERT INTO ticks VALUES (${second}, 't');
+        INSERT INTO wide VALUES (${second}, repeat('w', 51200))`);
+      if (second === 1) await client.query(`INSERT INTO bulk SELECT g, '' FROM generate_series(1, 12000) g`);
+      await task.driver.step(task.fake.clock, 1000);
+    }
+    task.fake.controller.abort();
+    await task.outcome;
+
+    // Assess
+    const rowsPerFile = async (table: string) => {
+      const files = (await listLakeTableFiles(tableDir(lakeDir, table))).cdc;
+      return Promise.all(
+        files.map(async (file) =>
+          Number((await queryDuckDb(`SELECT count(*) FROM read_parquet('${file}')`))[0]?.[0]),
+        ),
+      );
+    };
+    // ticks: first row read at second 1, so files at seconds 11 and 22 (10 s each); 8 rows still wait.
+    expect(await rowsPerFile('ticks')).toEqual([11, 11]);
+    // wide: about 50 KB a row reaches 200 KB with the 4th row: a file every 4 seconds, never by the interval.
+    expect(await rowsPerFile('wide')).toEqual([4, 4, 4, 4, 4, 4, 4]);
+    // bulk: 12,000 small rows stay under 200 KB and wait for the interval, not for other tables.
+    expect(await rowsPerFile('bulk')).toEqual([12000]);
+  });
+
   it('partitions CDC files by commit date with the sequence, delimiter and time zone asked for', async () => {
     // Prepare
     const db = await postgres.createDatabase();
@@ -429,37 +485,132 @@ describe('change data capture', () => {
     ]);
   });
 
-  it('fills in an out-of-line value an update left unchanged by reading it by key', async () => {
+  it('writes NULL for an out-of-line value an update left unchanged, the value under REPLICA IDENTITY FULL, and the current value with the lookup setting', async () => {
     // Prepare
     const db = await postgres.createDatabase();
     const client = await db.connect();
-    await client.query('CREATE TABLE docs (id int PRIMARY KEY, title text, body text)');
-    const lakeDir = await newLake();
+    await client.query(`CREATE TABLE docs (id int PRIMARY KEY, title text, body text);
+      CREATE TABLE docs_full (id int PRIMARY KEY, title text, body text);
+      ALTER TABLE docs_full REPLICA IDENTITY FULL`);
+    const runWith = async (undocumented: PostgresToS3WorkloadOptions['undocumented']) => {
+      const lakeDir = await newLake();
+      const task = startTask(
+        db,
+        lakeDir,
+        {
+          migrationType: 'cdc',
+          s3Settings: { CdcMaxBatchInterval: 1 },
+          targetMetadata: { LobMaxSize: 1024 },
+        },
+        {},
+        { undocumented },
+      );
+      await task.driver.streaming;
+      // About 64 KB of incompressible text is stored out of line (TOAST).
+      for (const table of ['docs', 'docs_full']) {
+        await client.query(`INSERT INTO ${table}
+          SELECT 1, 'first', string_agg(md5(g::text || random()::text), '') FROM generate_series(1, 2000) g`);
+        await client.query(`UPDATE ${table} SET title = 'second' WHERE id = 1`);
+      }
+      const written = new Set<string>();
+      await task.driver.stepUntil(task.fake.clock, 500, (cycle) => {
+        for (const file of cycle.filesWritten) written.add(basename(dirname(file)));
+        return written.has('docs') && written.has('docs_full');
+      });
+      task.fake.controller.abort();
+      await task.outcome;
+      await client.query(`SELECT pg_drop_replication_slot('${slotOf(db)}'); TRUNCATE docs, docs_full`);
+      const bodies = async (table: string) => {
+        const files = (await listLakeTableFiles(tableDir(lakeDir, table))).cdc;
+        return (
+          await queryDuckDb(`SELECT "Op", title, body IS NULL FROM read_parquet(${fileList(files)})`)
+        ).map(([op, title, missing]) => `${op} ${title} ${missing ? 'NULL' : 'value'}`);
+      };
+      return { docs: await bodies('docs'), full: await bodies('docs_full') };
+    };
 
     // Act
-    const task = startTask(db, lakeDir, {
-      migrationType: 'cdc',
-      s3Settings: { CdcMaxBatchInterval: 1 },
-      targetMetadata: { LobMaxSize: 1024 },
+    const byDefault = await runWith({});
+    const lookedUp = await runWith({ unchangedToast: 'lookup' });
+
+    // Assess
+    expect(byDefault).toEqual({
+      docs: ['I first value', 'U second NULL'],
+      full: ['I first value', 'U second value'],
     });
+    expect(lookedUp).toEqual({
+      docs: ['I first value', 'U second value'],
+      full: ['I first value', 'U second value'],
+    });
+  });
+
+  it('writes a dropped column no more, a retyped column with its new type and a renamed column by its new name, each from a new file on', async () => {
+    // Prepare
+    const db = await postgres.createDatabase();
+    const client = await db.connect();
+    await client.query('CREATE TABLE t (id int PRIMARY KEY, a text, b int, c text)');
+    const lakeDir = await newLake();
+    const task = startTask(db, lakeDir, { migrationType: 'cdc', s3Settings: { CdcMaxBatchInterval: 30 } });
     await task.driver.streaming;
-    // About 64 KB of incompressible text is stored out of line (TOAST).
-    await client.query(
-      `INSERT INTO docs SELECT 1, 'first', string_agg(md5(g::text || random()::text), '') FROM generate_series(1, 2000) g`,
-    );
-    await client.query(`UPDATE docs SET title = 'second' WHERE id = 1`);
-    await task.driver.stepUntil(task.fake.clock, 500, (cycle) => cycle.filesWritten.length > 0);
+    const untilWritten = () =>
+      task.driver.stepUntil(task.fake.clock, 1000, (cycle) => cycle.filesWritten.length > 0);
+
+    // Act
+    await client.query(`INSERT INTO t VALUES (1, 'a1', 1, 'c1')`);
+    await task.driver.step(task.fake.clock, 1000);
+    await client.query('ALTER TABLE t DROP COLUMN c');
+    await client.query(`INSERT INTO t VALUES (2, 'a2', 2)`);
+    const afterDrop = await untilWritten();
+    await client.query('ALTER TABLE t ALTER COLUMN b TYPE text');
+    await client.query(`INSERT INTO t VALUES (3, 'a3', 'three')`);
+    await task.driver.step(task.fake.clock, 1000);
+    await client.query('ALTER TABLE t RENAME COLUMN a TO a_new');
+    await client.query(`UPDATE t SET a_new = 'a1 renamed' WHERE id = 1`);
+    await untilWritten();
+    await task.driver.stepUntil(task.fake.clock, 1000, (cycle) => cycle.rowsBuffered === 0);
     task.fake.controller.abort();
     await task.outcome;
 
     // Assess
-    const source = await client.query({ text: 'SELECT id::text, title, body FROM docs', rowMode: 'array' });
-    const ops = await cdcOps(lakeDir, 'docs');
-    expect(ops).toEqual([
-      ['I', 1],
-      ['U', 1],
+    expect(afterDrop.filesWritten).toHaveLength(1);
+    const files = (await listLakeTableFiles(tableDir(lakeDir, 't'))).cdc;
+    const shapes = await Promise.all(files.map((file) => parquetColumns(file)));
+    expect(shapes).toEqual([
+      [
+        ['Op', 'VARCHAR'],
+        ['id', 'INTEGER'],
+        ['a', 'VARCHAR'],
+        ['b', 'INTEGER'],
+        ['c', 'VARCHAR'],
+      ],
+      [
+        ['Op', 'VARCHAR'],
+        ['id', 'INTEGER'],
+        ['a', 'VARCHAR'],
+        ['b', 'INTEGER'],
+      ],
+      [
+        ['Op', 'VARCHAR'],
+        ['id', 'INTEGER'],
+        ['a', 'VARCHAR'],
+        ['b', 'VARCHAR'],
+      ],
+      [
+        ['Op', 'VARCHAR'],
+        ['id', 'INTEGER'],
+        ['a_new', 'VARCHAR'],
+        ['b', 'VARCHAR'],
+      ],
     ]);
-    expect(await lakeRows(lakeDir, 'docs', { key: ['id'] })).toEqual(source.rows);
+    const rows = await Promise.all(
+      files.map((file) => queryDuckDb(`SELECT * FROM read_parquet('${file}') ORDER BY id`)),
+    );
+    expect(rows).toEqual([
+      [['I', 1, 'a1', 1, 'c1']],
+      [['I', 2, 'a2', 2]],
+      [['I', 3, 'a3', 'three']],
+      [['U', 1, 'a1 renamed', '1']],
+    ]);
   });
 
   it('picks up a column added during CDC', async () => {
@@ -475,7 +626,12 @@ describe('change data capture', () => {
     await client.query(
       `INSERT INTO t VALUES (1, 'a'); ALTER TABLE t ADD COLUMN extra integer; INSERT INTO t VALUES (2, 'b', 42)`,
     );
-    await task.driver.stepUntil(task.fake.clock, 500, (cycle) => cycle.filesWritten.length > 0);
+    // The rows before the new column go out in their own file (one schema per file), then the rest.
+    await task.driver.stepUntil(
+      task.fake.clock,
+      500,
+      (cycle) => cycle.filesWritten.length > 0 && cycle.rowsBuffered === 0,
+    );
     task.fake.controller.abort();
     await task.outcome;
 

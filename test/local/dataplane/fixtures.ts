@@ -2,7 +2,8 @@
  * A source schema with every type the DMS PostgreSQL → Parquet mapping covers, and the text each value must read
  * back as from the lake. The expected text is computed by PostgreSQL itself from the source rows (so no result is
  * written down by hand), applying the documented DMS mapping: NUMERIC(28,6) for unbounded numeric, booleans as
- * words, UTC wall-clock time for timestamptz, milliseconds when asked, trimmed char(n), binary as hex.
+ * words, TIME in milliseconds, UTC wall-clock time for timestamptz, milliseconds when asked, trimmed char(n),
+ * binary as hex.
  */
 import type pg from 'pg';
 import { rebuildTableFromLake } from '#local/dataplane/replay';
@@ -77,7 +78,8 @@ const allTypesExpected = (options: ExpectOptions): string[] => {
     "CASE WHEN d::text ~ '^-?[0-9]+$' THEN d::text || '.0' ELSE lower(d::text) END",
     'flag::text',
     'day::text',
-    'tm::text',
+    // TIME is written in milliseconds (TIME32), the microseconds cut.
+    "(tm - (extract(microseconds FROM tm)::bigint % 1000) * interval '1 microsecond')::text",
     stamp(options.millis ? "date_trunc('milliseconds', ts)" : 'ts'),
     stamp(
       options.millis ? "date_trunc('milliseconds', tstz AT TIME ZONE 'UTC')" : "(tstz AT TIME ZONE 'UTC')",

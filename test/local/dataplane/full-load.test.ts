@@ -1,6 +1,7 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '#local/clock';
 import { listLakeTableFiles } from '#local/dataplane/replay';
 import { createPostgresToS3Workload, type PostgresToS3WorkloadOptions } from '#local/dataplane/workload';
 import { type TestDatabase, usePostgres } from '#test/postgres';
@@ -9,6 +10,16 @@ import { fileList, newLake, parquetColumns, queryDuckDb, sortedRows, tableFiles 
 import { type FakeTaskOptions, fakeTask, includeAll, secretFor } from './task-context.ts';
 
 const pg = usePostgres();
+
+/** A ManualClock that moves on a millisecond each time it is read. */
+class TickingClock extends ManualClock {
+  private ticks = 0;
+
+  override now(): number {
+    this.ticks += 1;
+    return super.now() + this.ticks;
+  }
+}
 
 const fullLoad = async (
   db: TestDatabase,
@@ -58,7 +69,12 @@ describe('full load', () => {
     const lakeDir = await newLake();
 
     // Act
-    await fullLoad(db, lakeDir, { postgreSqlSettings: { MapBooleanAsBoolean: true } });
+    await fullLoad(
+      db,
+      lakeDir,
+      { postgreSqlSettings: { MapBooleanAsBoolean: true } },
+      { undocumented: { sourceOnlyMapBooleanAsBoolean: true } },
+    );
 
     // Assess
     const [file] = (await tableFiles(lakeDir, 'all_types')).load;
@@ -108,7 +124,7 @@ describe('full load', () => {
     );
   });
 
-  it('splits a table larger than MaxFileSize into LOAD files with an upper-case hex counter', async () => {
+  it('splits a table larger than MaxFileSize into LOAD files with an upper-case hex counter, or writes one LOAD file when MaxFileSize is read as CSV-only', async () => {
     // Prepare
     const db = await pg.createDatabase();
     const client = await db.connect();
@@ -116,8 +132,16 @@ describe('full load', () => {
       INSERT INTO bulk SELECT g, md5(g::text) || md5((g * 7)::text) FROM generate_series(1, 40000) g`);
     const lakeDir = await newLake();
 
+    const unsplitLake = await newLake();
+
     // Act
     await fullLoad(db, lakeDir, { s3Settings: { MaxFileSize: 128, RowGroupLength: 1000 } });
+    await fullLoad(
+      db,
+      unsplitLake,
+      { s3Settings: { MaxFileSize: 128, RowGroupLength: 1000 } },
+      { undocumented: { maxFileSizeSplitsParquetLoad: false } },
+    );
 
     // Assess
     const files = await tableFiles(lakeDir, 'bulk');
@@ -131,6 +155,10 @@ describe('full load', () => {
       rowMode: 'array',
     });
     expect(rows).toEqual(source.rows);
+    expect((await tableFiles(unsplitLake, 'bulk')).load.map((file) => file.slice(-20))).toEqual([
+      'LOAD00000001.parquet',
+    ]);
+    expect(await lakeRows(unsplitLake, 'bulk', { key: ['id'] })).toEqual(source.rows);
   });
 
   it('adds Op = I first and the transfer time second when IncludeOpForFullLoad and TimestampColumnName are set', async () => {
@@ -159,6 +187,44 @@ describe('full load', () => {
     expect(values).toEqual([
       ['I', new Date(fake.clock.now()).toISOString().replace('T', ' ').replace('Z', '000')],
     ]);
+  });
+
+  it('stamps rows with transfer times that increase as the data arrives, or all with the task start when asked', async () => {
+    // Prepare
+    const db = await pg.createDatabase();
+    const client = await db.connect();
+    await client.query(`CREATE TABLE t (id int PRIMARY KEY, v text);
+      INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 20000) g`);
+    const stampsOf = async (s3Settings: Record<string, unknown>) => {
+      const lakeDir = await newLake();
+      // Time moves on a millisecond each time it is read, as it does while a table is copied.
+      const clock = new TickingClock();
+      await fullLoad(
+        db,
+        lakeDir,
+        { clock, s3Settings: { TimestampColumnName: 'transfer_ts', ...s3Settings } },
+        { loadChunkBytes: 64 * 1024 },
+      );
+      const files = (await tableFiles(lakeDir, 't')).load;
+      const rows = await queryDuckDb(
+        `SELECT transfer_ts FROM read_parquet(${fileList(files)}, filename = true, file_row_number = true)
+         ORDER BY list_position(${fileList(files)}, filename), file_row_number`,
+      );
+      return rows.map(([stamp]) => String(stamp));
+    };
+
+    // Act
+    const arriving = await stampsOf({});
+    const taskStart = await stampsOf({ UseTaskStartTimeForFullLoadTimestamp: true });
+
+    // Assess
+    expect(arriving).toHaveLength(20000);
+    expect(arriving.every((stamp) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/.test(stamp))).toBe(true);
+    expect(arriving).toEqual([...arriving].sort());
+    expect(new Set(arriving).size).toBeGreaterThan(5);
+    expect(new Set(taskStart).size).toBe(1);
+    // The task start comes before any row arrives.
+    expect((taskStart[0] ?? '') < (arriving[0] ?? '')).toBe(true);
   });
 
   it('selects, excludes and renames tables as the table mappings say', async () => {

@@ -9,6 +9,7 @@ const plan = (table: string, sizeBytes: number): TablePlan => ({
   primaryKey: [],
   capturesUpdatesAndDeletes: false,
   sizeBytes,
+  sourceColumns: new Map(),
 });
 
 describe('loadProgressPercent', () => {

@@ -40,6 +40,15 @@ describe('parseDecodedLine', () => {
       ['gone', null],
       ['ints', '{1,NULL}'],
     ]);
+    expect([...parsed.change.types.values()]).toEqual([
+      'integer',
+      'text',
+      'bit',
+      'numeric',
+      'boolean',
+      'text',
+      'integer[]',
+    ]);
   });
 
   it('reads an update that changed the key, with an unchanged TOAST value', () => {
@@ -70,7 +79,7 @@ describe('parseDecodedLine', () => {
     // Assess
     expect(parsed).toEqual({
       kind: 'CHANGE',
-      change: { kind: 'DELETE', schema: 'public', table: 'nopk', values: new Map() },
+      change: { kind: 'DELETE', schema: 'public', table: 'nopk', values: new Map(), types: new Map() },
     });
   });
 

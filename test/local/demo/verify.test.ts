@@ -52,18 +52,19 @@ const AWKWARD_SCHEMA = `
     tags text[],
     feeling mood,
     name varchar(40),
-    note text
+    note text,
+    cost money
   );
   INSERT INTO awkward VALUES
     (1, 12.50, 3.141593, 0.1, 1.1, true, '2024-02-29', '03:04:05.123456', '2024-01-02 03:04:05.123456',
      '2024-01-02 03:04:05.654321+02', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{"b": 1,  "a": [1, 2]}',
-     '{"b": 1,  "a": [1, 2]}', '\\x00ff10', '{"x","y z",NULL}', 'happy', 'Zoë', 'naïve café ☕ 日本語'),
+     '{"b": 1,  "a": [1, 2]}', '\\x00ff10', '{"x","y z",NULL}', 'happy', 'Zoë', 'naïve café ☕ 日本語', '1234.56'),
     (2, -0.01, 100, 1e20, -2.5, false, '1970-01-01', '23:59:59.999999', '1969-12-31 23:59:59.5',
      '2038-01-19 03:14:08+00', '00000000-0000-0000-0000-000000000000', 'null', '[]', '\\x', '{}', 'sad',
-     '', repeat('long text ', 5000)),
-    (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+     '', repeat('long text ', 5000), '-0.01'),
+    (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
     (4, 0, 0.000001, 1.5e-7, 0, true, '0001-01-01', '00:00:00', '2000-01-01 00:00:00', '2000-01-01 00:00:00+00',
-     'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A12', '"x"', '{"k": "v"}', '\\xdeadbeef', '{"a,b"}', 'ok', 'NULL', '');
+     'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A12', '"x"', '{"k": "v"}', '\\xdeadbeef', '{"a,b"}', 'ok', 'NULL', '', '0');
   CREATE TABLE no_pk (label text, n int4);
   INSERT INTO no_pk VALUES ('a', 1), ('a', 1), ('b', 2);
   CREATE TABLE empty_one (id int4 PRIMARY KEY);
@@ -82,6 +83,7 @@ const LAKE_CAST: Readonly<Record<string, (param: string) => string>> = {
   timestamp: (p) => `CAST(${p} AS TIMESTAMP)`,
   timestamptz: (p) => `CAST(${p} AS TIMESTAMPTZ)`,
   bytea: (p) => `from_hex(substr(${p}, 3))`,
+  money: (p) => `CAST(regexp_replace(${p}, '[^0-9.-]', '', 'g') AS DECIMAL(38, 4))`,
 };
 const lakeCast = (pgType: string, param: string): string =>
   (LAKE_CAST[pgType] ?? ((p) => `CAST(${p} AS VARCHAR)`))(param);

@@ -4,9 +4,10 @@
  * conditions against a wall-clock deadline.
  */
 import { PHASES, type Phase } from '#contracts/phases';
-import { type LocalAws, type StartLocalAwsOptions, startLocalAws } from '#local/aws/index';
+import type { StartLocalAwsOptions } from '#local/aws/index';
 import type { EventEnvelope } from '#local/aws/shared/service-event';
 import { prepareSyntheticFleet } from '#local/aws/synthetic-fleet';
+import { type LocalLakeshift, startLocalLakeshift } from '#local/local-lakeshift';
 
 export const STEADY_CLASS = 'dms.t3.medium';
 
@@ -16,7 +17,7 @@ interface ObservedEvent {
 }
 
 export interface E2eRun {
-  readonly aws: LocalAws;
+  readonly aws: LocalLakeshift;
   readonly migrationId: string;
   readonly databaseIds: readonly string[];
   /** The migration request (detail of Migration Requested). */
@@ -69,8 +70,8 @@ export const startE2eRun = async (
     resize?: Partial<typeof E2E_RESIZE>;
   } & Pick<StartLocalAwsOptions, 'dmsFaults'>,
 ): Promise<E2eRun> => {
-  const aws = await startLocalAws({ clockSpeed: options.clockSpeed, dmsFaults: options.dmsFaults });
-  const registryTable = aws.stack?.registryTableName;
+  const aws = await startLocalLakeshift({ clockSpeed: options.clockSpeed, dmsFaults: options.dmsFaults });
+  const registryTable = aws.stack.registryTableName;
   const phases = new Map<string, Phase[]>();
   const items = new Map<string, Record<string, string>>();
   const events: ObservedEvent[] = [];

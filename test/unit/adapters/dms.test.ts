@@ -33,6 +33,7 @@ import {
   startReplicationTask,
   stopReplicationTask,
 } from '#adapters/dms';
+import { dms as callDms, sendDms } from '#adapters/dms-call';
 import {
   ensureEndpoint,
   ensureReplicationInstance,
@@ -474,5 +475,38 @@ describe('ensureReplicationTask', () => {
       Filters: [{ Name: 'replication-task-id', Values: ['ls-mig-1-orders-task'] }],
       WithoutSettings: true,
     });
+  });
+});
+
+describe('dms-call', () => {
+  it('sends the command its operation names, with the input as given, and returns its output', async () => {
+    // Prepare
+    dms
+      .on(ModifyReplicationInstanceCommand)
+      .resolves({ ReplicationInstance: { ReplicationInstanceArn: INSTANCE_ARN } });
+    const input = { ReplicationInstanceArn: INSTANCE_ARN, ReplicationInstanceClass: 'dms.t3.large' };
+
+    // Act
+    const output = await callDms('ModifyReplicationInstance', input);
+
+    // Assess
+    expect(output.ReplicationInstance?.ReplicationInstanceArn).toBe(INSTANCE_ARN);
+    expect(dms).toHaveReceivedCommandWith(ModifyReplicationInstanceCommand, input);
+  });
+
+  it('makes one attempt with sendDms, leaving a throttled call to its caller', async () => {
+    // Prepare
+    const throttle = Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $metadata: {},
+    });
+    dms.on(DescribeEndpointsCommand).rejects(throttle);
+
+    // Act
+    const attempt = sendDms('DescribeEndpoints', {});
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(dms).toHaveReceivedCommandTimes(DescribeEndpointsCommand, 1);
   });
 });

@@ -157,7 +157,10 @@ export const connection = (
   ...overrides,
 });
 
-/** A CloudWatch Alarm State Change event for one of lakeshift's alarms going into ALARM (dms-facts §13). */
+/**
+ * A CloudWatch Alarm State Change event for one of lakeshift's alarms going into ALARM
+ * (docs/dms-behaviour.md §13).
+ */
 export const alarmStateChange = (alarmName: string, instanceIdentifier: string, at = NOW) => ({
   version: '0',
   id: 'c4c1c1c9-6542-e61b-6ef0-8c4d36933a92',

@@ -20,7 +20,7 @@ beforeEach(() => {
   events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
 });
 
-/** A DMS task state-change event as EventBridge delivers it (dms-facts §3.1). */
+/** A DMS task state-change event as EventBridge delivers it (docs/dms-behaviour.md §3.1). */
 const taskEvent = (taskArn: string, detail: Record<string, string>) => ({
   version: '0',
   id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',

@@ -172,7 +172,7 @@ describe('Handler: record-phase', () => {
     expect(published()).toEqual([]);
   });
 
-  it('refuses a transition DESIGN.md does not allow, and publishes nothing', async () => {
+  it('refuses a transition that is not a legal move, and publishes nothing', async () => {
     // Prepare
     const plan = planFor('record-6');
     await world.seed(plan, 'PROVISIONING');

@@ -3,8 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findImportCycles, importEdgesUnder, importSpecifiers } from '#test/import-graph';
-import { layerViolations } from '#test/layer-rule';
+import { findImportCycles, importEdgesUnder, importStatements, importsUnder } from '#test/import-graph';
+import { callOutViolations, layerViolations } from '#test/layer-rule';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const FUNCTIONS = join(ROOT, 'functions');
@@ -29,7 +29,7 @@ afterEach(() => {
   for (const root of fixtures.splice(0)) rmSync(root, { recursive: true, force: true });
 });
 
-describe('importSpecifiers', () => {
+describe('importStatements', () => {
   it('reads static, type-only, re-exported and dynamic imports', () => {
     // Prepare
     const text = [
@@ -38,11 +38,52 @@ describe('importSpecifiers', () => {
       "export { c } from './c.ts';",
       "const d = () => import('#adapters/d');",
       'const note = \'import("./not-an-import.ts")\';',
+      "import { type E, type F } from 'e';",
+      "import { type G, h } from 'g';",
+      "export type { I } from 'i';",
+      "import 'j';",
     ].join('\n');
     // Act
-    const specifiers = importSpecifiers('example.ts', text);
+    const statements = importStatements('example.ts', text);
     // Assess
-    expect(specifiers).toEqual(['./a.ts', '#domain/b', './c.ts', '#adapters/d']);
+    expect(statements).toEqual([
+      { specifier: './a.ts', typeOnly: false },
+      { specifier: '#domain/b', typeOnly: true },
+      { specifier: './c.ts', typeOnly: false },
+      { specifier: '#adapters/d', typeOnly: false },
+      { specifier: 'e', typeOnly: true },
+      { specifier: 'g', typeOnly: false },
+      { specifier: 'i', typeOnly: true },
+      { specifier: 'j', typeOnly: false },
+    ]);
+  });
+});
+
+describe('callOutViolations', () => {
+  it('names AWS SDK and PostgreSQL code loaded outside adapters/, but not their types', async () => {
+    // Prepare
+    const root = await fixturePackage({
+      'functions/domain/state.ts': [
+        "import type { ReplicationTask } from '@aws-sdk/client-database-migration-service';",
+        "import { DescribeReplicationTasksCommand } from '@aws-sdk/client-database-migration-service';",
+        'export const state = (task: ReplicationTask) => [task, DescribeReplicationTasksCommand];',
+      ].join('\n'),
+      'functions/shared/db.ts': "const load = () => import('pg');\nexport { load };",
+      'functions/adapters/dms.ts': [
+        "import { DescribeReplicationTasksCommand } from '@aws-sdk/client-database-migration-service';",
+        "import pg from 'pg';",
+        'export const x = [DescribeReplicationTasksCommand, pg];',
+      ].join('\n'),
+      'functions/handlers/h.ts': "import * as z from 'zod';\nexport const h = z;",
+    });
+    const functions = join(root, 'functions');
+    // Act
+    const violations = callOutViolations(importsUnder(functions, root).packages, functions);
+    // Assess
+    expect(violations).toEqual([
+      'domain/state.ts → @aws-sdk/client-database-migration-service: loads AWS or PostgreSQL code outside adapters/',
+      'shared/db.ts → pg: loads AWS or PostgreSQL code outside adapters/',
+    ]);
   });
 });
 
@@ -133,6 +174,13 @@ describe('functions/ layers', () => {
     // Assess
     expect(violations).toEqual([]);
   });
+
+  it('loads the AWS SDK and the PostgreSQL driver only in adapters/', () => {
+    // Act
+    const violations = callOutViolations(importsUnder(FUNCTIONS, ROOT).packages, FUNCTIONS);
+    // Assess
+    expect(violations).toEqual([]);
+  });
 });
 
 describe('findImportCycles', () => {
@@ -175,5 +223,9 @@ describe('findImportCycles', () => {
 describe('import cycles', () => {
   it('has none under functions/', () => {
     expect(findImportCycles(FUNCTIONS, ROOT)).toEqual([]);
+  });
+
+  it('has none under local/, the DMS emulator included', () => {
+    expect(findImportCycles(join(ROOT, 'local'), ROOT)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 /** The endpoint as a workload sees it (the seam's EndpointDescription), built from the stored record. */
-import type { EndpointRecord } from '../state/records.ts';
+
 import type { EndpointDescription } from '../workload.ts';
+import type { EndpointRecord } from './records.ts';
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const settings = (value: unknown): Readonly<Record<string, unknown>> | undefined =>

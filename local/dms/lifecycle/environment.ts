@@ -1,0 +1,17 @@
+/** What the lifecycle works with: the settings, the state, the clock, events, workloads and the fault hooks. */
+import type { Clock } from '../../clock.ts';
+import type { DmsConfig, WorkloadResolver } from '../config.ts';
+import type { EventPublisher } from '../events/publisher.ts';
+import type { TaskFaultHooks } from '../faults/task-hooks.ts';
+import type { StateData } from '../state/records.ts';
+
+export interface LifecycleEnvironment {
+  readonly config: DmsConfig;
+  readonly clock: Clock;
+  readonly state: StateData;
+  readonly events: EventPublisher;
+  readonly faults: TaskFaultHooks;
+  readonly workloadFor: WorkloadResolver;
+  /** Marks the state changed (persistence). */
+  changed(): void;
+}

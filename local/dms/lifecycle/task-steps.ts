@@ -1,0 +1,50 @@
+/**
+ * A replication task's steps outside its runs: creation (`creating` → `ready`), modification (`modifying` → the
+ * status before) and deletion (`deleting` → gone). Runs (start, stop, failures) are the task runner's.
+ */
+import type { TaskRecord } from '../state/records.ts';
+import type { LifecycleScope } from './scope.ts';
+import { isTaskStatus, moveTask } from './task-transitions.ts';
+
+/** CreateReplicationTask accepted the task (status `creating`). */
+export const taskCreating = (ctx: LifecycleScope, task: TaskRecord): void => {
+  ctx.timers.schedule({ type: 'task-ready', arn: task.arn }, ctx.config.durations.taskCreate);
+};
+
+export const onTaskReady = (ctx: LifecycleScope, task: TaskRecord): void => {
+  if (task.status !== 'creating') return;
+  moveTask(task, 'create-finished');
+  ctx.events.publish('task-created', task);
+};
+
+/** ModifyReplicationTask accepted the new settings (already on the record). */
+export const modifyTask = (ctx: LifecycleScope, task: TaskRecord): void => {
+  task.statusBeforeModify = task.status;
+  moveTask(task, 'ModifyReplicationTask');
+  ctx.timers.schedule({ type: 'task-modified', arn: task.arn }, ctx.config.durations.taskModify);
+};
+
+export const onTaskModified = (ctx: LifecycleScope, task: TaskRecord): void => {
+  if (task.status !== 'modifying') return;
+  const before = task.statusBeforeModify;
+  moveTask(
+    task,
+    'modify-finished',
+    before !== undefined && isTaskStatus(before) ? before : task.hasRun ? 'stopped' : 'ready',
+  );
+  delete task.statusBeforeModify;
+  ctx.events.publish('task-modified', task);
+};
+
+export const deleteTask = (ctx: LifecycleScope, task: TaskRecord): void => {
+  ctx.timers.cancelFor(task.arn);
+  ctx.runner.forget(task.arn);
+  moveTask(task, 'DeleteReplicationTask');
+  ctx.timers.schedule({ type: 'task-deleted', arn: task.arn }, ctx.config.durations.taskDelete);
+};
+
+export const onTaskDeleted = (ctx: LifecycleScope, task: TaskRecord): void => {
+  delete ctx.state.tasks[task.arn];
+  delete ctx.state.tags[task.arn];
+  ctx.events.publish('task-deleted', task);
+};
