@@ -24,6 +24,7 @@ export const HANDLER_NAMES = [
   'delete-task',
   'delete-endpoints',
   'delete-instance',
+  'delete-certificate',
   'drop-replication-slot',
   'disarm-alarms',
   'inspect-replication-slots',

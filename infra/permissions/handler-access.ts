@@ -10,6 +10,7 @@ export const DMS_CREATE_ACTIONS = {
   instance: 'dms:CreateReplicationInstance',
   endpoint: 'dms:CreateEndpoint',
   task: 'dms:CreateReplicationTask',
+  certificate: 'dms:ImportCertificate',
 } as const;
 export type DmsCreate = keyof typeof DMS_CREATE_ACTIONS;
 
@@ -22,6 +23,7 @@ export const DMS_MANAGE_ACTIONS = {
   'dms:StartReplicationTask': ['task'],
   'dms:StopReplicationTask': ['task'],
   'dms:DeleteReplicationTask': ['task'],
+  'dms:DeleteCertificate': ['cert'],
 } as const satisfies Record<string, readonly DmsResourceType[]>;
 export type DmsManageAction = keyof typeof DMS_MANAGE_ACTIONS;
 
@@ -31,11 +33,12 @@ export const DMS_DESCRIBE_ACTIONS = [
   'dms:DescribeEndpoints',
   'dms:DescribeConnections',
   'dms:DescribeReplicationTasks',
+  'dms:DescribeCertificates',
 ] as const;
 export type DmsDescribeAction = (typeof DMS_DESCRIBE_ACTIONS)[number];
 
 /** DMS ARN resource types: `arn:aws:dms:<region>:<account>:<type>:<random id>`. */
-export type DmsResourceType = 'rep' | 'endpoint' | 'task';
+export type DmsResourceType = 'rep' | 'endpoint' | 'task' | 'cert';
 
 /** `reset` puts an alarm back to OK (SetAlarmState) so that CloudWatch evaluates it afresh. */
 export type AlarmAccess = 'put' | 'delete' | 'describe' | 'reset';
@@ -61,6 +64,8 @@ export interface HandlerAccess {
   readonly publishMetrics?: boolean;
   /** Read source credentials and connect to sources: runs inside the default network. */
   readonly connectsToSources?: boolean;
+  /** Read the secrets the config admits without connecting to sources (CA certificates). */
+  readonly readsSourceSecrets?: boolean;
   readonly timeoutSeconds?: number;
 }
 
@@ -74,8 +79,10 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     registry: 'readWrite',
   },
   'ensure-endpoints': {
-    dmsCreate: ['endpoint'],
-    dmsDescribe: ['dms:DescribeEndpoints'],
+    dmsCreate: ['endpoint', 'certificate'],
+    dmsDescribe: ['dms:DescribeEndpoints', 'dms:DescribeCertificates'],
+    // A verify-ca/verify-full source's CA certificate may be a secret the config admits.
+    readsSourceSecrets: true,
     dmsListTags: true,
     passDmsRoles: true,
     registry: 'readWrite',
@@ -134,5 +141,6 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   // Reads the source's slots around the first start and records the task's one.
   'record-replication-slot': { connectsToSources: true, registry: 'readWrite' },
   // Reads each recorded slot on its source and writes what it found to the registry.
+  'delete-certificate': { dmsManage: ['dms:DeleteCertificate'], registry: 'read' },
   'inspect-replication-slots': { connectsToSources: true, registry: 'readWrite', timeoutSeconds: 300 },
 };

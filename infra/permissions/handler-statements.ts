@@ -157,7 +157,7 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
       'cloudwatch:PutMetricData has no resource-level permissions; the namespace condition limits it.',
     );
   }
-  if (access.connectsToSources) {
+  if (access.connectsToSources || access.readsSourceSecrets) {
     for (const statement of targets.sourceSecretStatements) {
       allowWithWildcard(role, statement, SECRET_PREFIX_REASON);
     }
@@ -177,7 +177,9 @@ export const dmsArns = (scope: Construct, types: readonly DmsResourceType[]): st
 
 const CREATE_RESOURCE_TYPES: Readonly<Record<keyof typeof DMS_CREATE_ACTIONS, readonly DmsResourceType[]>> = {
   instance: ['rep'],
-  endpoint: ['endpoint'],
+  // An endpoint with a CertificateArn names the certificate too.
+  endpoint: ['endpoint', 'cert'],
+  certificate: ['cert'],
   // A task names its instance and endpoints, which are resources of the request too.
   task: ['task', 'rep', 'endpoint'],
 };

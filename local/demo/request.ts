@@ -14,6 +14,8 @@ export interface RequestDatabase {
   readonly secretArn: string;
   /** Plain text, chosen explicitly (sslMode 'none' with acknowledgePlainText). */
   readonly plainText?: boolean;
+  /** The secret holding the source server's CA certificate, for a database the template verifies (verify-full). */
+  readonly caCertificateSecretArn?: string;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -47,6 +49,10 @@ export const buildDemoRequest = (template: JsonObject, databases: readonly Reque
       databaseName: database.databaseName,
       secretArn: database.secretArn,
       ...(database.plainText ? { sslMode: 'none', acknowledgePlainText: true } : {}),
+      ...(database.caCertificateSecretArn !== undefined &&
+      isObject(known.get(database.databaseId)?.['caCertificate'])
+        ? { caCertificate: { secretArn: database.caCertificateSecretArn } }
+        : {}),
     })),
   };
   parseMigrationRequest(request);

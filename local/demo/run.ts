@@ -172,6 +172,11 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
     log(`local AWS on ${aws.endpoint}, clock ${options.clockSpeed}× real time, lake in ${lakeDir}`);
 
     const localAws = aws;
+    // The embedded server's CA, as a secret: the database the template verifies (verify-full) imports it into DMS.
+    const caSecretArn =
+      prepared.caCertificatePem === undefined
+        ? undefined
+        : localAws.secretsManager.createSecretDirect('lakeshift-demo/source-ca', prepared.caCertificatePem);
     const request = buildDemoRequest(
       template,
       sources.map((source) => ({
@@ -179,6 +184,7 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
         databaseName: source.databaseName,
         secretArn: storeSecret(localAws, source),
         ...(source.plainText ? { plainText: true } : {}),
+        ...(caSecretArn === undefined ? {} : { caCertificateSecretArn: caSecretArn }),
       })),
     );
     await putLakeshiftEvent(

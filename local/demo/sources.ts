@@ -10,7 +10,6 @@
 import { DEMO_DATABASES, type DemoDatabase } from '../../examples/demo/databases.ts';
 import { seedDemoDatabase } from '../../examples/demo/seed.ts';
 import { startEmbeddedPostgres } from '../postgres/embedded.ts';
-import { DemoOptionsError } from './options.ts';
 import { databaseIdFor } from './request.ts';
 
 export interface DemoSource {
@@ -33,6 +32,8 @@ export interface DemoSource {
 
 export interface PreparedSources {
   readonly sources: readonly DemoSource[];
+  /** The embedded server's CA certificate (PEM), which verify-full checks its certificate against. */
+  readonly caCertificatePem?: string;
   /** Stops what the demo started (the embedded server); existing sources are left alone. */
   stop(): Promise<void>;
 }
@@ -99,7 +100,11 @@ export const prepareSources = async (options: {
         demo,
       });
     }
-    return { sources, stop: () => server.stop() };
+    return {
+      sources,
+      ...(server.caCertificatePem === undefined ? {} : { caCertificatePem: server.caCertificatePem }),
+      stop: () => server.stop(),
+    };
   } catch (error) {
     await server.stop();
     throw error;

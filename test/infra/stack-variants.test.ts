@@ -87,8 +87,9 @@ describe('LakeshiftStack with imported network, bucket and secrets', () => {
         (statement) => statement.Sid === 'ReadSourceSecrets' || statement.Sid === 'DecryptSourceSecrets',
       );
     // Assess
-    // Read and decrypt for each handler that connects to sources (record, inspect and drop slots) and DMS's role.
-    expect(secretStatements).toHaveLength(8);
+    // Read and decrypt for each handler that reads source secrets (record, inspect and drop slots; ensure-endpoints
+    // for CA certificates) and DMS's role.
+    expect(secretStatements).toHaveLength(10);
     for (const statement of secretStatements) {
       if (statement.Sid === 'ReadSourceSecrets') expect(statement.Resource).toBe(SECRET);
       else {

@@ -19,6 +19,7 @@ const REQUIRED_ENV: Partial<Record<HandlerName, readonly EnvName[]>> = {
   'record-phase': [ENV.registryTableName, ENV.eventBusName],
   reconcile: [ENV.registryTableName, ENV.eventBusName],
   'drop-replication-slot': [ENV.registryTableName],
+  'delete-certificate': [ENV.registryTableName],
   'record-replication-slot': [ENV.registryTableName],
   'inspect-replication-slots': [ENV.registryTableName],
 };

@@ -100,20 +100,18 @@ describe('Handler: reconcile (replication slots)', () => {
   it('publishes the slot metrics, keeps the retained-WAL alarm, and reports a slot inactive too long during CDC', async () => {
     // Prepare
     const plan = await recordedIn('watch-2', 'CDC');
-    await world
-      .registry()
-      .update(
-        keyOf(plan),
-        {
-          slotWatch: {
-            checkedAt: minutesAfter(40),
-            retainedWalBytes: 9e9,
-            active: false,
-            inactiveSince: NOW,
-          },
+    await world.registry().update(
+      keyOf(plan),
+      {
+        slotWatch: {
+          checkedAt: minutesAfter(40),
+          retainedWalBytes: 9e9,
+          active: false,
+          inactiveSince: NOW,
         },
-        { now: NOW },
-      );
+      },
+      { now: NOW },
+    );
     // Act
     await invokeHandler('reconcile', { time: minutesAfter(45) });
     // Assess
@@ -141,19 +139,19 @@ describe('Handler: reconcile (replication slots)', () => {
   it('reports no incident for a slot inactive during the full load', async () => {
     // Prepare
     const plan = await recordedIn('watch-3', 'FULL_LOAD');
-    await world
-      .registry()
-      .update(
-        keyOf(plan),
-        {
-          slotWatch: { checkedAt: minutesAfter(40), retainedWalBytes: 1, active: false, inactiveSince: NOW },
-        },
-        { now: NOW },
-      );
+    await world.registry().update(
+      keyOf(plan),
+      {
+        slotWatch: { checkedAt: minutesAfter(40), retainedWalBytes: 1, active: false, inactiveSince: NOW },
+      },
+      { now: NOW },
+    );
     // Act
     await invokeHandler('reconcile', { time: minutesAfter(45) });
     // Assess
-    const published = events.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
+    const published = events
+      .commandCalls(PutEventsCommand)
+      .flatMap((call) => call.args[0].input.Entries ?? []);
     expect(published.filter((entry) => entry.Detail?.includes('watch-3'))).toEqual([]);
   });
 });
