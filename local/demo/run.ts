@@ -24,7 +24,7 @@ import { TimelineRecorder } from './recorder.ts';
 import { buildDemoRequest, readDemoRequestTemplate } from './request.ts';
 import { DEFAULT_SCENARIO_DEADLINES, DemoScenario } from './scenario.ts';
 import { type DemoSource, type PreparedSources, plainTextWarning, prepareSources } from './sources.ts';
-import { tearDownExisting } from './teardown.ts';
+import { type TeardownOutcome, tearDownExisting } from './teardown.ts';
 import { catchUpAndVerify } from './verify-lake.ts';
 import { watchMigration } from './watch.ts';
 
@@ -52,6 +52,8 @@ const PENDING_SECRET_ARN =
 export interface DemoRunResult {
   readonly exitCode: number;
   readonly verification: readonly TableVerification[];
+  /** Replication slots still on the sources after the teardown (none when all went well). */
+  readonly slotsLeft?: TeardownOutcome['slotsLeft'];
   readonly report?: WrittenReport;
   readonly failure?: string;
 }
@@ -238,18 +240,17 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
           deadline: Date.now() + CATCH_UP_DEADLINE_MS,
           log,
         });
-    if (options.sources.length > 0) {
-      await tearDownExisting({
-        aws: connection,
-        eventBusName: stack.eventBusName,
-        migrationId,
-        sources,
-        observer,
-        now: () => clock.now(),
-        deadline: Date.now() + TEARDOWN_DEADLINE_MS,
-        log,
-      });
-    }
+    // Every run ends torn down, the demo's own sources too: no replication slot may outlive the demo.
+    const teardown = await tearDownExisting({
+      aws: connection,
+      eventBusName: stack.eventBusName,
+      migrationId,
+      sources,
+      observer,
+      now: () => clock.now(),
+      deadline: Date.now() + TEARDOWN_DEADLINE_MS,
+      log,
+    });
 
     const endedAt = clock.now();
     const metrics = new Map<string, MetricSeries>();
@@ -271,7 +272,13 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
     );
     const verified = allEqual(verification);
     printOutcome(terminal, options.json, { verified, verification, report, failure });
-    return { exitCode: verified && !failure ? 0 : 1, verification, report, ...(failure ? { failure } : {}) };
+    return {
+      exitCode: verified && !failure ? 0 : 1,
+      verification,
+      report,
+      slotsLeft: teardown.slotsLeft,
+      ...(failure ? { failure } : {}),
+    };
   } finally {
     for (const load of loads.values()) await load.stop().catch(() => undefined);
     observer?.close();

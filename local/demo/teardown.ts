@@ -1,7 +1,7 @@
 /**
- * After a run against existing databases (`--source`), lakeshift tears its resources down the way a user would: a
- * `Teardown Requested` event, then the teardown state machine (task, endpoints, instance, alarms, and the
- * replication slot, which DMS never drops and which would otherwise keep WAL on the user's server forever).
+ * After every run lakeshift tears its resources down the way a user would: a `Teardown Requested` event, then the
+ * teardown state machine (task, endpoints, instance, certificate, alarms, and the replication slot recorded at the
+ * task's first start, which would otherwise keep WAL on the source forever). What is left is reported.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
@@ -73,12 +73,12 @@ export const tearDown = async (options: {
 };
 
 /**
- * Tears down and says what is left. lakeshift's teardown drops the slots the request named, over the TLS the
- * request asks for; one still there is reported with the statement that drops it, never dropped behind its back.
+ * Tears down and says what is left. lakeshift's teardown drops the slots it recorded, over the TLS the request asks
+ * for; one still there is reported with the statement that drops it, never dropped behind its back.
  */
 export const tearDownExisting = async (
   options: Parameters<typeof tearDown>[0] & { readonly log: (text: string) => void },
-): Promise<void> => {
+): Promise<TeardownOutcome> => {
   const { log } = options;
   log('tearing down: Teardown Requested (the lake is kept; the replication slots are dropped)');
   const outcome = await tearDown(options);
@@ -90,4 +90,5 @@ export const tearDownExisting = async (
   }
   if (outcome.notDeleted.length === 0 && outcome.slotsLeft.length === 0)
     log('torn down; no replication slot left');
+  return outcome;
 };
