@@ -42,6 +42,14 @@ export const tearDown = async (options: {
   /** Wall-clock epoch ms to give up at. */
   readonly deadline: number;
 }): Promise<TeardownOutcome> => {
+  // A resize in flight keeps the instance `modifying`, which DeleteReplicationInstance refuses: let it finish first.
+  for (;;) {
+    const busy = (await options.observer.observe(options.now())).filter(
+      (o) => o.phase === 'RESIZING' || o.phase === 'STEPPING_DOWN',
+    );
+    if (busy.length === 0 || Date.now() > options.deadline) break;
+    await sleep(250);
+  }
   const requestedAt = options.now();
   await putLakeshiftEvent(options.aws, options.eventBusName, LAKESHIFT_DETAIL_TYPES.teardownRequested, {
     migrationId: options.migrationId,
