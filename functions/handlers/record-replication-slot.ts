@@ -35,7 +35,13 @@ export const recordSlot = async (event: unknown) => {
     await registry.update(key, { slotsBeforeStart: names }, { now: input.now });
     return { slotName: null, slotsBeforeStart: names };
   }
-  const before = new Set(item.slotsBeforeStart ?? []);
+  if (item.slotsBeforeStart === undefined) {
+    // Without the look before the start, a slot that was already there could pass for the task's: record none.
+    throw new ReplicationSlotAmbiguousError(
+      "the source's slots before the task's first start are unknown: lakeshift records none and will not drop any",
+    );
+  }
+  const before = new Set(item.slotsBeforeStart);
   const appeared = slots.filter((slot) => !before.has(slot.name));
   const active = appeared.filter((slot) => slot.active);
   const found = appeared.length === 1 ? appeared[0] : active.length === 1 ? active[0] : undefined;

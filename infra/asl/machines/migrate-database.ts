@@ -105,11 +105,12 @@ export const migrateDatabase: StateMachineDefinition = {
     RecordSlotsBeforeStart: lambdaTask({
       handler: 'record-replication-slot',
       comment:
-        "The source database's logical slots before the first start: the task's slot is the one that appears after it.",
+        "The source database's logical slots before the first start: the task's slot is the one that appears after it. Not fatal: without this look no slot is recorded (and none dropped).",
       payload: { ...DATABASE_KEY, stage: 'before-start' },
       resultSelector: { 'slotName.$': '$.Payload.slotName' },
       resultPath: '$.slot',
-      catch: RECORD_ANY_ERROR,
+      // A source this handler cannot reach is reported, not fatal: without this look no slot is ever recorded.
+      catch: [catchAll('StartTask', '$.slotLookupError')],
       next: 'StartTask',
     }),
     StartTask: lambdaTask({

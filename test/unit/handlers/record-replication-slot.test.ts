@@ -92,6 +92,22 @@ describe('Handler: record-replication-slot', () => {
     expect((await world.registry().require(keyOf(plan))).replicationSlot).toBeUndefined();
   });
 
+  it('records nothing when the look before the start never happened, since an older slot could pass for new', async () => {
+    // Prepare
+    const plan = planFor('rec-5');
+    await world.seed(plan, 'PROVISIONING');
+    vi.mocked(listLogicalSlots).mockResolvedValue([slot('older_slot', true)]);
+    // Act
+    const attempt = invokeHandler('record-replication-slot', {
+      ...keyOf(plan),
+      stage: 'after-start',
+      now: NOW,
+    });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.slotAmbiguous });
+    expect((await world.registry().require(keyOf(plan))).replicationSlot).toBeUndefined();
+  });
+
   it('keeps the first look before the start when a start is retried', async () => {
     // Prepare
     const plan = planFor('rec-4');
