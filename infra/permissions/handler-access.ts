@@ -37,8 +37,11 @@ export const DMS_DESCRIBE_ACTIONS = [
 ] as const;
 export type DmsDescribeAction = (typeof DMS_DESCRIBE_ACTIONS)[number];
 
-/** DMS ARN resource types: `arn:aws:dms:<region>:<account>:<type>:<random id>`. */
-export type DmsResourceType = 'rep' | 'endpoint' | 'task' | 'cert';
+/**
+ * DMS ARN resource types: `arn:aws:dms:<region>:<account>:<type>:<id>` (`subgrp` is the replication subnet group,
+ * named by its identifier; `cert` a certificate).
+ */
+export type DmsResourceType = 'rep' | 'endpoint' | 'task' | 'subgrp' | 'cert';
 
 /** `reset` puts an alarm back to OK (SetAlarmState) so that CloudWatch evaluates it afresh. */
 export type AlarmAccess = 'put' | 'delete' | 'describe' | 'reset';
@@ -71,7 +74,7 @@ export interface HandlerAccess {
 
 export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   'validate-request': {},
-  'plan-database': { registry: 'readWrite' },
+  'plan-database': { registry: 'readWrite', publishEvents: true },
   'ensure-replication-instance': {
     dmsCreate: ['instance'],
     dmsDescribe: ['dms:DescribeReplicationInstances'],
@@ -87,7 +90,8 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     passDmsRoles: true,
     registry: 'readWrite',
   },
-  'test-connections': { dmsManage: ['dms:TestConnection'] },
+  // Reads the plan, then inspects the source's catalogue for the pre-flight warnings.
+  'test-connections': { dmsManage: ['dms:TestConnection'], connectsToSources: true, registry: 'read' },
   'ensure-task': {
     dmsCreate: ['task'],
     dmsDescribe: ['dms:DescribeReplicationTasks'],
@@ -106,7 +110,13 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     ],
   },
   'await-full-load': { registry: 'readWrite' },
-  'on-task-event': { registry: 'readWrite', publishEvents: true, completeTaskTokens: true },
+  // A stop event without a stop reason in its message is decided by the task's StopReason (DescribeReplicationTasks).
+  'on-task-event': {
+    dmsDescribe: ['dms:DescribeReplicationTasks'],
+    registry: 'readWrite',
+    publishEvents: true,
+    completeTaskTokens: true,
+  },
   'decide-resize': {
     dmsDescribe: ['dms:DescribeReplicationTasks'],
     registry: 'readWrite',

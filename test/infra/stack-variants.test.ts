@@ -87,9 +87,9 @@ describe('LakeshiftStack with imported network, bucket and secrets', () => {
         (statement) => statement.Sid === 'ReadSourceSecrets' || statement.Sid === 'DecryptSourceSecrets',
       );
     // Assess
-    // Read and decrypt for each handler that reads source secrets (record, inspect and drop slots; ensure-endpoints
-    // for CA certificates) and DMS's role.
-    expect(secretStatements).toHaveLength(10);
+    // A read and a decrypt statement for each of the six roles that read source secrets (DMS's, test-connections,
+    // record, inspect and drop slots, and ensure-endpoints for CA certificates).
+    expect(secretStatements).toHaveLength(12);
     for (const statement of secretStatements) {
       if (statement.Sid === 'ReadSourceSecrets') expect(statement.Resource).toBe(SECRET);
       else {

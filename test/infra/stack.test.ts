@@ -645,14 +645,19 @@ describe('LakeshiftStack: handlers and registry', () => {
     }
   });
 
-  it('places only the handlers that reach sources (recording, inspecting and dropping slots) in the VPC, with egress to the sources and Secrets Manager only', () => {
+  it('places only the handlers that reach sources (pre-flight inspection; recording, inspecting and dropping slots) in the VPC, with egress to the sources and Secrets Manager only', () => {
     // Prepare
     const inVpc = HANDLER_NAMES.filter(
       (name) =>
         synthesized.json.Resources[handlerFunctionId(synthesized.json, name)]?.Properties?.['VpcConfig'],
     );
     // Assess
-    expect(inVpc).toEqual(['record-replication-slot', 'drop-replication-slot', 'inspect-replication-slots']);
+    expect(inVpc).toEqual([
+      'test-connections',
+      'record-replication-slot',
+      'drop-replication-slot',
+      'inspect-replication-slots',
+    ]);
     synthesized.template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('replication slot dropper'),
       SecurityGroupEgress: [
