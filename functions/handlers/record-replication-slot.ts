@@ -29,17 +29,19 @@ export const recordSlot = async (event: unknown) => {
   if (input.stage === 'before-start' && item.slotsBeforeStart !== undefined) {
     return { slotName: null, slotsBeforeStart: item.slotsBeforeStart };
   }
+  if (input.stage === 'after-start' && item.slotsBeforeStart === undefined) {
+    // Without the look before the start, a slot that was already there could pass for the task's: record none.
+    // Decided before connecting, so an unreachable source does not hold the execution here (retrying) while the
+    // full load runs and its stop event finds no wait to complete.
+    throw new ReplicationSlotAmbiguousError(
+      "the source's slots before the task's first start are unknown: lakeshift records none and will not drop any",
+    );
+  }
   const slots = await listLogicalSlots(await sourceAccessOf(item));
   if (input.stage === 'before-start') {
     const names = slots.map((slot) => slot.name);
     await registry.update(key, { slotsBeforeStart: names }, { now: input.now });
     return { slotName: null, slotsBeforeStart: names };
-  }
-  if (item.slotsBeforeStart === undefined) {
-    // Without the look before the start, a slot that was already there could pass for the task's: record none.
-    throw new ReplicationSlotAmbiguousError(
-      "the source's slots before the task's first start are unknown: lakeshift records none and will not drop any",
-    );
   }
   const before = new Set(item.slotsBeforeStart);
   const appeared = slots.filter((slot) => !before.has(slot.name));

@@ -2,7 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type LogicalSlot, listLogicalSlots } from '#adapters/postgres';
-import { ERROR_NAMES } from '#contracts/errors';
+import { ERROR_NAMES, ResourceBusyError } from '#contracts/errors';
 import { invokeHandler } from '#test/lambda-context';
 import { keyOf, NOW, planFor, useHandlerWorld } from './fixtures.ts';
 
@@ -92,11 +92,14 @@ describe('Handler: record-replication-slot', () => {
     expect((await world.registry().require(keyOf(plan))).replicationSlot).toBeUndefined();
   });
 
-  it('records nothing when the look before the start never happened, since an older slot could pass for new', async () => {
+  it('records nothing when the look before the start never happened, without trying the source again', async () => {
     // Prepare
     const plan = planFor('rec-5');
     await world.seed(plan, 'PROVISIONING');
-    vi.mocked(listLogicalSlots).mockResolvedValue([slot('older_slot', true)]);
+    // The source that could not be read before the start: a busy answer would be retried, holding the execution.
+    vi.mocked(listLogicalSlots).mockRejectedValue(
+      new ResourceBusyError('the source database is unreachable'),
+    );
     // Act
     const attempt = invokeHandler('record-replication-slot', {
       ...keyOf(plan),
@@ -105,6 +108,7 @@ describe('Handler: record-replication-slot', () => {
     });
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.slotAmbiguous });
+    expect(listLogicalSlots).not.toHaveBeenCalled();
     expect((await world.registry().require(keyOf(plan))).replicationSlot).toBeUndefined();
   });
 
