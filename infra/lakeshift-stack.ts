@@ -4,7 +4,8 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import type { Construct } from 'constructs';
 import { ENV, OPTIONAL_ENV } from '#contracts/env';
-import { STATE_MACHINE_NAMES, stateMachineArnPlaceholder } from '#contracts/names';
+import { STATE_MACHINE_NAMES } from '#contracts/names';
+import { STACK_OUTPUTS, stateMachineArnOutput } from '#contracts/stack-outputs';
 import type { LakeshiftConfig } from './config/schema.ts';
 import { CustomerKey } from './constructs/customer-key.ts';
 import { availabilityZonesOf, DmsNetwork } from './constructs/dms-network.ts';
@@ -161,15 +162,15 @@ export class LakeshiftStack extends Stack {
     // The per-database replication-slot alarms the reconciler keeps notify the health topic.
     handlers.get('reconcile').function.addEnvironment(OPTIONAL_ENV.healthTopicArn, operations.topic.topicArn);
 
-    new CfnOutput(this, 'EventBusName', {
+    new CfnOutput(this, STACK_OUTPUTS.eventBusName, {
       value: bus.eventBusName,
       description: 'Send Migration Requested events here',
     });
-    new CfnOutput(this, 'LakeBucketName', { value: lake.bucket.bucketName });
+    new CfnOutput(this, STACK_OUTPUTS.lakeBucketName, { value: lake.bucket.bucketName });
     new CfnOutput(this, 'LakeKeyArn', { value: lake.keyArn });
-    new CfnOutput(this, 'RegistryTableName', { value: registry.tableName });
+    new CfnOutput(this, STACK_OUTPUTS.registryTableName, { value: registry.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: operations.topic.topicArn });
-    new CfnOutput(this, 'DashboardName', { value: operations.dashboard.dashboardName });
+    new CfnOutput(this, STACK_OUTPUTS.dashboardName, { value: operations.dashboard.dashboardName });
     for (const [name, network] of networks) {
       const id = name.replace(/[^A-Za-z0-9]/g, '');
       new CfnOutput(this, `${id}DmsSecurityGroupId`, {
@@ -179,7 +180,7 @@ export class LakeshiftStack extends Stack {
       new CfnOutput(this, `${id}ReplicationSubnetGroup`, { value: network.subnetGroup.ref });
     }
     for (const name of STATE_MACHINE_NAMES) {
-      new CfnOutput(this, stateMachineArnPlaceholder(name), {
+      new CfnOutput(this, stateMachineArnOutput(name), {
         value: stateMachines.get(name).stateMachineArn,
       });
     }

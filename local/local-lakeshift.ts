@@ -4,13 +4,14 @@
  * `cdk synth` produces for the local stack's config (docs/iam.md), unless turned off.
  */
 import { ENV } from '#contracts/env';
+import { DEFAULT_STACK_NAME } from '#contracts/stack-outputs';
 import type { CloudFormationTemplate } from './aws/iam/intrinsics.ts';
 import type { IamSettings } from './aws/iam/request-context.ts';
 import { readStackModel, type StackModel } from './aws/iam/stack-model.ts';
 import { synthesizedTemplate } from './aws/iam/synthesized-template.ts';
 import { type LocalAws, type StartLocalAwsOptions, startLocalAws } from './aws/index.ts';
 import { ScaledClock } from './clock.ts';
-import { applyLocalStack, type LocalStackNames } from './stack.ts';
+import { applyLocalStack, type LocalStackNames, localStackOutputs } from './stack.ts';
 
 export interface StartLocalLakeshiftOptions extends Omit<StartLocalAwsOptions, 'iam'> {
   /** Log level of the handlers' Powertools logger (default WARN: a local run's output stays readable). */
@@ -40,14 +41,19 @@ const dmsRoleArnsOf = (
 };
 
 /** Applies lakeshift's stack to a running local AWS; safe to call again (existing resources are adopted). */
-export const applyStackTo = (aws: LocalAws, handlerLogLevel = 'WARN'): Promise<LocalStackNames> =>
-  applyLocalStack({
+export const applyStackTo = async (aws: LocalAws, handlerLogLevel = 'WARN'): Promise<LocalStackNames> => {
+  const names = await applyLocalStack({
     endpoint: aws.endpoint,
     functions: aws.lambda,
     clockSpeed: aws.clock instanceof ScaledClock ? aws.clock.speed : undefined,
-    extraEnvironment: { POWERTOOLS_LOG_LEVEL: handlerLogLevel },
+    // Handlers run in this process: their metric lines would interleave with the run's own output.
+    extraEnvironment: { POWERTOOLS_LOG_LEVEL: handlerLogLevel, POWERTOOLS_METRICS_DISABLED: 'true' },
     roleArns: aws.iam ? dmsRoleArnsOf(aws.iam.model) : undefined,
   });
+  // Clients find the local stack as they find a deployed one: by name, through DescribeStacks.
+  aws.cloudFormation.putStack(DEFAULT_STACK_NAME, localStackOutputs(names), new Date(aws.clock.now()));
+  return names;
+};
 
 /** A local AWS with lakeshift's stack applied; stopped again when the stack cannot be applied. */
 export const startLocalLakeshift = async (

@@ -44,10 +44,12 @@ import {
   stateMachineArnPlaceholder,
   stateMachineDefinitionPath,
 } from '#contracts/names';
+import { STACK_OUTPUTS, stateMachineArnOutput } from '#contracts/stack-outputs';
 import { AWS_DEFAULT_EVENT_BUS, listensOnDefaultBus, RULES, type RuleWiring } from '#contracts/wiring';
 import {
   LOCAL_ACCOUNT_ID,
   LOCAL_CREDENTIALS,
+  LOCAL_LAKE_BUCKET,
   LOCAL_REGION,
   localArn,
   sdkEnvironment,
@@ -95,6 +97,17 @@ export const localStackNames = (): LocalStackNames => {
     securityGroupId: 'sg-0000000000000a001',
   };
 };
+
+/** The outputs the CDK stack declares, with the local stack's values (the lake is the local AWS's folder). */
+export const localStackOutputs = (names: LocalStackNames): Readonly<Record<string, string>> => ({
+  [STACK_OUTPUTS.eventBusName]: names.eventBusName,
+  [STACK_OUTPUTS.registryTableName]: names.registryTableName,
+  [STACK_OUTPUTS.lakeBucketName]: LOCAL_LAKE_BUCKET,
+  [STACK_OUTPUTS.dashboardName]: APP_NAME,
+  ...Object.fromEntries(
+    STATE_MACHINE_NAMES.map((name) => [stateMachineArnOutput(name), names.stateMachineArns[name]]),
+  ),
+});
 
 /** What CDK's `definitionSubstitutions` provide: every placeholder a definition may use. */
 export const definitionSubstitutions = (names: LocalStackNames): Readonly<Record<string, string>> => ({

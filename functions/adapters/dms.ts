@@ -145,6 +145,18 @@ export const deleteReplicationTask = (arn: string): Promise<ReplicationTask | un
     dms('DeleteReplicationTask', { ReplicationTaskArn: arn }).then((output) => output.ReplicationTask),
   );
 
+/** Loads named tables of a running task again (`data-reload`); CDC goes on meanwhile. */
+export const reloadTables = async (
+  taskArn: string,
+  tables: readonly { readonly SchemaName: string; readonly TableName: string }[],
+): Promise<void> => {
+  await dms('ReloadTables', {
+    ReplicationTaskArn: taskArn,
+    TablesToReload: [...tables],
+    ReloadOption: 'data-reload',
+  });
+};
+
 /** Per-table progress of a task, every page. */
 export const describeTableStatistics = (taskArn: string): Promise<TableStatistics[]> =>
   collectPages(async (marker: string | undefined) => {

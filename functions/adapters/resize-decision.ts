@@ -7,6 +7,7 @@
  */
 import { ResizeInProgressError } from '#contracts/errors';
 import { resizeDecided } from '#domain/lakeshift-events';
+import { resizeDecisionMetrics } from '#domain/metrics';
 import type { RegistryItem } from '#domain/registry-item';
 import { decisionResetReason, resetsTriggeringAlarm } from '#domain/resize/alarm-reset';
 import { decideResize } from '#domain/resize/decide-resize';
@@ -29,6 +30,7 @@ import { currentClassOf, storedPlanOf } from '#domain/stored-plan';
 import { getPeakUsage, getResizeMetrics, resetAlarmToOk } from './cloudwatch.ts';
 import { findReplicationTaskByArn } from './dms.ts';
 import { publishEvents } from './events.ts';
+import { publishMetrics } from './metrics.ts';
 import type { Registry } from './registry.ts';
 
 export interface ResizeDecisionTargets {
@@ -103,6 +105,7 @@ export const decideAndRecordResize = async (targets: ResizeDecisionTargets, requ
   if (recorded) {
     await registry.appendHistory(item, entry);
     await publishEvents(targets.eventBusName, [resizeDecided(item, entry)]);
+    publishMetrics(resizeDecisionMetrics({ ...item, action: entry.action }));
   }
   const alarmReset =
     request.trigger === 'alarm' && resetsTriggeringAlarm(decision, item.phase)

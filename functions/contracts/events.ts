@@ -6,6 +6,8 @@ export const LAKESHIFT_EVENT_SOURCE = 'lakeshift';
 export const LAKESHIFT_DETAIL_TYPES = {
   migrationRequested: 'Migration Requested',
   teardownRequested: 'Teardown Requested',
+  retryRequested: 'Retry Requested',
+  tableResyncRequested: 'Table Resync Requested',
   phaseChanged: 'Database Phase Changed',
   resizeDecided: 'Resize Decided',
   instanceResized: 'Replication Instance Resized',

@@ -1,6 +1,6 @@
 /**
- * lakeshift's own CloudWatch metrics (published by handlers, e.g. with Powertools Metrics). The CDK dashboard
- * finds them with SEARCH expressions on these names, whatever dimensions a publisher adds.
+ * lakeshift's own CloudWatch metrics, published by handlers with Powertools Metrics (CloudWatch embedded metric
+ * format). The CDK dashboard finds them with SEARCH expressions on these names, whatever dimensions a publisher adds.
  */
 import { APP_NAME } from './names.ts';
 
@@ -19,7 +19,15 @@ export const METRIC_NAMES = {
   slotActive: 'ReplicationSlotActive',
   /** An inactive slot reported as an incident (count 1), no dimensions: the stack's health alarm watches it. */
   slotIncident: 'ReplicationSlotIncident',
+  /** Seconds from a database's registration (its request) to its first CDC, dimension `MigrationId`. */
+  requestToCdcSeconds: 'RequestToCdcSeconds',
+  /** Seconds a database spent in FULL_LOAD (the full load and the cached changes), dimension `MigrationId`. */
+  fullLoadSeconds: 'FullLoadSeconds',
+  /** Databases in each phase at a reconcile run (a gauge, DELETED not counted), dimension `Phase`. */
+  databasesInPhase: 'DatabasesInPhase',
 } as const;
+
+export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];
 
 export const METRIC_DIMENSIONS = {
   phase: 'Phase',
@@ -28,3 +36,5 @@ export const METRIC_DIMENSIONS = {
   migrationId: 'MigrationId',
   databaseId: 'DatabaseId',
 } as const;
+
+export type MetricDimension = (typeof METRIC_DIMENSIONS)[keyof typeof METRIC_DIMENSIONS];

@@ -28,6 +28,7 @@ export const HANDLER_NAMES = [
   'drop-replication-slot',
   'disarm-alarms',
   'inspect-replication-slots',
+  'reload-table',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 

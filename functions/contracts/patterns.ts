@@ -48,3 +48,9 @@ export const alarmStateChangePattern: EventPattern = {
     state: { value: ['ALARM'] },
   },
 };
+
+/** An operator asks to reload one table of a database in CDC (`lakeshift resync`). */
+export const tableResyncRequestedPattern: EventPattern = {
+  source: [LAKESHIFT_EVENT_SOURCE],
+  'detail-type': [LAKESHIFT_DETAIL_TYPES.tableResyncRequested],
+};

@@ -8,6 +8,7 @@ import {
   dmsTaskStateChangePattern,
   type EventPattern,
   migrationRequestedPattern,
+  tableResyncRequestedPattern,
   teardownRequestedPattern,
 } from './patterns.ts';
 
@@ -41,6 +42,12 @@ export const RULES: readonly RuleWiring[] = [
     pattern: teardownRequestedPattern,
     target: { kind: 'stateMachine', name: 'teardown' },
     inputPath: '$.detail',
+  },
+  {
+    id: 'TableResyncRequested',
+    description: 'A table resync request reloads that table with DMS ReloadTables while CDC goes on',
+    pattern: tableResyncRequestedPattern,
+    target: { kind: 'handler', name: 'reload-table' },
   },
   {
     id: 'DmsTaskStateChange',

@@ -10,12 +10,14 @@ import { putMetricAlarms, putMetricData } from '#adapters/cloudwatch';
 import { describeTasksByArns } from '#adapters/describe-tasks';
 import { startReplicationTask } from '#adapters/dms';
 import { publishEvent } from '#adapters/events';
+import { publishMetrics } from '#adapters/metrics';
 import { createRegistry } from '#adapters/registry';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '#adapters/sfn';
 import { ENV } from '#contracts/env';
 import { ERROR_NAMES } from '#contracts/errors';
 import { METRIC_NAMES, METRICS_NAMESPACE } from '#contracts/metrics';
 import { FULL_LOAD_WAIT } from '#contracts/waits';
+import { fleetPhaseMetrics } from '#domain/metrics';
 import { planReconciliation, type ReconcileAction } from '#domain/reconciliation';
 import type { RegistryItem } from '#domain/registry-item';
 import { slotWatchSettingsFrom } from '#domain/source-safety/settings';
@@ -67,6 +69,7 @@ const carryOut = async (action: ReconcileAction, at: string): Promise<string> =>
 export const reconcile = async (event: unknown) => {
   const { time } = parseInput(ReconcileInput, event);
   const items = await registry.listActive();
+  publishMetrics(fleetPhaseMetrics(items.map((item) => item.phase)));
   const taskArns = items.flatMap((item) => (item.taskArn ? [item.taskArn] : []));
   const tasks = taskArns.length > 0 ? await describeTasksByArns(taskArns) : [];
   const actions = planReconciliation(items, tasks, time);

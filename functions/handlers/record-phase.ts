@@ -7,12 +7,14 @@
  */
 import * as z from 'zod';
 import { publishEvents } from '#adapters/events';
+import { publishMetrics } from '#adapters/metrics';
 import { createRegistry } from '#adapters/registry';
 import { ENV } from '#contracts/env';
 import type { LakeshiftEvent } from '#contracts/events';
 import type { RegistryPatch } from '#contracts/registry-item';
 import { readableCause } from '#domain/failure';
 import { instanceResized, migrationFailed, phaseChanged } from '#domain/lakeshift-events';
+import { phaseChangeMetrics } from '#domain/metrics';
 import type { RegistryItem } from '#domain/registry-item';
 import { requireEnv } from '#shared/env';
 import { caughtError, databaseKey, now, phase } from '#shared/fields';
@@ -46,16 +48,29 @@ const resourcesOf = (item: RegistryItem) => ({
   taskArn: item.taskArn ?? null,
 });
 
+const changeOf = (before: RegistryItem, after: RegistryItem, now: string, resizedTo?: string) => ({
+  migrationId: after.migrationId,
+  databaseId: after.databaseId,
+  from: before.phase,
+  to: after.phase,
+  registeredAt: after.createdAt,
+  fromSince: before.phaseChangedAt,
+  now,
+  ...(resizedTo ? { resizedTo } : {}),
+});
+
 const recordFailure = async (
   input: RecordPhaseInput,
   error: { Error: string; Cause?: string | undefined },
 ) => {
+  const before = await registry.require(input);
   const item = await registry.recordFailure(input, {
     error: error.Error,
     cause: readableCause(error.Cause),
     now: input.now,
   });
   await publishEvents(env[ENV.eventBusName], [migrationFailed(item, input.now)]);
+  publishMetrics(phaseChangeMetrics(changeOf(before, item, input.now)));
   return item;
 };
 
@@ -84,6 +99,7 @@ const recordTransition = async (input: RecordPhaseInput) => {
     ...(resized ? [instanceResized(item, resized, input.now)] : []),
   ];
   if (events.length > 0) await publishEvents(env[ENV.eventBusName], events);
+  publishMetrics(phaseChangeMetrics(changeOf(before, item, input.now, resized?.toClass)));
   return item;
 };
 

@@ -4,6 +4,7 @@
  * is created.
  */
 import { z } from 'zod';
+import { DEFAULT_STACK_NAME } from '#contracts/stack-outputs';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -161,7 +162,7 @@ export const lakeshiftConfigSchema = z
         /^[A-Za-z][A-Za-z0-9-]{0,39}$/,
         'must start with a letter and hold at most 40 letters, digits, hyphens',
       )
-      .default('lakeshift'),
+      .default(DEFAULT_STACK_NAME),
     networks: z.record(z.string(), network).superRefine((networks, context) => {
       // Names end up in resource names and in requests, so they follow DMS identifier rules.
       for (const name of Object.keys(networks)) {

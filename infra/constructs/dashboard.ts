@@ -50,8 +50,8 @@ const dmsTaskSearch = (metricName: string): cloudwatch.MathExpression =>
   );
 
 /** lakeshift's own metrics, whatever extra dimensions the publisher adds. */
-const lakeshiftSearch = (metricName: string, label: string): cloudwatch.MathExpression =>
-  searchExpression(`Namespace="${METRICS_NAMESPACE}" MetricName="${metricName}"`, 'Sum', label);
+const lakeshiftSearch = (metricName: string, label: string, statistic = 'Sum'): cloudwatch.MathExpression =>
+  searchExpression(`Namespace="${METRICS_NAMESPACE}" MetricName="${metricName}"`, statistic, label);
 
 export const lakeshiftDashboard = (
   scope: Construct,
@@ -96,6 +96,23 @@ export const lakeshiftDashboard = (
       width: WIDTH / 2,
       left: [lakeshiftSearch(METRIC_NAMES.resizeDecided, 'decision')],
       right: [lakeshiftSearch(METRIC_NAMES.instanceResized, 'resized')],
+    }),
+  );
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({
+      title: `Databases per phase (by ${METRIC_DIMENSIONS.phase}, at each reconcile run)`,
+      width: WIDTH / 3,
+      left: [lakeshiftSearch(METRIC_NAMES.databasesInPhase, 'databases', 'Maximum')],
+    }),
+    new cloudwatch.GraphWidget({
+      title: `Time from request to CDC (s, by ${METRIC_DIMENSIONS.migrationId})`,
+      width: WIDTH / 3,
+      left: [lakeshiftSearch(METRIC_NAMES.requestToCdcSeconds, 'request to CDC', 'Maximum')],
+    }),
+    new cloudwatch.GraphWidget({
+      title: `Full-load duration (s, by ${METRIC_DIMENSIONS.migrationId})`,
+      width: WIDTH / 3,
+      left: [lakeshiftSearch(METRIC_NAMES.fullLoadSeconds, 'full load', 'Maximum')],
     }),
   );
   dashboard.addWidgets(

@@ -24,6 +24,8 @@ export const DMS_MANAGE_ACTIONS = {
   'dms:StopReplicationTask': ['task'],
   'dms:DeleteReplicationTask': ['task'],
   'dms:DeleteCertificate': ['cert'],
+  'dms:ReloadTables': ['task'],
+  'dms:DescribeTableStatistics': ['task'],
 } as const satisfies Record<string, readonly DmsResourceType[]>;
 export type DmsManageAction = keyof typeof DMS_MANAGE_ACTIONS;
 
@@ -97,6 +99,10 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     dmsDescribe: ['dms:DescribeReplicationTasks'],
     dmsListTags: true,
     registry: 'readWrite',
+  },
+  'reload-table': {
+    dmsManage: ['dms:ReloadTables', 'dms:DescribeTableStatistics'],
+    registry: 'read',
   },
   'start-task': {
     dmsManage: ['dms:StartReplicationTask'],

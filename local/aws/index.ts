@@ -30,7 +30,7 @@ import {
   type Workload,
 } from '../dms/index.ts';
 import { createAwsServer, type FallbackHandler, listen } from '../http/server.ts';
-import { cloudWatchQueryFallback } from './cloudwatch/query-protocol.ts';
+import { LocalCloudFormation } from './cloudformation/service.ts';
 import { LocalCloudWatch } from './cloudwatch/service.ts';
 import { LocalCounters } from './counters.ts';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb/dynalite.ts';
@@ -43,6 +43,7 @@ import { LocalSecretsManager } from './secrets/service.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, sdkEnvironment } from './shared/account.ts';
 import { fileStore } from './shared/json-store.ts';
 import { observedService } from './shared/observed-service.ts';
+import { queryProtocolFallback } from './shared/query-protocol.ts';
 import { LocalStepFunctions } from './stepfunctions/service.ts';
 
 export const DEFAULT_CLOCK_SPEED = 120;
@@ -102,6 +103,8 @@ export interface LocalAws {
   readonly events: LocalEventBridge;
   readonly cloudWatch: LocalCloudWatch;
   readonly secretsManager: LocalSecretsManager;
+  /** Answers DescribeStacks for the stacks applied to this local AWS. */
+  readonly cloudFormation: LocalCloudFormation;
   /** dynalite behind the endpoint (observe its traffic with `observe`). */
   readonly dynamoDb: LocalDynamoDb;
   readonly lambda: LocalLambda;
@@ -206,6 +209,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
         options.workloads?.isSynthetic ?? ((endpoint) => isSyntheticSource(endpoint, secretsManager)),
     }),
   });
+  const cloudFormation = new LocalCloudFormation();
   const dynamodb = await startLocalDynamoDb({ path: stateDir ? join(stateDir, 'dynamodb') : undefined });
   const server = createAwsServer({
     services: [
@@ -215,7 +219,11 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
       cloudWatch,
       secretsManager,
     ],
-    fallback: firstHandling([dynamodb.fallback, cloudWatchQueryFallback(cloudWatch)]),
+    fallback: firstHandling([
+      dynamodb.fallback,
+      queryProtocolFallback(cloudWatch),
+      queryProtocolFallback(cloudFormation),
+    ]),
     onRequest: (service, operation, statusCode) => counters.recordRequest(service, operation, statusCode),
     ...(iam
       ? {
@@ -245,6 +253,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     events,
     cloudWatch,
     secretsManager,
+    cloudFormation,
     dynamoDb: dynamodb,
     lambda,
     synthetic,

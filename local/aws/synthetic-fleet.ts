@@ -8,6 +8,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { LAKESHIFT_DETAIL_TYPES, LAKESHIFT_EVENT_SOURCE } from '#contracts/events';
 import type { SyntheticDatabase } from '../dms/index.ts';
 import type { LocalAws } from './index.ts';
+import { LOCAL_LAKE_BUCKET } from './shared/account.ts';
 
 /** Two small tables: the full load takes a few emulated minutes. */
 export const SMALL_SYNTHETIC_DATABASE: SyntheticDatabase = {
@@ -60,7 +61,7 @@ export const prepareSyntheticFleet = (
   const request = {
     migrationId: options.migrationId,
     target: {
-      bucket: 'lakeshift-local-lake',
+      bucket: LOCAL_LAKE_BUCKET,
       folder: 'raw',
       kmsKeyArn: 'arn:aws:kms:us-east-1:000000000000:key/6f1c2a8e-4b7d-4c1e-9a3f-2d5e8b9c0a17',
     },

@@ -8,7 +8,6 @@ import {
   DatabaseMigrationServiceClient,
   DescribeReplicationTasksCommand,
   DescribeTableStatisticsCommand,
-  InvalidResourceStateFault,
   ResourceNotFoundFault,
 } from '@aws-sdk/client-database-migration-service';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -16,6 +15,7 @@ import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DOCUMENT_CLIENT_OPTIONS } from '#adapters/clients';
 import { createRegistry, type Registry } from '#adapters/registry';
+import { absentWhenGone, sumRows } from '#cli/fleet';
 import { instanceDimensions, taskDimensions } from '#domain/alarms/alarm-specs';
 import { DMS_METRIC_NAMESPACE } from '#domain/alarms/signals';
 import type { RegistryItem } from '#domain/registry-item';
@@ -33,15 +33,6 @@ const PERIOD_SECONDS = 60;
 
 const taskResourceId = (item: RegistryItem): string | undefined =>
   item.taskResourceId ?? item.taskArn?.split(':').pop();
-
-const sumRows = (
-  tables: readonly { FullLoadRows?: number; Inserts?: number; Updates?: number; Deletes?: number }[],
-) =>
-  tables.reduce(
-    (sum, table) =>
-      sum + (table.FullLoadRows ?? 0) + (table.Inserts ?? 0) + (table.Updates ?? 0) + (table.Deletes ?? 0),
-    0,
-  );
 
 export interface MigrationObserver {
   /** One observation per registered database of the migration; `now` is emulated time. */
@@ -98,15 +89,10 @@ export const createMigrationObserver = (options: {
   };
 
   const rowsOf = async (taskArn: string): Promise<number | undefined> => {
-    try {
-      const output = await dms.send(new DescribeTableStatisticsCommand({ ReplicationTaskArn: taskArn }));
-      return sumRows(output.TableStatistics ?? []);
-    } catch (error) {
-      // No statistics before the task has run, or once it is gone.
-      if (error instanceof ResourceNotFoundFault || error instanceof InvalidResourceStateFault)
-        return undefined;
-      throw error;
-    }
+    const output = await absentWhenGone(() =>
+      dms.send(new DescribeTableStatisticsCommand({ ReplicationTaskArn: taskArn })),
+    );
+    return output ? sumRows(output.TableStatistics ?? []) : undefined;
   };
 
   const latestLatency = async (item: RegistryItem, now: number): Promise<number | undefined> => {

@@ -12,6 +12,7 @@ import {
   modifyReplicationInstance,
   rebootReplicationInstance,
 } from './resources/instances.ts';
+import { reloadTables } from './resources/reload-tables.ts';
 import {
   createReplicationSubnetGroup,
   deleteReplicationSubnetGroup,
@@ -56,6 +57,7 @@ export const OPERATIONS: Readonly<Record<string, OperationHandler>> = {
   StartReplicationTask: startReplicationTask,
   StopReplicationTask: stopReplicationTask,
   DeleteReplicationTask: deleteReplicationTask,
+  ReloadTables: reloadTables,
   DescribeTableStatistics: describeTableStatistics,
   AddTagsToResource: addTagsToResource,
   RemoveTagsFromResource: removeTagsFromResource,

@@ -113,6 +113,11 @@ export interface TaskContext {
   saveCheckpoint(checkpoint: string): void;
   /** The checkpoint saved by a previous run of this task, if any. */
   readonly checkpoint?: string;
+  /**
+   * Tables asked for with ReloadTables since the last call (each reported `Table is being reloaded` until the
+   * workload reports it loaded again); a workload in CDC takes them and reloads them while CDC goes on.
+   */
+  takeTableReloads?(): readonly { readonly schemaName: string; readonly tableName: string }[];
 }
 
 /** How a run ended when it ended on its own (not through the signal). */

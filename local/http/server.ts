@@ -24,16 +24,30 @@ export interface AwsServerOptions {
 
 let requestCounter = 0;
 
+/**
+ * Keeps idle keep-alive connections open until the server stops, as AWS endpoints keep them far longer than a
+ * client's idle sockets. Node's default (close after 5 s idle) races the SDK's agent: its idle sockets never time
+ * out on their own, so a request sent on one just as the server's timer fires is cut off ("socket hang up",
+ * ECONNRESET). Under load the window is as wide as the event loop's lag. Stopping the server closes them
+ * (`closeAllConnections`).
+ */
+export const keepIdleConnectionsOpen = <T extends Server>(server: T): T => {
+  server.keepAliveTimeout = 0;
+  return server;
+};
+
 /** One HTTP endpoint for many AWS JSON services, routed by `X-Amz-Target`. */
 export const createAwsServer = (options: AwsServerOptions): Server => {
   const byPrefix = new Map(options.services.map((service) => [service.targetPrefix, service]));
-  return createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      void route(req, res, Buffer.concat(chunks));
-    });
-  });
+  return keepIdleConnectionsOpen(
+    createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        void route(req, res, Buffer.concat(chunks));
+      });
+    }),
+  );
 
   async function route(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
     const target = String(req.headers['x-amz-target'] ?? '');

@@ -10,6 +10,7 @@ import {
   STATE_MACHINE_NAMES,
   stateMachineDefinitionPath,
 } from '#contracts/names';
+import { RULES } from '#contracts/wiring';
 import { localStackNames, readStateMachineDefinition } from '#local/stack';
 
 /** asl-validator ships no type declarations. */
@@ -166,7 +167,9 @@ describe('State machine definitions together', () => {
       ),
     );
     // Assess: the event-driven handlers are started by EventBridge rules, not by a state machine.
-    const eventDriven: HandlerName[] = ['on-task-event', 'reconcile', 'inspect-replication-slots'];
+    const eventDriven: HandlerName[] = RULES.flatMap((rule) =>
+      rule.target.kind === 'handler' ? [rule.target.name] : [],
+    );
     expect([...invoked].sort()).toEqual(
       HANDLER_NAMES.filter((handler) => !eventDriven.includes(handler)).sort(),
     );

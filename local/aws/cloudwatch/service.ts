@@ -1,7 +1,7 @@
 /**
  * Local CloudWatch (`GraniteServiceVersion20100801`): AWS JSON 1.0 with awsQueryCompatible, which is what
  * `@aws-sdk/client-cloudwatch` sends; the AWS CLI's query protocol reaches the same operations through
- * `query-protocol.ts`. Metrics (`metric-operations.ts`), metric alarms (`alarm-operations.ts`), and alarm
+ * `../shared/query-protocol.ts`. Metrics (`metric-operations.ts`), metric alarms (`alarm-operations.ts`), and alarm
  * evaluation every emulated minute on the shared clock (`alarm-evaluator.ts`), which emits
  * `CloudWatch Alarm State Change` events (docs/dms-behaviour.md §13) to the event sink.
  */
@@ -24,6 +24,9 @@ export class LocalCloudWatch implements AwsJsonService {
   readonly targetPrefix = 'GraniteServiceVersion20100801';
   readonly protocol = 'json1.0' as const;
   readonly queryCompatible = true;
+  /** The query protocol's `Version` and XML namespace. */
+  readonly apiVersion = '2010-08-01';
+  readonly xmlNamespace = 'http://monitoring.amazonaws.com/doc/2010-08-01/';
   readonly metrics = new MetricStore();
   private readonly clock: Clock;
   private readonly alarms: AlarmOperations;

@@ -6,7 +6,7 @@
 import { request, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import type { FallbackHandler } from '../../http/server.ts';
+import { type FallbackHandler, keepIdleConnectionsOpen } from '../../http/server.ts';
 
 interface DynaliteOptions {
   readonly createTableMs?: number;
@@ -48,7 +48,10 @@ const parseJson = (buffer: Buffer): unknown => {
 };
 
 export const startLocalDynamoDb = async (options: { path?: string } = {}): Promise<LocalDynamoDb> => {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: options.path });
+  // The proxy reuses its connections to dynalite as the SDK reuses its own to the endpoint: the same race.
+  const server = keepIdleConnectionsOpen(
+    dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: options.path }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -104,6 +107,10 @@ export const startLocalDynamoDb = async (options: { path?: string } = {}): Promi
       observers.add(observer);
       return () => observers.delete(observer);
     },
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 };

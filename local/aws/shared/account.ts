@@ -18,3 +18,6 @@ export const sdkEnvironment = (endpoint: string): Readonly<Record<string, string
   AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
   AWS_EC2_METADATA_DISABLED: 'true',
 });
+
+/** The bucket name local requests use: the local data plane writes every bucket into the lake folder. */
+export const LOCAL_LAKE_BUCKET = 'lakeshift-local-lake';

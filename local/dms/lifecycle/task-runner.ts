@@ -343,6 +343,15 @@ export class TaskRunner {
         live.checkpoint = checkpoint;
         runner.env.changed();
       },
+      takeTableReloads() {
+        const live = current();
+        const taken = live?.pendingReloads ?? [];
+        if (live && taken.length > 0) {
+          live.pendingReloads = [];
+          runner.env.changed();
+        }
+        return taken.map((table) => ({ schemaName: table.SchemaName, tableName: table.TableName }));
+      },
     };
   }
 

@@ -128,6 +128,13 @@ export interface TaskRecord {
   interrupted?: boolean;
   /** The status to return to after `modifying`. */
   statusBeforeModify?: string;
+  /** Tables asked for with ReloadTables that the running workload has not taken yet. */
+  pendingReloads?: TableToReloadRecord[];
+}
+
+export interface TableToReloadRecord {
+  readonly SchemaName: string;
+  readonly TableName: string;
 }
 
 export interface EventRecord {

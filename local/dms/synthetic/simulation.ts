@@ -34,6 +34,8 @@ interface TableProgress {
   inserts: number;
   updates: number;
   deletes: number;
+  /** Loaded again by ReloadTables at least once. */
+  reloaded?: boolean;
 }
 
 interface Progress {
@@ -196,6 +198,7 @@ export class SyntheticSimulation {
   }
 
   private async cdcTick(): Promise<void> {
+    this.reloadTick();
     const capacity = this.cdcCapacity();
     this.progress.backlog += this.incomingChanges();
     const applied = Math.min(this.progress.backlog, capacity);
@@ -205,6 +208,37 @@ export class SyntheticSimulation {
     await this.sleep();
     this.report();
     this.save();
+  }
+
+  /**
+   * Tables asked for with ReloadTables load again from zero at the per-table full-load rate while CDC goes on, then
+   * are `Table completed` again (with FullLoadReloaded).
+   */
+  private reloadTick(): void {
+    const now = this.ctx.clock.now();
+    for (const wanted of this.ctx.takeTableReloads?.() ?? []) {
+      const table = this.tables.find(
+        (candidate) =>
+          (candidate.schema ?? 'public') === wanted.schemaName && candidate.name === wanted.tableName,
+      );
+      if (!table) continue;
+      Object.assign(this.tableProgress(table), {
+        loaded: 0,
+        state: 'Table is being reloaded',
+        fullLoadStart: now,
+        fullLoadEnd: undefined,
+        reloaded: true,
+      });
+    }
+    for (const table of this.tables) {
+      const state = this.tableProgress(table);
+      if (state.state !== 'Table is being reloaded') continue;
+      state.loaded = Math.min(table.rows, state.loaded + this.rates.rowsPerSecondPerTable * this.tickSeconds);
+      if (state.loaded >= table.rows) {
+        state.state = 'Table completed';
+        state.fullLoadEnd = now + this.rates.tickMs;
+      }
+    }
   }
 
   /** Changes per tick the instance can apply before its CPU is the bottleneck. */
@@ -297,6 +331,7 @@ export class SyntheticSimulation {
           FullLoadErrorRows: 0,
           ...(start !== undefined ? { FullLoadStartTime: start } : {}),
           ...(end !== undefined ? { FullLoadEndTime: end } : {}),
+          ...(state.reloaded ? { FullLoadReloaded: true } : {}),
           LastUpdateTime: now,
           TableState: this.ctx.migrationType === 'cdc' ? 'Table completed' : state.state,
           ValidationState: 'Not enabled',

@@ -1,13 +1,16 @@
 /**
  * End-to-end harness: the local AWS on a fast clock with the stack applied, a synthetic fleet with its migration
  * request, and observers that record what happened (registry phases as written, events routed). Waits poll
- * conditions against a wall-clock deadline.
+ * conditions against a wall-clock deadline. The clock stands still while a handler runs, so what happens in
+ * emulated time (how often an alarm re-fires within a cooldown, how soon a decision follows) does not depend on how
+ * fast the machine is.
  */
 import { PHASES, type Phase } from '#contracts/phases';
 import type { StartLocalAwsOptions } from '#local/aws/index';
 import type { EventEnvelope } from '#local/aws/shared/service-event';
 import { prepareSyntheticFleet } from '#local/aws/synthetic-fleet';
 import { type LocalLakeshift, startLocalLakeshift } from '#local/local-lakeshift';
+import { IdlePacedClock } from '#test/idle-paced-clock';
 
 export const STEADY_CLASS = 'dms.t3.medium';
 
@@ -70,7 +73,9 @@ export const startE2eRun = async (
     resize?: Partial<typeof E2E_RESIZE>;
   } & Pick<StartLocalAwsOptions, 'dmsFaults'>,
 ): Promise<E2eRun> => {
-  const aws = await startLocalLakeshift({ clockSpeed: options.clockSpeed, dmsFaults: options.dmsFaults });
+  const clock = new IdlePacedClock(options.clockSpeed);
+  const aws = await startLocalLakeshift({ clock, dmsFaults: options.dmsFaults });
+  clock.standStillDuringInvocations(aws.lambda);
   const registryTable = aws.stack.registryTableName;
   const phases = new Map<string, Phase[]>();
   const items = new Map<string, Record<string, string>>();

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findImportCycles, importEdgesUnder, importStatements, importsUnder } from '#test/import-graph';
 import { callOutViolations, layerViolations } from '#test/layer-rule';
@@ -227,5 +227,30 @@ describe('import cycles', () => {
 
   it('has none under local/, the DMS emulator included', () => {
     expect(findImportCycles(join(ROOT, 'local'), ROOT)).toEqual([]);
+  });
+});
+
+describe('the lakeshift command line (cli/)', () => {
+  it('imports contracts, domain, adapters and the report model, never infra, handlers, handler plumbing or the local AWS', () => {
+    // Prepare
+    const allowed = [
+      'functions/contracts/',
+      'functions/domain/',
+      'functions/adapters/',
+      'local/report/',
+      'cli/',
+    ];
+
+    // Act
+    const outside = importEdgesUnder(join(ROOT, 'cli'), ROOT)
+      .map((edge) => relative(ROOT, edge.to))
+      .filter((target) => !allowed.some((prefix) => target.startsWith(prefix)));
+
+    // Assess
+    expect(outside).toEqual([]);
+  });
+
+  it('has no import cycle', () => {
+    expect(findImportCycles(join(ROOT, 'cli'), ROOT)).toEqual([]);
   });
 });

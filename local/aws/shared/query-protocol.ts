@@ -1,14 +1,18 @@
 /**
- * The AWS query protocol for CloudWatch: form-encoded `Action=...&Version=2010-08-01` requests answered in XML.
- * The AWS CLI v2 of Debian 12 (botocore's CloudWatch model of that release) still speaks it, so the CLI reaches the
- * same service operations the SDK reaches over JSON.
+ * The AWS query protocol: form-encoded `Action=...&Version=<api version>` requests answered in XML. CloudFormation
+ * speaks only this protocol; the AWS CLI v2 of Debian 12 (botocore's CloudWatch model of that release) still speaks
+ * it for CloudWatch, so the CLI reaches the same service operations the SDK reaches over JSON.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FallbackHandler } from '../../http/server.ts';
-import { type AwsJsonService, toAwsServiceError } from '../../http/service.ts';
+import { toAwsServiceError } from '../../http/service.ts';
 
-const CLOUDWATCH_API_VERSION = '2010-08-01';
-const XML_NAMESPACE = 'http://monitoring.amazonaws.com/doc/2010-08-01/';
+/** A service answering query-protocol actions: its API version (the `Version` parameter) and XML namespace. */
+export interface QueryProtocolService {
+  readonly apiVersion: string;
+  readonly xmlNamespace: string;
+  handle(action: string, input: Record<string, unknown>): Promise<unknown>;
+}
 
 /** Turns `MetricData.member.1.Dimensions.member.2.Name=x` pairs into nested objects and arrays. */
 export const parseQueryParameters = (params: URLSearchParams): Record<string, unknown> => {
@@ -60,9 +64,9 @@ const sendXml = (res: ServerResponse, status: number, xml: string): void => {
   res.end(xml);
 };
 
-/** A fallback handler answering query-protocol CloudWatch requests with `service`. */
-export const cloudWatchQueryFallback =
-  (service: AwsJsonService): FallbackHandler =>
+/** A fallback handler answering the query-protocol requests of `service`'s API version. */
+export const queryProtocolFallback =
+  (service: QueryProtocolService): FallbackHandler =>
   async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
     if (
       req.headers['x-amz-target'] ||
@@ -72,7 +76,7 @@ export const cloudWatchQueryFallback =
     }
     const params = new URLSearchParams(body.toString('utf8'));
     const action = params.get('Action');
-    if (!action || params.get('Version') !== CLOUDWATCH_API_VERSION) return false;
+    if (!action || params.get('Version') !== service.apiVersion) return false;
     const requestId = `local-query-${(++queryRequestCounter).toString(16)}`;
     try {
       const output = (await service.handle(action, parseQueryParameters(params))) as Record<string, unknown>;
@@ -80,14 +84,14 @@ export const cloudWatchQueryFallback =
       sendXml(
         res,
         200,
-        `<${action}Response xmlns="${XML_NAMESPACE}">${result}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
+        `<${action}Response xmlns="${service.xmlNamespace}">${result}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
       );
     } catch (error) {
       const awsError = toAwsServiceError(error);
       sendXml(
         res,
         awsError.statusCode,
-        `<ErrorResponse xmlns="${XML_NAMESPACE}"><Error><Type>${awsError.fault}</Type><Code>${escapeXml(awsError.type)}</Code><Message>${escapeXml(awsError.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+        `<ErrorResponse xmlns="${service.xmlNamespace}"><Error><Type>${awsError.fault}</Type><Code>${escapeXml(awsError.type)}</Code><Message>${escapeXml(awsError.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
       );
     }
     return true;

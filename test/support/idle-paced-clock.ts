@@ -1,0 +1,102 @@
+/**
+ * A scaled clock that stands still while any Lambda invocation runs. On a ScaledClock a handler's wall time is
+ * emulated time too, so a slow machine gives alarms, Wait states and cooldowns fewer turns between two decisions
+ * than a fast one, and tests that count events over emulated time depend on the machine's pace. Here a handler takes
+ * no emulated time, as with the manual clock of `local-state-machines.ts`, while the rest still runs `speed` times
+ * faster than real time.
+ *
+ *   const clock = new IdlePacedClock(300);
+ *   const aws = await startLocalLakeshift({ clock });
+ *   clock.standStillDuringInvocations(aws.lambda);
+ */
+import type { LocalLambda } from '#local/aws/lambda/functions';
+import { ScaledClock } from '#local/clock';
+
+interface Timer {
+  readonly at: number;
+  readonly seq: number;
+  readonly fn: () => void;
+}
+
+export class IdlePacedClock extends ScaledClock {
+  /** Emulated time when the clock last stopped or started. */
+  private emulatedAt: number;
+  /** Wall time the clock last started; undefined while it stands still. */
+  private runningSince: number | undefined = Date.now();
+  private busy = 0;
+  private timers = new Set<Timer>();
+  private seq = 0;
+  private wake: NodeJS.Timeout | undefined;
+
+  constructor(speed: number, start: number = Date.now()) {
+    super(speed, start);
+    this.emulatedAt = start;
+  }
+
+  override now(): number {
+    const since = this.runningSince;
+    return since === undefined ? this.emulatedAt : this.emulatedAt + (Date.now() - since) * this.speed;
+  }
+
+  override schedule(ms: number, fn: () => void): () => void {
+    const timer: Timer = { at: this.now() + Math.max(0, ms), seq: this.seq++, fn };
+    this.timers.add(timer);
+    this.arm();
+    return () => {
+      this.timers.delete(timer);
+      this.arm();
+    };
+  }
+
+  /** Makes every invocation of `lambda` stop the clock from its start to its end. */
+  standStillDuringInvocations(lambda: LocalLambda): void {
+    const invoke = lambda.invoke.bind(lambda);
+    lambda.invoke = (...args) => this.standingStillDuring(invoke(...args));
+  }
+
+  private async standingStillDuring<T>(work: Promise<T>): Promise<T> {
+    if (this.busy++ === 0) this.stop();
+    try {
+      return await work;
+    } finally {
+      if (--this.busy === 0) this.start();
+    }
+  }
+
+  private stop(): void {
+    this.emulatedAt = this.now();
+    this.runningSince = undefined;
+    this.arm();
+  }
+
+  private start(): void {
+    this.runningSince = Date.now();
+    this.arm();
+  }
+
+  /** One wall timer, for the earliest emulated timer, only while the clock runs. */
+  private arm(): void {
+    clearTimeout(this.wake);
+    this.wake = undefined;
+    const next = this.earliest();
+    if (!next || this.runningSince === undefined) return;
+    this.wake = setTimeout(() => this.fireDue(), Math.max(0, (next.at - this.now()) / this.speed));
+  }
+
+  private fireDue(): void {
+    this.wake = undefined;
+    for (let next = this.earliest(); next && next.at <= this.now(); next = this.earliest()) {
+      this.timers.delete(next);
+      next.fn();
+    }
+    this.arm();
+  }
+
+  private earliest(): Timer | undefined {
+    let best: Timer | undefined;
+    for (const timer of this.timers) {
+      if (!best || timer.at < best.at || (timer.at === best.at && timer.seq < best.seq)) best = timer;
+    }
+    return best;
+  }
+}
