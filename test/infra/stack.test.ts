@@ -679,21 +679,29 @@ describe('LakeshiftStack: handlers and registry', () => {
         'Fn::GetAtt': [expect.stringMatching(/^OperationsKey/), 'Arn'],
       });
       const variables = (properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      // The reconciler alone keeps the slot alarms that notify the health topic.
+      const health = name === 'reconcile' ? [OPTIONAL_ENV.healthTopicArn] : [];
       expect(Object.keys(variables).sort()).toEqual(
-        [...Object.values(ENV), OPTIONAL_ENV.lakeFolder, 'NODE_OPTIONS'].sort(),
+        [...Object.values(ENV), OPTIONAL_ENV.lakeFolder, 'NODE_OPTIONS', ...health].sort(),
       );
       expect(variables[OPTIONAL_ENV.lakeFolder]).toBe('raw');
     }
   });
 
-  it('places only the handlers that reach sources (pre-flight inspections, slot drop) in the VPC, with egress to the sources and Secrets Manager only', () => {
+  it('places only the handlers that reach sources (pre-flight inspections; recording, inspecting and dropping slots) in the VPC, with egress to the sources and Secrets Manager only', () => {
     // Prepare
     const inVpc = HANDLER_NAMES.filter(
       (name) =>
         synthesized.json.Resources[handlerFunctionId(synthesized.json, name)]?.Properties?.['VpcConfig'],
     );
     // Assess
-    expect(inVpc).toEqual(['inspect-source', 'test-connections', 'drop-replication-slot']);
+    expect(inVpc).toEqual([
+      'inspect-source',
+      'test-connections',
+      'record-replication-slot',
+      'drop-replication-slot',
+      'inspect-replication-slots',
+    ]);
     synthesized.template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('replication slot dropper'),
       SecurityGroupEgress: [
@@ -852,9 +860,10 @@ describe('LakeshiftStack: operations', () => {
     );
     // Assess
     const handlerTargets = RULES.filter((rule) => rule.target.kind === 'handler').length;
-    // One per state machine, handler, queue (dead letters and failed invocations) and the pending resumes.
+    // One per state machine, handler, queue (dead letters and failed invocations), the pending resumes and the
+    // replication-slot incidents.
     expect(names).toHaveLength(
-      STATE_MACHINE_NAMES.length + HANDLER_NAMES.length + RULES.length + handlerTargets + 1,
+      STATE_MACHINE_NAMES.length + HANDLER_NAMES.length + RULES.length + handlerTargets + 2,
     );
     expect(names.filter((name) => name.startsWith(ALARM_NAME_PREFIX))).toEqual([]);
   });
