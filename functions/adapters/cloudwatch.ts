@@ -6,7 +6,6 @@ import type {
   MetricAlarm,
   MetricDataQuery,
   MetricDataResult,
-  MetricDatum,
   PutMetricAlarmInput,
 } from '@aws-sdk/client-cloudwatch';
 import { InvalidInputError } from '#contracts/errors';
@@ -207,18 +206,4 @@ export const getPeakUsage = async (target: {
     ]),
   );
   return peakReadingOf(values, window, target.instanceIdentifier);
-};
-
-/** PutMetricData takes at most 1000 data points per call. */
-const MAX_DATA_PER_PUT = 1000;
-
-export const putMetricData = async (namespace: string, data: readonly MetricDatum[]): Promise<void> => {
-  for (let start = 0; start < data.length; start += MAX_DATA_PER_PUT) {
-    const batch = data.slice(start, start + MAX_DATA_PER_PUT);
-    await awsCall('PutMetricData', async () =>
-      (await cloudWatchClient()).send(
-        new (await cloudWatchSdk()).PutMetricDataCommand({ Namespace: namespace, MetricData: batch }),
-      ),
-    );
-  }
 };

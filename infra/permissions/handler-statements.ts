@@ -51,7 +51,7 @@ export interface AccessTargets {
   readonly sourceSecretStatements: readonly iam.PolicyStatement[];
 }
 
-/** Grants one handler's role exactly what HANDLER_ACCESS lists for it. */
+/** The alarms whose names start with `prefix` (all of the account's for an empty prefix). */
 const alarmArn = (scope: Construct, prefix: string): string =>
   Stack.of(scope).formatArn({
     service: 'cloudwatch',
@@ -60,6 +60,7 @@ const alarmArn = (scope: Construct, prefix: string): string =>
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
 
+/** Grants one handler's role exactly what HANDLER_ACCESS lists for it. */
 export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, targets: AccessTargets): void => {
   const scope = role;
   if (access.dmsCreate?.length) grantDmsCreate(scope, role, access.dmsCreate);
