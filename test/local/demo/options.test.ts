@@ -19,6 +19,7 @@ describe('parseDemoOptions', () => {
       clockSpeed: DEFAULT_CLOCK_SPEED,
       lakeDir: DEFAULT_LAKE_DIR,
       sources: [],
+      lossy: [],
       json: false,
       quiet: false,
       help: false,
