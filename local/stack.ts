@@ -154,9 +154,9 @@ export const readStateMachineDefinition = async (
 };
 
 /**
- * The DMS API budget in wall time for handlers on a clock `clockSpeed` times faster: DMS refills its bucket per
- * emulated second, so the refill scales with the speed and the burst stays DMS's. Without a speed (a clock moved by
- * hand) the budget is DMS's as written.
+ * lakeshift's DMS API budget in wall time for handlers on a clock `clockSpeed` times faster: DMS refills its bucket
+ * per emulated second, so the refill scales with the speed and the burst stays as it is. Without a speed (a clock
+ * moved by hand) the budget is the default as written.
  */
 export const localDmsApiBudget = (clockSpeed: number | undefined): string =>
   formatTokenBucketRate({

@@ -369,7 +369,8 @@ export const createRegistry = (options: {
         (await clientOf()).send(
           new (await documentSdk()).ScanCommand({
             TableName: tableName,
-            FilterExpression: '#phase <> :deleted',
+            // Only databases have a phase: the shared DMS API budget's item lives in the same table.
+            FilterExpression: 'attribute_exists(#phase) AND #phase <> :deleted',
             ExpressionAttributeNames: { '#phase': 'phase' },
             ExpressionAttributeValues: { ':deleted': 'DELETED' satisfies Phase },
             ConsistentRead: true,

@@ -105,6 +105,20 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
     );
   }
   if (access.registry) grantRegistry(role, access.registry, targets.registryTableArn);
+  if (access.dmsCreate?.length || access.dmsManage?.length || access.dmsDescribe?.length) {
+    // Every DMS call draws from the account-wide budget kept in one registry item (docs/design.md §1.7): the
+    // grant reaches that item's partition and nothing else.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DrawDmsApiBudget',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [targets.registryTableArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [REGISTRY_TABLE.dmsApiBudgetKey.pk] },
+        },
+      }),
+    );
+  }
   if (access.publishEvents) {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
