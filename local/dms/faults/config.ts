@@ -70,7 +70,10 @@ export interface InstanceFaultRule extends Trigger {
 
 export interface DmsFaultConfig {
   readonly seed?: string | number;
-  /** The DMS API token bucket; `true` for DMS's 100 tokens refilled at 4/s. Off when absent. */
+  /**
+   * The account's DMS API token bucket on the emulated clock: DMS's 100 tokens refilled at 4/s when absent or `true`
+   * (DMS throttles every account), another size when given, off only when `false`.
+   */
   readonly throttleBucket?: boolean | TokenBucketConfig;
   readonly api?: readonly ApiFaultRule[];
   readonly tasks?: readonly TaskFailureRule[];

@@ -84,7 +84,11 @@ export class FaultInjector {
   configure(config: DmsFaultConfig): void {
     this.config = config;
     this.random = seededRandom(`faults:${String(config.seed ?? this.defaultSeed)}`);
-    const bucket = config.throttleBucket === true ? DMS_TOKEN_BUCKET : config.throttleBucket || undefined;
+    // DMS throttles every account: the bucket is on unless a test turns it off.
+    const bucket =
+      config.throttleBucket === undefined || config.throttleBucket === true
+        ? DMS_TOKEN_BUCKET
+        : config.throttleBucket || undefined;
     this.bucket = bucket ? new TokenBucket(bucket, this.clock) : undefined;
     this.api = (config.api ?? []).map((rule) => ({ rule, state: new TriggerState(rule) }));
     this.tasks = (config.tasks ?? []).map((rule) => ({ rule, state: new TriggerState(rule) }));
