@@ -105,9 +105,12 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
     );
   }
   if (access.registry) grantRegistry(role, access.registry, targets.registryTableArn);
-  if (access.dmsCreate?.length || access.dmsManage?.length || access.dmsDescribe?.length) {
+  const callsDms = Boolean(
+    access.dmsCreate?.length || access.dmsManage?.length || access.dmsDescribe?.length,
+  );
+  if (callsDms && access.registry !== 'readWrite') {
     // Every DMS call draws from the account-wide budget kept in one registry item (docs/design.md §1.7): the
-    // grant reaches that item's partition and nothing else.
+    // grant reaches that item's partition and nothing else (a role that writes the registry has it already).
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'DrawDmsApiBudget',
