@@ -40,8 +40,12 @@ export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
  */
 export const DMS_API_BUDGET: TokenBucketRate = { capacity: 20, refillPerSecond: 3.2 };
 
-/** Calls that may wait for the shared budget at once; one more fails as throttled (about 12 s of turns). */
-export const DMS_API_BUDGET_QUEUE = 40;
+/**
+ * Calls that may wait for the shared budget at once; one more fails as throttled. About 30 s of turns at the default
+ * rate: half the default function timeout, long enough that a handler walking many databases (the reconciler) waits
+ * its turns out instead of failing the whole run.
+ */
+export const DMS_API_BUDGET_QUEUE = 96;
 
 /** Full jitter: uniform in [0, min(max, base * 2^(attempt-1))). `attempt` is the one that just failed. */
 export const backoffDelayMs = (attempt: number, options: RetryOptions): number =>
