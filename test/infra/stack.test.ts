@@ -527,7 +527,8 @@ describe('LakeshiftStack: event rules', () => {
         synthesized.json.Resources[owner]?.Type === 'AWS::SQS::QueuePolicy' && statement.Effect === 'Deny',
     );
     // Assess
-    expect(denials).toHaveLength(RULES.length + handlerTargets);
+    // One per rule target and per on-failure destination, and the alarm e-mail's dead-letter queue.
+    expect(denials).toHaveLength(RULES.length + handlerTargets + 1);
     for (const { statement } of denials) {
       expect(statement.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
     }
@@ -818,7 +819,8 @@ describe('LakeshiftStack: operations', () => {
     expect(byPrefix('failed-executions-')).toHaveLength(STATE_MACHINE_NAMES.length);
     expect(byPrefix('handler-errors-')).toHaveLength(HANDLER_NAMES.length);
     const handlerTargets = RULES.filter((rule) => rule.target.kind === 'handler').length;
-    expect(byPrefix('dead-letters-')).toHaveLength(RULES.length + handlerTargets);
+    // One per rule target and per on-failure destination, and the alarm e-mail's dead-letter queue.
+    expect(byPrefix('dead-letters-')).toHaveLength(RULES.length + handlerTargets + 1);
     expect(byPrefix('resumes-pending')).toHaveLength(1);
     for (const [prefix, thresholds] of [
       ['failed-executions-', HEALTH_ALARMS.failedExecutions],
@@ -860,10 +862,10 @@ describe('LakeshiftStack: operations', () => {
     );
     // Assess
     const handlerTargets = RULES.filter((rule) => rule.target.kind === 'handler').length;
-    // One per state machine, handler, queue (dead letters and failed invocations), the pending resumes and the
-    // replication-slot incidents.
+    // One per state machine, handler, queue (dead letters, failed invocations and undelivered alarm e-mails), the
+    // pending resumes and the replication-slot incidents.
     expect(names).toHaveLength(
-      STATE_MACHINE_NAMES.length + HANDLER_NAMES.length + RULES.length + handlerTargets + 2,
+      STATE_MACHINE_NAMES.length + HANDLER_NAMES.length + RULES.length + handlerTargets + 1 + 2,
     );
     expect(names.filter((name) => name.startsWith(ALARM_NAME_PREFIX))).toEqual([]);
   });
@@ -879,6 +881,38 @@ describe('LakeshiftStack: operations', () => {
       Protocol: 'email',
       Endpoint: 'platform-team@example.com',
     });
+  });
+
+  it('keeps alarm e-mails SNS could not deliver in a dead-letter queue that only the topic may send to', () => {
+    // Prepare
+    const topic = logicalIdOf('AWS::SNS::Topic', () => true);
+    const subscription = logicalIdOf('AWS::SNS::Subscription', () => true);
+    const redrivePolicy = synthesized.json.Resources[subscription]?.Properties?.['RedrivePolicy'] as
+      | { deadLetterTargetArn: { 'Fn::GetAtt': [string, string] } }
+      | undefined;
+    const queue = redrivePolicy?.deadLetterTargetArn['Fn::GetAtt'][0] ?? 'no redrive policy';
+    const sends = allStatements(synthesized.json).filter(
+      ({ owner, statement }) =>
+        synthesized.json.Resources[owner]?.Type === 'AWS::SQS::QueuePolicy' &&
+        statement.Effect === 'Allow' &&
+        JSON.stringify(statement.Resource).includes(`"${queue}"`),
+    );
+    // Assess
+    expect(synthesized.json.Resources[queue]?.Properties).toEqual({
+      MessageRetentionPeriod: 1209600,
+      SqsManagedSseEnabled: true,
+    });
+    expect(sends).toEqual([
+      {
+        owner: expect.any(String),
+        statement: expect.objectContaining({
+          Action: 'sqs:SendMessage',
+          Principal: { Service: 'sns.amazonaws.com' },
+          Resource: { 'Fn::GetAtt': [queue, 'Arn'] },
+          Condition: { ArnEquals: { 'aws:SourceArn': { Ref: topic } } },
+        }),
+      },
+    ]);
     for (const [, alarm] of resourcesOfType(synthesized.json, 'AWS::CloudWatch::Alarm')) {
       expect(alarm.Properties?.['AlarmActions']).toEqual([{ Ref: topic }]);
     }
