@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { InvalidInputError } from '#contracts/errors';
 import { ALARM_NAME_PREFIX } from '#contracts/names';
 
 /**
@@ -61,7 +62,10 @@ export const databaseIdentifiersSchema = z.object({
   sourceEndpoint: z.string(),
   targetEndpoint: z.string(),
   task: z.string(),
-  /** Name of the database's `migrate-database` execution: a duplicate trigger is rejected by Step Functions. */
+  /**
+   * Name of the database's first `migrate-database` execution: a duplicate trigger is rejected by Step Functions.
+   * Later attempts are named by `attemptExecutionName`.
+   */
   executionName: z.string(),
   /** Every CloudWatch alarm of this database is named `<alarmPrefix>-<suffix>`. */
   alarmPrefix: z.string(),
@@ -91,6 +95,25 @@ export const deriveIdentifiers = (migrationId: string, databaseId: string): Data
     executionName: composeName('', body, KINDS.executionName, hash, EXECUTION_NAME_MAX_LENGTH),
     alarmPrefix: composeName(ALARM_NAME_PREFIX, body, KINDS.alarmPrefix, hash, DMS_IDENTIFIER_MAX_LENGTH),
   };
+};
+
+/**
+ * Name of the `migrate-database` execution of one attempt of a database. The first attempt keeps the name
+ * executions had before attempts were numbered (`...-db-<hash>`), so a database registered then is still
+ * recognised; attempt n > 1 is `...-db<n>-<hash>`.
+ */
+export const attemptExecutionName = (migrationId: string, databaseId: string, attempt: number): string => {
+  if (!Number.isInteger(attempt) || attempt < 1) {
+    throw new InvalidInputError(`attempt: must be an integer of 1 or more, got ${attempt}`);
+  }
+  const kind = attempt === 1 ? KINDS.executionName : `${KINDS.executionName}${attempt}`;
+  return composeName(
+    '',
+    `${migrationId}-${databaseId}`,
+    kind,
+    stableHash(migrationId, databaseId),
+    EXECUTION_NAME_MAX_LENGTH,
+  );
 };
 
 /** Name of the `migrate-fleet` execution for a migration: re-sending the same request does not start a second one. */
