@@ -85,13 +85,21 @@ describe('attemptExecutionName', () => {
     const first = attemptExecutionName('shop', 'orders', 1);
     // Assess
     expect(first).toBe(deriveIdentifiers('shop', 'orders').executionName);
-    expect(attemptExecutionName('shop', 'orders', 2)).toBe(first.replace('-db-', '-db2-'));
+    expect(attemptExecutionName('shop', 'orders', 2)).toBe(`${first}-a2`);
+  });
+
+  it('stays within the 80 characters of an execution name for the longest ids and attempts', () => {
+    // Act
+    const name = attemptExecutionName('m'.repeat(63), 'd'.repeat(63), 999_999);
+    // Assess
+    expect(name.length).toBeLessThanOrEqual(80);
+    expect(name.startsWith(attemptExecutionName('m'.repeat(63), 'd'.repeat(63), 1))).toBe(true);
   });
 
   it('refuses an attempt that is not a positive integer, naming the field', () => {
     // Act
     const attempt = () => attemptExecutionName('shop', 'orders', 0);
     // Assess
-    expect(attempt).toThrow(/attempt: must be an integer of 1 or more, got 0/);
+    expect(attempt).toThrow(/attempt: must be an integer from 1 to 999999, got 0/);
   });
 });
