@@ -49,14 +49,16 @@ const retriedRequest = (retry: RetryRequest, items: readonly RegistryItem[]) => 
   return requestForRetry(stored);
 };
 
+/** A retry names its databases (`databaseIds`); a migration request lists them (`databases`). */
+const isRetryRequest = (request: unknown): boolean =>
+  typeof request === 'object' && request !== null && 'databaseIds' in request;
+
 export const validateRequest = async (event: unknown) => {
   const input = parseInput(ValidateRequestInput, event);
-  const retry = retryRequestSchema.safeParse(input.request);
-  const migrationId = retry.success
-    ? retry.data.migrationId
-    : parseMigrationRequest(input.request).migrationId;
+  const retry = isRetryRequest(input.request) ? parseInput(retryRequestSchema, input.request) : undefined;
+  const migrationId = retry?.migrationId ?? parseMigrationRequest(input.request).migrationId;
   const items = await registry.listByMigration(migrationId);
-  const raw = retry.success ? retriedRequest(retry.data, items) : input.request;
+  const raw = retry ? retriedRequest(retry, items) : input.request;
   const request = parseMigrationRequest(raw);
   const plans = planFleet(request, environment);
   const warnings = plainTextWarnings(request);
@@ -70,7 +72,7 @@ export const validateRequest = async (event: unknown) => {
       const item = items.find((candidate) => candidate.databaseId === plan.databaseId);
       return {
         databaseId: plan.databaseId,
-        ...decideDatabaseRun(plan, item, retry.data?.attempts?.[plan.databaseId]),
+        ...decideDatabaseRun(plan, item, retry?.attempts?.[plan.databaseId]),
       };
     }),
   };

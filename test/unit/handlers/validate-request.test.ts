@@ -88,6 +88,17 @@ describe('Handler: validate-request', () => {
     );
   });
 
+  it('refuses a retry request that names no database, naming the field', async () => {
+    // Act
+    const attempt = invokeHandler('validate-request', {
+      request: { migrationId: 'fleet-7', databaseIds: [] },
+      now: NOW,
+    });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.invalidInput });
+    await expect(attempt).rejects.toThrow(/databaseIds: must name at least one database/);
+  });
+
   it('fails with one error naming every invalid field of every database', async () => {
     // Prepare
     const request = withValue(
