@@ -523,6 +523,7 @@ describe('LakeshiftStack: event rules', () => {
     // Assess
     expect(busOf('MigrationRequested')).toEqual({ Ref: bus });
     expect(busOf('TeardownRequested')).toEqual({ Ref: bus });
+    expect(busOf('RetryRequested')).toEqual({ Ref: bus });
     expect(busOf('DmsTaskStateChange')).toBeUndefined();
     expect(busOf('AlarmStateChange')).toBeUndefined();
     expect(busOf('Reconcile')).toBeUndefined();
