@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { planFleet } from '#domain/planner/index';
 import { parseMigrationRequest } from '#domain/request/index';
+import { sourceReachWarnings } from '#domain/request/source-reach';
 import { plainTextWarnings } from '#domain/request/source-tls';
 import { now } from '#shared/fields';
 import { parseInput } from '#shared/input';
@@ -20,7 +21,7 @@ export const validateRequest = async (event: unknown) => {
   const input = parseInput(ValidateRequestInput, event);
   const request = parseMigrationRequest(input.request);
   const plans = planFleet(request, environment);
-  const warnings = plainTextWarnings(request);
+  const warnings = [...plainTextWarnings(request), ...sourceReachWarnings(request)];
   for (const warning of warnings) logger.warn(warning);
   return {
     ...(warnings.length > 0 ? { warnings } : {}),
