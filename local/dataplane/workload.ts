@@ -157,10 +157,12 @@ export const createPostgresToS3Workload = (options: PostgresToS3WorkloadOptions)
 
 /** Drops the slot the deleted task created, if it is still there and no one reads it; a named slot is the user's. */
 const releaseDeletedTask = async (task: DeletedTask, options: PostgresToS3WorkloadOptions): Promise<void> => {
-  if (options.dropSlotOnTaskDelete === false || task.checkpoint === undefined) return;
-  const slotName = decodeCheckpoint(task.checkpoint).slotName;
-  if (slotName === undefined) return;
-  if (readPostgresSettings(task.source).slotName === slotName) return;
+  if (options.dropSlotOnTaskDelete === false) return;
+  // A named slot is the user's; otherwise the task's slot has the name its runs give it, saved or not yet saved.
+  if (readPostgresSettings(task.source).slotName !== undefined) return;
+  const slotName =
+    (task.checkpoint === undefined ? undefined : decodeCheckpoint(task.checkpoint).slotName) ??
+    generatedSlotName(task.taskArn);
   const source = await resolveSourceConnection(task.source, options.resolveSecret, options.trustedCa);
   const client = await connectSource(source, { connectTimeoutMs: 5000, replication: true });
   try {

@@ -10,6 +10,7 @@ import {
   StopReplicationTaskCommand,
   TestConnectionCommand,
 } from '@aws-sdk/client-database-migration-service';
+import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPostgresToS3Workload, type PostgresToS3WorkloadOptions } from '#local/dataplane/workload';
 import { DEFAULT_DURATIONS } from '#local/dms/index';
@@ -30,6 +31,11 @@ const postgres = usePostgres();
 let harness: Harness;
 afterEach(async () => {
   await harness.close();
+  // Each harness numbers its resources from the start, so tasks (and the slot names derived from them) repeat.
+  const admin = new pg.Client({ connectionString: postgres.server().url });
+  await admin.connect();
+  await admin.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active');
+  await admin.end();
 });
 
 /** The real data plane; the sources here log in with the endpoint's own credentials, so no secret is read. */
