@@ -133,6 +133,7 @@ export class LakeshiftStack extends Stack {
       registryTableArn: registry.tableArn,
       eventBusArn: bus.eventBusArn,
       tokenWaitingStateMachineArns: stateMachines.tokenWaitingStateMachineArns,
+      databaseExecutions: stateMachines.databaseExecutions,
       dmsRoleArns: [dmsRoles.s3AccessRole.roleArn, dmsRoles.secretsAccessRole.roleArn],
       sourceSecretStatements: sourceSecretStatements(
         this,

@@ -27,6 +27,8 @@ export const HANDLER_NAMES = [
   'delete-instance',
   'delete-certificate',
   'drop-replication-slot',
+  'stop-database-executions',
+  'find-database-resources',
   'disarm-alarms',
   'inspect-replication-slots',
   'reload-table',
@@ -53,6 +55,12 @@ export const STATE_MACHINE_NAMES = [
   'teardown',
 ] as const;
 export type StateMachineName = (typeof STATE_MACHINE_NAMES)[number];
+
+/** State machines whose executions work on one database: teardown stops them before it deletes. */
+export const DATABASE_STATE_MACHINES = [
+  'migrate-database',
+  'resize-instance',
+] as const satisfies readonly StateMachineName[];
 
 /** Path of a state machine definition, relative to the repository root. */
 export const stateMachineDefinitionPath = (name: StateMachineName): string =>

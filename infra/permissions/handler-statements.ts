@@ -46,6 +46,11 @@ export interface AccessTargets {
   readonly eventBusArn: string;
   /** State machines whose executions wait for task tokens. */
   readonly tokenWaitingStateMachineArns: readonly string[];
+  /** State machines whose executions work on one database, and the ARN patterns of their executions. */
+  readonly databaseExecutions: {
+    readonly stateMachineArns: readonly string[];
+    readonly executionArns: readonly string[];
+  };
   /** The two roles DMS assumes (S3 target, Secrets Manager). */
   readonly dmsRoleArns: readonly string[];
   readonly sourceSecretStatements: readonly iam.PolicyStatement[];
@@ -121,6 +126,24 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
         actions: [...TASK_TOKEN_ACTIONS],
         resources: [...targets.tokenWaitingStateMachineArns],
       }),
+    );
+  }
+  if (access.stopDatabaseExecutions) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListDatabaseExecutions',
+        actions: ['states:ListExecutions'],
+        resources: [...targets.databaseExecutions.stateMachineArns],
+      }),
+    );
+    allowWithWildcard(
+      role,
+      new iam.PolicyStatement({
+        sid: 'StopDatabaseExecutions',
+        actions: ['states:StopExecution'],
+        resources: [...targets.databaseExecutions.executionArns],
+      }),
+      'Execution names are chosen at run time (per database, or by EventBridge for an alarm); the grant covers only the executions of the migrate-database and resize-instance state machines.',
     );
   }
   const alarmActions = (access.alarms ?? []).filter((kind) => kind !== 'describe');
