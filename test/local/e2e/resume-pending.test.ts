@@ -10,13 +10,12 @@ afterAll(async () => {
 
 describe('a failed step-down whose resume keeps failing, on the local AWS', () => {
   it('leaves a resume that keeps failing to the reconciler, which brings CDC back once DMS lets it', async () => {
-    // Prepare: the full load's start goes through; the next 16 starts (every resume) find the task busy.
-    const busyResumes = Array.from({ length: 16 }, (_, index) => index + 2);
+    // Prepare: the full load's start goes through; the first 16 resumes find the task busy.
     const run = await startE2eRun({
       migrationId: 'e2e-resume',
       databaseIds: ['ledger'],
       clockSpeed: 300,
-      dmsFaults: { api: [{ fault: 'busy', operations: ['StartReplicationTask'], nth: busyResumes }] },
+      faults: { faults: [{ fault: 'resume-fails', database: 'ledger', times: 16 }] },
     });
     current = run;
     // Act
