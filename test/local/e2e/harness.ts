@@ -148,6 +148,14 @@ export const migrateToCdc = async (run: E2eRun): Promise<void> => {
   );
 };
 
+/** Sends Migration Requested and waits until the (first) migrate-database execution has ended, however it ended. */
+export const migrateUntilDatabaseRunEnds = async (run: E2eRun): Promise<void> => {
+  await run.requestMigration();
+  await run.waitFor('migrate-database to end', () =>
+    executionsOf(run, 'migrate-database').some((e) => e.status !== 'RUNNING'),
+  );
+};
+
 /** Per database: the phases it went through and the class the registry records. */
 export const lifecycleOf = (run: E2eRun) =>
   Object.fromEntries(

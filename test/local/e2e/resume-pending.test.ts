@@ -1,6 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
-import { type E2eRun, executionsOf, LIFECYCLE_TO_CDC, startE2eRun, taskStatuses } from './harness.ts';
+import {
+  type E2eRun,
+  executionsOf,
+  LIFECYCLE_TO_CDC,
+  migrateUntilDatabaseRunEnds,
+  startE2eRun,
+  taskStatuses,
+} from './harness.ts';
 
 let current: E2eRun | undefined;
 
@@ -19,10 +26,7 @@ describe('a failed step-down whose resume keeps failing, on the local AWS', () =
     });
     current = run;
     // Act
-    await run.requestMigration();
-    await run.waitFor('migrate-database to end', () =>
-      executionsOf(run, 'migrate-database').some((e) => e.status !== 'RUNNING'),
-    );
+    await migrateUntilDatabaseRunEnds(run);
     const pendingAfterRun = run.items.get('ledger')?.phase;
     await run.waitFor('the reconciler to bring CDC back', () => run.phases.get('ledger')?.at(-1) === 'CDC');
     // Assess
