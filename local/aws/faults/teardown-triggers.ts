@@ -45,7 +45,8 @@ export const armTeardowns = (
       if (result.FunctionError === undefined && typeof databaseId === 'string') {
         fire(
           databaseId,
-          (trigger) => 'afterHandler' in trigger.at && functionNameOrArn.endsWith(`-${trigger.at.afterHandler}`),
+          (trigger) =>
+            'afterHandler' in trigger.at && functionNameOrArn.endsWith(`-${trigger.at.afterHandler}`),
         );
       }
       return result;

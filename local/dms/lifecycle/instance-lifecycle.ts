@@ -2,8 +2,9 @@
  * Replication instance status changes: creating → available, modifying → available (class, storage, Multi-AZ,
  * engine), rebooting → available, deleting → gone, and queued modifications in the maintenance window.
  */
-import { secondaryZone } from '../state/availability-zones.ts';
+
 import type { StuckModification } from '../faults/config.ts';
+import { secondaryZone } from '../state/availability-zones.ts';
 import type { InstanceRecord, PendingModifications } from '../state/records.ts';
 import { nextWindowStart } from './maintenance-window.ts';
 import type { LifecycleScope } from './scope.ts';

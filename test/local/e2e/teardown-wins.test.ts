@@ -133,8 +133,11 @@ describe('teardown started from every phase, on the local AWS', () => {
     const started = DATABASES.filter((id) => run.items.get(id)?.replicationSlot);
     expect(started.toSorted()).toEqual(['cdc', 'failed', 'loading', 'resizing', 'stepping-down']);
     for (const id of DATABASES) expect({ id, slots: await slotsOn(id) }).toEqual({ id, slots: [] });
-    // Nothing kept running for a database that teardown owned.
+    // Nothing kept running for a database that teardown owned: the resize in flight was stopped, not finished.
     const working = [...executionsOf(run, 'migrate-database'), ...executionsOf(run, 'resize-instance')];
     expect(working.filter((execution) => execution.status === 'RUNNING')).toEqual([]);
+    expect(executionsOf(run, 'resize-instance').map((execution) => execution.status)).toEqual(['ABORTED']);
+    // IAM was enforced throughout: listing and stopping executions needed nothing the template lacks.
+    expect(run.aws.iam?.record.denied()).toEqual([]);
   }, 300_000);
 });
