@@ -4,6 +4,9 @@
  * from the configured rules of a FaultInjector.
  */
 import type { StuckModification, TaskFailurePoint } from './config.ts';
+
+export type { StuckModification } from './config.ts';
+
 import type { FaultInjector, TaskRunInfo } from './injector.ts';
 
 /** How an injected fault fails a run: DMS's stop reason and the "Last Error" text. */

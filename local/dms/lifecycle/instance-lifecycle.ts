@@ -3,7 +3,7 @@
  * engine), rebooting → available, deleting → gone, and queued modifications in the maintenance window.
  */
 
-import type { StuckModification } from '../faults/config.ts';
+import type { StuckModification } from '../faults/task-hooks.ts';
 import { secondaryZone } from '../state/availability-zones.ts';
 import type { InstanceRecord, PendingModifications } from '../state/records.ts';
 import { nextWindowStart } from './maintenance-window.ts';
