@@ -37,6 +37,8 @@ export const ERROR_NAMES = {
   resourceFailed: 'ResourceFailed',
   /** The database is being torn down or was deleted: create, start and resize steps refuse to act for it. */
   teardownInProgress: 'TeardownInProgress',
+  /** A later attempt of the database has begun: this older one does nothing more. Never retried. */
+  attemptSuperseded: 'AttemptSuperseded',
   /** A required environment variable is missing or malformed at cold start. */
   configuration: 'ConfigurationError',
   /** Any other DMS/AWS fault we do not classify. Not retried blindly. */
@@ -117,6 +119,9 @@ export class ResourceFailedError extends LakeshiftError {
 }
 export class TeardownInProgressError extends LakeshiftError {
   override readonly name = ERROR_NAMES.teardownInProgress;
+}
+export class AttemptSupersededError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.attemptSuperseded;
 }
 export class ConfigurationError extends LakeshiftError {
   override readonly name = ERROR_NAMES.configuration;
