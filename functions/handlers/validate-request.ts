@@ -16,6 +16,7 @@ import { planFleet } from '#domain/planner/index';
 import type { RegistryItem } from '#domain/registry-item';
 import { requestForRetry } from '#domain/request/database-request';
 import { parseMigrationRequest } from '#domain/request/index';
+import { sourceReachWarnings } from '#domain/request/source-reach';
 import { plainTextWarnings } from '#domain/request/source-tls';
 import { requireEnv } from '#shared/env';
 import { now } from '#shared/fields';
@@ -61,7 +62,7 @@ export const validateRequest = async (event: unknown) => {
   const raw = retry ? retriedRequest(retry, items) : input.request;
   const request = parseMigrationRequest(raw);
   const plans = planFleet(request, environment);
-  const warnings = plainTextWarnings(request);
+  const warnings = [...plainTextWarnings(request), ...sourceReachWarnings(request)];
   for (const warning of warnings) logger.warn(warning);
   return {
     ...(warnings.length > 0 ? { warnings } : {}),
