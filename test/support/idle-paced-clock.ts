@@ -83,9 +83,17 @@ export class IdlePacedClock extends ScaledClock {
     this.wake = setTimeout(() => this.fireDue(), Math.max(0, (next.at - this.now()) / this.speed));
   }
 
+  /**
+   * Fires one due timer per turn of the event loop. What a timer sets off runs in promise continuations and
+   * `setImmediate` callbacks (a DMS task's run settling, an event's delivery to its target): those run before the
+   * next turn's timer, so an invocation they start stops the clock before a later timer fires. Firing every due
+   * timer at once would let a later timer (the reconciler's schedule) act on the world an earlier one (a task
+   * stopping) changed, before that change's own consequences (the task event's delivery) had begun.
+   */
   private fireDue(): void {
     this.wake = undefined;
-    for (let next = this.earliest(); next && next.at <= this.now(); next = this.earliest()) {
+    const next = this.earliest();
+    if (next && next.at <= this.now()) {
       this.timers.delete(next);
       next.fn();
     }
