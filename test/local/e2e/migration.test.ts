@@ -8,6 +8,7 @@ import { exercisedStatements, replayDecision, withoutStatement } from '#local/aw
 import { wildcardMatch } from '#local/aws/iam/wildcard';
 import { secondOpinion } from '../iam/second-opinion.ts';
 import {
+  allIn,
   type E2eRun,
   executionsOf,
   lifecycleOf,
@@ -199,7 +200,34 @@ describe('DMS stop events without a stop reason (the emulator default, as captur
   });
 });
 
-describe('IAM on the migration path, against the synthesized template', () => {
+describe('a teardown requested through EventBridge, after the migration and the resizes', () => {
+  it('deletes every task, endpoint and instance and leaves each database DELETED', {
+    timeout: 150_000,
+  }, async () => {
+    // Prepare
+    await run.waitFor('migrate-fleet to finish', () =>
+      executionsOf(run, 'migrate-fleet').every((e) => e.status !== 'RUNNING'),
+    );
+
+    // Act
+    await run.requestTeardown(DATABASES);
+    await run.waitFor('every database DELETED', () => allIn(run, 'DELETED'));
+    await run.waitFor('the teardown to finish', () =>
+      executionsOf(run, 'teardown').every((e) => e.status !== 'RUNNING'),
+    );
+
+    // Assess
+    const [teardown] = executionsOf(run, 'teardown');
+    const output = JSON.parse(
+      run.aws.stepFunctions.getExecution(teardown?.executionArn ?? '')?.output ?? '{}',
+    ) as { statuses?: string[] };
+    expect(teardown?.status).toBe('SUCCEEDED');
+    expect(output.statuses).toEqual(['DELETED', 'DELETED', 'DELETED']);
+    expect(resourceCounts()).toEqual({ instances: 0, endpoints: 0, tasks: 0 });
+  });
+});
+
+describe('IAM on the migration, resize and teardown paths, against the synthesized template', () => {
   it('meets no AccessDenied, agrees with iam-simulate on every request, and needs every statement it used', async () => {
     // Prepare
     await run.waitFor('migrate-fleet to finish', () =>
@@ -234,6 +262,19 @@ describe('IAM on the migration path, against the synthesized template', () => {
 
     // Assess
     expect(iam.record.denied()).toEqual([]);
+    // Each path ran with enforcement on: its own calls are in the record, allowed.
+    const judged = new Set(entries.map((entry) => entry.action));
+    for (const action of [
+      'dms:CreateReplicationInstance',
+      'dms:ModifyReplicationInstance',
+      'dms:StopReplicationTask',
+      'dms:DeleteReplicationTask',
+      'dms:DeleteEndpoint',
+      'dms:DeleteReplicationInstance',
+      'cloudwatch:DeleteAlarms',
+    ]) {
+      expect(judged, action).toContain(action);
+    }
     // The one documented divergence (docs/iam.md): token completions are authorized against the token's state
     // machine, where the reference (and iam-simulate) accept only "*".
     const differing = opinions.filter((opinion) => opinion.ours !== opinion.theirs);
