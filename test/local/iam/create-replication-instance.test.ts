@@ -3,11 +3,11 @@ import { AccessDeniedError, IamAuthority } from '#local/aws/iam/authority';
 import { readStackModel, type StackModel } from '#local/aws/iam/stack-model';
 import { synthesizedTemplate } from '#local/aws/iam/synthesized-template';
 
-const SUBNET_GROUP_ARN = 'arn:aws:dms:us-east-1:000000000000:subgrp:lakeshift-local';
+const SUBNET_GROUP_ARN = 'arn:aws:dms:us-east-1:000000000000:subgrp:lakeshift-default';
 const CREATE_INPUT = {
   ReplicationInstanceIdentifier: 'orders-db',
   ReplicationInstanceClass: 'dms.r5.xlarge',
-  ReplicationSubnetGroupIdentifier: 'lakeshift-local',
+  ReplicationSubnetGroupIdentifier: 'lakeshift-default',
   Tags: [
     { Key: 'lakeshift:managed', Value: 'true' },
     { Key: 'lakeshift:migration', Value: 'm' },
@@ -84,6 +84,25 @@ describe('CreateReplicationInstance under the synthesized template', () => {
     expect(act).toThrow(AccessDeniedError);
     expect(act).toThrow(
       `User: ${session.arn} is not authorized to perform: dms:CreateReplicationInstance on resource: ${SUBNET_GROUP_ARN} because no identity-based policy allows the dms:CreateReplicationInstance action`,
+    );
+  });
+
+  it('is denied on a subnet group the stack did not create', () => {
+    // Prepare
+    const authority = authorityFor(model);
+    const session = authority.functionSession(
+      'ensure-replication-instance',
+      'lakeshift-ensure-replication-instance',
+    );
+    if (!session) throw new Error('no role for ensure-replication-instance');
+    const input = { ...CREATE_INPUT, ReplicationSubnetGroupIdentifier: 'another-teams-group' };
+
+    // Act
+    const act = () => authority.authorizeAs(session, 'dms', 'CreateReplicationInstance', input);
+
+    // Assess
+    expect(act).toThrow(
+      `not authorized to perform: dms:CreateReplicationInstance on resource: arn:aws:dms:us-east-1:000000000000:subgrp:another-teams-group`,
     );
   });
 
