@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AccessDeniedError, IamAuthority } from '#local/aws/iam/authority';
+import { AccessDeniedError } from '#local/aws/iam/authority';
 import { readStackModel, type StackModel } from '#local/aws/iam/stack-model';
 import { synthesizedTemplate } from '#local/aws/iam/synthesized-template';
+import { authorityFor } from './template-authority.ts';
 
 const SUBNET_GROUP_ARN = 'arn:aws:dms:us-east-1:000000000000:subgrp:lakeshift-default';
 const CREATE_INPUT = {
@@ -20,13 +21,6 @@ let model: StackModel;
 beforeAll(async () => {
   model = readStackModel(await synthesizedTemplate());
 }, 120_000);
-
-const authorityFor = (stack: StackModel) =>
-  new IamAuthority({
-    model: stack,
-    operatorAccessKeyId: 'local',
-    lookups: { dmsTags: () => [], secretArn: () => undefined, tokenExecution: () => undefined },
-  });
 
 /** The template with the subnet-group ARN taken out of every statement's resources. */
 const withoutSubnetGroupGrant = (stack: StackModel): StackModel => ({

@@ -1,22 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AccessDeniedError, IamAuthority } from '#local/aws/iam/authority';
+import { AccessDeniedError } from '#local/aws/iam/authority';
 import { readStackModel, type StackModel } from '#local/aws/iam/stack-model';
 import { synthesizedTemplate } from '#local/aws/iam/synthesized-template';
 import { lakeWriteAuthorizer } from '#local/aws/index';
 import { LOCAL_LAKE_BUCKET } from '#local/aws/shared/account';
+import { authorityFor } from './template-authority.ts';
 
 let model: StackModel;
 
 beforeAll(async () => {
   model = readStackModel(await synthesizedTemplate());
 }, 120_000);
-
-const authorityFor = (stack: StackModel) =>
-  new IamAuthority({
-    model: stack,
-    operatorAccessKeyId: 'local',
-    lookups: { dmsTags: () => [], secretArn: () => undefined, tokenExecution: () => undefined },
-  });
 
 const s3AccessRoleOf = (stack: StackModel): string => {
   const role = stack.functionEnvironments.get('ensure-endpoints')?.['DMS_S3_ACCESS_ROLE_ARN'];
