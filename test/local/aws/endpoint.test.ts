@@ -124,7 +124,10 @@ describe('startLocalLakeshift', () => {
     expect(process.env.REGISTRY_TABLE_NAME).toBe('lakeshift-registry');
     expect(process.env.EVENT_BUS_NAME).toBe('lakeshift');
     expect(JSON.parse(process.env.LAKESHIFT_NETWORKS ?? '{}')).toEqual({
-      default: { replicationSubnetGroupId: 'lakeshift-default', vpcSecurityGroupIds: ['sg-0000000000000a001'] },
+      default: {
+        replicationSubnetGroupId: 'lakeshift-default',
+        vpcSecurityGroupIds: ['sg-0000000000000a001'],
+      },
     });
   });
 
