@@ -27,6 +27,8 @@ export class IdlePacedClock extends ScaledClock {
   private timers = new Set<Timer>();
   private seq = 0;
   private wake: NodeJS.Timeout | undefined;
+  /** Due timers are being fired (`fireDue`): `arm` leaves the next one to it. */
+  private firing = false;
 
   constructor(speed: number, start: number = Date.now()) {
     super(speed, start);
@@ -74,30 +76,35 @@ export class IdlePacedClock extends ScaledClock {
     this.arm();
   }
 
-  /** One wall timer, for the earliest emulated timer, only while the clock runs. */
+  /** One wall timer, for the earliest emulated timer, only while the clock runs and no firing is under way. */
   private arm(): void {
     clearTimeout(this.wake);
     this.wake = undefined;
     const next = this.earliest();
-    if (!next || this.runningSince === undefined) return;
+    if (this.firing || !next || this.runningSince === undefined) return;
     this.wake = setTimeout(() => this.fireDue(), Math.max(0, (next.at - this.now()) / this.speed));
   }
 
   /**
-   * Fires one due timer per turn of the event loop. What a timer sets off runs in promise continuations and
-   * `setImmediate` callbacks (a DMS task's run settling, an event's delivery to its target): those run before the
-   * next turn's timer, so an invocation they start stops the clock before a later timer fires. Firing every due
-   * timer at once would let a later timer (the reconciler's schedule) act on the world an earlier one (a task
-   * stopping) changed, before that change's own consequences (the task event's delivery) had begun.
+   * Fires due timers one at a time, two `setImmediate` turns apart. What a timer sets off runs in promise
+   * continuations and in the `setImmediate` callbacks they queue (a DMS task's run settling, then its event's
+   * delivery to the target): the first turn lets those be queued, the second runs after them, so an invocation they
+   * start stops the clock before the next timer fires. Firing every due timer at once would let a later timer (the
+   * reconciler's schedule) act on the world an earlier one (a task stopping) changed before that change's own
+   * consequences (the task event's delivery) had begun.
    */
   private fireDue(): void {
     this.wake = undefined;
     const next = this.earliest();
-    if (next && next.at <= this.now()) {
-      this.timers.delete(next);
-      next.fn();
+    if (!next || this.runningSince === undefined || next.at > this.now()) {
+      this.firing = false;
+      this.arm();
+      return;
     }
-    this.arm();
+    this.firing = true;
+    this.timers.delete(next);
+    next.fn();
+    setImmediate(() => setImmediate(() => this.fireDue()));
   }
 
   private earliest(): Timer | undefined {
