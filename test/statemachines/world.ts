@@ -48,7 +48,15 @@ export interface StateMachineWorld extends HandlerWorld {
 /** The name DMS gives the fake task's slot (any name: lakeshift must learn it, not guess it). */
 export const fakeSlotName = (databaseId: string): string => `dms_${databaseId.replaceAll('-', '_')}_slot`;
 
-export const useStateMachineWorld = (): StateMachineWorld => {
+export interface StateMachineWorldOptions {
+  /**
+   * Run the real record-replication-slot and drop-replication-slot, which reach a real source through the secret
+   * the test provides; by default both stand in for it with `sourceSlots`.
+   */
+  readonly realSlotHandlers?: boolean;
+}
+
+export const useStateMachineWorld = (options: StateMachineWorldOptions = {}): StateMachineWorld => {
   const world = useHandlerWorld();
   const dms = new FakeDms();
   const cloudWatch = cloudWatchMock();
@@ -112,8 +120,9 @@ export const useStateMachineWorld = (): StateMachineWorld => {
         'await-full-load': awaitFullLoadThenFinish,
         // No source database here: the inspection finds nothing DMS would change (its own tests use a real one).
         'inspect-source': () => async () => ({ columnsInspected: 0, columns: [] }),
-        'record-replication-slot': recordSlot,
-        'drop-replication-slot': dropSlot,
+        ...(options.realSlotHandlers
+          ? {}
+          : { 'record-replication-slot': recordSlot, 'drop-replication-slot': dropSlot }),
       },
     }).deploy();
   });
