@@ -215,7 +215,7 @@ describe('a teardown requested through EventBridge, after the migration and the 
     ) as { statuses?: string[] };
     expect(teardown?.status).toBe('SUCCEEDED');
     expect(output.statuses).toEqual(['DELETED', 'DELETED', 'DELETED']);
-    expect(resourceCounts()).toEqual({ instances: 0, endpoints: 0, tasks: 0 });
+    expect(resourceCounts(run)).toEqual({ instances: 0, endpoints: 0, tasks: 0 });
   });
 });
 
