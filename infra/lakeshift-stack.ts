@@ -4,7 +4,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import type { Construct } from 'constructs';
 import { ENV, OPTIONAL_ENV } from '#contracts/env';
-import { STATE_MACHINE_NAMES } from '#contracts/names';
+import { replicationSubnetGroupIdentifier, STATE_MACHINE_NAMES } from '#contracts/names';
 import { STACK_OUTPUTS, stateMachineArnOutput } from '#contracts/stack-outputs';
 import type { LakeshiftConfig } from './config/schema.ts';
 import { CustomerKey } from './constructs/customer-key.ts';
@@ -139,6 +139,9 @@ export class LakeshiftStack extends Stack {
         this,
         config.sourceSecrets,
         dmsRoles.sourceSecretResources,
+      ),
+      replicationSubnetGroups: [...networks.keys()].map((name) =>
+        replicationSubnetGroupIdentifier(config.stackName, name),
       ),
     });
     lake.restrictDataAccessTo([

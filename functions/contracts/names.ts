@@ -84,6 +84,14 @@ export const ALARM_NAME_PREFIX = `${APP_NAME}-`;
 /** Replication-slot alarms: outside ALARM_NAME_PREFIX, so the resize rule never matches them. */
 export const SLOT_ALARM_NAME_PREFIX = `${APP_NAME}.slot-wal-`;
 
+/**
+ * The replication subnet group the stack creates for one of its networks. DMS stores the identifier in lower case
+ * and names the group by it in its ARN (`arn:aws:dms:<region>:<account>:subgrp:<identifier>`), so the create grant
+ * can name each group the stack creates (docs/iam.md).
+ */
+export const replicationSubnetGroupIdentifier = (stackName: string, networkName: string): string =>
+  `${stackName}-${networkName}`.toLowerCase();
+
 /** Default event bus name. */
 export const DEFAULT_EVENT_BUS_NAME = APP_NAME;
 
