@@ -60,21 +60,38 @@ const describeFailure = (error: unknown, where: string, sslMode: PostgresSslMode
   return error;
 };
 
-export const dropReplicationSlot = async (request: DropSlotRequest): Promise<DropSlotResult> => {
-  const { credentials, slotName } = request;
-  const database = request.database ?? credentials.dbname;
-  const where = `"${slotName}" on ${credentials.host}:${credentials.port}/${database ?? '(default database)'}`;
+export interface SourceConnection {
+  readonly credentials: PostgresCredentials;
+  /** Defaults to the secret's `dbname`. */
+  readonly database?: string;
+  readonly sslMode: PostgresSslMode;
+  /** PEM CA certificates that `verify-ca`/`verify-full` trust instead of the system's. */
+  readonly trustedCa?: string;
+  readonly connectTimeoutMs?: number;
+}
+
+/** A client for a source database, with the endpoint's TLS mode; not yet connected. */
+export const sourceClient = (connection: SourceConnection): pg.Client => {
+  const { credentials } = connection;
   const client = new pg.Client({
     host: credentials.host,
     port: credentials.port,
     user: credentials.username,
     password: credentials.password,
-    database,
-    ssl: tlsOptionsFor(request.sslMode, request.trustedCa),
-    connectionTimeoutMillis: request.connectTimeoutMs ?? 10_000,
+    database: connection.database ?? credentials.dbname,
+    ssl: tlsOptionsFor(connection.sslMode, connection.trustedCa),
+    connectionTimeoutMillis: connection.connectTimeoutMs ?? 10_000,
   });
   // A connection dropped by the server after a failure must not become an unhandled 'error' event.
   client.on('error', () => undefined);
+  return client;
+};
+
+export const dropReplicationSlot = async (request: DropSlotRequest): Promise<DropSlotResult> => {
+  const { credentials, slotName } = request;
+  const database = request.database ?? credentials.dbname;
+  const where = `"${slotName}" on ${credentials.host}:${credentials.port}/${database ?? '(default database)'}`;
+  const client = sourceClient(request);
   try {
     await client.connect();
     const found = await client.query<{ active: boolean; active_pid: number | null }>(

@@ -10,6 +10,8 @@ export const LAKESHIFT_DETAIL_TYPES = {
   resizeDecided: 'Resize Decided',
   instanceResized: 'Replication Instance Resized',
   migrationFailed: 'Migration Failed',
+  schemaChanged: 'Schema Changed',
+  catalogPublished: 'Lake Catalog Published',
 } as const;
 
 export type LakeshiftDetailType = (typeof LAKESHIFT_DETAIL_TYPES)[keyof typeof LAKESHIFT_DETAIL_TYPES];

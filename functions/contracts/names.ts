@@ -25,6 +25,8 @@ export const HANDLER_NAMES = [
   'delete-instance',
   'drop-replication-slot',
   'disarm-alarms',
+  'read-source-tables',
+  'publish-catalog',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 

@@ -1,5 +1,5 @@
 /**
- * The local AWS: one HTTP endpoint on 127.0.0.1 serving DMS (the emulator), Step Functions, EventBridge, CloudWatch,
+ * The local AWS: one HTTP endpoint on 127.0.0.1 serving DMS (the emulator), Step Functions, EventBridge, CloudWatch, Glue Data Catalog,
  * Secrets Manager and DynamoDB (dynalite behind a proxy), all on one shared clock. It knows nothing of lakeshift's
  * stack: `local/local-lakeshift.ts` applies the stack to it.
  * Events flow as on AWS: DMS and CloudWatch publish to the default bus, rules start executions or invoke handlers,
@@ -35,6 +35,7 @@ import { LocalCloudWatch } from './cloudwatch/service.ts';
 import { LocalCounters } from './counters.ts';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb/dynalite.ts';
 import { LocalEventBridge } from './events/service.ts';
+import { LocalGlue } from './glue/service.ts';
 import { LocalLambda } from './lambda/functions.ts';
 import { LocalSecretsManager } from './secrets/service.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, sdkEnvironment } from './shared/account.ts';
@@ -94,6 +95,8 @@ export interface LocalAws {
   readonly events: LocalEventBridge;
   readonly cloudWatch: LocalCloudWatch;
   readonly secretsManager: LocalSecretsManager;
+  /** The Glue Data Catalog (databases, tables and views). */
+  readonly glue: LocalGlue;
   /** dynalite behind the endpoint (observe its traffic with `observe`). */
   readonly dynamoDb: LocalDynamoDb;
   readonly lambda: LocalLambda;
@@ -131,6 +134,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     },
   });
   const cloudWatch = new LocalCloudWatch({ clock, publish: (event) => events.publish(event) });
+  const glue = new LocalGlue({ clock, store: stateDir ? fileStore(join(stateDir, 'glue.json')) : undefined });
   const synthetic = options.workloads?.synthetic ?? createSyntheticWorkload();
   const resolveSecret = async (secretId: string) => secretsManager.resolveSecretString(secretId);
   const dms = createDmsEmulator({
@@ -155,6 +159,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
       events,
       cloudWatch,
       secretsManager,
+      glue,
     ],
     fallback: firstHandling([dynamodb.fallback, cloudWatchQueryFallback(cloudWatch)]),
     onRequest: (service, operation, statusCode) => counters.recordRequest(service, operation, statusCode),
@@ -176,6 +181,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     events,
     cloudWatch,
     secretsManager,
+    glue,
     dynamoDb: dynamodb,
     lambda,
     synthetic,

@@ -22,7 +22,44 @@ export interface TableMappings {
   targetName(name: TableName): TableName;
   /** The target name of a column, or undefined when a rule removes it. */
   targetColumn(name: TableName, column: string): string | undefined;
+  /** Columns `add-column` rules add to a table with a header expression, in rule order. */
+  headerColumns(name: TableName): HeaderColumn[];
 }
+
+/** DMS's header expressions the data plane fills (docs/lake.md, "Change order"). */
+export const HEADER_EXPRESSIONS = ['$AR_H_CHANGE_SEQ'] as const;
+export type HeaderExpression = (typeof HEADER_EXPRESSIONS)[number];
+
+export interface HeaderColumn {
+  readonly name: string;
+  readonly expression: HeaderExpression;
+}
+
+interface AddColumnRule {
+  readonly id: number;
+  readonly schema: string;
+  readonly table: string;
+  readonly column: HeaderColumn;
+}
+
+const parseAddColumn = (rule: Rule, label: string): AddColumnRule => {
+  if (rule['rule-target'] !== 'column') {
+    throw new InvalidSettingError(`${label}.rule-target: add-column needs rule-target column`);
+  }
+  const expression = stringField(rule, 'expression', label);
+  if (!(HEADER_EXPRESSIONS as readonly string[]).includes(expression)) {
+    throw new InvalidSettingError(
+      `${label}.expression: "${expression}" is not supported by the local data plane (supported: ${HEADER_EXPRESSIONS.join(', ')})`,
+    );
+  }
+  const locator = locatorOf(rule, label);
+  return {
+    id: Number(rule['rule-id'] ?? 0),
+    schema: stringField(locator, 'schema-name', `${label}.object-locator`),
+    table: stringField(locator, 'table-name', `${label}.object-locator`, '%'),
+    column: { name: stringField(rule, 'value', label), expression: expression as HeaderExpression },
+  };
+};
 
 interface Selection {
   readonly action: 'include' | 'exclude' | 'explicit';
@@ -152,11 +189,14 @@ export const compileTableMappings = (mappings: { rules: ReadonlyArray<Rule> }): 
   if (!Array.isArray(mappings.rules)) throw new InvalidSettingError('TableMappings.rules: must be an array');
   const selections: Selection[] = [];
   const transformations: Transformation[] = [];
+  const addColumns: AddColumnRule[] = [];
   mappings.rules.forEach((rule, index) => {
     const label = ruleLabel(rule, index);
     const type = rule['rule-type'];
     if (type === 'selection') selections.push(parseSelection(rule, label));
-    else if (type === 'transformation') {
+    else if (type === 'transformation' && rule['rule-action'] === 'add-column') {
+      addColumns.push(parseAddColumn(rule, label));
+    } else if (type === 'transformation') {
       const transformation = parseTransformation(rule, label);
       if (transformation) transformations.push(transformation);
     }
@@ -205,5 +245,10 @@ export const compileTableMappings = (mappings: { rules: ReadonlyArray<Rule> }): 
       table: transform('table', source.table, source) ?? source.table,
     }),
     targetColumn: (source, column) => transform('column', column, source, column),
+    headerColumns: (source) =>
+      addColumns
+        .filter((rule) => matches(rule.schema, source.schema) && matches(rule.table, source.table))
+        .sort((a, b) => a.id - b.id)
+        .map((rule) => rule.column),
   };
 };

@@ -87,7 +87,8 @@ describe('LakeshiftStack with imported network, bucket and secrets', () => {
         (statement) => statement.Sid === 'ReadSourceSecrets' || statement.Sid === 'DecryptSourceSecrets',
       );
     // Assess
-    expect(secretStatements).toHaveLength(4);
+    // Both handlers that connect to sources (slot dropper, table reader) and the DMS Secrets Manager role.
+    expect(secretStatements).toHaveLength(6);
     for (const statement of secretStatements) {
       if (statement.Sid === 'ReadSourceSecrets') expect(statement.Resource).toBe(SECRET);
       else {
