@@ -7,7 +7,10 @@ import type { DatabaseCatalog, GlueColumn, GlueTableInput } from '#domain/lake/c
 import { glueClient, glueSdk } from './clients.ts';
 import { awsCall } from './retry.ts';
 
-const isNamed = (error: unknown, name: string): boolean => error instanceof Error && error.name === name;
+/** The retry policy wraps AWS errors in lakeshift's; the Glue error it wraps is the cause. */
+const isNamed = (error: unknown, name: string): boolean =>
+  error instanceof Error &&
+  (error.name === name || (error.cause instanceof Error && error.cause.name === name));
 
 const ensureDatabase = async (name: string, description: string): Promise<void> => {
   const sdk = await glueSdk();

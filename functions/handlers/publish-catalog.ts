@@ -7,12 +7,10 @@
 
 import * as z from 'zod';
 import { publishEvents } from '#adapters/events';
-import { publishCatalog, readCatalogColumns } from '#adapters/glue';
+import { refreshCatalog } from '#adapters/lake-catalog';
 import { createRegistry } from '#adapters/registry';
 import { ENV } from '#contracts/env';
-import { planDatabaseCatalog } from '#domain/lake/catalog-plan';
 import { catalogSourceOf } from '#domain/lake/catalog-source';
-import { needsReport, schemaChanged, tableSchemaChange } from '#domain/lake/schema-change';
 import { requireEnv } from '#shared/env';
 import { databaseKey, now } from '#shared/fields';
 import { parseInput } from '#shared/input';
@@ -42,38 +40,13 @@ const PublishCatalogInput = z.object({ ...databaseKey, tables: z.array(sourceTab
 export const publishDatabaseCatalog = async (event: unknown) => {
   const input = parseInput(PublishCatalogInput, event);
   const source = catalogSourceOf(await registry.require(input));
-  const tables = input.tables;
-  const first = planDatabaseCatalog(source.layout, tables);
-  const existing = await readCatalogColumns(first.databaseName);
-  const changes = first.tables.flatMap((table) => {
-    const before = existing.get(table.changes.Name);
-    return before
-      ? [tableSchemaChange(table.changes.Name, before, table.changes.StorageDescriptor.Columns)]
-      : [];
-  });
-  // Dropped columns stay (docs/lake.md): plan again with them kept after the source's own.
-  const retired = new Map(
-    changes.map((change) => [change.table, change.dropped.map(({ Name, Type }) => ({ Name, Type }))]),
-  );
-  const catalog = planDatabaseCatalog(
-    source.layout,
-    tables.map((table, index) => ({
-      ...table,
-      retiredColumns: retired.get(first.tables[index]?.changes.Name ?? '') ?? [],
-    })),
-  );
-  await publishCatalog(catalog);
-  const reported = changes.filter(needsReport);
-  if (reported.length > 0) {
-    await publishEvents(env[ENV.eventBusName], [
-      schemaChanged(input, catalog.databaseName, reported, input.now),
-    ]);
-  }
+  const { catalog, changes, event: report } = await refreshCatalog(source.layout, input.tables, input.now);
+  if (report) await publishEvents(env[ENV.eventBusName], [report]);
   return {
     glueDatabase: catalog.databaseName,
     tables: catalog.tables.map((table) => table.view.Name),
     columnsAdded: changes.flatMap((change) => change.added.map((name) => `${change.table}.${name}`)),
-    schemaChanged: reported.length > 0,
+    schemaChanged: report !== undefined,
   };
 };
 
