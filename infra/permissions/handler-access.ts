@@ -78,7 +78,8 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     passDmsRoles: true,
     registry: 'readWrite',
   },
-  'test-connections': { dmsManage: ['dms:TestConnection'] },
+  // Reads the plan, then inspects the source's catalogue for the pre-flight warnings.
+  'test-connections': { dmsManage: ['dms:TestConnection'], connectsToSources: true, registry: 'read' },
   'ensure-task': {
     dmsCreate: ['task'],
     dmsDescribe: ['dms:DescribeReplicationTasks'],

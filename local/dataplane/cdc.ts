@@ -11,7 +11,8 @@
  * key columns for D (all old columns under REPLICA IDENTITY FULL); updates and deletes of tables without a
  * primary key are ignored, as are updates that change the key; TRUNCATE is not replicated;
  * CdcInsertsOnly/CdcInsertsAndUpdates drop the other operations; the TimestampColumnName column holds the
- * source commit time.
+ * source commit time; added, dropped, renamed and retyped columns show in later files. What DMS does not document
+ * (unchanged out-of-line values) follows the run's choices: docs/data-plane-fidelity.md.
  */
 import type pg from 'pg';
 import { CdcFileWriter, type CdcRow } from './cdc-files.ts';
@@ -381,13 +382,11 @@ export class CdcStream {
   }
 
   private sample(): void {
-    let bytesBuffered = 0;
-    for (const buffer of this.buffers.values()) bytesBuffered += buffer.bytes;
     this.options.reportSample({
       rowsRead: this.rowsReadSinceSample,
       bytesWritten: this.bytesWrittenSinceSample,
       rowsBuffered: this.bufferedRows(),
-      bytesBuffered,
+      bytesBuffered: this.bufferedBytes(),
       cdcIncomingChanges: this.bufferedRows(),
     });
     this.rowsReadSinceSample = 0;

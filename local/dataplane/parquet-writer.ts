@@ -1,5 +1,5 @@
 /**
- * Writes Parquet with DuckDB. Why DuckDB rather than hyparquet-writer (tooling-notes §5): DuckDB parses the text
+ * Writes Parquet with DuckDB. Why DuckDB rather than hyparquet-writer: DuckDB parses the text
  * files and writes Parquet in native code on every core (≈0.3 s per million rows here, against ≈2.6 s for
  * hyparquet-writer plus the cost of building JS values), its casts from PostgreSQL's text forms are exact for
  * DECIMAL (unscaled integers, no floating point on the way) and keep microseconds, and it writes the logical types

@@ -1,7 +1,7 @@
 /**
  * The task's logical replication slot (test_decoding, as DMS uses). Changes are read with
  * `pg_logical_slot_peek_changes`, which never consumes, and acknowledged with `pg_replication_slot_advance` only
- * after the files holding them are durable: at-least-once, never at-most-once (tooling-notes §4).
+ * after the files holding them are durable: at-least-once, never at-most-once.
  */
 import type pg from 'pg';
 import { TaskFailure } from './errors.ts';

@@ -87,8 +87,9 @@ describe('LakeshiftStack with imported network, bucket and secrets', () => {
         (statement) => statement.Sid === 'ReadSourceSecrets' || statement.Sid === 'DecryptSourceSecrets',
       );
     // Assess
-    // Both handlers that connect to sources (slot dropper, table reader) and the DMS Secrets Manager role.
-    expect(secretStatements).toHaveLength(6);
+    // A read and a decrypt statement for each of the four roles that read source secrets (DMS's, the slot
+    // dropper, test-connections, read-source-tables).
+    expect(secretStatements).toHaveLength(8);
     for (const statement of secretStatements) {
       if (statement.Sid === 'ReadSourceSecrets') expect(statement.Resource).toBe(SECRET);
       else {

@@ -687,14 +687,14 @@ describe('LakeshiftStack: handlers and registry', () => {
     }
   });
 
-  it('places only the handlers that connect to sources in the VPC, with egress to the sources and Secrets Manager only', () => {
+  it('places only the handlers that reach sources (pre-flight inspection, slot drop, table reading) in the VPC, with egress to the sources and Secrets Manager only', () => {
     // Prepare
     const inVpc = HANDLER_NAMES.filter(
       (name) =>
         synthesized.json.Resources[handlerFunctionId(synthesized.json, name)]?.Properties?.['VpcConfig'],
     );
     // Assess
-    expect(inVpc).toEqual(['drop-replication-slot', 'read-source-tables']);
+    expect(inVpc).toEqual(['test-connections', 'drop-replication-slot', 'read-source-tables']);
     synthesized.template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('replication slot dropper'),
       SecurityGroupEgress: [

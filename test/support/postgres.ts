@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
+import type { PostgresCredentials } from '#adapters/secrets';
 import {
   type EmbeddedPostgresOptions,
   type RunningPostgres,
@@ -30,6 +31,15 @@ export interface PostgresHarness {
   /** Creates an empty database with a unique name. */
   createDatabase(prefix?: string): Promise<TestDatabase>;
 }
+
+/** A test database's login in the layout of an RDS secret, as lakeshift's adapters take it. */
+export const credentialsOf = (db: TestDatabase): PostgresCredentials => ({
+  host: db.host,
+  port: db.port,
+  username: db.user,
+  password: db.password,
+  dbname: db.name,
+});
 
 export const usePostgres = (options: EmbeddedPostgresOptions = {}): PostgresHarness => {
   let running: RunningPostgres | undefined;

@@ -62,8 +62,9 @@ export const migrateDatabase: StateMachineDefinition = {
     }),
     TestConnections: lambdaTask({
       handler: 'test-connections',
-      comment: 'Start the connection tests of both endpoints from the instance.',
-      payload: { ...INSTANCE, ...ENDPOINT_ARNS },
+      comment:
+        'Start the connection tests of both endpoints from the instance; warn about source columns the lake may lose.',
+      payload: { ...DATABASE_KEY, ...INSTANCE, ...ENDPOINT_ARNS },
       resultPath: null,
       catch: RECORD_ANY_ERROR,
       next: 'StartConnectionsTestedWait',

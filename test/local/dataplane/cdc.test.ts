@@ -9,7 +9,7 @@ import {
   type DataPlaneObserver,
   type PostgresToS3WorkloadOptions,
 } from '#local/dataplane/workload';
-import { type TestDatabase, usePostgres } from '#test/postgres';
+import { credentialsOf, type TestDatabase, usePostgres } from '#test/postgres';
 import { CdcDriver } from './cdc-driver.ts';
 import { allTypesDatabase, allTypesRows, expectedAllTypes, expectedNoKey, lakeRows } from './fixtures.ts';
 import {
@@ -655,13 +655,7 @@ describe('change data capture', () => {
 
     // Act
     const dropped = await dropReplicationSlot({
-      credentials: {
-        host: db.host,
-        port: db.port,
-        username: db.user,
-        password: db.password,
-        dbname: db.name,
-      },
+      credentials: credentialsOf(db),
       slotName: slotOf(db),
       sslMode: 'require',
     });

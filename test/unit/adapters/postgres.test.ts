@@ -2,18 +2,9 @@ import { createServer, type Server } from 'node:net';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { dropReplicationSlot } from '#adapters/postgres';
-import type { PostgresCredentials } from '#adapters/secrets';
-import { type TestDatabase, usePostgres } from '#test/postgres';
+import { credentialsOf, usePostgres } from '#test/postgres';
 
 const postgres = usePostgres();
-
-const credentialsOf = (db: TestDatabase): PostgresCredentials => ({
-  host: db.host,
-  port: db.port,
-  username: db.user,
-  password: db.password,
-  dbname: db.name,
-});
 
 const slotNames = async (client: pg.Client): Promise<string[]> =>
   (

@@ -19,6 +19,7 @@ const REQUIRED_ENV: Partial<Record<HandlerName, readonly EnvName[]>> = {
   'record-phase': [ENV.registryTableName, ENV.eventBusName],
   reconcile: [ENV.registryTableName],
   'drop-replication-slot': [ENV.registryTableName],
+  'test-connections': [ENV.registryTableName],
 };
 
 const CASES = Object.entries(REQUIRED_ENV).flatMap(([name, variables]) =>

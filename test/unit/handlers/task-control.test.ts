@@ -5,13 +5,12 @@ import {
   ModifyReplicationInstanceCommand,
   StartReplicationTaskCommand,
   StopReplicationTaskCommand,
-  TestConnectionCommand,
 } from '@aws-sdk/client-database-migration-service';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_NAMES } from '#contracts/errors';
 import { invokeHandler, setHandlerEnv } from '#test/lambda-context';
-import { endpointArnOf, instance, instanceArnOf, NOW, ranTask, task, taskArnOf } from './fixtures.ts';
+import { instance, instanceArnOf, NOW, ranTask, task, taskArnOf } from './fixtures.ts';
 
 const dms = mockClient(DatabaseMigrationServiceClient);
 const busy = () => new InvalidResourceStateFault({ message: 'resource is busy', $metadata: {} });
@@ -171,41 +170,5 @@ describe('Handler: modify-instance', () => {
       message: 'Invalid handler input: instanceClass: must be a known DMS instance class, e.g. dms.r5.large',
     });
     expect(dms).not.toHaveReceivedAnyCommand();
-  });
-});
-
-describe('Handler: test-connections', () => {
-  const endpoints = [endpointArnOf('src'), endpointArnOf('tgt')];
-  const test = () =>
-    invokeHandler('test-connections', {
-      instanceArn: instanceArnOf('orders'),
-      endpointArns: endpoints,
-      now: NOW,
-    });
-
-  it('starts the test of each endpoint from the instance', async () => {
-    // Prepare
-    dms.on(TestConnectionCommand).resolves({ Connection: { Status: 'testing' } });
-    // Act
-    const result = await test();
-    // Assess
-    expect(result).toEqual({
-      instanceArn: instanceArnOf('orders'),
-      connections: endpoints.map((endpointArn) => ({ endpointArn, status: 'testing' })),
-    });
-    expect(dms).toHaveReceivedCommandTimes(TestConnectionCommand, 2);
-    expect(dms).toHaveReceivedNthCommandWith(TestConnectionCommand, 2, {
-      ReplicationInstanceArn: instanceArnOf('orders'),
-      EndpointArn: endpoints[1],
-    });
-  });
-
-  it('reports an instance that cannot test yet as ResourceBusy', async () => {
-    // Prepare
-    dms.on(TestConnectionCommand).rejects(busy());
-    // Act
-    const attempt = test();
-    // Assess
-    await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.resourceBusy });
   });
 });

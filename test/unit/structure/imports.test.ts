@@ -224,4 +224,8 @@ describe('import cycles', () => {
   it('has none under functions/', () => {
     expect(findImportCycles(FUNCTIONS, ROOT)).toEqual([]);
   });
+
+  it('has none under local/, the DMS emulator included', () => {
+    expect(findImportCycles(join(ROOT, 'local'), ROOT)).toEqual([]);
+  });
 });
