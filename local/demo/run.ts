@@ -17,6 +17,7 @@ import { renderVerificationTable } from '../verify/render.ts';
 import { allEqual, type TableVerification } from '../verify/verify.ts';
 import { amplifyCdcLoad } from './amplify.ts';
 import { putLakeshiftEvent } from './events.ts';
+import { writeCatalogJson } from './lake-catalog.ts';
 import { type AwsConnection, createMigrationObserver, type MigrationObserver } from './observe.ts';
 import type { DemoOptions } from './options.ts';
 import { createProgressReporter, type ProgressOutput, type ProgressReporter } from './progress.ts';
@@ -222,15 +223,17 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
     });
     await stopLoads(loads, log);
 
-    const verification = failure
-      ? []
+    const { verification, catalogs } = failure
+      ? { verification: [], catalogs: [] }
       : await catchUpAndVerify({
           sources,
           lakeDir,
-          target,
+          aws: connection,
+          migrationId,
           deadline: Date.now() + CATCH_UP_DEADLINE_MS,
           log,
         });
+    if (catalogs.length > 0) log(`wrote ${await writeCatalogJson(dirname(lakeDir), catalogs)}`);
     if (options.sources.length > 0) {
       await tearDownExisting({
         aws: connection,

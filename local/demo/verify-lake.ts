@@ -5,13 +5,26 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { TABLE_PARAMETERS } from '#contracts/lake';
+import { createCatalogLakeReader } from '../verify/catalog-reader.ts';
 import type { TableRef } from '../verify/digest.ts';
-import { createLakeReader } from '../verify/lake-replay.ts';
 import { allEqual, type TableVerification, verifyDatabase } from '../verify/verify.ts';
 import { pendingChanges, waitForSlotsDrained } from './catch-up.ts';
+import { type DatabaseCatalogView, readDatabaseCatalog } from './lake-catalog.ts';
+import type { AwsConnection } from './observe.ts';
 import type { DemoSource } from './sources.ts';
 
 const RETRY_MS = 2_000;
+
+/** Names the catalog view a table was read through (absent when the catalog has none for it). */
+const withCatalogView = (result: TableVerification, catalog: DatabaseCatalogView): TableVerification => {
+  const view = catalog.tables.find(
+    (table) =>
+      table.TableType === 'VIRTUAL_VIEW' &&
+      table.Parameters?.[TABLE_PARAMETERS.sourceTable] === `${result.schema}.${result.table}`,
+  );
+  return view?.Name ? { ...result, catalogView: `${catalog.databaseName}.${view.Name}` } : result;
+};
 
 const tableRefs = (source: DemoSource): TableRef[] | undefined =>
   source.tables?.map((name) => {
@@ -22,13 +35,14 @@ const tableRefs = (source: DemoSource): TableRef[] | undefined =>
 export const catchUpAndVerify = async (options: {
   readonly sources: readonly DemoSource[];
   readonly lakeDir: string;
-  /** The request's target: each database's files are under `<bucket>/<folder>/<database id>/`. */
-  readonly target: { readonly bucket: string; readonly folder: string };
+  /** The local AWS, whose Glue catalog says where each table is and what its view is. */
+  readonly aws: AwsConnection;
+  readonly migrationId: string;
   /** Wall-clock epoch ms to stop waiting at. */
   readonly deadline: number;
   readonly log: (text: string) => void;
-}): Promise<TableVerification[]> => {
-  const { sources, lakeDir, target, deadline, log } = options;
+}): Promise<{ verification: TableVerification[]; catalogs: DatabaseCatalogView[] }> => {
+  const { sources, lakeDir, deadline, log } = options;
   for (const source of sources) {
     if (!(await waitForSlotsDrained(source.url, deadline))) {
       log(`${source.databaseId}: CDC has not caught up: ${await pendingChanges(source.url)}`);
@@ -39,22 +53,22 @@ export const catchUpAndVerify = async (options: {
   try {
     for (let attempt = 1; ; attempt++) {
       const results: TableVerification[] = [];
+      const catalogs: DatabaseCatalogView[] = [];
       for (const source of sources) {
         const tables = tableRefs(source);
-        const lake = createLakeReader(
-          { lakeDir, bucket: target.bucket, folder: `${target.folder}/${source.databaseId}` },
-          connection,
-        );
-        results.push(
-          ...(await verifyDatabase({
-            database: source.databaseId,
-            sourceUrl: source.url,
-            lake,
-            ...(tables ? { tables } : {}),
-          })),
-        );
+        // The lake as Athena sees it: each table from the catalog's location and columns, through its view.
+        const catalog = await readDatabaseCatalog(options.aws, options.migrationId, source.databaseId);
+        catalogs.push(catalog);
+        const lake = createCatalogLakeReader(catalog, lakeDir, connection);
+        const verified = await verifyDatabase({
+          database: source.databaseId,
+          sourceUrl: source.url,
+          lake,
+          ...(tables ? { tables } : {}),
+        });
+        results.push(...verified.map((result) => withCatalogView(result, catalog)));
       }
-      if (allEqual(results) || Date.now() > deadline) return results;
+      if (allEqual(results) || Date.now() > deadline) return { verification: results, catalogs };
       const behind = results.filter((result) => result.status !== 'equal');
       log(
         `verification attempt ${attempt}: not equal yet (${behind.map((r) => `${r.database}.${r.table}: ${r.status}`).join(', ')}); waiting for CDC to catch up`,

@@ -9,6 +9,7 @@ export const VERIFICATION_HEADERS = [
   'lake rows',
   'source hash',
   'lake hash',
+  'read through',
   'result',
 ] as const;
 
@@ -23,6 +24,7 @@ export const verificationRows = (results: readonly TableVerification[]): string[
     result.lake ? String(result.lake.rowCount) : '-',
     result.source ? shortHash(result.source) : '-',
     result.lake ? shortHash(result.lake) : '-',
+    result.catalogView ?? 'files',
     resultText(result),
   ]);
 
@@ -47,9 +49,10 @@ export const renderTextTable = (headers: readonly string[], rows: readonly strin
 
 export const renderVerificationTable = (results: readonly TableVerification[]): string => {
   const equal = results.filter(isEqual).length;
+  const throughCatalog = results.every((result) => result.catalogView !== undefined);
   const summary =
     equal === results.length && results.length > 0
-      ? `All ${results.length} tables equal.`
+      ? `All ${results.length} tables equal${throughCatalog ? ', each read through its Glue catalog view' : ''}.`
       : `${results.length - equal} of ${results.length} tables differ.`;
   return `${renderTextTable(VERIFICATION_HEADERS, verificationRows(results))}\n${summary}`;
 };

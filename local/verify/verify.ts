@@ -34,6 +34,8 @@ export interface TableVerification {
   readonly lake?: TableDigest;
   /** Why a table is not equal, or how an equal one was judged when that is not obvious. */
   readonly detail?: string;
+  /** The Glue catalog view (`database.view`) the lake side was read through, when it was. */
+  readonly catalogView?: string;
 }
 
 export interface VerifyDatabaseOptions {

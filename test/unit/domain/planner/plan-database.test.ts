@@ -524,15 +524,17 @@ describe('planning against the lake folder of the deployment', () => {
     );
   });
 
-  it('refuses the default folder (the migration id) when the deployment allows another one', () => {
+  it('puts a request without a folder under the lake folder, in a folder named after the migration', () => {
     // Prepare
     const request = parseMigrationRequest(withValue(threeDatabaseRequest(), 'target.folder', undefined));
 
     // Act
-    const plan = () => planDatabase(request, 'orders', environment({ lakeFolder: 'raw' }));
+    const underLake = planDatabase(request, 'orders', environment({ lakeFolder: 'raw' }));
+    const withoutLake = planDatabase(request, 'orders', environment());
 
     // Assess
-    expect(plan).toThrow(/target\.folder: must be "raw" or a folder below it/);
+    expect(underLake.targetEndpoint.S3Settings.BucketFolder).toBe(`raw/${request.migrationId}/orders`);
+    expect(withoutLake.targetEndpoint.S3Settings.BucketFolder).toBe(`${request.migrationId}/orders`);
   });
 });
 
