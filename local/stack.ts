@@ -185,11 +185,13 @@ export interface ApplyLocalStackOptions {
   readonly clockSpeed?: number;
   /** Extra environment for every function (e.g. `POWERTOOLS_LOG_LEVEL`). */
   readonly extraEnvironment?: Readonly<Record<string, string>>;
+  /** The DMS roles as the synthesized template names them (IAM enforcement evaluates that template). */
+  readonly roleArns?: Pick<LocalStackNames, 'dmsS3AccessRoleArn' | 'dmsSecretsAccessRoleArn'>;
 }
 
 /** Applies the stack; safe to call again (existing resources are adopted or updated). */
 export const applyLocalStack = async (options: ApplyLocalStackOptions): Promise<LocalStackNames> => {
-  const names = localStackNames();
+  const names = { ...localStackNames(), ...options.roleArns };
   const config = {
     endpoint: options.endpoint,
     region: LOCAL_REGION,

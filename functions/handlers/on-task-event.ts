@@ -6,6 +6,7 @@
  * duplicate events, and the reconciler completing the same wait, are harmless.
  */
 import * as z from 'zod';
+import { describeTasksByArns } from '#adapters/describe-tasks';
 import { publishEvents } from '#adapters/events';
 import { createRegistry } from '#adapters/registry';
 import { sendTaskFailure, sendTaskSuccess } from '#adapters/sfn';
@@ -16,7 +17,8 @@ import { isLegalTransition } from '#contracts/phases';
 import { FULL_LOAD_WAIT } from '#contracts/waits';
 import { migrationFailed } from '#domain/lakeshift-events';
 import type { RegistryItem } from '#domain/registry-item';
-import { classifyTaskEvent } from '#domain/tasks/task-event';
+import { classifyTaskEvent, type TaskEventDetail } from '#domain/tasks/task-event';
+import { stopReasonOf } from '#domain/tasks/task-state';
 import { requireEnv } from '#shared/env';
 import { now, taskArn } from '#shared/fields';
 import { parseInput } from '#shared/input';
@@ -34,6 +36,7 @@ const TaskStateChangeEvent = z.looseObject({
   detail: z.looseObject({
     eventType: z.string().optional(),
     eventId: z.string().optional(),
+    eventName: z.string().optional(),
     category: z.string().optional(),
     detailMessage: z.string().optional(),
   }),
@@ -75,11 +78,19 @@ const recordTaskFailure = async (
   return { action: failedWait ? 'failed the waiting execution' : 'recorded the failure', reason: cause };
 };
 
+/** Classifies the event; a stop whose message names no reason is decided by the task's StopReason. */
+const classify = async (detail: TaskEventDetail, arn: string) => {
+  const classified = classifyTaskEvent(detail);
+  if (classified.meaning !== 'stopped-without-reason') return classified;
+  const [task] = await describeTasksByArns([arn]);
+  return classifyTaskEvent(detail, task ? stopReasonOf(task) : undefined);
+};
+
 export const onTaskEvent = async (event: unknown) => {
   const input = parseInput(TaskStateChangeEvent, event);
   const item = await registry.findByTaskArn(input.resources[0]);
   if (!item) return { action: 'ignored', reason: 'not a task lakeshift manages' };
-  const { meaning, stopReason } = classifyTaskEvent(input.detail);
+  const { meaning, stopReason } = await classify(input.detail, input.resources[0]);
   const key = { migrationId: item.migrationId, databaseId: item.databaseId };
   switch (meaning) {
     case 'full-load-done':
@@ -92,6 +103,7 @@ export const onTaskEvent = async (event: unknown) => {
         action: 'left to DMS',
         reason: `${stopReason}: DMS retries recoverable errors itself`,
       };
+    case 'stopped-without-reason':
     case 'other':
       return {
         ...key,

@@ -34,8 +34,11 @@ export const DMS_DESCRIBE_ACTIONS = [
 ] as const;
 export type DmsDescribeAction = (typeof DMS_DESCRIBE_ACTIONS)[number];
 
-/** DMS ARN resource types: `arn:aws:dms:<region>:<account>:<type>:<random id>`. */
-export type DmsResourceType = 'rep' | 'endpoint' | 'task';
+/**
+ * DMS ARN resource types: `arn:aws:dms:<region>:<account>:<type>:<id>` (`subgrp` is the replication subnet group,
+ * named by its identifier).
+ */
+export type DmsResourceType = 'rep' | 'endpoint' | 'task' | 'subgrp';
 
 /** `reset` puts an alarm back to OK (SetAlarmState) so that CloudWatch evaluates it afresh. */
 export type AlarmAccess = 'put' | 'delete' | 'describe' | 'reset';
@@ -64,7 +67,7 @@ export interface HandlerAccess {
 
 export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   'validate-request': {},
-  'plan-database': { registry: 'readWrite' },
+  'plan-database': { registry: 'readWrite', publishEvents: true },
   'ensure-replication-instance': {
     dmsCreate: ['instance'],
     dmsDescribe: ['dms:DescribeReplicationInstances'],
@@ -98,7 +101,13 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     ],
   },
   'await-full-load': { registry: 'readWrite' },
-  'on-task-event': { registry: 'readWrite', publishEvents: true, completeTaskTokens: true },
+  // A stop event without a stop reason in its message is decided by the task's StopReason (DescribeReplicationTasks).
+  'on-task-event': {
+    dmsDescribe: ['dms:DescribeReplicationTasks'],
+    registry: 'readWrite',
+    publishEvents: true,
+    completeTaskTokens: true,
+  },
   'decide-resize': {
     dmsDescribe: ['dms:DescribeReplicationTasks'],
     registry: 'readWrite',

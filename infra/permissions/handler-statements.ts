@@ -114,12 +114,23 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
     );
   }
   if (access.passDmsRoles) {
+    // An endpoint that names a role (ServiceAccessRoleArn, SecretsManagerAccessRoleArn) needs the caller to hold
+    // iam:PassRole on it, and the DMS user guide lists iam:GetRole beside it for such endpoints (docs/iam.md). Both
+    // are granted on exactly the two DMS roles. iam:PassedToService exists only in PassRole's request context, so
+    // it conditions PassRole alone: on GetRole the key is absent and the condition could never hold.
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'PassDmsRolesToDms',
         actions: ['iam:PassRole'],
         resources: [...targets.dmsRoleArns],
         conditions: { StringEquals: { 'iam:PassedToService': DMS_SERVICE_PRINCIPAL } },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadDmsRoles',
+        actions: ['iam:GetRole'],
+        resources: [...targets.dmsRoleArns],
       }),
     );
   }
@@ -200,8 +211,12 @@ export const dmsArns = (scope: Construct, types: readonly DmsResourceType[]): st
     }),
   );
 
+/**
+ * The resources each create is authorized against (docs/iam.md): CreateReplicationInstance is checked on the
+ * instance and on the replication subnet group the request names.
+ */
 const CREATE_RESOURCE_TYPES: Readonly<Record<keyof typeof DMS_CREATE_ACTIONS, readonly DmsResourceType[]>> = {
-  instance: ['rep'],
+  instance: ['rep', 'subgrp'],
   endpoint: ['endpoint'],
   // A task names its instance and endpoints, which are resources of the request too.
   task: ['task', 'rep', 'endpoint'],

@@ -36,7 +36,10 @@ import { LocalCounters } from './counters.ts';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb/dynalite.ts';
 import { LocalEventBridge } from './events/service.ts';
 import { LocalGlue } from './glue/service.ts';
-import { LocalLambda } from './lambda/functions.ts';
+import { IamAuthority } from './iam/authority.ts';
+import { type IamSettings, stateMachineOfExecution } from './iam/request-context.ts';
+import type { StackModel } from './iam/stack-model.ts';
+import { type InvocationOrigin, LocalLambda } from './lambda/functions.ts';
 import { LocalSecretsManager } from './secrets/service.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, sdkEnvironment } from './shared/account.ts';
 import { fileStore } from './shared/json-store.ts';
@@ -78,6 +81,11 @@ export interface StartLocalAwsOptions {
     'clock' | 'eventSink' | 'metricSink' | 'workloadFor' | 'faults' | 'stateDir'
   >;
   readonly workloads?: LocalWorkloads;
+  /**
+   * IAM enforcement (docs/iam.md): every request is authorized against this stack model's roles and policies.
+   * Absent, nothing is enforced.
+   */
+  readonly iam?: { readonly model: StackModel; readonly settings?: IamSettings };
 }
 
 export interface LocalAws {
@@ -101,6 +109,8 @@ export interface LocalAws {
   readonly dynamoDb: LocalDynamoDb;
   readonly lambda: LocalLambda;
   readonly synthetic: SyntheticWorkload;
+  /** IAM enforcement and its access record (undefined when IAM is off). */
+  readonly iam: IamAuthority | undefined;
   stop(): Promise<void>;
 }
 
@@ -111,18 +121,59 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     options.lakeDir || stateDir ? undefined : await mkdtemp(join(tmpdir(), 'lakeshift-lake-'));
   const lakeDir = options.lakeDir ?? (stateDir ? join(stateDir, 'lake') : (temporaryLake ?? ''));
 
+  const iam: IamAuthority | undefined =
+    options.iam === undefined
+      ? undefined
+      : new IamAuthority({
+          model: options.iam.model,
+          operatorAccessKeyId: LOCAL_CREDENTIALS.accessKeyId,
+          settings: options.iam?.settings,
+          lookups: {
+            dmsTags: (arn: string) => dms.tagsOf(arn),
+            secretArn: (secretId: string): string | undefined => secretsManager.arnOf(secretId),
+            tokenExecution: (token: string): string | undefined => stepFunctions.tokens.executionOf(token),
+          },
+        });
   const counters = new LocalCounters(() => stepFunctions);
   const secretsManager = new LocalSecretsManager({
     clock,
     store: stateDir ? fileStore(join(stateDir, 'secrets.json')) : undefined,
   });
-  const lambda = new LocalLambda({ onInvoke: (name, origin) => counters.recordInvocation(name, origin) });
-  const stepFunctions = new LocalStepFunctions({ clock, lambda });
+  const lambda = new LocalLambda({
+    onInvoke: (name, origin) => counters.recordInvocation(name, origin),
+    ...(iam
+      ? {
+          sessionAccessKey: (functionName: string, handlerKey: string) =>
+            iam.functionSession(handlerKey, functionName)?.accessKeyId,
+          authorizeInvoke: (functionArn: string, origin: InvocationOrigin) =>
+            authorizeInvoke(iam, functionArn, origin),
+        }
+      : {}),
+  });
+  const stepFunctions = new LocalStepFunctions({
+    clock,
+    lambda,
+    ...(iam
+      ? {
+          authorizeNestedStart: (parentExecutionArn: string, stateMachineArn: string) => {
+            const role = iam.model.stateMachineRoles.get(stateMachineOfExecution(parentExecutionArn));
+            if (role)
+              iam.authorizeAs(iam.roleSession(role, 'states'), 'states', 'StartExecution', {
+                stateMachineArn,
+              });
+          },
+        }
+      : {}),
+  });
   const events = new LocalEventBridge({
     clock,
     onDelivery: (delivery) => counters.recordDelivery(delivery),
     targets: {
       startExecution: (stateMachineArn, input) => {
+        const role = iam?.model.targetRoles.get(stateMachineArn);
+        if (iam && role) {
+          iam.authorizeAs(iam.roleSession(role, 'events'), 'states', 'StartExecution', { stateMachineArn });
+        }
         stepFunctions.startExecution({ stateMachineArn, input });
       },
       invokeFunction: async (functionArn, event, rule) => {
@@ -136,7 +187,15 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
   const cloudWatch = new LocalCloudWatch({ clock, publish: (event) => events.publish(event) });
   const glue = new LocalGlue({ clock, store: stateDir ? fileStore(join(stateDir, 'glue.json')) : undefined });
   const synthetic = options.workloads?.synthetic ?? createSyntheticWorkload();
-  const resolveSecret = async (secretId: string) => secretsManager.resolveSecretString(secretId);
+  // DMS reads a source secret as the role its endpoint names (SecretsManagerAccessRoleArn).
+  const resolveSecret = async (secretId: string, accessRoleArn?: string) => {
+    if (iam && accessRoleArn) {
+      iam.authorizeAs(iam.roleSession(accessRoleArn, 'dms'), 'secretsmanager', 'GetSecretValue', {
+        SecretId: secretId,
+      });
+    }
+    return secretsManager.resolveSecretString(secretId);
+  };
   const dms = createDmsEmulator({
     ...options.dms,
     clock,
@@ -163,6 +222,16 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     ],
     fallback: firstHandling([dynamodb.fallback, cloudWatchQueryFallback(cloudWatch)]),
     onRequest: (service, operation, statusCode) => counters.recordRequest(service, operation, statusCode),
+    ...(iam
+      ? {
+          authorize: (
+            prefix: string,
+            operation: string,
+            input: Record<string, unknown>,
+            authorization?: string,
+          ) => iam.authorizeRequest(prefix, operation, input, authorization),
+        }
+      : {}),
   });
   const endpoint = await listen(server, options.port ?? 0);
   cloudWatch.start();
@@ -185,6 +254,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     dynamoDb: dynamodb,
     lambda,
     synthetic,
+    iam,
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -222,6 +292,26 @@ const isSyntheticSource = (endpoint: EndpointDescription, secrets: LocalSecretsM
     return typeof host === 'string' && host.toLowerCase().endsWith('.synthetic');
   } catch {
     return false;
+  }
+};
+
+/**
+ * A state machine invokes a function as its role; an EventBridge rule as `events.amazonaws.com`, admitted by the
+ * function's resource policy for the rule that targets it.
+ */
+const authorizeInvoke = (iam: IamAuthority, functionArn: string, origin: InvocationOrigin): void => {
+  if (origin.executionArn) {
+    const role = iam.model.stateMachineRoles.get(stateMachineOfExecution(origin.executionArn));
+    if (!role) return;
+    iam.authorize(iam.roleSession(role, 'states'), 'lambda', [
+      { action: 'lambda:InvokeFunction', resource: functionArn, context: {} },
+    ]);
+  } else if (origin.rule) {
+    iam.authorizeServiceInvoke(
+      'events.amazonaws.com',
+      functionArn,
+      iam.model.ruleByTarget.get(functionArn) ?? origin.rule,
+    );
   }
 };
 

@@ -19,7 +19,8 @@ import { parsePostgresSecret } from '#adapters/secrets';
 import type { EndpointDescription } from '../dms/workload.ts';
 import { InvalidSettingError, SourceTlsError } from './errors.ts';
 
-export type SecretResolver = (secretId: string) => Promise<string>;
+/** Reads a secret as DMS does: as the role the endpoint names for Secrets Manager (when it names one). */
+export type SecretResolver = (secretId: string, accessRoleArn?: string) => Promise<string>;
 
 export interface SourceConnection {
   readonly host: string;
@@ -53,7 +54,11 @@ export const resolveSourceConnection = async (
   const settingsDatabase =
     typeof settings['DatabaseName'] === 'string' ? settings['DatabaseName'] : undefined;
   if (typeof secretId === 'string' && secretId.length > 0) {
-    const secret = parsePostgresSecret(secretId, await resolveSecret(secretId));
+    const role = settings['SecretsManagerAccessRoleArn'];
+    const secret = parsePostgresSecret(
+      secretId,
+      await resolveSecret(secretId, typeof role === 'string' ? role : undefined),
+    );
     const database = endpoint.databaseName ?? settingsDatabase ?? secret.dbname;
     if (!database)
       throw new InvalidSettingError(

@@ -9,7 +9,7 @@ import type { AwsJsonService } from '../http/service.ts';
 import type { DmsConfig, WorkloadResolver } from './config.ts';
 import type { DmsContext } from './context.ts';
 import { DEFAULT_DURATIONS, DEFAULT_QUOTAS, type Durations, type Quotas } from './durations.ts';
-import { type DmsEventSink, EventPublisher } from './events/publisher.ts';
+import { type DmsEventSink, EventPublisher, type TaskStopEventShape } from './events/publisher.ts';
 import type { DmsFaultConfig } from './faults/config.ts';
 import { FaultInjector } from './faults/injector.ts';
 import { taskFaultHooks } from './faults/task-hooks.ts';
@@ -51,6 +51,13 @@ export interface DmsEmulatorOptions {
   readonly stateDir?: string;
   /** Include eventId in task failure events (real captured payloads lack it). Default false. */
   readonly failureEventsCarryEventId?: boolean;
+  /**
+   * Task-stopped events: `terse` (default, as captured payloads read: no stop reason in the message; consumers read
+   * StopReason with DescribeReplicationTasks) or `with-stop-reason`.
+   */
+  readonly taskStopEvents?: TaskStopEventShape;
+  /** Which detail field carries the DMS event id: `eventId` (default, as rules in the wild match) or `eventName` (AWS's sample). */
+  readonly eventIdField?: 'eventId' | 'eventName';
   /** How long DescribeEvents remembers events (emulated ms, default 14 days). */
   readonly eventRetentionMs?: number;
 }
@@ -71,6 +78,11 @@ export class DmsEmulator implements AwsJsonService {
   private readonly lifecycle: DmsLifecycle;
   private readonly faults: FaultInjector;
   private closed = false;
+
+  /** The tags a resource carries (what IAM reads as `aws:ResourceTag/*`). */
+  tagsOf(arn: string): readonly { readonly Key: string; readonly Value?: string }[] {
+    return this.state.tags[arn] ?? [];
+  }
 
   constructor(options: DmsEmulatorOptions) {
     const config: DmsConfig = {
@@ -98,6 +110,8 @@ export class DmsEmulator implements AwsJsonService {
       state: () => this.state,
       ...(options.eventSink ? { sink: options.eventSink } : {}),
       failureEventsCarryEventId: options.failureEventsCarryEventId ?? false,
+      taskStopEvents: options.taskStopEvents ?? 'terse',
+      eventIdField: options.eventIdField ?? 'eventId',
       retentionMs: options.eventRetentionMs ?? FOURTEEN_DAYS,
     });
     const synthetic = options.workloadFor ? undefined : createSyntheticWorkload();

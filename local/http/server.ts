@@ -8,6 +8,16 @@ export type FallbackHandler = (req: IncomingMessage, res: ServerResponse, body: 
 export interface AwsServerOptions {
   readonly services: readonly AwsJsonService[];
   readonly fallback?: FallbackHandler;
+  /**
+   * Authorizes a request before any service sees it (IAM enforcement); throws the error AWS would answer with.
+   * DynamoDB requests (served by the fallback) pass here too.
+   */
+  readonly authorize?: (
+    targetPrefix: string,
+    operation: string,
+    input: Record<string, unknown>,
+    authorization: string | undefined,
+  ) => void;
   /** Called once per request, after it is answered (for counting API calls). */
   readonly onRequest?: (service: string, operation: string, statusCode: number) => void;
 }
@@ -30,6 +40,17 @@ export const createAwsServer = (options: AwsServerOptions): Server => {
     const [prefix = '', operation = ''] = target.split('.');
     const service = byPrefix.get(prefix);
     if (!service) {
+      if (options.authorize && prefix && operation) {
+        try {
+          options.authorize(prefix, operation, parseBody(body), authorizationOf(req));
+        } catch (error) {
+          const awsError = toAwsServiceError(error);
+          return send(res, awsError.statusCode, 'json1.0', {
+            __type: awsError.type,
+            message: awsError.message,
+          });
+        }
+      }
       if (options.fallback && (await options.fallback(req, res, body))) return;
       return send(res, 400, 'json1.1', {
         __type: 'UnknownOperationException',
@@ -47,6 +68,7 @@ export const createAwsServer = (options: AwsServerOptions): Server => {
       });
     }
     try {
+      options.authorize?.(prefix, operation, input, authorizationOf(req));
       const output = await service.handle(operation, input);
       send(res, 200, contentType, output ?? {});
       options.onRequest?.(service.name, operation, 200);
@@ -63,6 +85,21 @@ export const createAwsServer = (options: AwsServerOptions): Server => {
       );
       options.onRequest?.(service.name, operation, awsError.statusCode);
     }
+  }
+};
+
+const authorizationOf = (req: IncomingMessage): string | undefined => {
+  const header = req.headers.authorization;
+  return typeof header === 'string' ? header : undefined;
+};
+
+/** A JSON body as an object (anything else as an empty input: the service answers its own parse error). */
+const parseBody = (body: Buffer): Record<string, unknown> => {
+  try {
+    const parsed: unknown = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 };
 

@@ -1,6 +1,11 @@
 /** How lakeshift reads a DMS replication task's state (docs/dms-behaviour.md §2). Pure. */
 import type { ReplicationTask } from '@aws-sdk/client-database-migration-service';
-import { type DmsStopReason, FULL_LOAD_DONE_STOP_REASONS, parseStopReason } from '#contracts/events';
+import {
+  DMS_STOP_REASONS,
+  type DmsStopReason,
+  FULL_LOAD_DONE_STOP_REASONS,
+  parseStopReason,
+} from '#contracts/events';
 
 /**
  * `start-replication` only for a task that never ran; using it on a task that ran reloads the target, and using
@@ -17,9 +22,17 @@ export const startTypeFor = (task: ReplicationTask): 'start-replication' | 'resu
   return ran ? 'resume-processing' : 'start-replication';
 };
 
+/** A stop reason written bare (`FULL_LOAD_ONLY_FINISHED`), as the API's StopReason member may hold it. */
+const bareStopReason = (text: string | undefined): string | undefined => {
+  const trimmed = text?.trim().replace(/\.$/, '');
+  return trimmed && (DMS_STOP_REASONS as readonly string[]).includes(trimmed) ? trimmed : undefined;
+};
+
 /** The stop reason token, read out of DMS free text (`StopReason` often embeds it in a longer message). */
 export const stopReasonOf = (task: ReplicationTask): string | undefined =>
-  parseStopReason(task.StopReason) ?? parseStopReason(task.LastFailureMessage);
+  parseStopReason(task.StopReason) ??
+  bareStopReason(task.StopReason) ??
+  parseStopReason(task.LastFailureMessage);
 
 const isOneOf =
   (reasons: readonly DmsStopReason[]) =>

@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HANDLER_NAMES, type HandlerName, handlerSourcePath } from '#contracts/names';
 import { AwsServiceError } from '../../http/service.ts';
 import { localArn } from '../shared/account.ts';
+import { installSessionCredentials, runAsSession } from './session-credentials.ts';
 
 const REPOSITORY_ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
 
@@ -49,6 +50,13 @@ export interface LocalLambdaOptions {
   readonly onInvoke?: (functionName: string, origin: InvocationOrigin) => void;
   /** Function timeout reported by `getRemainingTimeInMillis` (wall time). */
   readonly timeoutMs?: number;
+  /**
+   * The access key of the role session a function runs with (its execution role); undefined runs it with the
+   * process's credentials.
+   */
+  readonly sessionAccessKey?: (functionName: string, handlerKey: string) => string | undefined;
+  /** Authorizes an invocation (the caller's permission or the function's resource policy); throws to refuse it. */
+  readonly authorizeInvoke?: (functionArn: string, origin: InvocationOrigin) => void;
 }
 
 interface RegisteredFunction {
@@ -91,6 +99,7 @@ export class LocalLambda {
   constructor(private readonly options: LocalLambdaOptions = {}) {
     this.loadHandler = options.loadHandler ?? importHandler;
     this.timeoutMs = options.timeoutMs ?? 300_000;
+    if (options.sessionAccessKey) installSessionCredentials();
   }
 
   /** Sets the variables every function sees; must happen before the first invocation (cold start reads them). */
@@ -135,6 +144,7 @@ export class LocalLambda {
   ): Promise<InvokeResult> {
     const fn = this.find(functionNameOrArn);
     if (!fn) throw new FunctionNotFoundError(functionNameOrArn);
+    this.options.authorizeInvoke?.(fn.arn, origin);
     this.options.onInvoke?.(fn.functionName, origin);
     const deadline = Date.now() + this.timeoutMs;
     const context: LambdaContext = {
@@ -158,7 +168,9 @@ export class LocalLambda {
         this.loaded.set(fn.handlerKey, handler);
         handler.catch(() => this.loaded.delete(fn.handlerKey));
       }
-      const output = await (await handler)(roundTrip(payload), context);
+      const loaded = await handler;
+      const accessKey = this.options.sessionAccessKey?.(fn.functionName, fn.handlerKey);
+      const output = await runAsSession(accessKey, () => loaded(roundTrip(payload), context));
       return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: roundTrip(output) ?? null };
     } catch (error) {
       return {

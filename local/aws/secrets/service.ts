@@ -208,6 +208,15 @@ export class LocalSecretsManager implements AwsJsonService {
     return wanted;
   }
 
+  /** The ARN of a secret named by name or ARN; undefined when there is none (IAM then judges the name as given). */
+  arnOf(secretId: string): string | undefined {
+    try {
+      return this.find(secretId).arn;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** A secret by name, full ARN, or partial ARN (the ARN without its random suffix). */
   private find(secretId: string): Secret {
     for (const secret of this.secrets.values()) {

@@ -42,6 +42,8 @@ export interface LocalStepFunctionsOptions {
   readonly lambda: LocalLambda;
   /** Called when an execution ends (counters, benchmarks). */
   readonly onExecutionFinished?: (execution: LocalExecution) => void;
+  /** Authorizes an execution starting a child as its state machine's role; throws to refuse it (IAM). */
+  readonly authorizeNestedStart?: (parentExecutionArn: string, stateMachineArn: string) => void;
 }
 
 /** Names and state machine names: 1-80 characters, none of the characters Step Functions forbids. */
@@ -173,7 +175,10 @@ export class LocalStepFunctions implements AwsJsonService {
         clock: this.clock,
         lambda: this.options.lambda,
         tokens: this.tokens,
-        startExecution: (nested) => this.startExecution(nested),
+        startExecution: (nested) => {
+          this.options.authorizeNestedStart?.(nested.parentArn, nested.stateMachineArn);
+          return this.startExecution(nested);
+        },
         stopExecution: (nestedArn, error, cause) => this.executions.get(nestedArn)?.stop(error, cause),
       },
     );

@@ -31,6 +31,11 @@ export class TaskTokens {
     return token;
   }
 
+  /** The execution a token was issued to, while it is pending. */
+  executionOf(token: string): string | undefined {
+    return this.issued.get(token)?.executionArn;
+  }
+
   /** The token of `executionArn` that appears somewhere in `input` (the resolved Parameters of the task). */
   claim(executionArn: string, input: unknown): string | undefined {
     const strings: string[] = [];

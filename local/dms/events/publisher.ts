@@ -14,6 +14,7 @@ export interface DmsEventDetail {
   readonly category: string;
   readonly eventType: string;
   readonly eventId?: string;
+  readonly eventName?: string;
   readonly resourceLink: string;
   readonly detailMessage: string;
 }
@@ -52,7 +53,17 @@ export interface PublisherOptions {
   readonly failureEventsCarryEventId: boolean;
   /** History kept for DescribeEvents, emulated milliseconds. */
   readonly retentionMs: number;
+  /** How task-stopped events read (see DmsEmulatorOptions.taskStopEvents). */
+  readonly taskStopEvents: TaskStopEventShape;
+  /** The detail field that carries the DMS event id (see DmsEmulatorOptions.eventIdField). */
+  readonly eventIdField: 'eventId' | 'eventName';
 }
+
+/**
+ * `terse`: "Replication task has stopped." with no stop reason, as payloads captured from DMS read; `with-stop-reason`:
+ * the message ends in `Stop Reason <reason>`, as some published rules expect.
+ */
+export type TaskStopEventShape = 'terse' | 'with-stop-reason';
 
 const DETAIL_TYPE = {
   instance: 'REPLICATION_INSTANCE',
@@ -90,9 +101,10 @@ export class EventPublisher {
       type: DETAIL_TYPE[spec.resource],
       category: spec.category,
       eventType: spec.eventType,
-      ...(withEventId ? { eventId: spec.eventId } : {}),
+      ...(withEventId ? { [this.options.eventIdField]: spec.eventId } : {}),
       resourceLink: `https://console.aws.amazon.com/dms/v2/home?region=${region}#${CONSOLE_PAGE[spec.resource]}/${subject.identifier}`,
-      detailMessage: text,
+      // DescribeEvents keeps the full text; the EventBridge event reads as the setting says.
+      detailMessage: kind === 'task-stopped' && this.options.taskStopEvents === 'terse' ? spec.message : text,
     };
     const deliveries = this.options.faults.deliveries({
       ...(spec.eventId ? { eventId: spec.eventId } : {}),

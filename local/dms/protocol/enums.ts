@@ -1,27 +1,12 @@
 /**
- * Enum-valued request members and their allowed values, taken from the SDK's generated enums. DMS answers a value
- * outside the set with `InvalidParameterValueException`. S3 and PostgreSQL settings are matched ignoring case and
- * `_`/`-` (the API model and the user guide spell them differently and DMS accepts both), and echoed as sent.
+ * Enum-valued request members and their allowed values, from the DMS model the SDK ships (`model-enums.ts`). DMS
+ * answers a value outside the set with `InvalidParameterValueException`. Endpoint settings and `EndpointType` are
+ * matched ignoring case and `_`/`-` (the API model and the user guide spell them differently and DMS accepts both),
+ * and echoed as sent.
  */
-import {
-  CannedAclForObjectsValue,
-  CompressionTypeValue,
-  DatabaseMode,
-  DataFormatValue,
-  DatePartitionDelimiterValue,
-  DatePartitionSequenceValue,
-  DmsSslModeValue,
-  EncodingTypeValue,
-  EncryptionModeValue,
-  LongVarcharMappingType,
-  MigrationTypeValue,
-  ParquetVersionValue,
-  PluginNameValue,
-  PostgreSQLAuthenticationMethod,
-  ReplicationEndpointTypeValue,
-  StartReplicationTaskTypeValue,
-} from '@aws-sdk/client-database-migration-service';
+
 import { invalidParameterValue } from './errors.ts';
+import { type EnumMember, enumMembersOf } from './model-enums.ts';
 
 interface EnumRule {
   readonly values: readonly string[];
@@ -29,39 +14,35 @@ interface EnumRule {
   readonly loose?: boolean;
 }
 
-const rule = (values: Record<string, string>, loose = false): EnumRule => ({
-  values: Object.values(values),
-  loose,
-});
-
-const S3_ENUMS: Record<string, EnumRule> = {
-  'S3Settings.CompressionType': rule(CompressionTypeValue, true),
-  'S3Settings.DataFormat': rule(DataFormatValue, true),
-  'S3Settings.ParquetVersion': rule(ParquetVersionValue, true),
-  'S3Settings.EncodingType': rule(EncodingTypeValue, true),
-  'S3Settings.EncryptionMode': rule(EncryptionModeValue, true),
-  'S3Settings.DatePartitionSequence': rule(DatePartitionSequenceValue, true),
-  'S3Settings.DatePartitionDelimiter': rule(DatePartitionDelimiterValue, true),
-  'S3Settings.CannedAclForObjects': rule(CannedAclForObjectsValue, true),
-  'PostgreSQLSettings.PluginName': rule(PluginNameValue, true),
-  'PostgreSQLSettings.MapLongVarcharAs': rule(LongVarcharMappingType, true),
-  'PostgreSQLSettings.DatabaseMode': rule(DatabaseMode, true),
-  'PostgreSQLSettings.AuthenticationMethod': rule(PostgreSQLAuthenticationMethod, true),
-};
-
-const ENDPOINT_ENUMS: Record<string, EnumRule> = {
-  EndpointType: rule(ReplicationEndpointTypeValue, true),
-  SslMode: rule(DmsSslModeValue),
-  ...S3_ENUMS,
-};
-
-const ENUMS_BY_OPERATION: Record<string, Record<string, EnumRule>> = {
-  CreateEndpoint: ENDPOINT_ENUMS,
-  ModifyEndpoint: ENDPOINT_ENUMS,
-  CreateReplicationTask: { MigrationType: rule(MigrationTypeValue) },
-  ModifyReplicationTask: { MigrationType: rule(MigrationTypeValue) },
-  StartReplicationTask: { StartReplicationTaskType: rule(StartReplicationTaskTypeValue) },
+/**
+ * Where DMS accepts more than the model lists: DescribeEvents answers for tasks as well as instances, while the
+ * model's SourceType enum has only `replication-instance`.
+ */
+const WIDER_THAN_MODEL: Readonly<Record<string, Readonly<Record<string, EnumRule>>>> = {
   DescribeEvents: { SourceType: { values: ['replication-instance', 'replication-task'] } },
+};
+
+const isLoose = (member: EnumMember): boolean =>
+  member.path.includes('Settings.') || member.path === 'EndpointType';
+
+const cache = new Map<string, Readonly<Record<string, EnumRule>>>();
+
+/** The enum rules of one operation: the model's, widened where DMS accepts more. */
+export const enumRulesOf = (operation: string): Readonly<Record<string, EnumRule>> => {
+  let rules = cache.get(operation);
+  if (!rules) {
+    rules = {
+      ...Object.fromEntries(
+        enumMembersOf(operation).map((member) => [
+          member.path,
+          { values: member.values, loose: isLoose(member) },
+        ]),
+      ),
+      ...WIDER_THAN_MODEL[operation],
+    };
+    cache.set(operation, rules);
+  }
+  return rules;
 };
 
 const normalize = (value: string): string => value.toLowerCase().replaceAll('_', '-');
@@ -75,8 +56,7 @@ const valueAt = (input: Record<string, unknown>, path: string): unknown =>
 
 /** Throws `InvalidParameterValueException` naming the first member whose value is outside its enum. */
 export const checkEnums = (operation: string, input: Record<string, unknown>): void => {
-  const rules = ENUMS_BY_OPERATION[operation];
-  if (!rules) return;
+  const rules = enumRulesOf(operation);
   for (const [path, { values, loose }] of Object.entries(rules)) {
     const value = valueAt(input, path);
     if (typeof value !== 'string') continue;

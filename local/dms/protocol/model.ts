@@ -42,8 +42,12 @@ const MAP_MODIFIER = 128;
 const cache = new WeakMap<object, Shape>();
 
 /** Turns one SDK schema reference into a Shape. */
+/** An operation without input or output names Smithy's `unit`: an empty structure. */
+const UNIT: Shape = { kind: 'structure', name: 'Unit', members: new Map(), required: [] };
+
 const toShape = (schema: unknown): Shape => {
   if (typeof schema === 'function') return toShape((schema as () => unknown)());
+  if (schema === 'unit') return UNIT;
   if (typeof schema === 'number') return simpleShape(schema);
   if (!Array.isArray(schema)) throw new ModelFormatError(`unexpected schema ${String(schema)}`);
   const cached = cache.get(schema);

@@ -1,7 +1,7 @@
 /**
  * Checks a request body against the operation's input shape before any state changes: unknown members and missing
  * required members are `ValidationException` (in the wording of AWS's request validation), a member of the wrong JSON
- * type is a `SerializationException`. Enum values and service rules are checked later, per operation.
+ * type is a `SerializationException`, before any validation problem (AWS deserializes the body before validating it). Enum values and service rules are checked later, per operation.
  */
 import { serializationError, validationError } from './errors.ts';
 import type { Shape } from './model.ts';
@@ -9,9 +9,10 @@ import type { Shape } from './model.ts';
 export const validateInput = (shape: Shape, input: unknown, operation: string): void => {
   const problems: string[] = [];
   walk(shape, input, '', problems);
-  const [first] = problems;
-  if (first === undefined) return;
-  if (first.startsWith('type:')) throw serializationError(first.slice('type:'.length));
+  if (problems.length === 0) return;
+  // The body is deserialized before it is validated: a member of the wrong type fails first.
+  const typeProblem = problems.find((problem) => problem.startsWith('type:'));
+  if (typeProblem) throw serializationError(typeProblem.slice('type:'.length));
   throw validationError(
     `${problems.length} validation error${problems.length === 1 ? '' : 's'} detected in ${operation}: ${problems.join('; ')}`,
   );

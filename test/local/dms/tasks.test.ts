@@ -266,10 +266,8 @@ describe('StartReplicationTask', () => {
     expect(stopped.RecoveryCheckpoint).toMatch(/^checkpoint:V1#1#[0-9A-F]{8}\/[0-9A-F]{8}#0#0#\*#0#0$/);
     expect(taskEvents()).toEqual([
       [DMS_TASK_EVENT_TYPES.started, 'Replication task started, with flag = fresh start'],
-      [
-        DMS_TASK_EVENT_TYPES.stopped,
-        'Replication task has stopped. Stop Reason STOPPED_AFTER_CACHED_EVENTS.',
-      ],
+      // Terse by default, as captured payloads read: the stop reason is StopReason's, not the message's.
+      [DMS_TASK_EVENT_TYPES.stopped, 'Replication task has stopped.'],
     ]);
     expect(harness.events.at(-1)?.detail.eventId).toBe(DMS_EVENT_IDS.taskStopped);
     const stats = await tables(taskArn);
@@ -308,9 +306,9 @@ describe('StartReplicationTask', () => {
     );
   });
 
-  it('stops a running task through stopping with Stop Reason NORMAL', async () => {
+  it('stops a running task through stopping with Stop Reason NORMAL, in the message when events carry the reason', async () => {
     // Prepare
-    harness = await startHarness({ workloadFor: salesWorkload });
+    harness = await startHarness({ workloadFor: salesWorkload, taskStopEvents: 'with-stop-reason' });
     const { taskArn } = await readyTask(harness, 'one');
     await runFullLoad(taskArn);
 
@@ -325,6 +323,24 @@ describe('StartReplicationTask', () => {
     expect(stopping.ReplicationTask?.Status).toBe('stopping');
     expect(stopped).toMatchObject({ Status: 'stopped', StopReason: 'Stop Reason NORMAL' });
     expect(parseStopReason(harness.events.at(-1)?.detail.detailMessage)).toBe('NORMAL');
+  });
+
+  it('names the event id eventName instead of eventId when told to, as the AWS sample event does', async () => {
+    // Prepare
+    harness = await startHarness({ workloadFor: salesWorkload, eventIdField: 'eventName' });
+    const { taskArn } = await readyTask(harness, 'one');
+    await runFullLoad(taskArn);
+
+    // Act
+    await harness.client.send(new StopReplicationTaskCommand({ ReplicationTaskArn: taskArn }));
+    await harness.advance(DEFAULT_DURATIONS.taskStop);
+
+    // Assess
+    expect(harness.events.at(-1)?.detail).toMatchObject({
+      eventName: DMS_EVENT_IDS.taskStopped,
+      detailMessage: 'Replication task has stopped.',
+    });
+    expect(harness.events.at(-1)?.detail.eventId).toBeUndefined();
   });
 
   it('names the CloudWatch log group and stream when a task with logging starts', async () => {

@@ -78,5 +78,8 @@ describe('a migration under DMS faults, on the local AWS', () => {
     expect([...stoppedByTask.values()].sort()).toEqual([0, 1, 2]);
     // The database whose stop event was lost left its full-load wait only through the scheduled reconciler.
     expect(run.aws.counters.lambdaInvocationsByRule().get('lakeshift-Reconcile')).toBeGreaterThan(0);
+    // IAM was enforced from the synthesized template throughout, and the recovery paths needed nothing it lacks.
+    expect(run.aws.iam?.record.all().length).toBeGreaterThan(0);
+    expect(run.aws.iam?.record.denied()).toEqual([]);
   });
 });

@@ -1,3 +1,7 @@
+import {
+  DatabaseMigrationServiceClient,
+  DescribeReplicationTasksCommand,
+} from '@aws-sdk/client-database-migration-service';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -11,10 +15,12 @@ import { keyOf, LATER, NOW, planFor, taskArnOf, useHandlerWorld } from './fixtur
 const world = useHandlerWorld();
 const sfn = mockClient(SFNClient);
 const events = mockClient(EventBridgeClient);
+const dms = mockClient(DatabaseMigrationServiceClient);
 
 beforeEach(() => {
   sfn.reset();
   events.reset();
+  dms.reset();
   sfn.on(SendTaskSuccessCommand).resolves({});
   sfn.on(SendTaskFailureCommand).resolves({});
   events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
@@ -106,6 +112,68 @@ describe('Handler: on-task-event', () => {
       }),
     });
     expect((await world.registry().require(keyOf(plan))).taskToken).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'eventId, terse message, FULL_LOAD_ONLY_FINISHED',
+      'eventId',
+      'Replication task stopped',
+      'FULL_LOAD_ONLY_FINISHED',
+    ],
+    [
+      'eventName, terse message, STOPPED_AFTER_CACHED_EVENTS',
+      'eventName',
+      'Replication task has stopped.',
+      'Stop Reason STOPPED_AFTER_CACHED_EVENTS',
+    ],
+  ])(
+    'completes the full-load wait from a stop event without a stop reason (%s), reading StopReason from DMS',
+    async (_, idField, message, described) => {
+      // Prepare
+      const plan = await waitingDatabase(`terse-${idField.toLowerCase()}`);
+      const taskArn = await withOwnTask(plan);
+      dms.on(DescribeReplicationTasksCommand).resolves({
+        ReplicationTasks: [{ ReplicationTaskArn: taskArn, Status: 'stopped', StopReason: described }],
+      });
+      const event = taskEvent(taskArn, {
+        category: 'StateChange',
+        eventType: 'REPLICATION_TASK_STOPPED',
+        [idField]: 'DMS-EVENT-0079',
+        detailMessage: message,
+      });
+      // Act
+      const result = await invokeHandler('on-task-event', event);
+      // Assess
+      expect(result).toMatchObject({ action: 'completed' });
+      expect(dms).toHaveReceivedCommandWith(DescribeReplicationTasksCommand, {
+        Filters: [{ Name: 'replication-task-arn', Values: [taskArn] }],
+      });
+      expect(sfn).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
+    },
+  );
+
+  it('leaves the wait alone when a terse stop event belongs to a task stopped by request', async () => {
+    // Prepare
+    const plan = await waitingDatabase('terse-normal');
+    const taskArn = await withOwnTask(plan);
+    dms.on(DescribeReplicationTasksCommand).resolves({
+      ReplicationTasks: [
+        { ReplicationTaskArn: taskArn, Status: 'stopped', StopReason: 'Stop Reason NORMAL' },
+      ],
+    });
+    // Act
+    const result = await invokeHandler(
+      'on-task-event',
+      taskEvent(taskArn, {
+        eventType: 'REPLICATION_TASK_STOPPED',
+        eventName: 'DMS-EVENT-0079',
+        detailMessage: 'Replication task stopped',
+      }),
+    );
+    // Assess
+    expect(result).toMatchObject({ action: 'ignored' });
+    expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
   });
 
   it('is harmless when the same event arrives twice: the token is taken once', async () => {
