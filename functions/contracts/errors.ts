@@ -48,7 +48,6 @@ export const FAIL_STATE_ERRORS = {
   resizeFailed: 'ResizeFailed',
   teardownFailed: 'TeardownFailed',
   fleetFailed: 'FleetFailed',
-  catalogFailed: 'CatalogFailed',
 } as const;
 
 /** Errors ASL retries with backoff. */

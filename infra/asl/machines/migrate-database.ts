@@ -219,7 +219,7 @@ export const migrateDatabase: StateMachineDefinition = {
       payload: { ...DATABASE_KEY },
       resultPath: '$.sourceTables',
       resultSelector: { 'tables.$': '$.Payload.tables' },
-      catch: [catchAll('CatalogFailed')],
+      catch: [catchAll('CatalogNotPublished', '$.catalogError')],
       next: 'PublishCatalog',
     }),
     PublishCatalog: lambdaTask({
@@ -229,14 +229,15 @@ export const migrateDatabase: StateMachineDefinition = {
       payload: { ...DATABASE_KEY, 'tables.$': '$.sourceTables.tables' },
       resultPath: '$.catalog',
       resultSelector: { 'glueDatabase.$': '$.Payload.glueDatabase' },
-      catch: [catchAll('CatalogFailed')],
+      catch: [catchAll('CatalogNotPublished', '$.catalogError')],
       next: 'Migrated',
     }),
-    CatalogFailed: failState(
-      FAIL_STATE_ERRORS.catalogFailed,
-      '$.error.Cause',
-      'The database is in CDC and its files are written; only the catalog over them is missing or stale.',
-    ),
+    CatalogNotPublished: {
+      Type: 'Pass',
+      Comment:
+        'The database is in CDC and its files are written; only the catalog over them is missing or stale. The handler logged the error (its Lambda error alarm fires); running the catalog steps again repairs it.',
+      Next: 'Migrated',
+    },
     Migrated: { Type: 'Succeed' },
     ...failureStates({ fail: FAIL_STATE_ERRORS.migrationFailed }),
   },
