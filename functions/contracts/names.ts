@@ -27,6 +27,8 @@ export const HANDLER_NAMES = [
   'drop-replication-slot',
   'disarm-alarms',
   'reload-table',
+  'read-source-tables',
+  'publish-catalog',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 

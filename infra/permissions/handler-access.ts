@@ -61,6 +61,8 @@ export interface HandlerAccess {
   /** lakeshift's own CloudWatch alarms (names starting with ALARM_NAME_PREFIX). */
   readonly alarms?: readonly AlarmAccess[];
   readonly readMetrics?: boolean;
+  /** Create and update the lake's Glue databases and tables (names starting with GLUE_DATABASE_PREFIX). */
+  readonly lakeCatalog?: boolean;
   /** Read source credentials and connect to sources: runs inside the default network. */
   readonly connectsToSources?: boolean;
   readonly timeoutSeconds?: number;
@@ -146,4 +148,8 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   // Reads the plan from the registry, then connects to the source: it needs DynamoDB from inside the network.
   'drop-replication-slot': { connectsToSources: true, registry: 'read' },
   'disarm-alarms': { alarms: ['delete'] },
+  // Reads the replicated tables' columns from the source, inside the network, as drop-replication-slot does.
+  'read-source-tables': { connectsToSources: true, registry: 'read' },
+  // Writes the lake's catalog from what read-source-tables found, outside the network; reports schema changes.
+  'publish-catalog': { registry: 'read', publishEvents: true, lakeCatalog: true },
 };

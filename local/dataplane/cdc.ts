@@ -16,6 +16,7 @@
  */
 import type pg from 'pg';
 import { CdcFileWriter, type CdcRow } from './cdc-files.ts';
+import { ChangeSequence, commitMicros } from './change-sequence.ts';
 import { TaskFailure } from './errors.ts';
 import { datePartitionPath } from './lake.ts';
 import { advanceSlot, parseLsn, peekChanges, readSlot } from './replication-slot.ts';
@@ -104,6 +105,7 @@ export class CdcStream {
   private readonly writtenOutOfCycle: string[] = [];
   /** Per table, the column signature of the last change that made the plan be re-read. */
   private readonly refreshedFor = new Map<string, string>();
+  private readonly changeSequence = new ChangeSequence();
 
   constructor(private readonly options: CdcOptions) {
     this.files = new CdcFileWriter(options);
@@ -223,9 +225,11 @@ export class CdcStream {
     const order = this.nextOrder++;
     this.unacknowledged.push({ order, endLsn });
     const commit = parseCommitTime(commitTime ?? '1970-01-01 00:00:00+00');
+    const micros = commitMicros(commit.epochMs, commit.text);
     let kept = 0;
-    for (const change of transaction.changes) {
-      const row = await this.rowOf(change, order, commit.epochMs, commit.text);
+    for (const [index, change] of transaction.changes.entries()) {
+      const sequence = this.changeSequence.next(micros, endLsn, index);
+      const row = await this.rowOf(change, order, commit.epochMs, commit.text, sequence);
       if (!row) continue;
       const { plan, buffered } = row;
       const key = tableKey(plan.source);
@@ -266,6 +270,7 @@ export class CdcStream {
     txn: number,
     commitMs: number,
     commitText: string,
+    changeSequence: string,
   ): Promise<{ plan: TablePlan; buffered: BufferedRow } | undefined> {
     const target = this.options.settings.target;
     const op: ChangeOp = change.kind === 'INSERT' ? 'I' : change.kind === 'UPDATE' ? 'U' : 'D';
@@ -289,7 +294,7 @@ export class CdcStream {
       // Under REPLICA IDENTITY FULL the old row carries an unchanged out-of-line value in full.
       return value === UNCHANGED_TOAST && old?.has(column.source) ? (old.get(column.source) ?? null) : value;
     });
-    return { plan, buffered: { txn, op, commitMs, commitText, values } };
+    return { plan, buffered: { txn, op, commitMs, commitText, values, changeSequence } };
   }
 
   private bufferedBytes(): number {

@@ -18,6 +18,7 @@ import { allEqual, type TableVerification } from '../verify/verify.ts';
 import { amplifyCdcLoad } from './amplify.ts';
 import { putLakeshiftEvent } from './events.ts';
 import { chosenMappings, describeFidelity } from './fidelity.ts';
+import { readDatabaseCatalog, writeCatalogJson } from './lake-catalog.ts';
 import { type AwsConnection, createMigrationObserver, type MigrationObserver } from './observe.ts';
 import type { DemoOptions } from './options.ts';
 import { createProgressReporter, type ProgressOutput, type ProgressReporter } from './progress.ts';
@@ -229,16 +230,17 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
 
     const fidelity = failure ? new Map() : await observer.fidelity();
     for (const line of describeFidelity(fidelity)) log(line);
-    const verification = failure
-      ? []
+    const { verification, catalogs } = failure
+      ? { verification: [], catalogs: [] }
       : await catchUpAndVerify({
           sources,
           lakeDir,
-          target,
+          catalogOf: (databaseId) => readDatabaseCatalog(connection, migrationId, databaseId),
           deadline: Date.now() + CATCH_UP_DEADLINE_MS,
           log,
           chosenMappings: chosenMappings(fidelity),
         });
+    if (catalogs.length > 0) log(`wrote ${await writeCatalogJson(dirname(lakeDir), catalogs)}`);
     if (options.sources.length > 0) {
       await tearDownExisting({
         aws: connection,

@@ -87,8 +87,9 @@ describe('LakeshiftStack with imported network, bucket and secrets', () => {
         (statement) => statement.Sid === 'ReadSourceSecrets' || statement.Sid === 'DecryptSourceSecrets',
       );
     // Assess
-    // A read and a decrypt statement for each of the four roles that read source secrets.
-    expect(secretStatements).toHaveLength(8);
+    // A read and a decrypt statement for each of the five roles that read source secrets (DMS's, the slot
+    // dropper, test-connections, inspect-source, read-source-tables).
+    expect(secretStatements).toHaveLength(10);
     for (const statement of secretStatements) {
       if (statement.Sid === 'ReadSourceSecrets') expect(statement.Resource).toBe(SECRET);
       else {

@@ -303,6 +303,50 @@ describe('LakeshiftStack: IAM', () => {
     });
   });
 
+  it("lets only publish-catalog write the lake's Glue catalog, and only databases named lakeshift_* and their tables", () => {
+    // Prepare
+    const writers = allStatements(synthesized.json).filter(
+      ({ statement }) => statement.Sid === 'WriteLakeCatalog',
+    );
+    const catalogWrites = allStatements(synthesized.json).filter(({ statement }) =>
+      asArray(statement.Action).some((action) => /^glue:(Create|Update|Delete)/.test(String(action))),
+    );
+    // Assess
+    expect(writers).toHaveLength(1);
+    expect(catalogWrites).toEqual(writers);
+    expect(writers[0]?.owner).toBe(
+      resourcesOfType(synthesized.json, 'AWS::IAM::Policy').find(([, policy]) =>
+        JSON.stringify(policy.Properties?.['Roles']).includes(handlerRoleId('publish-catalog')),
+      )?.[0],
+    );
+    const statement = writers[0]?.statement;
+    expect(asArray(statement?.Action).sort()).toEqual([
+      'glue:CreateDatabase',
+      'glue:CreateTable',
+      'glue:GetDatabase',
+      'glue:GetTable',
+      'glue:GetTables',
+      'glue:UpdateTable',
+    ]);
+    const resources = asArray(statement?.Resource).map((resource) => JSON.stringify(resource));
+    expect(resources).toHaveLength(3);
+    expect(resources.some((resource) => resource.includes(':catalog'))).toBe(true);
+    expect(resources.some((resource) => resource.includes(':database/lakeshift_*'))).toBe(true);
+    expect(resources.some((resource) => resource.includes(':table/lakeshift_*/*'))).toBe(true);
+  });
+
+  it('lets the configured lake readers read the Glue catalog, and nothing more of it', () => {
+    // Prepare
+    const readers = allStatements(synthesized.json).filter(
+      ({ statement }) => statement.Sid === 'ReadLakeCatalog',
+    );
+    // Assess
+    expect(readers).toHaveLength(1);
+    const policy = synthesized.json.Resources[readers[0]?.owner ?? '']?.Properties;
+    expect(JSON.stringify(policy?.['Roles'])).toContain('analytics-athena');
+    for (const action of asArray(readers[0]?.statement.Action)) expect(String(action)).toMatch(/^glue:Get/);
+  });
+
   it('allows DMS changes to existing resources only on resources tagged lakeshift:managed=true', () => {
     // Prepare
     const manage = allStatements(synthesized.json).filter(
@@ -686,14 +730,19 @@ describe('LakeshiftStack: handlers and registry', () => {
     }
   });
 
-  it('places only the handlers that reach sources (pre-flight inspections, slot drop) in the VPC, with egress to the sources and Secrets Manager only', () => {
+  it('places only the handlers that reach sources (pre-flight inspections, slot drop, table reading) in the VPC, with egress to the sources and Secrets Manager only', () => {
     // Prepare
     const inVpc = HANDLER_NAMES.filter(
       (name) =>
         synthesized.json.Resources[handlerFunctionId(synthesized.json, name)]?.Properties?.['VpcConfig'],
     );
     // Assess
-    expect(inVpc).toEqual(['inspect-source', 'test-connections', 'drop-replication-slot']);
+    expect(inVpc).toEqual([
+      'inspect-source',
+      'test-connections',
+      'drop-replication-slot',
+      'read-source-tables',
+    ]);
     synthesized.template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('replication slot dropper'),
       SecurityGroupEgress: [

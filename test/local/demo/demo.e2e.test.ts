@@ -46,7 +46,7 @@ describe('npm run demo, shrunken', () => {
       'settings.feature_flags:equal',
       'settings.audit_log:equal',
     ]);
-    expect(output).toContain('All 6 tables equal.');
+    expect(output).toContain('All 6 tables equal, each read through its Glue catalog view.');
     const report = readReport(result.report?.jsonPath);
     expect(report.verified).toBe(true);
     const awkward = report.timeline.databases.find((database) => database.databaseId === 'awkward');
