@@ -1,8 +1,8 @@
 /**
  * The demo's last step: wait for CDC to write the sources' last changes (their replication slots drained), then
  * verify every table through the Glue catalog. A mismatch is retried only while CDC is visibly catching up (a slot
- * still holds pending changes: the data plane advances a slot only once its changes are in the lake); with every
- * slot drained a mismatch is real and the verification ends at once.
+ * still holds pending changes: the data plane advances a slot only once its changes are in the lake) or the catalog
+ * does not describe the table yet; otherwise a mismatch is real and the verification ends at once.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -82,11 +82,19 @@ export const catchUpAndVerify = async (options: {
         results.push(...verified.map((result) => withCatalogView(result, catalog)));
       }
       if (allEqual(results) || Date.now() > deadline) return { verification: results, catalogs };
-      const catchingUp = await sourcesCatchingUp(sources);
-      if (catchingUp.length === 0) return { verification: results, catalogs };
       const behind = results.filter((result) => !isEqual(result));
+      // A table the catalog does not describe yet waits for the catalog step, which runs after the full load.
+      const uncatalogued = [
+        ...new Set(behind.filter((r) => r.catalogView === undefined).map((r) => r.database)),
+      ];
+      const catchingUp = await sourcesCatchingUp(sources);
+      if (catchingUp.length === 0 && uncatalogued.length === 0) return { verification: results, catalogs };
+      const waitingFor = [
+        ...(catchingUp.length > 0 ? [`CDC is still catching up in ${catchingUp.join(', ')}`] : []),
+        ...(uncatalogued.length > 0 ? [`the catalog is not yet written for ${uncatalogued.join(', ')}`] : []),
+      ];
       log(
-        `verification attempt ${attempt}: not equal yet (${behind.map((r) => `${r.database}.${r.table}: ${r.status}`).join(', ')}); CDC is still catching up in ${catchingUp.join(', ')}`,
+        `verification attempt ${attempt}: not equal yet (${behind.map((r) => `${r.database}.${r.table}: ${r.status}`).join(', ')}); ${waitingFor.join('; ')}`,
       );
       await sleep(RETRY_MS);
     }
