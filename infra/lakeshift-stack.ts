@@ -161,6 +161,8 @@ export class LakeshiftStack extends Stack {
       handlers: new Map(handlers.all.map((handler) => [handler.handlerName, handler])),
       deadLetterQueues: rules.deadLetterQueues,
     });
+    // The per-database replication-slot alarms the reconciler keeps notify the health topic.
+    handlers.get('reconcile').function.addEnvironment(OPTIONAL_ENV.healthTopicArn, operations.topic.topicArn);
 
     new CfnOutput(this, STACK_OUTPUTS.eventBusName, {
       value: bus.eventBusName,

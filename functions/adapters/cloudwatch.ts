@@ -30,12 +30,29 @@ export const putMetricAlarms = async (alarms: readonly PutMetricAlarmInput[]): P
 /** DeleteAlarms takes at most 100 names; deleting an alarm that does not exist is not an error. */
 const MAX_ALARMS_PER_DELETE = 100;
 
+const deleteAlarmBatch = async (batch: readonly string[]): Promise<void> => {
+  await awsCall('DeleteAlarms', async () =>
+    (await cloudWatchClient()).send(
+      new (await cloudWatchSdk()).DeleteAlarmsCommand({ AlarmNames: [...batch] }),
+    ),
+  );
+};
+
 export const deleteAlarms = async (alarmNames: readonly string[]): Promise<void> => {
   for (let start = 0; start < alarmNames.length; start += MAX_ALARMS_PER_DELETE) {
     const batch = alarmNames.slice(start, start + MAX_ALARMS_PER_DELETE);
-    await awsCall('DeleteAlarms', async () =>
-      (await cloudWatchClient()).send(new (await cloudWatchSdk()).DeleteAlarmsCommand({ AlarmNames: batch })),
-    );
+    try {
+      await deleteAlarmBatch(batch);
+    } catch (error) {
+      if (!isFault(error, ALARM_NOT_FOUND_FAULT)) throw error;
+      // CloudWatch answers ResourceNotFound when a name does not exist (a slot alarm is created only once a slot
+      // is watched): the others are deleted one by one, and a missing one is already what teardown wants.
+      for (const name of batch) {
+        await deleteAlarmBatch([name]).catch((single: unknown) => {
+          if (!isFault(single, ALARM_NOT_FOUND_FAULT)) throw single;
+        });
+      }
+    }
   }
 };
 

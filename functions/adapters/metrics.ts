@@ -10,7 +10,7 @@ import type { MetricPoint } from '#domain/metrics';
 
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: APP_NAME });
 
-const UNITS = { Count: MetricUnit.Count, Seconds: MetricUnit.Seconds } as const;
+const UNITS = { Count: MetricUnit.Count, Seconds: MetricUnit.Seconds, Bytes: MetricUnit.Bytes } as const;
 
 export const publishMetrics = (points: readonly MetricPoint[]): void => {
   for (const point of points) {

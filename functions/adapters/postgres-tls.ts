@@ -30,6 +30,10 @@ export const tlsOptionsFor = (mode: PostgresSslMode, trustedCa?: string): pg.Cli
   }
 };
 
+/** What to do about a server without TLS: lakeshift never falls back to plain text by itself. */
+export const PLAIN_TEXT_CHOICE =
+  "enable TLS on the server, or, to connect in plain text, choose sslMode 'none' with acknowledgePlainText: true for this database";
+
 /** node-postgres's words when the server answers the SSL request with "no". */
 const SERVER_WITHOUT_TLS = 'The server does not support SSL connections';
 /** Node's code when the certificate does not name the host (verify-full only). */
@@ -59,7 +63,7 @@ export const tlsFailureReason = (error: unknown, mode: PostgresSslMode): string 
   if (mode === 'none') return undefined;
   const message = error instanceof Error ? error.message : String(error);
   if (message.includes(SERVER_WITHOUT_TLS)) {
-    return `SslMode ${mode}: server does not support SSL, but SSL was required (enable ssl on the server)`;
+    return `SslMode ${mode}: server does not support SSL, but SSL was required (${PLAIN_TEXT_CHOICE})`;
   }
   const code = errorCodeOf(error);
   if (code === undefined || !TLS_ERROR_CODE.test(code)) return undefined;

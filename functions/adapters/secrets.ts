@@ -65,3 +65,15 @@ export const getPostgresCredentials = async (secretId: string): Promise<Postgres
   );
   return parsePostgresSecret(secretId, output.SecretString);
 };
+
+/** A secret's SecretString as is (e.g. a PEM CA certificate). */
+export const getSecretString = async (secretId: string): Promise<string> => {
+  const output = await awsCall('GetSecretValue', async () =>
+    (await secretsManagerClient()).send(
+      new (await secretsManagerSdk()).GetSecretValueCommand({ SecretId: secretId }),
+    ),
+  );
+  if (output.SecretString === undefined)
+    throw problem(secretId, 'has no SecretString (binary secrets are not supported)');
+  return output.SecretString;
+};

@@ -40,6 +40,12 @@ export const OPTIONAL_ENV = {
    * the reconciler fails its wait (default 360). A full load that still advances is never failed for its length.
    */
   fullLoadStallMinutes: 'FULL_LOAD_STALL_MINUTES',
+  /** Bytes of WAL a database's slot may retain before its alarm fires (default 5 GiB). */
+  slotRetainedWalAlarmBytes: 'SLOT_RETAINED_WAL_ALARM_BYTES',
+  /** Minutes a slot may stay inactive while its database is in CDC before the reconciler reports it (default 30). */
+  slotInactiveIncidentMinutes: 'SLOT_INACTIVE_INCIDENT_MINUTES',
+  /** SNS topic the per-database slot alarms notify (the stack's health topic). */
+  healthTopicArn: 'HEALTH_TOPIC_ARN',
 } as const;
 
 export type EnvKey = keyof typeof ENV;

@@ -41,6 +41,14 @@ export const ERROR_NAMES = {
   configuration: 'ConfigurationError',
   /** Any other DMS/AWS fault we do not classify. Not retried blindly. */
   awsFault: 'AwsFault',
+  /** The source refused the TLS the endpoint asks for, or its certificate did not verify. Never retried. */
+  sourceTls: 'SourceTlsRefused',
+  /** The source refused the login or the privilege (pg_hba, password, role). Never retried. */
+  sourceAccessDenied: 'SourceAccessDenied',
+  /** Which replication slot the task uses could not be told apart (several new slots appeared). Never retried. */
+  slotAmbiguous: 'ReplicationSlotAmbiguous',
+  /** The task's replication slot has not appeared on the source yet: look again. Retryable. */
+  slotNotYetCreated: 'ReplicationSlotNotYetCreated',
 } as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];
@@ -112,6 +120,18 @@ export class TeardownInProgressError extends LakeshiftError {
 }
 export class ConfigurationError extends LakeshiftError {
   override readonly name = ERROR_NAMES.configuration;
+}
+export class SourceTlsError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.sourceTls;
+}
+export class SourceAccessDeniedError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.sourceAccessDenied;
+}
+export class ReplicationSlotAmbiguousError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.slotAmbiguous;
+}
+export class ReplicationSlotNotYetCreatedError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.slotNotYetCreated;
 }
 export class AwsFaultError extends LakeshiftError {
   override readonly name = ERROR_NAMES.awsFault;

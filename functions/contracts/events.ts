@@ -17,6 +17,7 @@ export const LAKESHIFT_DETAIL_TYPES = {
   planWarning: 'Plan Warning',
   schemaChanged: 'Schema Changed',
   catalogPublished: 'Lake Catalog Published',
+  slotInactive: 'Replication Slot Inactive',
 } as const;
 
 export type LakeshiftDetailType = (typeof LAKESHIFT_DETAIL_TYPES)[keyof typeof LAKESHIFT_DETAIL_TYPES];

@@ -13,6 +13,12 @@ export const METRIC_NAMES = {
   resizeDecided: 'ResizeDecided',
   /** A replication instance changed class (count 1), dimension `InstanceClass` (the new class). */
   instanceResized: 'InstanceResized',
+  /** WAL the database's replication slot retains on the source (bytes), dimensions `MigrationId`, `DatabaseId`. */
+  slotRetainedWal: 'ReplicationSlotRetainedWalBytes',
+  /** 1 while the database's replication slot is read by its task, 0 otherwise; same dimensions. */
+  slotActive: 'ReplicationSlotActive',
+  /** An inactive slot reported as an incident (count 1), no dimensions: the stack's health alarm watches it. */
+  slotIncident: 'ReplicationSlotIncident',
   /** Seconds from a database's registration (its request) to its first CDC, dimension `MigrationId`. */
   requestToCdcSeconds: 'RequestToCdcSeconds',
   /** Seconds a database spent in FULL_LOAD (the full load and the cached changes), dimension `MigrationId`. */
@@ -30,6 +36,7 @@ export const METRIC_DIMENSIONS = {
   action: 'Action',
   instanceClass: 'InstanceClass',
   migrationId: 'MigrationId',
+  databaseId: 'DatabaseId',
 } as const;
 
 export type MetricDimension = (typeof METRIC_DIMENSIONS)[keyof typeof METRIC_DIMENSIONS];

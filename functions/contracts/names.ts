@@ -12,6 +12,7 @@ export const HANDLER_NAMES = [
   'test-connections',
   'ensure-task',
   'start-task',
+  'record-replication-slot',
   'describe-resources',
   'await-full-load',
   'on-task-event',
@@ -24,8 +25,10 @@ export const HANDLER_NAMES = [
   'delete-task',
   'delete-endpoints',
   'delete-instance',
+  'delete-certificate',
   'drop-replication-slot',
   'disarm-alarms',
+  'inspect-replication-slots',
   'reload-table',
   'read-source-tables',
   'publish-catalog',
@@ -71,6 +74,9 @@ export const EVENT_BUS_PLACEHOLDER = 'EventBusName';
 
 /** Prefix of every CloudWatch alarm lakeshift creates; the alarm rule matches on it. */
 export const ALARM_NAME_PREFIX = `${APP_NAME}-`;
+
+/** Replication-slot alarms: outside ALARM_NAME_PREFIX, so the resize rule never matches them. */
+export const SLOT_ALARM_NAME_PREFIX = `${APP_NAME}.slot-wal-`;
 
 /** Default event bus name. */
 export const DEFAULT_EVENT_BUS_NAME = APP_NAME;

@@ -34,6 +34,34 @@ export type FailureRecord = z.output<typeof failureSchema>;
 /** A failed resize whose task could not be resumed yet: the reconciler resumes it (docs/failure-semantics.md). */
 const resumePendingSchema = z.object({ since: z.string(), error: z.string(), cause: z.string() });
 export type ResumePending = z.output<typeof resumePendingSchema>;
+const replicationSlotSchema = z.object({
+  /** The slot's name on the source, as found in pg_replication_slots. */
+  name: z.string(),
+  /** When lakeshift found it. */
+  recordedAt: z.string(),
+});
+export type RecordedSlot = z.output<typeof replicationSlotSchema>;
+
+const slotWatchSchema = z.object({
+  /** When the watcher last looked. */
+  checkedAt: z.string(),
+  /** WAL the slot retained then; null when the slot was gone. */
+  retainedWalBytes: z.number().nullable(),
+  active: z.boolean(),
+  /** Since when the watcher has found it inactive (absent while active). */
+  inactiveSince: z.string().optional(),
+});
+export type SlotWatch = z.output<typeof slotWatchSchema>;
+
+const sourceCertificateSchema = z.object({
+  /** The DMS certificate the source endpoint verifies against. */
+  arn: z.string(),
+  /** True when lakeshift imported it (and may delete it at teardown); false for one the request named. */
+  imported: z.boolean(),
+  /** Its PEM: the handlers that connect to the source verify against the same CA as DMS. */
+  pem: z.string(),
+});
+export type SourceCertificate = z.output<typeof sourceCertificateSchema>;
 
 const jsonObject = <Shape extends object>(message?: string) =>
   z.custom<Shape>((value) => typeof value === 'object' && value !== null, message);
@@ -62,6 +90,13 @@ export const registryItemSchemaOf = <Plan extends object, Decision extends objec
     resumePending: resumePendingSchema.optional(),
     /** What the full load had done when the reconciler last saw it advance (docs/failure-semantics.md). */
     fullLoadProgress: z.object({ mark: z.string(), advancedAt: z.string() }).optional(),
+    /** Logical slots the source database had before the task's first start (not the task's: never touched). */
+    slotsBeforeStart: z.array(z.string()).optional(),
+    /** The slot the task uses: the only slot lakeshift ever drops. */
+    replicationSlot: replicationSlotSchema.optional(),
+    /** The latest look at that slot by the scheduled watcher. */
+    slotWatch: slotWatchSchema.optional(),
+    sourceCertificate: sourceCertificateSchema.optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
     phaseChangedAt: z.string(),
@@ -81,4 +116,8 @@ export interface RegistryPatch {
   readonly currentClass?: string;
   readonly lastResizeAt?: string;
   readonly fullLoadProgress?: { readonly mark: string; readonly advancedAt: string };
+  readonly slotsBeforeStart?: readonly string[];
+  readonly replicationSlot?: RecordedSlot;
+  readonly slotWatch?: SlotWatch;
+  readonly sourceCertificate?: SourceCertificate;
 }

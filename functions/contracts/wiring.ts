@@ -67,6 +67,12 @@ export const RULES: readonly RuleWiring[] = [
     schedule: RECONCILE_SCHEDULE_EXPRESSION,
     target: { kind: 'handler', name: 'reconcile' },
   },
+  {
+    id: 'InspectReplicationSlots',
+    description: 'Scheduled look at every recorded replication slot: active or not, WAL retained',
+    schedule: RECONCILE_SCHEDULE_EXPRESSION,
+    target: { kind: 'handler', name: 'inspect-replication-slots' },
+  },
 ];
 
 /** The account's default event bus: the only bus AWS services (`aws.*` sources) and schedules deliver to. */

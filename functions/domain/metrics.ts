@@ -8,7 +8,7 @@ import type { ResizeAction } from './resize/types.ts';
 
 export interface MetricPoint {
   readonly name: MetricName;
-  readonly unit: 'Count' | 'Seconds';
+  readonly unit: 'Count' | 'Seconds' | 'Bytes';
   readonly value: number;
   readonly dimensions: Readonly<Partial<Record<MetricDimension, string>>>;
   /** Searchable in the log line, not a dimension (one series per database would be too many). */
@@ -101,4 +101,43 @@ export const fleetPhaseMetrics = (phases: readonly Phase[]): MetricPoint[] =>
 /** Databases a failed resize left stopped that the reconciler is still resuming; 0 is published too. */
 export const resumesPendingMetrics = (count: number): MetricPoint[] => [
   { name: METRIC_NAMES.resumesPending, unit: 'Count', value: count, dimensions: {} },
+];
+
+/** What one look at a database's replication slot found (docs/source-safety.md): whether it is read, and its WAL. */
+export const slotWatchMetrics = (
+  database: { readonly migrationId: string; readonly databaseId: string },
+  watch: { readonly active: boolean; readonly retainedWalBytes: number | null },
+): MetricPoint[] => {
+  const dimensions = {
+    [METRIC_DIMENSIONS.migrationId]: database.migrationId,
+    [METRIC_DIMENSIONS.databaseId]: database.databaseId,
+  };
+  return [
+    { name: METRIC_NAMES.slotActive, unit: 'Count', value: watch.active ? 1 : 0, dimensions },
+    // A slot that was gone retains nothing to measure: no point rather than a misleading 0.
+    ...(watch.retainedWalBytes === null
+      ? []
+      : [
+          {
+            name: METRIC_NAMES.slotRetainedWal,
+            unit: 'Bytes' as const,
+            value: watch.retainedWalBytes,
+            dimensions,
+          },
+        ]),
+  ];
+};
+
+/** A slot left inactive during CDC, reported once per sweep; no dimensions, so one stack alarm watches them all. */
+export const slotIncidentMetrics = (database: {
+  readonly migrationId: string;
+  readonly databaseId: string;
+}): MetricPoint[] => [
+  {
+    name: METRIC_NAMES.slotIncident,
+    unit: 'Count',
+    value: 1,
+    dimensions: {},
+    metadata: { migrationId: database.migrationId, databaseId: database.databaseId },
+  },
 ];

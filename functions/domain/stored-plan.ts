@@ -17,7 +17,9 @@ const storedPlanSchema = z.looseObject({
   source: z.object({
     secretArn: z.string().min(1),
     databaseName: z.string().min(1),
-    slotName: z.string().min(1).nullable(),
+    caCertificate: z
+      .union([z.object({ secretArn: z.string().min(1) }), z.object({ certificateArn: z.string().min(1) })])
+      .optional(),
   }),
   sourceEndpoint: z.looseObject({ SslMode: z.enum(['none', 'require', 'verify-ca', 'verify-full']) }),
   /** Plans stored before the source inspection existed have none. */

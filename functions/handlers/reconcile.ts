@@ -7,9 +7,10 @@
  * database's trouble never stops the sweep: its error is reported with the rest.
  */
 import * as z from 'zod';
-import { describeAlarmsByPrefix, resetAlarmToOk } from '#adapters/cloudwatch';
+import { describeAlarmsByPrefix, putMetricAlarms, resetAlarmToOk } from '#adapters/cloudwatch';
 import { describeTasksByArns } from '#adapters/describe-tasks';
 import { findReplicationInstanceByArn, startReplicationTask } from '#adapters/dms';
+import { publishEvent } from '#adapters/events';
 import { publishMetrics } from '#adapters/metrics';
 import { createRegistry } from '#adapters/registry';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '#adapters/sfn';
@@ -18,24 +19,32 @@ import { ENV, OPTIONAL_ENV } from '#contracts/env';
 import { ERROR_NAMES } from '#contracts/errors';
 import { ALARM_NAME_PREFIX } from '#contracts/names';
 import { staleAlarmResets } from '#domain/alarms/stale-alarms';
-import { fleetPhaseMetrics, resumesPendingMetrics } from '#domain/metrics';
+import {
+  fleetPhaseMetrics,
+  resumesPendingMetrics,
+  slotIncidentMetrics,
+  slotWatchMetrics,
+} from '#domain/metrics';
 import {
   DEFAULT_FULL_LOAD_STALL_MINUTES,
   planReconciliation,
   type ReconcileAction,
 } from '#domain/reconciliation';
 import type { RegistryItem } from '#domain/registry-item';
+import { slotWatchSettingsFrom } from '#domain/source-safety/settings';
+import { slotAlarm, slotIncident } from '#domain/source-safety/slot-watch';
 import { storedPlanOf } from '#domain/stored-plan';
 import { optionalMinutes, requireEnv } from '#shared/env';
 import { now } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler } from '#shared/lambda';
 
-const env = requireEnv([ENV.registryTableName]);
+const env = requireEnv([ENV.registryTableName, ENV.eventBusName]);
 const fullLoadStallMinutes = optionalMinutes(
   OPTIONAL_ENV.fullLoadStallMinutes,
   DEFAULT_FULL_LOAD_STALL_MINUTES,
 );
+const slotSettings = slotWatchSettingsFrom(process.env);
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });
 
 /** The scheduled event; its `time` is the reconciler's clock. */
@@ -146,7 +155,39 @@ export const reconcile = async (event: unknown) => {
   } catch (error) {
     alarmResets = { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
   }
-  return { checked: items.length, resumesPending, actions: outcomes, alarmResets };
+  const slots = await reportSlots(items, time);
+  return { checked: items.length, resumesPending, actions: outcomes, alarmResets, slots };
+};
+
+/**
+ * Publishes what the slot inspector last found as metrics, keeps each database's retained-WAL alarm, and reports a
+ * slot left inactive during CDC as an incident (event and metric). Only looks newer than the last sweep are
+ * published, so a stale look is not repeated as fresh data.
+ */
+const reportSlots = async (items: readonly RegistryItem[], time: string) => {
+  const watched = items.filter((item) => item.slotWatch !== undefined && item.replicationSlot !== undefined);
+  const reports = [];
+  for (const item of watched) {
+    const key = { migrationId: item.migrationId, databaseId: item.databaseId };
+    try {
+      const watch = item.slotWatch;
+      if (watch === undefined) continue;
+      publishMetrics(slotWatchMetrics(item, watch));
+      await putMetricAlarms([slotAlarm(item, slotSettings)]);
+      const incident = slotIncident(item, slotSettings, time);
+      if (incident !== undefined) {
+        await publishEvent(env[ENV.eventBusName], incident);
+        publishMetrics(slotIncidentMetrics(item));
+      }
+      reports.push({ ...key, incident: incident !== undefined });
+    } catch (error) {
+      reports.push({
+        ...key,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+    }
+  }
+  return reports;
 };
 
 export const handler = lambdaHandler(reconcile);

@@ -6,9 +6,10 @@
 import * as z from 'zod';
 import { planFleet } from '#domain/planner/index';
 import { parseMigrationRequest } from '#domain/request/index';
+import { plainTextWarnings } from '#domain/request/source-tls';
 import { now } from '#shared/fields';
 import { parseInput } from '#shared/input';
-import { lambdaHandler } from '#shared/lambda';
+import { lambdaHandler, logger } from '#shared/lambda';
 import { plannerEnvironmentFromEnv } from '#shared/planner-environment';
 
 const environment = plannerEnvironmentFromEnv();
@@ -19,7 +20,10 @@ export const validateRequest = async (event: unknown) => {
   const input = parseInput(ValidateRequestInput, event);
   const request = parseMigrationRequest(input.request);
   const plans = planFleet(request, environment);
+  const warnings = plainTextWarnings(request);
+  for (const warning of warnings) logger.warn(warning);
   return {
+    ...(warnings.length > 0 ? { warnings } : {}),
     migrationId: request.migrationId,
     maxConcurrency: request.maxConcurrency,
     databases: plans.map((plan) => ({

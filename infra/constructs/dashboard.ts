@@ -142,6 +142,23 @@ export const lakeshiftDashboard = (
   );
   dashboard.addWidgets(
     new cloudwatch.GraphWidget({
+      title: 'Replication slots: WAL retained on the source (bytes)',
+      width: WIDTH / 3,
+      left: [lakeshiftSearch(METRIC_NAMES.slotRetainedWal, '', 'Maximum')],
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Replication slots: read by their task (1) or not (0)',
+      width: WIDTH / 3,
+      left: [lakeshiftSearch(METRIC_NAMES.slotActive, '', 'Minimum')],
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Replication slots: inactive-slot incidents',
+      width: WIDTH / 3,
+      left: [lakeshiftSearch(METRIC_NAMES.slotIncident, 'incidents')],
+    }),
+  );
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({
       title: 'Handler errors',
       width: WIDTH / 3,
       left: [...props.handlers].map(([name, handler]) =>

@@ -107,6 +107,20 @@ export class Operations extends Construct {
         'A failed resize left CDC stopped and the reconciler has not resumed it yet; see the Resize Failed events.',
     });
 
+    // The reconciler counts each replication slot found inactive too long during CDC (docs/source-safety.md).
+    this.addAlarm('ReplicationSlotIncidents', 'replication-slot-incidents', {
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: METRIC_NAMES.slotIncident,
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      alarmDescription:
+        "A database's replication slot has been inactive during CDC: its WAL piles up on the source. See the Replication Slot Inactive event.",
+    });
+
     this.dashboard = lakeshiftDashboard(this, 'Dashboard', {
       dashboardName: props.stackName,
       stateMachines: props.stateMachines,

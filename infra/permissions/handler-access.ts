@@ -10,6 +10,7 @@ export const DMS_CREATE_ACTIONS = {
   instance: 'dms:CreateReplicationInstance',
   endpoint: 'dms:CreateEndpoint',
   task: 'dms:CreateReplicationTask',
+  certificate: 'dms:ImportCertificate',
 } as const;
 export type DmsCreate = keyof typeof DMS_CREATE_ACTIONS;
 
@@ -22,6 +23,7 @@ export const DMS_MANAGE_ACTIONS = {
   'dms:StartReplicationTask': ['task'],
   'dms:StopReplicationTask': ['task'],
   'dms:DeleteReplicationTask': ['task'],
+  'dms:DeleteCertificate': ['cert'],
   'dms:ReloadTables': ['task'],
   'dms:DescribeTableStatistics': ['task'],
 } as const satisfies Record<string, readonly DmsResourceType[]>;
@@ -34,14 +36,15 @@ export const DMS_DESCRIBE_ACTIONS = [
   'dms:DescribeConnections',
   'dms:DescribeReplicationTasks',
   'dms:DescribeEvents',
+  'dms:DescribeCertificates',
 ] as const;
 export type DmsDescribeAction = (typeof DMS_DESCRIBE_ACTIONS)[number];
 
 /**
  * DMS ARN resource types: `arn:aws:dms:<region>:<account>:<type>:<id>` (`subgrp` is the replication subnet group,
- * named by its identifier).
+ * named by its identifier; `cert` a certificate).
  */
-export type DmsResourceType = 'rep' | 'endpoint' | 'task' | 'subgrp';
+export type DmsResourceType = 'rep' | 'endpoint' | 'task' | 'subgrp' | 'cert';
 
 /** `reset` puts an alarm back to OK (SetAlarmState) so that CloudWatch evaluates it afresh. */
 export type AlarmAccess = 'put' | 'delete' | 'describe' | 'reset';
@@ -60,11 +63,15 @@ export interface HandlerAccess {
   readonly completeTaskTokens?: boolean;
   /** lakeshift's own CloudWatch alarms (names starting with ALARM_NAME_PREFIX). */
   readonly alarms?: readonly AlarmAccess[];
+  /** The per-database replication-slot alarms (names starting with SLOT_ALARM_NAME_PREFIX). */
+  readonly slotAlarms?: readonly AlarmAccess[];
   readonly readMetrics?: boolean;
   /** Create and update the lake's Glue databases and tables (names starting with GLUE_DATABASE_PREFIX). */
   readonly lakeCatalog?: boolean;
   /** Read source credentials and connect to sources: runs inside the default network. */
   readonly connectsToSources?: boolean;
+  /** Read the secrets the config admits without connecting to sources (CA certificates). */
+  readonly readsSourceSecrets?: boolean;
   readonly timeoutSeconds?: number;
 }
 
@@ -78,8 +85,10 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     registry: 'readWrite',
   },
   'ensure-endpoints': {
-    dmsCreate: ['endpoint'],
-    dmsDescribe: ['dms:DescribeEndpoints'],
+    dmsCreate: ['endpoint', 'certificate'],
+    dmsDescribe: ['dms:DescribeEndpoints', 'dms:DescribeCertificates'],
+    // A verify-ca/verify-full source's CA certificate may be a secret the config admits.
+    readsSourceSecrets: true,
     dmsListTags: true,
     passDmsRoles: true,
     registry: 'readWrite',
@@ -138,6 +147,9 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     // Re-evaluates resize alarms left in ALARM past their window.
     alarms: ['describe', 'reset'],
     completeTaskTokens: true,
+    // Keeps each database's retained-WAL alarm (the slot metrics go out as embedded-metric-format log lines).
+    slotAlarms: ['put'],
+    publishEvents: true,
     timeoutSeconds: 300,
   },
   'delete-task': { dmsManage: ['dms:DeleteReplicationTask'] },
@@ -147,7 +159,12 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   'inspect-source': { connectsToSources: true },
   // Reads the plan from the registry, then connects to the source: it needs DynamoDB from inside the network.
   'drop-replication-slot': { connectsToSources: true, registry: 'read' },
-  'disarm-alarms': { alarms: ['delete'] },
+  'disarm-alarms': { alarms: ['delete'], slotAlarms: ['delete'] },
+  // Reads the source's slots around the first start and records the task's one.
+  'record-replication-slot': { connectsToSources: true, registry: 'readWrite' },
+  // Reads each recorded slot on its source and writes what it found to the registry.
+  'delete-certificate': { dmsManage: ['dms:DeleteCertificate'], registry: 'read' },
+  'inspect-replication-slots': { connectsToSources: true, registry: 'readWrite', timeoutSeconds: 300 },
   // Reads the replicated tables' columns from the source, inside the network, as drop-replication-slot does.
   'read-source-tables': { connectsToSources: true, registry: 'read' },
   // Writes the lake's catalog from what read-source-tables found, outside the network; reports schema changes.

@@ -2,7 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { GLUE_DATABASE_PREFIX } from '#contracts/lake';
-import { ALARM_NAME_PREFIX } from '#contracts/names';
+import { ALARM_NAME_PREFIX, SLOT_ALARM_NAME_PREFIX } from '#contracts/names';
 import { REGISTRY_TABLE } from '#contracts/registry-table';
 import { MANAGED_TAG_VALUE, TAG_KEYS } from '#contracts/tags';
 import { DMS_SERVICE_PRINCIPAL, SECRET_PREFIX_REASON } from '../constructs/dms-service-roles.ts';
@@ -90,6 +90,15 @@ export interface AccessTargets {
   readonly sourceSecretStatements: readonly iam.PolicyStatement[];
 }
 
+/** The alarms whose names start with `prefix` (all of the account's for an empty prefix). */
+const alarmArn = (scope: Construct, prefix: string): string =>
+  Stack.of(scope).formatArn({
+    service: 'cloudwatch',
+    resource: 'alarm',
+    resourceName: `${prefix}*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+
 /** Grants one handler's role exactly what HANDLER_ACCESS lists for it. */
 export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, targets: AccessTargets): void => {
   const scope = role;
@@ -160,14 +169,7 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
       new iam.PolicyStatement({
         sid: 'ManageLakeshiftAlarms',
         actions: alarmActions.flatMap((kind) => ALARM_ACTIONS[kind]),
-        resources: [
-          Stack.of(scope).formatArn({
-            service: 'cloudwatch',
-            resource: 'alarm',
-            resourceName: `${ALARM_NAME_PREFIX}*`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
+        resources: [alarmArn(scope, ALARM_NAME_PREFIX)],
       }),
       `Alarms are created at run time per database; the grant covers only names starting with "${ALARM_NAME_PREFIX}".`,
     );
@@ -178,16 +180,20 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
       new iam.PolicyStatement({
         sid: 'DescribeAlarms',
         actions: [...ALARM_ACTIONS.describe],
-        resources: [
-          Stack.of(scope).formatArn({
-            service: 'cloudwatch',
-            resource: 'alarm',
-            resourceName: '*',
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
+        resources: [alarmArn(scope, '')],
       }),
       'DescribeAlarms is authorized on every alarm of the account (it lists by name prefix); it reads and changes nothing.',
+    );
+  }
+  if (access.slotAlarms?.length) {
+    allowWithWildcard(
+      role,
+      new iam.PolicyStatement({
+        sid: 'ManageSlotAlarms',
+        actions: access.slotAlarms.flatMap((kind) => ALARM_ACTIONS[kind]),
+        resources: [alarmArn(scope, SLOT_ALARM_NAME_PREFIX)],
+      }),
+      `Replication-slot alarms are created at run time per database; the grant covers only names starting with "${SLOT_ALARM_NAME_PREFIX}".`,
     );
   }
   if (access.readMetrics) {
@@ -212,7 +218,7 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
       `Glue databases are created per migrated database; the grant covers only names starting with "${GLUE_DATABASE_PREFIX}" and their tables.`,
     );
   }
-  if (access.connectsToSources) {
+  if (access.connectsToSources || access.readsSourceSecrets) {
     for (const statement of targets.sourceSecretStatements) {
       allowWithWildcard(role, statement, SECRET_PREFIX_REASON);
     }
@@ -236,7 +242,9 @@ export const dmsArns = (scope: Construct, types: readonly DmsResourceType[]): st
  */
 const CREATE_RESOURCE_TYPES: Readonly<Record<keyof typeof DMS_CREATE_ACTIONS, readonly DmsResourceType[]>> = {
   instance: ['rep', 'subgrp'],
-  endpoint: ['endpoint'],
+  // An endpoint with a CertificateArn names the certificate too.
+  endpoint: ['endpoint', 'cert'],
+  certificate: ['cert'],
   // A task names its instance and endpoints, which are resources of the request too.
   task: ['task', 'rep', 'endpoint'],
 };

@@ -1,6 +1,7 @@
 /**
  * Reads the source catalogue: ordinary tables (leaf partitions count as tables, as DMS treats them), their columns
- * with the base type behind any domain, the primary key and the replica identity.
+ * with the base type behind any domain, the primary key and the replica identity. DMS's own bookkeeping tables on
+ * the source (`awsdms_*`, e.g. the heartbeat table) are never part of it, so no table mapping can capture them.
  */
 import type pg from 'pg';
 
@@ -58,6 +59,7 @@ const TABLES_SQL = `
          pg_relation_size(c.oid)::text AS size_bytes
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+    AND c.relname NOT LIKE 'awsdms\\_%'
   ORDER BY n.nspname, c.relname`;
 
 const COLUMNS_SQL = `

@@ -39,8 +39,17 @@ export interface S3TargetSettings {
   readonly datePartitioning?: DatePartitioning;
 }
 
+export interface HeartbeatSettings {
+  /** Minutes between heartbeat writes (`HeartbeatFrequency`, default 5). */
+  readonly frequencyMinutes: number;
+  /** Schema of the heartbeat table (`HeartbeatSchema`, default `public`). */
+  readonly schema: string;
+}
+
 export interface PostgresSourceSettings {
   readonly slotName?: string;
+  /** Present when `HeartbeatEnable` is true. */
+  readonly heartbeat?: HeartbeatSettings;
   readonly mapBooleanAsBoolean: boolean;
   readonly failTasksOnLobTruncation: boolean;
   readonly trimSpaceInChar: boolean;
@@ -244,8 +253,15 @@ export const readPostgresSettings = (endpoint: EndpointDescription): PostgresSou
   if (slotName !== undefined && !SLOT_NAME_PATTERN.test(slotName)) {
     throw invalid(`${path}.SlotName`, 'must be 1-63 lower-case letters, digits or underscores');
   }
+  const heartbeat = readBoolean(doc, 'HeartbeatEnable', false, path)
+    ? {
+        frequencyMinutes: readInteger(doc, 'HeartbeatFrequency', 5, path, 1, 1440),
+        schema: readString(doc, 'HeartbeatSchema', path) ?? 'public',
+      }
+    : undefined;
   return {
     ...(slotName ? { slotName } : {}),
+    ...(heartbeat ? { heartbeat } : {}),
     mapBooleanAsBoolean: readBoolean(doc, 'MapBooleanAsBoolean', false, path),
     failTasksOnLobTruncation: readBoolean(doc, 'FailTasksOnLobTruncation', false, path),
     trimSpaceInChar: readBoolean(doc, 'TrimSpaceInChar', true, path),

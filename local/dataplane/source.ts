@@ -48,7 +48,9 @@ export const resolveSourceConnection = async (
 ): Promise<SourceConnection> => {
   const sslMode = POSTGRES_SSL_MODES.find((mode) => mode === endpoint.sslMode.toLowerCase());
   if (!sslMode) throw new InvalidSettingError(`SslMode: must be one of ${POSTGRES_SSL_MODES.join(', ')}`);
-  const tls = { sslMode, ...(trustedCa === undefined ? {} : { trustedCa }) };
+  // The endpoint's certificate (CertificateArn) first, as DMS verifies against it; else the workload's fallback.
+  const ca = endpoint.trustedCa ?? trustedCa;
+  const tls = { sslMode, ...(ca === undefined ? {} : { trustedCa: ca }) };
   const settings = endpoint.postgreSqlSettings ?? {};
   const secretId = settings['SecretsManagerSecretId'];
   const settingsDatabase =

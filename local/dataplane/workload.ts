@@ -23,6 +23,7 @@ import { type Checkpoint, decodeCheckpoint, EMPTY_CHECKPOINT, encodeCheckpoint }
 import { UNDOCUMENTED_DEFAULTS, type UndocumentedBehaviour } from './choices.ts';
 import { InvalidSettingError, messageOf, TaskFailure } from './errors.ts';
 import { runFullLoad } from './full-load.ts';
+import { runHeartbeat } from './heartbeat.ts';
 import { removeTemporaryFiles, tableDirectory } from './lake.ts';
 import { ParquetWriter } from './parquet-writer.ts';
 import { cdcPrerequisiteProblem, connectFailureMessage, s3TargetProblem } from './prerequisites.ts';
@@ -91,6 +92,9 @@ export interface PostgresToS3WorkloadOptions {
   readonly observer?: DataPlaneObserver;
 }
 
+/** A native PostgreSQL start point (`X/Y`), the form of CdcStartPosition a PostgreSQL source accepts. */
+const LSN_PATTERN = /^[0-9A-Fa-f]+\/[0-9A-Fa-f]+$/;
+
 const DEFAULTS = {
   pollIntervalMs: 500,
   maxChangesPerPeek: 20_000,
@@ -113,9 +117,23 @@ export const loadProgressPercent = (plans: readonly TablePlan[], loaded: Readonl
   return total === 0 ? 0 : Math.min(99, Math.floor((done / total) * 100));
 };
 
-/** A slot name derived from the task when the endpoint names none (PostgreSQL slot name rules). */
-export const defaultSlotName = (taskArn: string): string =>
-  `lakeshift_${createHash('sha256').update(taskArn).digest('hex').slice(0, 24)}`;
+/**
+ * The slot a task creates when the endpoint names none. DMS documents no naming scheme (its user guide shows a
+ * name of underscore-separated groups of letters and digits), so this one only looks like it: derived from the task
+ * so that a restart finds its own slot, with nothing in it a control plane could use to guess it.
+ */
+export const generatedSlotName = (taskArn: string): string => {
+  const hex = createHash('sha256').update(taskArn).digest('hex');
+  const groups = [13, 8, 8, 4, 4, 4, 13];
+  let offset = 0;
+  return groups
+    .map((length) => {
+      const group = hex.slice(offset, offset + length);
+      offset += length;
+      return group;
+    })
+    .join('_');
+};
 
 export const createPostgresToS3Workload = (options: PostgresToS3WorkloadOptions): Workload => ({
   testConnection: (endpoint) => testConnection(endpoint, options),
@@ -174,6 +192,7 @@ class TaskRun {
   private readonly plans = new Map<string, TablePlan | null>();
   private snapshot: SlotWithSnapshot | undefined;
   private cdc: CdcStream | undefined;
+  private heartbeat: { readonly stop: () => void; readonly done: Promise<void> } | undefined;
 
   private constructor(
     private readonly ctx: TaskContext,
@@ -222,6 +241,8 @@ class TaskRun {
   }
 
   async close(): Promise<void> {
+    this.heartbeat?.stop();
+    await this.heartbeat?.done;
     await this.snapshot?.release();
     await this.cdc?.close();
     await this.admin.end().catch(() => undefined);
@@ -232,10 +253,12 @@ class TaskRun {
   async execute(): Promise<RunOutcome | undefined> {
     const { ctx } = this;
     const needsCdc = ctx.migrationType !== 'full-load';
-    const slotName =
-      this.settings.source.slotName ?? this.checkpoint.slotName ?? defaultSlotName(ctx.taskArn);
+    const named = this.settings.source.slotName;
+    const slotName = named ?? this.checkpoint.slotName ?? generatedSlotName(ctx.taskArn);
     const fresh = ctx.startType !== 'resume-processing';
-    const existingSlot = needsCdc && !fresh ? await readSlot(this.admin, slotName) : undefined;
+    if (needsCdc && named !== undefined) await this.requireNamedSlot(named);
+    const existingSlot =
+      needsCdc && (!fresh || named !== undefined) ? await readSlot(this.admin, slotName) : undefined;
     if (needsCdc) {
       const problem = await cdcPrerequisiteProblem(this.admin, !existingSlot);
       if (problem) throw new TaskFailure(problem, 'FATAL_ERROR');
@@ -255,6 +278,7 @@ class TaskRun {
 
     const created = needsCdc ? await this.ensureSlot(slotName, existingSlot, loadPending) : false;
     this.save({ slotName });
+    if (needsCdc) this.startHeartbeat();
     await this.options.observer?.slotReady?.({
       slotName,
       created,
@@ -306,6 +330,45 @@ class TaskRun {
     };
   }
 
+  /**
+   * `SlotName` names a slot created beforehand, and DMS checks both that it exists and that the task has a valid
+   * `CdcStartPosition` before it starts (the `SlotName` entry of PostgreSQLSettings in the DMS API reference).
+   */
+  private async requireNamedSlot(slotName: string): Promise<void> {
+    const position = this.ctx.cdcStartPosition;
+    if (position === undefined || !LSN_PATTERN.test(position)) {
+      throw new TaskFailure(
+        `SlotName "${slotName}" requires a valid CdcStartPosition (a native start point such as 0/16B3748); the task has ${position === undefined ? 'none' : `"${position}"`}`,
+        'FATAL_ERROR',
+      );
+    }
+    if (!(await readSlot(this.admin, slotName))) {
+      throw new TaskFailure(
+        `Replication slot "${slotName}" named by SlotName does not exist on the source; create it before starting the task`,
+        'FATAL_ERROR',
+      );
+    }
+  }
+
+  /** Writes DMS's heartbeat on the source while the task runs, when the endpoint enables it. */
+  private startHeartbeat(): void {
+    const settings = this.settings.source.heartbeat;
+    if (settings === undefined || this.heartbeat) return;
+    const stop = new AbortController();
+    const signal = AbortSignal.any([this.ctx.signal, stop.signal]);
+    const done = connectSource(this.source, { applicationName: 'lakeshift-local-dms-heartbeat' }).then(
+      async (client) => {
+        try {
+          await runHeartbeat({ client, settings, clock: this.ctx.clock, signal });
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      },
+      () => undefined,
+    );
+    this.heartbeat = { stop: () => stop.abort(), done };
+  }
+
   /** Makes sure the task's slot exists before any data is read, so changes during the load are cached. */
   private async ensureSlot(
     slotName: string,
@@ -320,6 +383,8 @@ class TaskRun {
           'FATAL_ERROR',
         );
       }
+      // A named slot is the user's: it is never recreated, and a fresh start begins at the given start point.
+      if (fresh && this.settings.source.slotName !== undefined) await this.applyCdcStartPosition(slotName);
       return false;
     }
     if (!fresh && this.checkpoint.fullLoadFinished) {
@@ -340,8 +405,7 @@ class TaskRun {
   /** A native LSN CdcStartPosition (docs/dms-behaviour.md §2.5) moves a fresh CDC task's start forward. */
   private async applyCdcStartPosition(slotName: string): Promise<void> {
     const position = this.ctx.cdcStartPosition;
-    if (this.ctx.migrationType !== 'cdc' || !position || !/^[0-9A-Fa-f]+\/[0-9A-Fa-f]+$/.test(position))
-      return;
+    if (this.ctx.migrationType !== 'cdc' || !position || !LSN_PATTERN.test(position)) return;
     const slot = await readSlot(this.admin, slotName);
     if (slot?.confirmedFlushLsn && parseLsn(position) > parseLsn(slot.confirmedFlushLsn)) {
       await advanceSlot(this.admin, slotName, position);
@@ -390,7 +454,7 @@ class TaskRun {
     if (settings.fullLoad.stopTaskCachedChangesNotApplied) {
       return { kind: 'stopped', stopReason: 'STOPPED_AFTER_FULL_LOAD' };
     }
-    const slotName = this.checkpoint.slotName ?? defaultSlotName(ctx.taskArn);
+    const slotName = this.checkpoint.slotName ?? generatedSlotName(ctx.taskArn);
     const cdc = await this.openCdc(slotName);
     await cdc.applyUntil(cachedUpTo);
     if (ctx.signal.aborted) return undefined;

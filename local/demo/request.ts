@@ -12,13 +12,11 @@ export interface RequestDatabase {
   readonly databaseId: string;
   readonly databaseName: string;
   readonly secretArn: string;
-  /** A named replication slot, so that lakeshift's teardown knows which slot to drop. */
-  readonly slotName?: string;
+  /** Plain text, chosen explicitly (sslMode 'none' with acknowledgePlainText). */
+  readonly plainText?: boolean;
+  /** The secret holding the source server's CA certificate, for a database the template verifies (verify-full). */
+  readonly caCertificateSecretArn?: string;
 }
-
-/** The slot name the demo gives a database: PostgreSQL slot rules (lower-case letters, digits, underscores). */
-export const demoSlotName = (databaseId: string): string =>
-  `lakeshift_demo_${databaseId.replaceAll('-', '_')}`.slice(0, 63);
 
 type JsonObject = Record<string, unknown>;
 
@@ -59,7 +57,11 @@ export const buildDemoRequest = (
       id: database.databaseId,
       databaseName: database.databaseName,
       secretArn: database.secretArn,
-      ...(database.slotName ? { slotName: database.slotName } : {}),
+      ...(database.plainText ? { sslMode: 'none', acknowledgePlainText: true } : {}),
+      ...(database.caCertificateSecretArn !== undefined &&
+      isObject(known.get(database.databaseId)?.['caCertificate'])
+        ? { caCertificate: { secretArn: database.caCertificateSecretArn } }
+        : {}),
     })),
   };
   parseMigrationRequest(request);

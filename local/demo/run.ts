@@ -23,10 +23,10 @@ import { type AwsConnection, createMigrationObserver, type MigrationObserver } f
 import type { DemoOptions } from './options.ts';
 import { createProgressReporter, type ProgressOutput, type ProgressReporter } from './progress.ts';
 import { TimelineRecorder } from './recorder.ts';
-import { buildDemoRequest, demoSlotName, readDemoRequestTemplate } from './request.ts';
+import { buildDemoRequest, readDemoRequestTemplate } from './request.ts';
 import { DEFAULT_SCENARIO_DEADLINES, DemoScenario } from './scenario.ts';
-import { type DemoSource, type PreparedSources, prepareSources } from './sources.ts';
-import { tearDownExisting } from './teardown.ts';
+import { type DemoSource, type PreparedSources, plainTextWarning, prepareSources } from './sources.ts';
+import { type TeardownOutcome, tearDownExisting } from './teardown.ts';
 import { catchUpAndVerify } from './verify-lake.ts';
 import { watchMigration } from './watch.ts';
 
@@ -54,6 +54,8 @@ const PENDING_SECRET_ARN =
 export interface DemoRunResult {
   readonly exitCode: number;
   readonly verification: readonly TableVerification[];
+  /** Replication slots still on the sources after the teardown (none when all went well). */
+  readonly slotsLeft?: TeardownOutcome['slotsLeft'];
   readonly report?: WrittenReport;
   readonly failure?: string;
 }
@@ -177,13 +179,19 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
     log(`local AWS on ${aws.endpoint}, clock ${options.clockSpeed}× real time, lake in ${lakeDir}`);
 
     const localAws = aws;
+    // The embedded server's CA, as a secret: the database the template verifies (verify-full) imports it into DMS.
+    const caSecretArn =
+      prepared.caCertificatePem === undefined
+        ? undefined
+        : localAws.secretsManager.createSecretDirect('lakeshift-demo/source-ca', prepared.caCertificatePem);
     const request = buildDemoRequest(
       template,
       sources.map((source) => ({
         databaseId: source.databaseId,
         databaseName: source.databaseName,
-        slotName: demoSlotName(source.databaseId),
         secretArn: storeSecret(localAws, source),
+        ...(source.plainText ? { plainText: true } : {}),
+        ...(caSecretArn === undefined ? {} : { caCertificateSecretArn: caSecretArn }),
       })),
       options.lossy,
     );
@@ -193,6 +201,7 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
       LAKESHIFT_DETAIL_TYPES.migrationRequested,
       request,
     );
+    for (const source of sources.filter((candidate) => candidate.plainText)) log(plainTextWarning(source));
     log(`sent Migration Requested for ${sources.map((s) => s.databaseId).join(', ')}`);
 
     const writable = options.quiet ? [] : sources.filter((source) => source.demo !== undefined);
@@ -241,18 +250,17 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
           chosenMappings: chosenMappings(fidelity),
         });
     if (catalogs.length > 0) log(`wrote ${await writeCatalogJson(dirname(lakeDir), catalogs)}`);
-    if (options.sources.length > 0) {
-      await tearDownExisting({
-        aws: connection,
-        eventBusName: stack.eventBusName,
-        migrationId,
-        sources,
-        observer,
-        now: () => clock.now(),
-        deadline: Date.now() + TEARDOWN_DEADLINE_MS,
-        log,
-      });
-    }
+    // Every run ends torn down, the demo's own sources too: no replication slot may outlive the demo.
+    const teardown = await tearDownExisting({
+      aws: connection,
+      eventBusName: stack.eventBusName,
+      migrationId,
+      sources,
+      observer,
+      now: () => clock.now(),
+      deadline: Date.now() + TEARDOWN_DEADLINE_MS,
+      log,
+    });
 
     const endedAt = clock.now();
     const metrics = new Map<string, MetricSeries>();
@@ -274,7 +282,13 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
     );
     const verified = allEqual(verification);
     printOutcome(terminal, options.json, { verified, verification, report, failure });
-    return { exitCode: verified && !failure ? 0 : 1, verification, report, ...(failure ? { failure } : {}) };
+    return {
+      exitCode: verified && !failure ? 0 : 1,
+      verification,
+      report,
+      slotsLeft: teardown.slotsLeft,
+      ...(failure ? { failure } : {}),
+    };
   } finally {
     for (const load of loads.values()) await load.stop().catch(() => undefined);
     observer?.close();

@@ -2,14 +2,14 @@
  * The databases a demo run migrates: the demo's own (an embedded PostgreSQL started with logical decoding and TLS,
  * the chosen demo databases created and filled) or existing ones given with `--source`.
  *
- * lakeshift reaches every source over TLS (the request's SslMode, `require` by default; the schema has no `none`).
- * So a `--source` URL that says `sslmode=disable` is refused before anything starts. Any other URL is tried: a
- * server without TLS then fails the endpoint's connection test with a message naming the SslMode.
+ * lakeshift reaches every source over TLS (the request's SslMode, `require` by default). A `--source` URL that says
+ * `sslmode=disable` is read as the explicit plain-text choice: that database is requested with sslMode `none` and
+ * `acknowledgePlainText`, and the demo warns. Any other URL is tried over TLS: a server without TLS then fails the
+ * endpoint's connection test with a message naming the SslMode and the plain-text choice.
  */
 import { DEMO_DATABASES, type DemoDatabase } from '../../examples/demo/databases.ts';
 import { seedDemoDatabase } from '../../examples/demo/seed.ts';
 import { startEmbeddedPostgres } from '../postgres/embedded.ts';
-import { DemoOptionsError } from './options.ts';
 import { databaseIdFor } from './request.ts';
 
 export interface DemoSource {
@@ -26,10 +26,14 @@ export interface DemoSource {
   readonly tables?: readonly string[];
   /** Set when the demo created the database: it then gets the write load. */
   readonly demo?: DemoDatabase;
+  /** True when the URL says `sslmode=disable`: the database is requested in plain text, explicitly. */
+  readonly plainText?: boolean;
 }
 
 export interface PreparedSources {
   readonly sources: readonly DemoSource[];
+  /** The embedded server's CA certificate (PEM), which verify-full checks its certificate against. */
+  readonly caCertificatePem?: string;
   /** Stops what the demo started (the embedded server); existing sources are left alone. */
   stop(): Promise<void>;
 }
@@ -48,20 +52,14 @@ export const connectionOf = (
   };
 };
 
-/** Refuses a URL that asks for a plain-text session, which lakeshift will not open (see the file comment). */
-const requireTlsPossible = (url: string): void => {
-  const parsed = new URL(url);
-  if (parsed.searchParams.get('sslmode') !== 'disable') return;
-  // The URL itself is not repeated: it may hold a password.
-  throw new DemoOptionsError(
-    `--source ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}: sslmode=disable, but lakeshift reaches ` +
-      'every source over TLS (SslMode require, its secure default; there is no SslMode none). Turn ssl on on that ' +
-      'server and drop sslmode=disable from the URL.',
-  );
-};
+/** True when the URL asks for a plain-text session (see the file comment). */
+const asksForPlainText = (url: string): boolean => new URL(url).searchParams.get('sslmode') === 'disable';
+
+/** The demo's warning for a plain-text source; the URL itself is not repeated, it may hold a password. */
+export const plainTextWarning = (source: DemoSource): string =>
+  `warning: --source ${source.host}:${source.port}/${source.databaseName} says sslmode=disable: requested with sslMode 'none' and acknowledgePlainText, so its credentials and data cross the network unencrypted`;
 
 export const externalSources = (urls: readonly string[]): DemoSource[] => {
-  for (const url of urls) requireTlsPossible(url);
   const taken = new Set<string>();
   return urls.map((url) => {
     const connection = connectionOf(url);
@@ -72,6 +70,7 @@ export const externalSources = (urls: readonly string[]): DemoSource[] => {
       url,
       ...connection,
       description: `${connection.databaseName} on ${connection.host}:${connection.port} (existing database)`,
+      ...(asksForPlainText(url) ? { plainText: true } : {}),
     };
   });
 };
@@ -101,7 +100,11 @@ export const prepareSources = async (options: {
         demo,
       });
     }
-    return { sources, stop: () => server.stop() };
+    return {
+      sources,
+      ...(server.caCertificatePem === undefined ? {} : { caCertificatePem: server.caCertificatePem }),
+      stop: () => server.stop(),
+    };
   } catch (error) {
     await server.stop();
     throw error;

@@ -1,7 +1,7 @@
 /**
- * After a run against existing databases (`--source`), lakeshift tears its resources down the way a user would: a
- * `Teardown Requested` event, then the teardown state machine (task, endpoints, instance, alarms, and the
- * replication slot, which DMS never drops and which would otherwise keep WAL on the user's server forever).
+ * After every run lakeshift tears its resources down the way a user would: a `Teardown Requested` event, then the
+ * teardown state machine (task, endpoints, instance, certificate, alarms, and the replication slot recorded at the
+ * task's first start, which would otherwise keep WAL on the source forever). What is left is reported.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
@@ -42,6 +42,14 @@ export const tearDown = async (options: {
   /** Wall-clock epoch ms to give up at. */
   readonly deadline: number;
 }): Promise<TeardownOutcome> => {
+  // A resize in flight keeps the instance `modifying`, which DeleteReplicationInstance refuses: let it finish first.
+  for (;;) {
+    const busy = (await options.observer.observe(options.now())).filter(
+      (o) => o.phase === 'RESIZING' || o.phase === 'STEPPING_DOWN',
+    );
+    if (busy.length === 0 || Date.now() > options.deadline) break;
+    await sleep(250);
+  }
   const requestedAt = options.now();
   await putLakeshiftEvent(options.aws, options.eventBusName, LAKESHIFT_DETAIL_TYPES.teardownRequested, {
     migrationId: options.migrationId,
@@ -73,12 +81,12 @@ export const tearDown = async (options: {
 };
 
 /**
- * Tears down and says what is left. lakeshift's teardown drops the slots the request named, over the TLS the
- * request asks for; one still there is reported with the statement that drops it, never dropped behind its back.
+ * Tears down and says what is left. lakeshift's teardown drops the slots it recorded, over the TLS the request asks
+ * for; one still there is reported with the statement that drops it, never dropped behind its back.
  */
 export const tearDownExisting = async (
   options: Parameters<typeof tearDown>[0] & { readonly log: (text: string) => void },
-): Promise<void> => {
+): Promise<TeardownOutcome> => {
   const { log } = options;
   log('tearing down: Teardown Requested (the lake is kept; the replication slots are dropped)');
   const outcome = await tearDown(options);
@@ -90,4 +98,5 @@ export const tearDownExisting = async (
   }
   if (outcome.notDeleted.length === 0 && outcome.slotsLeft.length === 0)
     log('torn down; no replication slot left');
+  return outcome;
 };

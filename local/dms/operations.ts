@@ -1,6 +1,7 @@
 /** The DMS operations the emulator serves, by name. Each takes the validated request and returns the response. */
 import type { DmsContext } from './context.ts';
 import { describeAccountAttributes, describeOrderableReplicationInstances } from './resources/account.ts';
+import { deleteCertificate, describeCertificates, importCertificate } from './resources/certificates.ts';
 import { deleteConnection, describeConnections, testConnection } from './resources/connections.ts';
 import { createEndpoint, deleteEndpoint, describeEndpoints, modifyEndpoint } from './resources/endpoints.ts';
 import { describeEvents } from './resources/events-api.ts';
@@ -63,6 +64,9 @@ export const OPERATIONS: Readonly<Record<string, OperationHandler>> = {
   ListTagsForResource: listTagsForResource,
   DescribeEvents: describeEvents,
   DescribeAccountAttributes: describeAccountAttributes,
+  ImportCertificate: importCertificate,
+  DescribeCertificates: describeCertificates,
+  DeleteCertificate: deleteCertificate,
   DescribeOrderableReplicationInstances: describeOrderableReplicationInstances,
 };
 

@@ -21,6 +21,8 @@ export interface EndpointDescription {
   readonly username?: string;
   readonly password?: string;
   readonly sslMode: string;
+  /** PEM of the certificate the endpoint's `CertificateArn` names: the CA verify-ca/verify-full trust. */
+  readonly trustedCa?: string;
   /** `PostgreSQLSettings` as sent (for sources). */
   readonly postgreSqlSettings?: Readonly<Record<string, unknown>>;
   /** `S3Settings` as sent (for targets). */

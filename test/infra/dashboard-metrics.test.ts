@@ -9,6 +9,8 @@ import {
   phaseChangeMetrics,
   resizeDecisionMetrics,
   resumesPendingMetrics,
+  slotIncidentMetrics,
+  slotWatchMetrics,
 } from '#domain/metrics';
 import { ROOT_DIR, resourcesOfType, synthesize } from './support/synth.ts';
 
@@ -23,7 +25,10 @@ beforeAll(() => {
   );
 });
 
-/** A database's whole journey, a resize, each resize outcome and a fleet count: everything the builders publish. */
+/**
+ * A database's whole journey, a resize, each resize outcome, a fleet count and a look at a slot: everything the
+ * builders publish.
+ */
 const publishedBy: Readonly<Record<string, (phases: readonly Phase[]) => MetricPoint[]>> = {
   phaseChangeMetrics: (phases) =>
     phases.slice(1).flatMap((to, index) =>
@@ -44,6 +49,9 @@ const publishedBy: Readonly<Record<string, (phases: readonly Phase[]) => MetricP
     ),
   fleetPhaseMetrics: (phases) => fleetPhaseMetrics(phases),
   resumesPendingMetrics: () => resumesPendingMetrics(1),
+  slotWatchMetrics: () =>
+    slotWatchMetrics({ migrationId: 'm', databaseId: 'd' }, { active: true, retainedWalBytes: 1 }),
+  slotIncidentMetrics: () => slotIncidentMetrics({ migrationId: 'm', databaseId: 'd' }),
 };
 
 /** REQUESTED to CDC in order, a resize, and CDC again. */
@@ -83,6 +91,9 @@ describe('the dashboard’s lakeshift metrics', () => {
       [METRIC_NAMES.resizeDecided]: ['adapters/resize-decision.ts'],
       [METRIC_NAMES.databasesInPhase]: ['handlers/reconcile.ts'],
       [METRIC_NAMES.resumesPending]: ['handlers/reconcile.ts'],
+      [METRIC_NAMES.slotActive]: ['handlers/reconcile.ts'],
+      [METRIC_NAMES.slotRetainedWal]: ['handlers/reconcile.ts'],
+      [METRIC_NAMES.slotIncident]: ['handlers/reconcile.ts'],
     });
   });
 });

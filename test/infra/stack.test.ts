@@ -723,14 +723,16 @@ describe('LakeshiftStack: handlers and registry', () => {
         'Fn::GetAtt': [expect.stringMatching(/^OperationsKey/), 'Arn'],
       });
       const variables = (properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      // The reconciler alone keeps the slot alarms that notify the health topic.
+      const health = name === 'reconcile' ? [OPTIONAL_ENV.healthTopicArn] : [];
       expect(Object.keys(variables).sort()).toEqual(
-        [...Object.values(ENV), OPTIONAL_ENV.lakeFolder, 'NODE_OPTIONS'].sort(),
+        [...Object.values(ENV), OPTIONAL_ENV.lakeFolder, 'NODE_OPTIONS', ...health].sort(),
       );
       expect(variables[OPTIONAL_ENV.lakeFolder]).toBe('raw');
     }
   });
 
-  it('places only the handlers that reach sources (pre-flight inspections, slot drop, table reading) in the VPC, with egress to the sources and Secrets Manager only', () => {
+  it('places only the handlers that reach sources (pre-flight inspections; table reading; recording, inspecting and dropping slots) in the VPC, with egress to the sources and Secrets Manager only', () => {
     // Prepare
     const inVpc = HANDLER_NAMES.filter(
       (name) =>
@@ -740,7 +742,9 @@ describe('LakeshiftStack: handlers and registry', () => {
     expect(inVpc).toEqual([
       'inspect-source',
       'test-connections',
+      'record-replication-slot',
       'drop-replication-slot',
+      'inspect-replication-slots',
       'read-source-tables',
     ]);
     synthesized.template.hasResourceProperties('AWS::EC2::SecurityGroup', {
@@ -901,9 +905,10 @@ describe('LakeshiftStack: operations', () => {
     );
     // Assess
     const handlerTargets = RULES.filter((rule) => rule.target.kind === 'handler').length;
-    // One per state machine, handler, queue (dead letters and failed invocations) and the pending resumes.
+    // One per state machine, handler, queue (dead letters and failed invocations), the pending resumes and the
+    // replication-slot incidents.
     expect(names).toHaveLength(
-      STATE_MACHINE_NAMES.length + HANDLER_NAMES.length + RULES.length + handlerTargets + 1,
+      STATE_MACHINE_NAMES.length + HANDLER_NAMES.length + RULES.length + handlerTargets + 2,
     );
     expect(names.filter((name) => name.startsWith(ALARM_NAME_PREFIX))).toEqual([]);
   });

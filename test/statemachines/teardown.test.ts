@@ -7,9 +7,10 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { describe, expect, it } from 'vitest';
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
+import { PHASES } from '#contracts/phases';
 import { statesEntered } from '#test/local-state-machines';
-import { keyOf, planFor } from '../unit/handlers/fixtures.ts';
-import { START, useStateMachineWorld } from './world.ts';
+import { keyOf, planFor, requestFor } from '../unit/handlers/fixtures.ts';
+import { fakeSlotName, START, useStateMachineWorld } from './world.ts';
 
 const world = useStateMachineWorld();
 
@@ -46,6 +47,53 @@ describe('State machine: teardown', () => {
     expect(world.dms.mock).toHaveReceivedCommandTimes(DeleteReplicationInstanceCommand, 1);
     expect(world.cloudWatch).toHaveReceivedCommandTimes(DeleteAlarmsCommand, 2);
   });
+
+  it('drops the slot a migration recorded, leaving no slot on the source', async () => {
+    // Prepare: a real migration run records the slot its task created.
+    const migrated = await world.run('migrate-database', {
+      request: requestFor('down-slot'),
+      databaseId: 'orders',
+    });
+    const recorded = (await world.registry().require({ migrationId: 'down-slot', databaseId: 'orders' }))
+      .replicationSlot?.name;
+    // Act
+    const outcome = await world.run('teardown', { migrationId: 'down-slot', databaseIds: ['orders'] });
+    // Assess
+    expect(migrated.status).toBe('SUCCEEDED');
+    expect(recorded).toBe(fakeSlotName('orders'));
+    expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { statuses: ['DELETED'] } });
+    expect([...world.sourceSlots]).toEqual([]);
+  });
+
+  it.each(PHASES.filter((phase) => phase !== 'TEARING_DOWN' && phase !== 'DELETED'))(
+    'leaves no slot on the source after a teardown from %s',
+    async (phase) => {
+      // Prepare: the task started (and its slot was recorded) in every phase from FULL_LOAD on.
+      const migrationId = `down-${phase.toLowerCase().replaceAll('_', '-')}`;
+      const plan = planFor(migrationId, 'orders');
+      await world.seed(plan, phase);
+      const started = !['REQUESTED', 'PROVISIONING'].includes(phase);
+      if (phase !== 'REQUESTED') {
+        const arns = world.dms.provisioned(plan.identifiers, 'dms.r5.large');
+        await world.registry().update(keyOf(plan), arns, { now: new Date(START).toISOString() });
+      }
+      if (started) {
+        world.sourceSlots.add(fakeSlotName('orders'));
+        await world
+          .registry()
+          .update(
+            keyOf(plan),
+            { replicationSlot: { name: fakeSlotName('orders'), recordedAt: new Date(START).toISOString() } },
+            { now: new Date(START).toISOString() },
+          );
+      }
+      // Act
+      const outcome = await world.run('teardown', { migrationId, databaseIds: ['orders'] });
+      // Assess
+      expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { statuses: ['DELETED'] } });
+      expect([...world.sourceSlots]).toEqual([]);
+    },
+  );
 
   it('can run again on a database already torn down', async () => {
     // Prepare

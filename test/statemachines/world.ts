@@ -42,7 +42,12 @@ export interface StateMachineWorld extends HandlerWorld {
   run(name: StateMachineName, input: unknown): Promise<ExecutionOutcome>;
   /** Detail-types of the lakeshift events published so far. */
   publishedDetailTypes(): string[];
+  /** Replication slots on the fake source, by name: the task's appears when it starts, teardown drops it. */
+  readonly sourceSlots: Set<string>;
 }
+
+/** The name DMS gives the fake task's slot (any name: lakeshift must learn it, not guess it). */
+export const fakeSlotName = (databaseId: string): string => `dms_${databaseId.replaceAll('-', '_')}_slot`;
 
 export const useStateMachineWorld = (): StateMachineWorld => {
   const world = useHandlerWorld();
@@ -72,6 +77,36 @@ export const useStateMachineWorld = (): StateMachineWorld => {
       return stored;
     };
 
+  /**
+   * The source database, standing in for PostgreSQL (the handlers that reach it run against a real one in their own
+   * tests): its slots are what record-replication-slot and drop-replication-slot see.
+   */
+  const sourceSlots = new Set<string>();
+  const recordSlot =
+    () =>
+    async (payload: unknown): Promise<unknown> => {
+      const { migrationId, databaseId, stage, now } = payload as Record<string, string>;
+      if (stage === 'before-start') return { slotName: null };
+      const key = { migrationId: String(migrationId), databaseId: String(databaseId) };
+      const name = fakeSlotName(key.databaseId);
+      sourceSlots.add(name);
+      await world
+        .registry()
+        .update(key, { replicationSlot: { name, recordedAt: String(now) } }, { now: String(now) });
+      return { slotName: name };
+    };
+  const dropSlot =
+    () =>
+    async (payload: unknown): Promise<unknown> => {
+      const { migrationId, databaseId } = payload as Record<string, string>;
+      const item = await world
+        .registry()
+        .require({ migrationId: String(migrationId), databaseId: String(databaseId) });
+      const name = item.replicationSlot?.name;
+      if (name === undefined) return { slotName: null, dropped: false };
+      return { slotName: name, dropped: sourceSlots.delete(name) };
+    };
+
   beforeAll(async () => {
     runtime = await new LocalStateMachines({
       start: START,
@@ -81,11 +116,14 @@ export const useStateMachineWorld = (): StateMachineWorld => {
         'inspect-source': () => async () => ({ columnsInspected: 0, columns: [] }),
         // The catalog step reads a PostgreSQL source, which these tests do not run; its own tests cover it.
         'read-source-tables': () => async () => ({ tables: [] }),
+        'record-replication-slot': recordSlot,
+        'drop-replication-slot': dropSlot,
       },
     }).deploy();
   });
 
   beforeEach(() => {
+    sourceSlots.clear();
     const local = current();
     local.restart(START);
     // The fake DMS has no API rate; the budget's own tests cover it. Without this, a file's later runs would wait
@@ -111,6 +149,7 @@ export const useStateMachineWorld = (): StateMachineWorld => {
     dms,
     cloudWatch,
     events,
+    sourceSlots,
     runtime: current,
     run: (name, input) => current().run(name, input),
     publishedDetailTypes: () =>

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { s3SettingsOverridesSchema } from '#domain/request/s3-settings';
-import { pluginNameSchema, sslModeSchema } from '#domain/request/source-settings';
+import { databaseSslModeSchema, pluginNameSchema } from '#domain/request/source-settings';
 import { dmsIdentifier, resourceTags } from './resource-fields.ts';
 
 /** `CreateEndpoint` input for the PostgreSQL source. Credentials come from the secret; there is never a password. */
@@ -9,7 +9,9 @@ export const sourceEndpointPlanSchema = z.object({
   EndpointType: z.literal('source', { message: "must be 'source'" }),
   EngineName: z.literal('postgres', { message: "must be 'postgres'" }),
   DatabaseName: z.string(),
-  SslMode: sslModeSchema,
+  SslMode: databaseSslModeSchema,
+  /** Set by ensure-endpoints once the CA certificate is imported (verify-ca/verify-full only). */
+  CertificateArn: z.string().optional(),
   PostgreSQLSettings: z.object({
     SecretsManagerSecretId: z.string(),
     SecretsManagerAccessRoleArn: z.string(),
@@ -19,7 +21,6 @@ export const sourceEndpointPlanSchema = z.object({
     HeartbeatFrequency: z.number().int().optional(),
     HeartbeatSchema: z.string().optional(),
     PluginName: pluginNameSchema,
-    SlotName: z.string().optional(),
     FailTasksOnLobTruncation: z.boolean(),
   }),
   Tags: resourceTags,

@@ -48,7 +48,6 @@ const sourceEndpoint = (
       ...(heartbeat.enabled ? { HeartbeatFrequency: heartbeat.frequencyMinutes } : {}),
       ...(heartbeat.enabled && heartbeat.schema !== undefined ? { HeartbeatSchema: heartbeat.schema } : {}),
       PluginName: settings.pluginName,
-      ...(database.slotName === undefined ? {} : { SlotName: database.slotName }),
       FailTasksOnLobTruncation: settings.lobTruncation === 'fail',
     },
     Tags: tags,
@@ -199,7 +198,10 @@ export const planDatabaseAt = (
       source: {
         secretArn: database.secretArn,
         databaseName: database.databaseName,
-        slotName: database.slotName ?? null,
+        ...(settings.caCertificate !== undefined &&
+        (settings.sslMode === 'verify-ca' || settings.sslMode === 'verify-full')
+          ? { caCertificate: settings.caCertificate }
+          : {}),
       },
       resize: settings.resize,
     },

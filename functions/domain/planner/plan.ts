@@ -7,6 +7,13 @@ import { instancePlanSchema } from './instance-plan.ts';
 import { resourceTagSchema } from './resource-fields.ts';
 import { taskPlanSchema } from './task-plan.ts';
 
+/** Where a source's CA certificate comes from: a PEM in Secrets Manager, or a certificate DMS already has. */
+export const caCertificateSourceSchema = z.union([
+  z.object({ secretArn: z.string() }),
+  z.object({ certificateArn: z.string() }),
+]);
+export type CaCertificateSource = z.infer<typeof caCertificateSourceSchema>;
+
 /**
  * What the planner needs from the deployment; the plan-database handler reads it from the environment
  * (see `parsePlannerEnvironment`).
@@ -44,8 +51,8 @@ export const databasePlanSchema = z.object({
   source: z.object({
     secretArn: z.string(),
     databaseName: z.string(),
-    /** The slot the request named, or null when DMS creates its own (teardown must then find it). */
-    slotName: z.string().nullable(),
+    /** The CA certificate verify-ca/verify-full check the source against; absent for none and require. */
+    caCertificate: caCertificateSourceSchema.optional(),
   }),
   /** Resolved: the steady class is concrete unless the request asked for 'auto'. */
   resize: resizeSettingsSchema,

@@ -15,7 +15,9 @@ export interface EffectiveDatabaseSettings {
   readonly allocatedStorageGb: number;
   readonly multiAz: boolean;
   readonly engineVersion: string | undefined;
-  readonly sslMode: MigrationRequestDefaults['sslMode'];
+  readonly sslMode: NonNullable<DatabaseRequest['sslMode']>;
+  /** For verify-ca/verify-full; the request's rules make sure there is one then. */
+  readonly caCertificate: DatabaseRequest['caCertificate'];
   readonly lobTruncation: MigrationRequestDefaults['lobTruncation'];
   readonly pluginName: MigrationRequestDefaults['pluginName'];
   readonly heartbeat: {
@@ -55,6 +57,7 @@ export const effectiveDatabaseSettings = (
     multiAz: overrides.multiAz ?? defaults.multiAz,
     engineVersion: overrides.engineVersion ?? defaults.engineVersion,
     sslMode: database.sslMode ?? defaults.sslMode,
+    caCertificate: database.caCertificate ?? defaults.caCertificate,
     lobTruncation: overrides.lobTruncation ?? defaults.lobTruncation,
     pluginName: overrides.pluginName ?? defaults.pluginName,
     heartbeat: { ...defaults.heartbeat, ...overrides.heartbeat },

@@ -16,6 +16,7 @@ import {
   type TunableS3Settings,
 } from './s3-settings.ts';
 import { type MigrationRequest, migrationRequestSchema } from './schema.ts';
+import { sourceTlsIssues } from './source-tls.ts';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -126,6 +127,7 @@ export const parseMigrationRequest = (input: unknown): MigrationRequest => {
     ...(whole.error?.issues.flatMap((issue) => toFieldIssues(issue)) ?? []),
     ...duplicateIdIssues(rawDatabases),
     ...crossFieldIssues(raw, rawDatabases),
+    ...sourceTlsIssues(raw, rawDatabases),
   ];
   const seen = new Set<string>();
   const distinct = issues.filter((issue) => !seen.has(issueKey(issue)) && seen.add(issueKey(issue)));

@@ -24,10 +24,32 @@ import {
   uniqueStrings,
 } from './rules.ts';
 import { s3SettingsOverridesSchema } from './s3-settings.ts';
-import { pluginNameSchema, sslModeSchema } from './source-settings.ts';
+import { databaseSslModeSchema, pluginNameSchema, sslModeSchema } from './source-settings.ts';
 import { taskSettingsOverridesSchema } from './task-settings.ts';
 
 /** The migration request (docs/design.md §5). Every object is strict so typos are caught. */
+
+/**
+ * The CA certificate `verify-ca`/`verify-full` check the source's certificate against: DMS verifies against the
+ * certificate assigned to the endpoint (`CertificateArn`), so lakeshift imports it (docs/source-safety.md).
+ */
+export const caCertificateSchema = z.union([
+  z.strictObject({
+    secretArn: secretArn.describe(
+      'A Secrets Manager secret whose SecretString is the PEM CA certificate (or chain).',
+    ),
+  }),
+  z.strictObject({
+    certificateArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:cert:[A-Za-z0-9-]+$/, 'must be a DMS certificate ARN')
+      .describe('A certificate already imported into DMS; used as is and never deleted by lakeshift.'),
+  }),
+]);
+
+/** `slotName` is refused: see the rule text. */
+const SLOT_NAME_REFUSED =
+  'is not supported: DMS reads a named slot only if it was created beforehand and the task starts from a CdcStartPosition, which a full-load-and-cdc migration does not have; lakeshift lets DMS create the slot and records its name';
 
 export const lobTruncationSchema = z
   .enum(['fail', 'truncate'])
@@ -147,6 +169,9 @@ export const defaultsSchema = z.strictObject({
   multiAz: overridableShape.multiAz.default(false),
   engineVersion: overridableShape.engineVersion.optional(),
   sslMode: sslModeSchema.default('require'),
+  caCertificate: caCertificateSchema
+    .optional()
+    .describe('CA certificate for verify-ca/verify-full, for every database that gives none.'),
   lobTruncation: overridableShape.lobTruncation.default('fail'),
   pluginName: overridableShape.pluginName.default('test-decoding'),
   heartbeat: z
@@ -185,9 +210,21 @@ export const databaseSchema = z.strictObject({
     'Secret with the connection details (host, port, username, password); never a password here.',
   ),
   databaseName,
-  sslMode: sslModeSchema.optional(),
+  sslMode: databaseSslModeSchema.optional(),
+  acknowledgePlainText: z
+    .literal(true)
+    .optional()
+    .describe(
+      "Required with sslMode 'none': the source's credentials and data cross the network unencrypted.",
+    ),
+  caCertificate: caCertificateSchema
+    .optional()
+    .describe('Replaces defaults.caCertificate for this database.'),
   tables: tableSelectionSchema.optional().describe('Replaces the default include and/or exclude patterns.'),
-  slotName: slotName.optional().describe('An existing logical replication slot for DMS to read from.'),
+  slotName: slotName
+    .refine(() => false, SLOT_NAME_REFUSED)
+    .optional()
+    .describe(`Refused: ${SLOT_NAME_REFUSED}.`),
   network: networkSchema.optional().describe('Replaces defaults.network for this database.'),
   overrides: databaseOverridesSchema.optional(),
 });

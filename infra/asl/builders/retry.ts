@@ -3,7 +3,7 @@
  * throw (busy, throttled, registry conflict) and Lambda's own service errors; nested executions retry Step
  * Functions' transient errors. Full jitter keeps many executions from retrying in lockstep.
  */
-import { RETRYABLE_ERRORS } from '#contracts/errors';
+import { ERROR_NAMES, RETRYABLE_ERRORS } from '#contracts/errors';
 import type { Retrier } from './types.ts';
 
 interface Backoff {
@@ -50,4 +50,12 @@ export const LAMBDA_TASK_RETRY: readonly Retrier[] = [
 /** The retry policy of every nested execution. */
 export const START_EXECUTION_RETRY: readonly Retrier[] = [
   retrier(START_EXECUTION_ERRORS, { intervalSeconds: 5, maxAttempts: 6, maxDelaySeconds: 120 }),
+];
+
+/**
+ * Looking again for the slot a task creates as it starts: DMS creates it while the task is starting, so the first
+ * looks may come too early. Bounded: about ten minutes in all, then the lookup gives up (and records nothing).
+ */
+export const SLOT_LOOKUP_RETRY: readonly Retrier[] = [
+  retrier([ERROR_NAMES.slotNotYetCreated], { intervalSeconds: 10, maxAttempts: 12, maxDelaySeconds: 60 }),
 ];

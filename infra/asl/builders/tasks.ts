@@ -9,7 +9,7 @@ import {
   stateMachineArnPlaceholder,
 } from '#contracts/names';
 import { LAMBDA_TASK_RETRY, START_EXECUTION_RETRY } from './retry.ts';
-import type { Catcher, JsonObject, TaskState } from './types.ts';
+import type { Catcher, JsonObject, Retrier, TaskState } from './types.ts';
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 const START_EXECUTION_SYNC = 'arn:aws:states:::states:startExecution.sync:2';
@@ -43,6 +43,8 @@ export type LambdaTaskProps = {
   readonly payload: JsonObject;
   readonly catch: readonly Catcher[];
   readonly next: string;
+  /** Retriers for this task's own errors, after the shared policy. */
+  readonly retry?: readonly Retrier[];
 } & TaskOutput;
 
 const outputFields = (output: TaskOutput) =>
@@ -67,7 +69,7 @@ const invoke = (
   },
   ...bounds,
   ...outputFields(props),
-  Retry: LAMBDA_TASK_RETRY,
+  Retry: [...LAMBDA_TASK_RETRY, ...(props.retry ?? [])],
   Catch: props.catch,
   Next: props.next,
 });

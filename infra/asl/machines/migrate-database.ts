@@ -1,6 +1,7 @@
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
 import { failState, failureStates, RECORD_ANY_ERROR, RECORD_FAILURE } from '../builders/failures.ts';
 import { pollLoop } from '../builders/poll-loop.ts';
+import { SLOT_LOOKUP_RETRY } from '../builders/retry.ts';
 import { catchAll, catchErrors, lambdaTask, lambdaTokenWait } from '../builders/tasks.ts';
 import type { StateMachineDefinition } from '../builders/types.ts';
 import { FULL_LOAD_WAIT, POLL_LIMITS } from '../limits.ts';
@@ -124,8 +125,19 @@ export const migrateDatabase: StateMachineDefinition = {
       probe: 'task-ready',
       limits: POLL_LIMITS.taskStatus,
       resource: TASK,
-      next: 'StartTask',
+      next: 'RecordSlotsBeforeStart',
       onError: RECORD_FAILURE,
+    }),
+    RecordSlotsBeforeStart: lambdaTask({
+      handler: 'record-replication-slot',
+      comment:
+        "The source database's logical slots before the first start: the task's slot is the one that appears after it. Not fatal: without this look no slot is recorded (and none dropped).",
+      payload: { ...DATABASE_KEY, stage: 'before-start' },
+      resultSelector: { 'slotName.$': '$.Payload.slotName' },
+      resultPath: '$.slot',
+      // A source this handler cannot reach is reported, not fatal: without this look no slot is ever recorded.
+      catch: [catchAll('StartTask', '$.slotLookupError')],
+      next: 'StartTask',
     }),
     StartTask: lambdaTask({
       handler: 'start-task',
@@ -134,6 +146,17 @@ export const migrateDatabase: StateMachineDefinition = {
       resultSelector: { 'startType.$': '$.Payload.startType' },
       resultPath: '$.start',
       catch: RECORD_ANY_ERROR,
+      next: 'RecordReplicationSlot',
+    }),
+    RecordReplicationSlot: lambdaTask({
+      handler: 'record-replication-slot',
+      comment:
+        'Records the slot the task created (the only slot teardown drops). A lookup that cannot tell is reported in $.slotLookupError, not fatal: the migration goes on and no slot is dropped.',
+      payload: { ...DATABASE_KEY, stage: 'after-start' },
+      resultSelector: { 'slotName.$': '$.Payload.slotName' },
+      resultPath: '$.slot',
+      retry: SLOT_LOOKUP_RETRY,
+      catch: [catchAll('RecordFullLoad', '$.slotLookupError')],
       next: 'RecordFullLoad',
     }),
     RecordFullLoad: lambdaTask({

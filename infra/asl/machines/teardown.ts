@@ -119,12 +119,22 @@ export const teardown: StateMachineDefinition = {
             probe: 'instance-deleted',
             limits: POLL_LIMITS.instanceDeletion,
             resource: INSTANCE,
-            next: 'DropReplicationSlot',
+            next: 'DeleteCertificate',
             onError: RECORD_FAILURE,
+          }),
+          DeleteCertificate: lambdaTask({
+            handler: 'delete-certificate',
+            comment:
+              'Delete the CA certificate imported for the source endpoint, unless another endpoint uses it.',
+            payload: DATABASE_KEY,
+            resultPath: null,
+            catch: RECORD_ANY_ERROR,
+            next: 'DropReplicationSlot',
           }),
           DropReplicationSlot: lambdaTask({
             handler: 'drop-replication-slot',
-            comment: 'DMS never drops the slot, and a forgotten slot fills the source disk with WAL.',
+            comment:
+              'Drops the slot recorded at the first start if it is still there: a stopped or failed task keeps its slot, and a forgotten slot fills the source disk with WAL.',
             payload: DATABASE_KEY,
             resultPath: null,
             catch: RECORD_ANY_ERROR,

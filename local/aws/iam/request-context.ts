@@ -77,7 +77,8 @@ const tagsOf = (value: unknown): Tag[] =>
 
 /** The resources of a DMS request, per resource type of the reference, as the request members name them. */
 const dmsResources = (operation: string, input: Input, type: string): string[] => {
-  const create = operation.startsWith('Create');
+  // ImportCertificate creates a certificate: like the Create operations, it is judged on the ARN its identifier names.
+  const create = operation.startsWith('Create') || operation === 'ImportCertificate';
   switch (type) {
     case 'ReplicationInstance': {
       const arn = str(input, 'ReplicationInstanceArn');
@@ -103,7 +104,9 @@ const dmsResources = (operation: string, input: Input, type: string): string[] =
     }
     case 'Certificate': {
       const arn = str(input, 'CertificateArn');
-      return arn ? [arn] : [];
+      if (arn) return [arn];
+      const id = str(input, 'CertificateIdentifier');
+      return create && id ? [arnIn('dms', type, id)] : [];
     }
     default:
       return [];

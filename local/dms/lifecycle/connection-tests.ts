@@ -60,8 +60,8 @@ export class ConnectionTests {
     const endpoint = this.ctx.state.endpoints[endpointArn];
     const result: Promise<ConnectionTestResult> = endpoint
       ? Promise.resolve()
-          .then(() => this.ctx.workloadFor(endpointDescription(endpoint)))
-          .then((workload) => workload.testConnection(endpointDescription(endpoint)))
+          .then(() => this.ctx.workloadFor(endpointDescription(endpoint, this.ctx.state)))
+          .then((workload) => workload.testConnection(endpointDescription(endpoint, this.ctx.state)))
           .catch((error: unknown) => ({
             ok: false,
             message: error instanceof Error ? error.message : String(error),

@@ -254,7 +254,7 @@ export class TaskRunner {
       return;
     }
     const context = this.taskContext(task, run, startType, instance);
-    const sourceDescription = endpointDescription(source);
+    const sourceDescription = endpointDescription(source, this.env.state);
     Promise.resolve()
       .then(() => workloadFor(sourceDescription))
       .then((workload) => workload.run(context))
@@ -291,8 +291,8 @@ export class TaskRunner {
       tableMappings: JSON.parse(task.tableMappings) as TaskContext['tableMappings'],
       settings: task.settings,
       ...(task.cdcStartPosition ? { cdcStartPosition: task.cdcStartPosition } : {}),
-      source: endpointDescription(source),
-      target: endpointDescription(target),
+      source: endpointDescription(source, this.env.state),
+      target: endpointDescription(target, this.env.state),
       instance: { identifier: instance.identifier, instanceClass: instance.instanceClass, ...capacity },
       clock,
       signal: run.controller.signal,

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 
-export type ArnResourceType = 'rep' | 'endpoint' | 'task' | 'subgrp';
+export type ArnResourceType = 'rep' | 'endpoint' | 'task' | 'subgrp' | 'cert';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 

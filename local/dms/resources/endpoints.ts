@@ -29,6 +29,7 @@ import {
 } from '../settings/endpoint-settings.ts';
 import { getEndpoint, tasksUsingEndpoint } from '../state/lookup.ts';
 import type { EndpointRecord } from '../state/records.ts';
+import { getCertificate } from './certificates.ts';
 import { setTags, validateTags } from './tags.ts';
 
 /** Request members that are not stored as attributes (identity, type, engine, tags). */
@@ -110,6 +111,11 @@ const attributesFrom = (
     );
   if (usesSecret && postgres?.['SecretsManagerAccessRoleArn'] === undefined)
     throw invalidParameterCombination('SecretsManagerAccessRoleArn is required with SecretsManagerSecretId');
+  const sslMode = String(attributes['SslMode'] ?? 'none').toLowerCase();
+  if ((sslMode === 'verify-ca' || sslMode === 'verify-full') && attributes['CertificateArn'] === undefined)
+    throw invalidParameterCombination(
+      `SslMode ${sslMode} requires a CertificateArn: the server's certificate is verified against it`,
+    );
   if (engineName === 's3') {
     const s3 = attributes['S3Settings'] as Record<string, unknown> | undefined;
     if (typeof s3?.['BucketName'] !== 'string' || s3['BucketName'] === '')
@@ -120,6 +126,12 @@ const attributesFrom = (
       throw invalidParameterCombination('CdcInsertsOnly and CdcInsertsAndUpdates cannot both be true');
   }
   return attributes;
+};
+
+/** A CertificateArn must name a certificate of the account. */
+const requireCertificate = (ctx: DmsContext, attributes: Readonly<Record<string, unknown>>): void => {
+  const arn = attributes['CertificateArn'];
+  if (typeof arn === 'string') getCertificate(ctx.state, arn);
 };
 
 const identifierTaken = (ctx: DmsContext, identifier: string, except?: string): boolean =>
@@ -138,6 +150,7 @@ export const createEndpoint = (
   if (engineName === 's3' && type === 'SOURCE' && input.ExternalTableDefinition === undefined)
     throw invalidParameterValue('ExternalTableDefinition is required for an S3 source endpoint');
   const attributes = attributesFrom(engineName, input as Record<string, unknown>);
+  requireCertificate(ctx, attributes);
   const resourceId =
     input.ResourceIdentifier !== undefined ? checkResourceIdentifier(input.ResourceIdentifier) : undefined;
   const tags = validateTags(input.Tags);
@@ -216,6 +229,7 @@ export const modifyEndpoint = (
   // ExactSettings=true replaces the settings objects instead of merging them.
   const previous = input.ExactSettings === true ? {} : endpoint.attributes;
   const attributes = attributesFrom(engineName, input as Record<string, unknown>, previous);
+  requireCertificate(ctx, attributes);
   endpoint.identifier = identifier;
   endpoint.engineName = engineName;
   endpoint.endpointType = type;

@@ -1,13 +1,14 @@
 /** The endpoint as a workload sees it (the seam's EndpointDescription), built from the stored record. */
 
 import type { EndpointDescription } from '../workload.ts';
-import type { EndpointRecord } from './records.ts';
+import type { EndpointRecord, StateData } from './records.ts';
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const settings = (value: unknown): Readonly<Record<string, unknown>> | undefined =>
   typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
 
-export const endpointDescription = (record: EndpointRecord): EndpointDescription => {
+/** `state` supplies the PEM of the endpoint's CertificateArn: the CA verify-ca/verify-full trust. */
+export const endpointDescription = (record: EndpointRecord, state?: StateData): EndpointDescription => {
   const { attributes } = record;
   const description: {
     -readonly [K in keyof EndpointDescription]: EndpointDescription[K];
@@ -33,5 +34,8 @@ export const endpointDescription = (record: EndpointRecord): EndpointDescription
   if (extra !== undefined) description.extraConnectionAttributes = extra;
   if (postgres) description.postgreSqlSettings = postgres;
   if (s3) description.s3Settings = s3;
+  const certificateArn = text(attributes['CertificateArn']);
+  const certificate = certificateArn === undefined ? undefined : state?.certificates?.[certificateArn];
+  if (certificate) description.trustedCa = certificate.pem;
   return description;
 };

@@ -67,6 +67,14 @@ export interface EndpointRecord {
   attributes: Record<string, unknown>;
 }
 
+export interface CertificateRecord {
+  arn: string;
+  identifier: string;
+  pem: string;
+  owner: string;
+  createdAt: number;
+}
+
 export interface ConnectionRecord {
   instanceArn: string;
   endpointArn: string;
@@ -174,6 +182,8 @@ export interface StateData {
   instances: Record<string, InstanceRecord>;
   subnetGroups: Record<string, SubnetGroupRecord>;
   endpoints: Record<string, EndpointRecord>;
+  /** Absent in states saved before certificates were emulated (see certificatesOf). */
+  certificates?: Record<string, CertificateRecord>;
   connections: ConnectionRecord[];
   tasks: Record<string, TaskRecord>;
   tags: Record<string, Tag[]>;
@@ -189,6 +199,7 @@ export const emptyState = (): StateData => ({
   instances: {},
   subnetGroups: {},
   endpoints: {},
+  certificates: {},
   connections: [],
   tasks: {},
   tags: {},

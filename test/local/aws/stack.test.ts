@@ -56,7 +56,12 @@ describe('local stack definitions', () => {
     const onDefault = RULES.filter(listensOnDefaultBus).map((rule) => rule.id);
 
     // Assess
-    expect(onDefault).toEqual(['DmsTaskStateChange', 'AlarmStateChange', 'Reconcile']);
+    expect(onDefault).toEqual([
+      'DmsTaskStateChange',
+      'AlarmStateChange',
+      'Reconcile',
+      'InspectReplicationSlots',
+    ]);
   });
 });
 

@@ -7,6 +7,7 @@ import { listLakeTableFiles } from '#local/dataplane/replay';
 import {
   createPostgresToS3Workload,
   type DataPlaneObserver,
+  generatedSlotName,
   type PostgresToS3WorkloadOptions,
 } from '#local/dataplane/workload';
 import { credentialsOf, type TestDatabase, usePostgres } from '#test/postgres';
@@ -25,8 +26,10 @@ import { type FakeTaskOptions, fakeTask, secretFor } from './task-context.ts';
 
 const postgres = usePostgres();
 
-/** Slot names are server-wide and the tests share one server: one slot name per test database. */
-const slotOf = (db: TestDatabase): string => `slot_${db.name}`;
+/** Slot names are server-wide and the tests share one server: one task, hence one slot, per test database. */
+const taskArnOf = (db: TestDatabase): string =>
+  `arn:aws:dms:us-east-1:123456789012:task:${db.name.toUpperCase()}`;
+const slotOf = (db: TestDatabase): string => generatedSlotName(taskArnOf(db));
 
 /** Runs a task in the background with a CDC driver attached. */
 const startTask = (
@@ -40,7 +43,7 @@ const startTask = (
   const fake = fakeTask({
     db,
     ...task,
-    postgreSqlSettings: { SlotName: slotOf(db), ...task.postgreSqlSettings },
+    taskArn: taskArnOf(db),
   });
   const workload = createPostgresToS3Workload({
     ...workloadOptions,

@@ -23,6 +23,7 @@ export interface FakeTaskOptions {
   readonly rules?: ReadonlyArray<Record<string, unknown>>;
   readonly clock?: ManualClock;
   readonly checkpoint?: string;
+  readonly cdcStartPosition?: string;
   readonly taskArn?: string;
   readonly instance?: TaskContext['instance'];
   /** The source endpoint's SslMode; default `none`. */
@@ -138,6 +139,7 @@ export const fakeTask = (options: FakeTaskOptions): FakeTask => {
       checkpoint = next;
     },
     ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+    ...(options.cdcStartPosition ? { cdcStartPosition: options.cdcStartPosition } : {}),
   };
   return {
     ctx,

@@ -50,6 +50,7 @@ describe('npm run demo -- --source', () => {
       const slots = await after.query('SELECT slot_name FROM pg_replication_slots');
       await after.end();
       expect(slots.rows).toEqual([]);
+      expect(result.slotsLeft).toEqual([]);
     } finally {
       await server.stop();
     }

@@ -47,6 +47,9 @@ describe('npm run demo, shrunken', () => {
       'settings.audit_log:equal',
     ]);
     expect(output).toContain('All 6 tables equal, each read through its Glue catalog view.');
+    // settings is read with verify-full against the embedded server's CA; teardown leaves no slot on any source.
+    expect(result.slotsLeft).toEqual([]);
+    expect(output).toContain('torn down; no replication slot left');
     const report = readReport(result.report?.jsonPath);
     expect(report.verified).toBe(true);
     const awkward = report.timeline.databases.find((database) => database.databaseId === 'awkward');

@@ -5,7 +5,7 @@ import {
   DemoOptionsError,
   parseDemoOptions,
 } from '#local/demo/options';
-import { buildDemoRequest, databaseIdFor, demoSlotName, readDemoRequestTemplate } from '#local/demo/request';
+import { buildDemoRequest, databaseIdFor, readDemoRequestTemplate } from '#local/demo/request';
 import { externalSources } from '#local/demo/sources';
 
 describe('parseDemoOptions', () => {
@@ -19,6 +19,7 @@ describe('parseDemoOptions', () => {
       clockSpeed: DEFAULT_CLOCK_SPEED,
       lakeDir: DEFAULT_LAKE_DIR,
       sources: [],
+      lossy: [],
       json: false,
       quiet: false,
       help: false,
@@ -122,7 +123,6 @@ describe('the demo request', () => {
   it('derives distinct lakeshift ids from database names', () => {
     // Act / Assess
     expect(databaseIdFor('Shop_2024', new Set())).toBe('shop-2024');
-    expect(demoSlotName('shop-2024')).toBe('lakeshift_demo_shop_2024');
     expect(databaseIdFor('shop', new Set(['shop']))).toBe('shop-2');
     expect(databaseIdFor('2024 sales', new Set())).toBe('sales');
     expect(databaseIdFor('___', new Set())).toBe('db');

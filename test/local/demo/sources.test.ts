@@ -1,19 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { DemoOptionsError } from '#local/demo/options';
-import { externalSources } from '#local/demo/sources';
+import { parseMigrationRequest } from '#domain/request/parse';
+import { plainTextWarnings } from '#domain/request/source-tls';
+import { buildDemoRequest, readDemoRequestTemplate } from '#local/demo/request';
+import { externalSources, plainTextWarning } from '#local/demo/sources';
+
+const SECRET = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:sales-AbCdEf';
 
 describe('externalSources', () => {
-  it('refuses a URL with sslmode=disable, naming the SslMode and not the password', () => {
+  it('reads sslmode=disable as the explicit plain-text choice, warning without the password', () => {
     // Act
-    const act = () =>
-      externalSources(['postgres://app:s3cret@db.internal:6543/Sales?sslmode=disable', 'postgres://h/ok']);
+    const [sales, ok] = externalSources([
+      'postgres://app:s3cret@db.internal:6543/Sales?sslmode=disable',
+      'postgres://h/ok',
+    ]);
+    const request = buildDemoRequest(readDemoRequestTemplate(), [
+      { databaseId: 'sales', databaseName: 'Sales', secretArn: SECRET, plainText: sales?.plainText === true },
+    ]);
 
     // Assess
-    expect(act).toThrow(DemoOptionsError);
-    expect(act).toThrow(
-      /^--source db\.internal:6543\/Sales: sslmode=disable, but lakeshift reaches every source over TLS \(SslMode require/,
-    );
-    expect(act).not.toThrow(/s3cret/);
+    expect([sales?.plainText, ok?.plainText]).toEqual([true, undefined]);
+    expect(request['databases']).toEqual([
+      expect.objectContaining({ id: 'sales', sslMode: 'none', acknowledgePlainText: true }),
+    ]);
+    expect(plainTextWarnings(parseMigrationRequest(request))).toEqual([
+      expect.stringContaining("database sales: sslMode 'none' (acknowledged)"),
+    ]);
+    const warning = sales === undefined ? '' : plainTextWarning(sales);
+    expect(warning).toContain('--source db.internal:6543/Sales says sslmode=disable');
+    expect(warning).not.toContain('s3cret');
   });
 
   it('takes URLs that allow TLS, leaving the SslMode to the request', () => {
@@ -25,10 +39,12 @@ describe('externalSources', () => {
     ]);
 
     // Assess
-    expect(sources.map((source) => [source.databaseId, source.databaseName, source.port])).toEqual([
-      ['plain', 'plain', 5433],
-      ['preferred', 'preferred', 5432],
-      ['required', 'required', 5432],
+    expect(
+      sources.map((source) => [source.databaseId, source.databaseName, source.port, source.plainText]),
+    ).toEqual([
+      ['plain', 'plain', 5433, undefined],
+      ['preferred', 'preferred', 5432, undefined],
+      ['required', 'required', 5432, undefined],
     ]);
   });
 });

@@ -64,12 +64,12 @@ describe('the AWS JSON 1.1 protocol', () => {
     harness = await startHarness();
 
     // Act
-    const answer = await raw('DescribeCertificates', '{}');
+    const answer = await raw('DescribeFleetAdvisorCollectors', '{}');
 
     // Assess
     expect(answer.body).toEqual({
       __type: 'InvalidAction',
-      message: 'The local DMS emulator does not implement DescribeCertificates',
+      message: 'The local DMS emulator does not implement DescribeFleetAdvisorCollectors',
     });
   });
 

@@ -67,6 +67,39 @@ describe('cloudwatch adapter', () => {
         .map((call) => call.args[0].input.AlarmNames?.length);
       expect(sizes).toEqual([100, 100, 5]);
     });
+
+    it('deletes the alarms that exist when CloudWatch refuses a batch naming one that does not', async () => {
+      // Prepare
+      const notFound = Object.assign(new Error('Alarm(s) not found: lakeshift.slot-wal-m-db'), {
+        name: 'ResourceNotFound',
+      });
+      const existing = new Set(['lakeshift-m-db-cpu-high']);
+      cloudWatch.on(DeleteAlarmsCommand).callsFake((input: { AlarmNames?: string[] }) => {
+        const names = input.AlarmNames ?? [];
+        if (names.some((name) => !existing.has(name))) throw notFound;
+        for (const name of names) existing.delete(name);
+        return {};
+      });
+
+      // Act
+      await deleteAlarms(['lakeshift-m-db-cpu-high', 'lakeshift.slot-wal-m-db']);
+
+      // Assess
+      expect(existing.size).toBe(0);
+    });
+
+    it('passes on a fault other than a missing alarm', async () => {
+      // Prepare
+      cloudWatch
+        .on(DeleteAlarmsCommand)
+        .rejects(Object.assign(new Error('bad request'), { name: 'InvalidParameterValue' }));
+
+      // Act
+      const attempt = deleteAlarms(['lakeshift-m-db-cpu-high']);
+
+      // Assess
+      await expect(attempt).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    });
   });
 
   describe('describeAlarmsByPrefix', () => {

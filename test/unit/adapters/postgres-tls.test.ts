@@ -31,13 +31,13 @@ describe('tlsOptionsFor', () => {
 });
 
 describe('tlsFailureReason', () => {
-  it('names the SslMode when the server offers no TLS', () => {
+  it('names the SslMode and the plain-text choice when the server offers no TLS', () => {
     // Act
     const reason = tlsFailureReason(new Error('The server does not support SSL connections'), 'require');
 
     // Assess
     expect(reason).toBe(
-      'SslMode require: server does not support SSL, but SSL was required (enable ssl on the server)',
+      "SslMode require: server does not support SSL, but SSL was required (enable TLS on the server, or, to connect in plain text, choose sslMode 'none' with acknowledgePlainText: true for this database)",
     );
   });
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { dropReplicationSlot } from '#adapters/postgres';
+import { dropReplicationSlot, listLogicalSlots, readReplicationSlot } from '#adapters/postgres';
 import { credentialsOf, usePostgres } from '#test/postgres';
 
 const postgres = usePostgres();
@@ -73,7 +73,7 @@ describe('dropReplicationSlot', () => {
 
     // Assess
     expect(refused).toMatchObject({
-      name: 'AccessDenied',
+      name: 'SourceTlsRefused',
       message: expect.stringContaining('SslMode verify-full: SSL error: self-signed certificate'),
     });
     expect(slotsAfterRefusal).toContain('ls_verified');
@@ -81,7 +81,7 @@ describe('dropReplicationSlot', () => {
     expect(await slotNames(client)).not.toContain('ls_verified');
   });
 
-  it('reports a server without TLS as AccessDenied naming the SslMode, never falling back to plain text', async () => {
+  it('reports a server without TLS as a TLS refusal naming the SslMode and the plain-text choice, never falling back to plain text', async () => {
     // Prepare
     const { server, port } = await serverWithoutTls();
 
@@ -95,9 +95,10 @@ describe('dropReplicationSlot', () => {
 
     // Assess
     expect(failure).toMatchObject({
-      name: 'AccessDenied',
+      name: 'SourceTlsRefused',
       message: expect.stringContaining('SslMode require: server does not support SSL, but SSL was required'),
     });
+    expect(failure).toMatchObject({ message: expect.stringContaining("sslMode 'none'") });
   });
 
   it('treats a slot that is not there as already dropped', async () => {
@@ -148,7 +149,7 @@ describe('dropReplicationSlot', () => {
     await streamer.end().catch(() => undefined);
   });
 
-  it('reports wrong credentials as AccessDenied', async () => {
+  it('reports wrong credentials as a source login refusal', async () => {
     // Prepare
     const db = await postgres.createDatabase('slots');
 
@@ -160,7 +161,10 @@ describe('dropReplicationSlot', () => {
     });
 
     // Assess
-    await expect(attempt).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(attempt).rejects.toMatchObject({
+      name: 'SourceAccessDenied',
+      message: expect.stringContaining('refused the login'),
+    });
   });
 
   it('reports an unreachable server as a retryable busy error', async () => {
@@ -179,5 +183,38 @@ describe('dropReplicationSlot', () => {
       name: 'ResourceBusy',
       message: expect.stringContaining('unreachable'),
     });
+  });
+});
+
+describe('listLogicalSlots and readReplicationSlot', () => {
+  it('lists only the logical slots of the database connected to, with the WAL each retains', async () => {
+    // Prepare
+    const db = await postgres.createDatabase('slots');
+    const other = await postgres.createDatabase('slots');
+    const client = await db.connect();
+    const otherClient = await other.connect();
+    await client.query(`SELECT pg_create_logical_replication_slot('ls_mine_${db.name}', 'test_decoding')`);
+    await otherClient.query(
+      `SELECT pg_create_logical_replication_slot('ls_theirs_${other.name}', 'test_decoding')`,
+    );
+    await client.query('CREATE TABLE grow AS SELECT generate_series(1, 1000) AS id');
+
+    // Act
+    const slots = await listLogicalSlots({ credentials: credentialsOf(db), sslMode: 'require' });
+    const one = await readReplicationSlot(
+      { credentials: credentialsOf(db), sslMode: 'require' },
+      `ls_mine_${db.name}`,
+    );
+    const missing = await readReplicationSlot({ credentials: credentialsOf(db), sslMode: 'require' }, 'nope');
+
+    // Assess
+    expect(slots.map((slot) => [slot.name, slot.plugin, slot.active])).toEqual([
+      [`ls_mine_${db.name}`, 'test_decoding', false],
+    ]);
+    expect(slots[0]?.retainedWalBytes).toBeGreaterThan(0);
+    expect(one?.name).toBe(`ls_mine_${db.name}`);
+    expect(missing).toBeUndefined();
+    await client.query(`SELECT pg_drop_replication_slot('ls_mine_${db.name}')`);
+    await otherClient.query(`SELECT pg_drop_replication_slot('ls_theirs_${other.name}')`);
   });
 });

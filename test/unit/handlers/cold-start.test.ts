@@ -17,8 +17,11 @@ const REQUIRED_ENV: Partial<Record<HandlerName, readonly EnvName[]>> = {
   'decide-resize': [ENV.registryTableName, ENV.eventBusName],
   'arm-alarms': [ENV.registryTableName],
   'record-phase': [ENV.registryTableName, ENV.eventBusName],
-  reconcile: [ENV.registryTableName],
+  reconcile: [ENV.registryTableName, ENV.eventBusName],
   'drop-replication-slot': [ENV.registryTableName],
+  'delete-certificate': [ENV.registryTableName],
+  'record-replication-slot': [ENV.registryTableName],
+  'inspect-replication-slots': [ENV.registryTableName],
   'test-connections': [ENV.registryTableName],
 };
 

@@ -468,7 +468,7 @@ describe('Handler: arm-alarms', () => {
 });
 
 describe('Handler: disarm-alarms', () => {
-  it('deletes the five alarms named after the database, whatever the registry holds', async () => {
+  it('deletes the five resize alarms and the slot alarm named after the database, whatever the registry holds', async () => {
     // Act
     const result = await invokeHandler('disarm-alarms', {
       migrationId: 'gone',
@@ -477,9 +477,12 @@ describe('Handler: disarm-alarms', () => {
     });
     // Assess
     const prefix = deriveIdentifiers('gone', 'orders').alarmPrefix;
-    const names = ['cpu-high', 'memory-low', 'swap-growth', 'cdc-latency-high', 'cpu-low'].map(
-      (signal) => `${prefix}-${signal}`,
-    );
+    const names = [
+      ...['cpu-high', 'memory-low', 'swap-growth', 'cdc-latency-high', 'cpu-low'].map(
+        (signal) => `${prefix}-${signal}`,
+      ),
+      'lakeshift.slot-wal-gone-orders',
+    ];
     expect(result).toEqual({ alarmNames: names });
     expect(cloudWatch).toHaveReceivedCommandWith(DeleteAlarmsCommand, { AlarmNames: names });
   });

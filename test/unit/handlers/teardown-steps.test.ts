@@ -12,7 +12,6 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { dropReplicationSlot } from '#adapters/postgres';
 import { ERROR_NAMES } from '#contracts/errors';
 import { invokeHandler } from '#test/lambda-context';
-import { withValue } from '../domain/request/fixtures.ts';
 import {
   endpointArnOf,
   instance,
@@ -20,7 +19,6 @@ import {
   keyOf,
   NOW,
   planFor,
-  requestFor,
   task,
   taskArnOf,
   useHandlerWorld,
@@ -121,43 +119,66 @@ describe('Handler: delete-instance', () => {
 });
 
 describe('Handler: drop-replication-slot', () => {
-  it("drops the slot the request named, with the secret's credentials and the endpoint's TLS mode", async () => {
+  const SECRET = { host: 'db.internal', port: 5432, username: 'dms', password: 'pw', dbname: 'orders_db' };
+
+  it("drops the slot recorded at the task's first start, with the secret's credentials and the endpoint's TLS mode", async () => {
     // Prepare
-    const request = withValue(requestFor('slot-1'), 'databases.0.slotName', 'lakeshift_orders');
-    const plan = planFor('slot-1', 'orders', request);
+    const plan = planFor('slot-1');
     await world.seed(plan, 'TEARING_DOWN');
-    secrets.on(GetSecretValueCommand).resolves({
-      SecretString: JSON.stringify({
-        host: 'db.internal',
-        port: 5432,
-        username: 'dms',
-        password: 'pw',
-        dbname: 'orders_db',
-      }),
-    });
+    await world
+      .registry()
+      .update(
+        keyOf(plan),
+        { replicationSlot: { name: 'dms_made_this_slot', recordedAt: NOW } },
+        { now: NOW },
+      );
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(SECRET) });
     // Act
     const result = await invokeHandler('drop-replication-slot', { ...keyOf(plan), now: NOW });
     // Assess
-    expect(result).toEqual({ slotName: 'lakeshift_orders', dropped: true });
+    expect(result).toEqual({ slotName: 'dms_made_this_slot', dropped: true });
     expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: plan.source.secretArn });
     expect(dropReplicationSlot).toHaveBeenCalledWith({
-      credentials: { host: 'db.internal', port: 5432, username: 'dms', password: 'pw', dbname: 'orders_db' },
-      database: 'orders_db',
-      slotName: 'lakeshift_orders',
+      credentials: SECRET,
+      database: plan.source.databaseName,
+      slotName: 'dms_made_this_slot',
       sslMode: plan.sourceEndpoint.SslMode,
     });
   });
 
-  it('does not guess when DMS chose the slot name itself', async () => {
+  it('succeeds without touching the source when the task never started, so no slot was recorded', async () => {
     // Prepare
     const plan = planFor('slot-2');
     await world.seed(plan, 'TEARING_DOWN');
     // Act
     const result = await invokeHandler('drop-replication-slot', { ...keyOf(plan), now: NOW });
     // Assess
-    expect(result).toEqual({ slotName: null, dropped: false });
+    expect(result).toEqual({
+      slotName: null,
+      dropped: false,
+      reason: 'no slot recorded: the task never started',
+    });
     expect(dropReplicationSlot).not.toHaveBeenCalled();
     expect(secrets).not.toHaveReceivedAnyCommand();
+  });
+
+  it('says so when the recorded slot is already gone', async () => {
+    // Prepare
+    const plan = planFor('slot-3');
+    await world.seed(plan, 'TEARING_DOWN');
+    await world
+      .registry()
+      .update(keyOf(plan), { replicationSlot: { name: 'gone_slot', recordedAt: NOW } }, { now: NOW });
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(SECRET) });
+    vi.mocked(dropReplicationSlot).mockResolvedValueOnce({ dropped: false });
+    // Act
+    const result = await invokeHandler('drop-replication-slot', { ...keyOf(plan), now: NOW });
+    // Assess
+    expect(result).toMatchObject({
+      slotName: 'gone_slot',
+      dropped: false,
+      reason: expect.stringContaining('already gone'),
+    });
   });
 
   it('fails with ResourceNotFound for a database the registry does not know', async () => {

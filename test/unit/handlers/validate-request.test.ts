@@ -48,7 +48,7 @@ describe('Handler: validate-request', () => {
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.invalidRequest });
     await expect(attempt).rejects.toThrow(
-      /\(2 problems\): databases\[0\]\.secretArn: .*; databases\[1\]\.sslMode: /,
+      /\(2 problems\): databases\[0\]\.secretArn: .*; databases\[1\]\.acknowledgePlainText: /,
     );
   });
 

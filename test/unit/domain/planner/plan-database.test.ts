@@ -195,7 +195,7 @@ describe('planDatabase with the seed configuration', () => {
     });
   });
 
-  it('keeps the source details teardown needs, with no slot of its own', () => {
+  it('keeps the source details teardown needs: no slot name (DMS chooses it) and no CA for require', () => {
     // Act
     const plan = planBilling();
 
@@ -203,7 +203,6 @@ describe('planDatabase with the seed configuration', () => {
     expect(plan.source).toEqual({
       secretArn: secretArnFor('billing'),
       databaseName: 'billing_db',
-      slotName: null,
     });
   });
 
@@ -267,6 +266,7 @@ describe('planDatabase with overrides', () => {
       multiAz: true,
       engineVersion: '3.5.3',
       sslMode: 'verify-full',
+      caCertificate: { certificateArn: 'arn:aws:dms:us-east-1:123456789012:cert:SHAREDCA' },
       lobTruncation: 'truncate',
       pluginName: 'pglogical',
       heartbeat: { frequencyMinutes: 1, schema: 'dms_meta' },
@@ -326,7 +326,9 @@ describe('planDatabase with overrides', () => {
     input = withValue(input, 'defaults.tables', { include: ['public.%'], exclude: ['public.audit_%'] });
     input = withValue(input, 'defaults.taskSettings', { TargetMetadata: { LobMaxSize: 12_800 } });
     input = withValue(input, 'databases.1.sslMode', 'verify-ca');
-    input = withValue(input, 'databases.1.slotName', 'billing_lake');
+    input = withValue(input, 'databases.1.caCertificate', {
+      secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:billing-ca-AbCdEf',
+    });
     input = withValue(input, 'databases.1.tables', { include: ['ledger.%'] });
     input = withValue(input, 'databases.1.overrides', {
       fullLoadClass: 'dms.r5.4xlarge',
@@ -344,8 +346,11 @@ describe('planDatabase with overrides', () => {
     // Assess
     expect(billing.instance.ReplicationInstanceClass).toBe('dms.r5.4xlarge');
     expect(billing.sourceEndpoint.SslMode).toBe('verify-ca');
-    expect(billing.sourceEndpoint.PostgreSQLSettings.SlotName).toBe('billing_lake');
-    expect(billing.source.slotName).toBe('billing_lake');
+    expect(billing.sourceEndpoint.PostgreSQLSettings).not.toHaveProperty('SlotName');
+    expect(billing.source.caCertificate).toEqual({
+      secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:billing-ca-AbCdEf',
+    });
+    expect(orders.source).not.toHaveProperty('caCertificate');
     expect(billing.sourceEndpoint.PostgreSQLSettings.HeartbeatEnable).toBe(false);
     expect(billing.sourceEndpoint.PostgreSQLSettings).not.toHaveProperty('HeartbeatFrequency');
     expect(JSON.parse(billing.task.ReplicationTaskSettings).TargetMetadata.LobMaxSize).toBe(64_000);

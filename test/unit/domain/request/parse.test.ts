@@ -264,18 +264,25 @@ describe('parseMigrationRequest', () => {
       'must not be empty',
     ],
     [
-      'SSL mode none',
+      'SSL mode none without the acknowledgement',
       'databases.0.sslMode',
       'none',
-      'databases[0].sslMode',
-      "must be 'require', 'verify-ca' or 'verify-full' ('none' is refused: the source connection is always TLS)",
+      'databases[0].acknowledgePlainText',
+      "must be true with sslMode 'none': credentials and data would cross the network unencrypted",
     ],
     [
       'SSL mode none as the default',
       'defaults.sslMode',
       'none',
       'defaults.sslMode',
-      "must be 'require', 'verify-ca' or 'verify-full' ('none' is refused: the source connection is always TLS)",
+      "must be 'require', 'verify-ca' or 'verify-full' (plain text, 'none', is chosen per database with acknowledgePlainText)",
+    ],
+    [
+      'verify-full without a CA certificate',
+      'databases.0.sslMode',
+      'verify-full',
+      'databases[0].caCertificate',
+      "is required with sslMode verify-full (here or in defaults): DMS verifies the source's certificate against the CA certificate assigned to the endpoint, and fails the connection test without one",
     ],
     [
       'an unknown instance class',
@@ -558,11 +565,11 @@ describe('parseMigrationRequest', () => {
       'must list at least one pattern',
     ],
     [
-      'an upper-case slot name',
+      'a slot name, which DMS reads only with a CdcStartPosition a full-load-and-cdc task does not have',
       'databases.0.slotName',
-      'Shop_Slot',
+      'shop_slot',
       'databases[0].slotName',
-      'must be 1 to 63 lower-case letters, digits or underscores (PostgreSQL slot name rules)',
+      'is not supported: DMS reads a named slot only if it was created beforehand and the task starts from a CdcStartPosition, which a full-load-and-cdc migration does not have; lakeshift lets DMS create the slot and records its name',
     ],
     [
       'an empty network',
@@ -757,12 +764,12 @@ describe('parseMigrationRequest', () => {
       'target.kmsKeyArn',
       'target.s3Settings.DataFormat',
       'databases[0].secretArn',
-      'databases[0].sslMode',
       'databases[1].overrides.taskSettings.FullLoadSettings.MaxFullLoadSubTasks',
       'databases[2].tables.include[0]',
       'databases[2].network.vpcSecurityGroupIds[0]',
       'databases[1].id',
       'defaults.resize.floor',
+      'databases[0].acknowledgePlainText',
     ]);
     expect(issues.every((issue) => issue.rule.length > 0)).toBe(true);
   });

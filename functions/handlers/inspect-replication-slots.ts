@@ -1,0 +1,49 @@
+/**
+ * The scheduled look at every recorded replication slot: whether its task reads it, and how much WAL it keeps on
+ * the source (`pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)`). It runs where the sources are reachable and
+ * writes what it found to the registry; the reconciler publishes it as metrics, keeps the per-database alarm, and
+ * reports a slot left inactive during CDC. One database's trouble never stops the sweep.
+ */
+import * as z from 'zod';
+import { readReplicationSlot } from '#adapters/postgres';
+import { createRegistry } from '#adapters/registry';
+import { ENV } from '#contracts/env';
+import { nextSlotWatch } from '#domain/source-safety/slot-watch';
+import { requireEnv } from '#shared/env';
+import { now } from '#shared/fields';
+import { parseInput } from '#shared/input';
+import { lambdaHandler } from '#shared/lambda';
+import { sourceAccessOf } from '#shared/source-access';
+
+const env = requireEnv([ENV.registryTableName]);
+const registry = createRegistry({ tableName: env[ENV.registryTableName] });
+
+/** The scheduled event; its `time` is the inspector's clock. */
+const InspectInput = z.looseObject({ time: now });
+
+const WATCHED_PHASES = new Set(['FULL_LOAD', 'STEPPING_DOWN', 'CDC', 'RESIZING', 'STOPPED', 'FAILED']);
+
+export const inspectSlots = async (event: unknown) => {
+  const { time } = parseInput(InspectInput, event);
+  const items = (await registry.listActive()).filter(
+    (item) => item.replicationSlot !== undefined && WATCHED_PHASES.has(item.phase),
+  );
+  const results = [];
+  for (const item of items) {
+    const key = { migrationId: item.migrationId, databaseId: item.databaseId };
+    try {
+      const slot = await readReplicationSlot(await sourceAccessOf(item), item.replicationSlot?.name ?? '');
+      const watch = nextSlotWatch(item.slotWatch, slot, time);
+      await registry.update(key, { slotWatch: watch }, { now: time });
+      results.push({ ...key, ...watch, found: slot !== undefined });
+    } catch (error) {
+      results.push({
+        ...key,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+    }
+  }
+  return { inspected: items.length, slots: results };
+};
+
+export const handler = lambdaHandler(inspectSlots);

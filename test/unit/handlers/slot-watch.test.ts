@@ -1,0 +1,168 @@
+import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  DatabaseMigrationServiceClient,
+  DescribeReplicationTasksCommand,
+} from '@aws-sdk/client-database-migration-service';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { publishMetrics } from '#adapters/metrics';
+import { readReplicationSlot } from '#adapters/postgres';
+import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
+import { METRIC_NAMES } from '#contracts/metrics';
+import { SLOT_ALARM_NAME_PREFIX } from '#contracts/names';
+import { nextSlotWatch } from '#domain/source-safety/slot-watch';
+import { invokeHandler } from '#test/lambda-context';
+import { keyOf, NOW, planFor, useHandlerWorld } from './fixtures.ts';
+
+// Reading a slot runs against a real PostgreSQL in the adapter's tests; here only what the handlers do with it.
+vi.mock('#adapters/postgres', () => ({ readReplicationSlot: vi.fn() }));
+// The metrics go out as embedded-metric-format lines; here only which points the reconciler hands over.
+vi.mock('#adapters/metrics', () => ({ publishMetrics: vi.fn() }));
+
+const world = useHandlerWorld();
+const secrets = mockClient(SecretsManagerClient);
+const cloudWatch = mockClient(CloudWatchClient);
+const events = mockClient(EventBridgeClient);
+const dms = mockClient(DatabaseMigrationServiceClient);
+const minutesAfter = (minutes: number) => new Date(Date.parse(NOW) + minutes * 60_000).toISOString();
+
+beforeEach(() => {
+  for (const mock of [secrets, cloudWatch, events, dms]) mock.reset();
+  secrets.on(GetSecretValueCommand).resolves({
+    SecretString: JSON.stringify({ host: 'db', port: 5432, username: 'u', password: 'p', dbname: 'orders' }),
+  });
+  cloudWatch.on(PutMetricAlarmCommand).resolves({});
+  events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
+  dms.on(DescribeReplicationTasksCommand).resolves({ ReplicationTasks: [] });
+  vi.mocked(readReplicationSlot).mockReset();
+  vi.mocked(publishMetrics).mockReset();
+});
+
+const recordedIn = async (migrationId: string, phase: 'CDC' | 'FULL_LOAD') => {
+  const plan = planFor(migrationId);
+  await world.seed(plan, phase);
+  await world
+    .registry()
+    .update(keyOf(plan), { replicationSlot: { name: 'dms_slot', recordedAt: NOW } }, { now: NOW });
+  return plan;
+};
+
+describe('Function: nextSlotWatch', () => {
+  it('keeps the time a slot was first found inactive, and forgets it once the slot is read again', () => {
+    // Act
+    const first = nextSlotWatch(undefined, { active: false, retainedWalBytes: 10 }, NOW);
+    const second = nextSlotWatch(first, { active: false, retainedWalBytes: 20 }, minutesAfter(5));
+    const again = nextSlotWatch(second, { active: true, retainedWalBytes: 1 }, minutesAfter(10));
+    const gone = nextSlotWatch(again, undefined, minutesAfter(15));
+    // Assess
+    expect(second).toEqual({
+      checkedAt: minutesAfter(5),
+      retainedWalBytes: 20,
+      active: false,
+      inactiveSince: NOW,
+    });
+    expect(again).toEqual({ checkedAt: minutesAfter(10), retainedWalBytes: 1, active: true });
+    expect(gone).toEqual({
+      checkedAt: minutesAfter(15),
+      retainedWalBytes: null,
+      active: false,
+      inactiveSince: minutesAfter(15),
+    });
+  });
+});
+
+describe('Handler: inspect-replication-slots', () => {
+  it('records, for each recorded slot, whether it is read and the WAL it retains', async () => {
+    // Prepare
+    const plan = await recordedIn('watch-1', 'CDC');
+    vi.mocked(readReplicationSlot).mockResolvedValue({
+      name: 'dms_slot',
+      plugin: 'test_decoding',
+      active: true,
+      retainedWalBytes: 4096,
+    });
+    // Act
+    const result = await invokeHandler('inspect-replication-slots', { time: NOW });
+    // Assess
+    expect(result).toMatchObject({ inspected: 1 });
+    expect(readReplicationSlot).toHaveBeenCalledWith(
+      expect.objectContaining({ database: plan.source.databaseName }),
+      'dms_slot',
+    );
+    expect((await world.registry().require(keyOf(plan))).slotWatch).toEqual({
+      checkedAt: NOW,
+      retainedWalBytes: 4096,
+      active: true,
+    });
+  });
+});
+
+describe('Handler: reconcile (replication slots)', () => {
+  it('publishes the slot metrics, keeps the retained-WAL alarm, and reports a slot inactive too long during CDC', async () => {
+    // Prepare
+    const plan = await recordedIn('watch-2', 'CDC');
+    await world.registry().update(
+      keyOf(plan),
+      {
+        slotWatch: {
+          checkedAt: minutesAfter(40),
+          retainedWalBytes: 9e9,
+          active: false,
+          inactiveSince: NOW,
+        },
+      },
+      { now: NOW },
+    );
+    // Act
+    await invokeHandler('reconcile', { time: minutesAfter(45) });
+    // Assess
+    // The registry is shared by the file's tests: only this database's metrics (and the dimensionless incident).
+    const slotMetricNames: readonly string[] = [
+      METRIC_NAMES.slotActive,
+      METRIC_NAMES.slotRetainedWal,
+      METRIC_NAMES.slotIncident,
+    ];
+    const metrics = vi
+      .mocked(publishMetrics)
+      .mock.calls.flatMap(([points]) => points)
+      .filter((point) => slotMetricNames.includes(point.name))
+      .filter(
+        (point) => point.dimensions.MigrationId !== 'watch-1' && point.metadata?.migrationId !== 'watch-1',
+      )
+      .map((point) => [point.name, point.value]);
+    expect(metrics).toEqual([
+      [METRIC_NAMES.slotActive, 0],
+      [METRIC_NAMES.slotRetainedWal, 9e9],
+      [METRIC_NAMES.slotIncident, 1],
+    ]);
+    expect(cloudWatch).toHaveReceivedCommandWith(PutMetricAlarmCommand, {
+      AlarmName: `${SLOT_ALARM_NAME_PREFIX}watch-2-orders`,
+      MetricName: METRIC_NAMES.slotRetainedWal,
+    });
+    const published = events
+      .commandCalls(PutEventsCommand)
+      .flatMap((call) => call.args[0].input.Entries ?? []);
+    expect(published.map((entry) => entry.DetailType)).toContain(LAKESHIFT_DETAIL_TYPES.slotInactive);
+  });
+
+  it('reports no incident for a slot inactive during the full load', async () => {
+    // Prepare
+    const plan = await recordedIn('watch-3', 'FULL_LOAD');
+    await world.registry().update(
+      keyOf(plan),
+      {
+        slotWatch: { checkedAt: minutesAfter(40), retainedWalBytes: 1, active: false, inactiveSince: NOW },
+      },
+      { now: NOW },
+    );
+    // Act
+    await invokeHandler('reconcile', { time: minutesAfter(45) });
+    // Assess
+    const published = events
+      .commandCalls(PutEventsCommand)
+      .flatMap((call) => call.args[0].input.Entries ?? []);
+    expect(published.filter((entry) => entry.Detail?.includes('watch-3'))).toEqual([]);
+  });
+});
