@@ -4,7 +4,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import type { Construct } from 'constructs';
 import { ENV, OPTIONAL_ENV } from '#contracts/env';
-import { STATE_MACHINE_NAMES } from '#contracts/names';
+import { replicationSubnetGroupIdentifier, STATE_MACHINE_NAMES } from '#contracts/names';
 import { STACK_OUTPUTS, stateMachineArnOutput } from '#contracts/stack-outputs';
 import type { LakeshiftConfig } from './config/schema.ts';
 import { CustomerKey } from './constructs/customer-key.ts';
@@ -134,11 +134,15 @@ export class LakeshiftStack extends Stack {
       registryTableArn: registry.tableArn,
       eventBusArn: bus.eventBusArn,
       tokenWaitingStateMachineArns: stateMachines.tokenWaitingStateMachineArns,
+      databaseExecutions: stateMachines.databaseExecutions,
       dmsRoleArns: [dmsRoles.s3AccessRole.roleArn, dmsRoles.secretsAccessRole.roleArn],
       sourceSecretStatements: sourceSecretStatements(
         this,
         config.sourceSecrets,
         dmsRoles.sourceSecretResources,
+      ),
+      replicationSubnetGroups: [...networks.keys()].map((name) =>
+        replicationSubnetGroupIdentifier(config.stackName, name),
       ),
     });
     grantCatalogRead(this, config.lake.readerRoleArns);

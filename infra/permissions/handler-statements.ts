@@ -100,9 +100,16 @@ export interface AccessTargets {
   readonly eventBusArn: string;
   /** State machines whose executions wait for task tokens. */
   readonly tokenWaitingStateMachineArns: readonly string[];
+  /** State machines whose executions work on one database, and the ARN patterns of their executions. */
+  readonly databaseExecutions: {
+    readonly stateMachineArns: readonly string[];
+    readonly executionArns: readonly string[];
+  };
   /** The two roles DMS assumes (S3 target, Secrets Manager). */
   readonly dmsRoleArns: readonly string[];
   readonly sourceSecretStatements: readonly iam.PolicyStatement[];
+  /** Identifiers of the replication subnet groups the stack creates, one per network. */
+  readonly replicationSubnetGroups: readonly string[];
 }
 
 /** The alarms whose names start with `prefix` (all of the account's for an empty prefix). */
@@ -117,7 +124,8 @@ const alarmArn = (scope: Construct, prefix: string): string =>
 /** Grants one handler's role exactly what HANDLER_ACCESS lists for it. */
 export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, targets: AccessTargets): void => {
   const scope = role;
-  if (access.dmsCreate?.length) grantDmsCreate(scope, role, access.dmsCreate);
+  if (access.dmsCreate?.length)
+    grantDmsCreate(scope, role, access.dmsCreate, targets.replicationSubnetGroups);
   if (access.dmsManage?.length) grantDmsManage(scope, role, access.dmsManage);
   if (access.dmsDescribe?.length) {
     allowWithWildcard(
@@ -175,6 +183,24 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
         actions: [...TASK_TOKEN_ACTIONS],
         resources: [...targets.tokenWaitingStateMachineArns],
       }),
+    );
+  }
+  if (access.stopDatabaseExecutions) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListDatabaseExecutions',
+        actions: ['states:ListExecutions'],
+        resources: [...targets.databaseExecutions.stateMachineArns],
+      }),
+    );
+    allowWithWildcard(
+      role,
+      new iam.PolicyStatement({
+        sid: 'StopDatabaseExecutions',
+        actions: ['states:StopExecution'],
+        resources: [...targets.databaseExecutions.executionArns],
+      }),
+      'Execution names are chosen at run time (per database, or by EventBridge for an alarm); the grant covers only the executions of the migrate-database and resize-instance state machines.',
     );
   }
   const alarmActions = (access.alarms ?? []).filter((kind) => kind !== 'describe');
@@ -254,10 +280,10 @@ export const dmsArns = (scope: Construct, types: readonly DmsResourceType[]): st
 
 /**
  * The resources each create is authorized against (docs/iam.md): CreateReplicationInstance is checked on the
- * instance and on the replication subnet group the request names.
+ * instance and on the replication subnet group the request names (granted by name, in `subnetGroupArns`).
  */
 const CREATE_RESOURCE_TYPES: Readonly<Record<keyof typeof DMS_CREATE_ACTIONS, readonly DmsResourceType[]>> = {
-  instance: ['rep', 'subgrp'],
+  instance: ['rep'],
   // An endpoint with a CertificateArn names the certificate too.
   endpoint: ['endpoint', 'cert'],
   certificate: ['cert'],
@@ -265,17 +291,37 @@ const CREATE_RESOURCE_TYPES: Readonly<Record<keyof typeof DMS_CREATE_ACTIONS, re
   task: ['task', 'rep', 'endpoint'],
 };
 
-function grantDmsCreate(scope: Construct, role: iam.Role, creates: HandlerAccess['dmsCreate'] & {}): void {
+/** The ARNs of the named replication subnet groups: DMS names a subnet group by its identifier in its ARN. */
+const subnetGroupArns = (scope: Construct, identifiers: readonly string[]): string[] =>
+  identifiers.map((identifier) =>
+    Stack.of(scope).formatArn({
+      service: 'dms',
+      resource: 'subgrp',
+      resourceName: identifier,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }),
+  );
+
+function grantDmsCreate(
+  scope: Construct,
+  role: iam.Role,
+  creates: HandlerAccess['dmsCreate'] & {},
+  subnetGroups: readonly string[],
+): void {
   allowWithWildcard(
     role,
     new iam.PolicyStatement({
       sid: 'CreateTaggedDmsResources',
       // Creating with Tags may also be authorised as dms:AddTagsToResource; it is held to the same conditions.
       actions: [...creates.map((kind) => DMS_CREATE_ACTIONS[kind]), 'dms:AddTagsToResource'],
-      resources: dmsArns(
-        scope,
-        creates.flatMap((kind) => CREATE_RESOURCE_TYPES[kind]),
-      ),
+      resources: [
+        ...dmsArns(
+          scope,
+          creates.flatMap((kind) => CREATE_RESOURCE_TYPES[kind]),
+        ),
+        // Only the stack's own subnet groups: an instance goes nowhere else.
+        ...(creates.includes('instance') ? subnetGroupArns(scope, subnetGroups) : []),
+      ],
       // The request must tag the resource managed and name its migration and database (adoption compares those);
       // requests may add their own tags besides (e.g. cost-center), so other keys are not refused.
       conditions: {

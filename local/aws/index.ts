@@ -123,6 +123,13 @@ export interface LocalAws {
   stop(): Promise<void>;
 }
 
+/** DMS writes the lake as the role its S3 endpoint names; without IAM enforcement every write is allowed. */
+export const lakeWriteAuthorizer =
+  (iam: IamAuthority | undefined) =>
+  (write: { readonly roleArn: string | undefined; readonly bucket: string; readonly key: string }): void => {
+    if (iam && write.roleArn) iam.authorizeLakeWrite(write.roleArn, write.bucket, write.key);
+  };
+
 export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise<LocalAws> => {
   const clock = options.clock ?? new ScaledClock(options.clockSpeed ?? DEFAULT_CLOCK_SPEED);
   const stateDir = options.stateDir;
@@ -216,7 +223,9 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     stateDir: stateDir ? join(stateDir, 'dms') : undefined,
     workloadFor: routeWorkloads({
       synthetic,
-      other: options.workloads?.dataPlane ?? createPostgresToS3Workload({ lakeDir, resolveSecret }),
+      other:
+        options.workloads?.dataPlane ??
+        createPostgresToS3Workload({ lakeDir, resolveSecret, authorizeLakeWrite: lakeWriteAuthorizer(iam) }),
       isSynthetic:
         options.workloads?.isSynthetic ?? ((endpoint) => isSyntheticSource(endpoint, secretsManager)),
     }),

@@ -27,7 +27,10 @@ export class CdcFileWriter {
   private readonly lastFileNames = new Map<string, string>();
 
   constructor(
-    private readonly context: Pick<RunContext, 'settings' | 'lakeDir' | 'workDir' | 'writer' | 'clock'>,
+    private readonly context: Pick<
+      RunContext,
+      'settings' | 'lakeDir' | 'workDir' | 'writer' | 'clock' | 'authorizeLakeWrite'
+    >,
   ) {}
 
   /** Writes the rows into one file under the table folder (`folder`: a date folder, or '' for none). */
@@ -71,6 +74,7 @@ export class CdcFileWriter {
       });
       const bytes = (await stat(temporary)).size;
       const file = join(directory, name);
+      this.context.authorizeLakeWrite(file);
       await publishFile(temporary, file);
       return { file, bytes };
     } finally {

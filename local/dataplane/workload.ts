@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type pg from 'pg';
 import type {
   ConnectionTestResult,
@@ -79,6 +79,15 @@ export interface PostgresToS3WorkloadOptions {
   readonly lakeDir: string;
   /** Returns the SecretString of `SecretsManagerSecretId` (the local Secrets Manager). */
   readonly resolveSecret: SecretResolver;
+  /**
+   * Judges DMS writing `key` of `bucket` as the role the target endpoint names (local IAM); throws to refuse, and
+   * the task fails as DMS fails on a write S3 refuses. Every write is allowed when absent.
+   */
+  readonly authorizeLakeWrite?: (write: {
+    readonly roleArn: string | undefined;
+    readonly bucket: string;
+    readonly key: string;
+  }) => void;
   /**
    * PEM CA certificates that `SslMode` `verify-ca`/`verify-full` trust, standing for the certificate DMS takes from
    * the endpoint's `CertificateArn` (the emulator keeps none); default the system's trusted CAs (see source.ts).
@@ -349,6 +358,15 @@ class TaskRun {
       clock: ctx.clock,
       signal: ctx.signal,
       reportSample: (sample) => ctx.reportSample(sample),
+      authorizeLakeWrite: (file) => {
+        const [bucket = '', ...key] = relative(this.options.lakeDir, file).split(sep);
+        const role = ctx.target.s3Settings?.['ServiceAccessRoleArn'];
+        this.options.authorizeLakeWrite?.({
+          roleArn: typeof role === 'string' ? role : undefined,
+          bucket,
+          key: key.join('/'),
+        });
+      },
     };
   }
 

@@ -410,7 +410,10 @@ describe('LakeshiftStack: IAM', () => {
         .sort();
     // Assess
     expect(dmsActionsOf('validate-request')).toEqual([]);
-    expect(dmsActionsOf('delete-instance')).toEqual(['dms:DeleteReplicationInstance']);
+    expect(dmsActionsOf('delete-instance')).toEqual([
+      'dms:DeleteReplicationInstance',
+      'dms:DescribeReplicationInstances',
+    ]);
     expect(dmsActionsOf('describe-resources')).toEqual([
       'dms:DescribeConnections',
       'dms:DescribeReplicationInstances',

@@ -13,10 +13,12 @@ import {
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateDatabaseCommand, GetTablesCommand, GlueClient } from '@aws-sdk/client-glue';
 import {
+  ListExecutionsCommand,
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
   SFNClient,
+  StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, vi } from 'vitest';
@@ -151,6 +153,8 @@ export const useStateMachineWorld = (options: StateMachineWorldOptions = {}): St
     sfn
       .on(SendTaskHeartbeatCommand)
       .callsFake((input) => local.stepFunctions.handle('SendTaskHeartbeat', input));
+    sfn.on(ListExecutionsCommand).callsFake((input) => local.stepFunctions.handle('ListExecutions', input));
+    sfn.on(StopExecutionCommand).callsFake((input) => local.stepFunctions.handle('StopExecution', input));
   });
 
   return {

@@ -12,7 +12,7 @@ import {
   RECOVER_CDC_WAIT,
   RESIZE_ERROR_PATH,
 } from './cdc-recovery.ts';
-import { DATABASE_KEY, recordPhasePayload, taskRunningAgain } from './common.ts';
+import { DATABASE_KEY, EXECUTION_ARN, recordPhasePayload, taskRunningAgain } from './common.ts';
 
 /** DMS stopped the task after the full load: from here until CDC runs, a failure must still resume it. */
 const RESUME_WITHOUT_DECISION = [catchAll('NoStepDownDecided', RESIZE_ERROR_PATH)];
@@ -201,7 +201,7 @@ export const migrateDatabase: StateMachineDefinition = {
     DecideStepDown: lambdaTask({
       handler: 'decide-resize',
       comment: 'The steady class after the full load (one rung down, or auto from the observed peak).',
-      payload: { trigger: 'step-down', ...DATABASE_KEY },
+      payload: { trigger: 'step-down', ...DATABASE_KEY, ...EXECUTION_ARN },
       resultSelector: {
         'act.$': '$.Payload.act',
         'action.$': '$.Payload.action',

@@ -15,6 +15,7 @@ import type {
   DmsFaultConfig,
   EventFaultRule,
   InstanceFaultRule,
+  StuckModification,
   TaskFailurePoint,
   TaskFailureRule,
   Trigger,
@@ -54,6 +55,8 @@ export interface CallInfo {
   readonly resources: readonly string[];
   readonly instanceClass?: string;
   readonly availabilityZone?: string;
+  /** `StartReplicationTaskType` of a StartReplicationTask call. */
+  readonly startType?: string;
 }
 
 export interface EventInfo {
@@ -110,6 +113,7 @@ export class FaultInjector {
         rule.operations ?? (rule.fault === 'insufficient-capacity' ? CAPACITY_OPERATIONS : undefined);
       if (operations && !operations.includes(call.operation)) continue;
       if (rule.resource && !call.resources.some((name) => sameName(name, rule.resource))) continue;
+      if (rule.startType && rule.startType !== call.startType) continue;
       if (state.hit(this.random, chosen === undefined)) chosen = rule;
     }
     return chosen ? apiError(chosen.fault, call) : undefined;
@@ -138,14 +142,14 @@ export class FaultInjector {
       .filter((rule) => task.names.some((name) => sameName(name, rule.task)));
   }
 
-  /** True when this class change of the instance (named by its identifiers) is never to complete. */
-  modificationNeverApplies(names: readonly string[]): boolean {
-    let fires = false;
+  /** How this class change of the instance (named by its identifiers) never completes, if it is not to. */
+  stuckModification(names: readonly string[]): StuckModification | undefined {
+    let stuck: StuckModification | undefined;
     for (const { rule, state } of this.instances) {
       if (rule.instance && !names.some((name) => sameName(name, rule.instance))) continue;
-      if (state.hit(this.random, !fires)) fires = true;
+      if (state.hit(this.random, stuck === undefined)) stuck = rule.stays ?? 'modifying';
     }
-    return fires;
+    return stuck;
   }
 
   /** How many times an event is delivered: 0 when dropped, more than 1 when duplicated. */
