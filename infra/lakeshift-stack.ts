@@ -19,6 +19,7 @@ import { ManagedPrefixLists } from './constructs/managed-prefix-lists.ts';
 import { Operations } from './constructs/operations.ts';
 import { RegistryTable } from './constructs/registry-table.ts';
 import { StateMachines } from './constructs/state-machines.ts';
+import { grantCatalogRead } from './permissions/catalog-readers.ts';
 
 export interface LakeshiftStackProps extends Omit<StackProps, 'env' | 'stackName'> {
   readonly config: LakeshiftConfig;
@@ -93,7 +94,7 @@ export class LakeshiftStack extends Stack {
     const registry = new RegistryTable(this, 'Registry').table;
     const slotDropperSecurityGroup = defaultNetwork.sourceClientSecurityGroup(
       'SlotDropperSecurityGroup',
-      'replication slot dropper',
+      'replication slot dropper and source table reader',
     );
     defaultNetwork.allowDynamoDb(slotDropperSecurityGroup);
     const bus = new events.EventBus(this, 'Bus', { eventBusName: config.stackName });
@@ -144,6 +145,7 @@ export class LakeshiftStack extends Stack {
         replicationSubnetGroupIdentifier(config.stackName, name),
       ),
     });
+    grantCatalogRead(this, config.lake.readerRoleArns);
     lake.restrictDataAccessTo([
       dmsRoles.s3AccessRole.roleArn,
       ...handlers.all.map((handler) => handler.role.roleArn),

@@ -32,6 +32,9 @@ export const HANDLER_NAMES = [
   'disarm-alarms',
   'inspect-replication-slots',
   'reload-table',
+  'read-source-tables',
+  'publish-catalog',
+  'delete-catalog',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 

@@ -1,6 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { GLUE_DATABASE_PREFIX } from '#contracts/lake';
 import { ALARM_NAME_PREFIX, SLOT_ALARM_NAME_PREFIX } from '#contracts/names';
 import { REGISTRY_TABLE } from '#contracts/registry-table';
 import { MANAGED_TAG_VALUE, TAG_KEYS } from '#contracts/tags';
@@ -38,6 +39,59 @@ const ALARM_ACTIONS: Readonly<Record<AlarmAccess, readonly string[]>> = {
   delete: ['cloudwatch:DeleteAlarms'],
   describe: ['cloudwatch:DescribeAlarms'],
   reset: ['cloudwatch:SetAlarmState'],
+};
+
+export const LAKE_CATALOG_WRITE_ACTIONS = [
+  'glue:CreateDatabase',
+  'glue:GetDatabase',
+  'glue:CreateTable',
+  'glue:UpdateTable',
+  'glue:GetTable',
+  'glue:GetTables',
+] as const;
+/** Glue authorizes DeleteDatabase on the database's tables and functions too; it deletes them with it. */
+export const LAKE_CATALOG_DELETE_ACTIONS = ['glue:DeleteDatabase'] as const;
+/** What a reader of the lake needs of the catalog to query it with Athena (views included). */
+export const LAKE_CATALOG_READ_ACTIONS = [
+  'glue:GetDatabase',
+  'glue:GetDatabases',
+  'glue:GetTable',
+  'glue:GetTables',
+  'glue:GetPartition',
+  'glue:GetPartitions',
+] as const;
+
+/**
+ * The catalog, lakeshift's Glue databases and their tables (Glue authorizes a table call on all three), and for
+ * DeleteDatabase their user-defined functions.
+ */
+export const lakeCatalogArns = (scope: Construct, options: { functions?: boolean } = {}): string[] => {
+  const stack = Stack.of(scope);
+  return [
+    stack.formatArn({ service: 'glue', resource: 'catalog' }),
+    stack.formatArn({
+      service: 'glue',
+      resource: 'database',
+      resourceName: `${GLUE_DATABASE_PREFIX}*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    }),
+    stack.formatArn({
+      service: 'glue',
+      resource: 'table',
+      resourceName: `${GLUE_DATABASE_PREFIX}*/*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    }),
+    ...(options.functions
+      ? [
+          stack.formatArn({
+            service: 'glue',
+            resource: 'userDefinedFunction',
+            resourceName: `${GLUE_DATABASE_PREFIX}*/*`,
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ]
+      : []),
+  ];
 };
 
 /** The resources a handler's access refers to. */
@@ -209,6 +263,18 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
         resources: ['*'],
       }),
       'cloudwatch:GetMetricData has no resource-level permissions.',
+    );
+  }
+  if (access.lakeCatalog) {
+    const deletes = access.lakeCatalog === 'delete';
+    allowWithWildcard(
+      role,
+      new iam.PolicyStatement({
+        sid: deletes ? 'DeleteLakeCatalog' : 'WriteLakeCatalog',
+        actions: [...(deletes ? LAKE_CATALOG_DELETE_ACTIONS : LAKE_CATALOG_WRITE_ACTIONS)],
+        resources: lakeCatalogArns(scope, { functions: deletes }),
+      }),
+      `Glue databases are created per migrated database; the grant covers only names starting with "${GLUE_DATABASE_PREFIX}" and their tables.`,
     );
   }
   if (access.connectsToSources || access.readsSourceSecrets) {

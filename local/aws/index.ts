@@ -1,5 +1,5 @@
 /**
- * The local AWS: one HTTP endpoint on 127.0.0.1 serving DMS (the emulator), Step Functions, EventBridge, CloudWatch,
+ * The local AWS: one HTTP endpoint on 127.0.0.1 serving DMS (the emulator), Step Functions, EventBridge, CloudWatch, Glue Data Catalog,
  * Secrets Manager and DynamoDB (dynalite behind a proxy), all on one shared clock. It knows nothing of lakeshift's
  * stack: `local/local-lakeshift.ts` applies the stack to it.
  * Events flow as on AWS: DMS and CloudWatch publish to the default bus, rules start executions or invoke handlers,
@@ -37,6 +37,7 @@ import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb/dynalite.ts';
 import { LocalEventBridge } from './events/service.ts';
 import { faultyService } from './faults/faulty-service.ts';
 import { type LocalAwsFaultConfig, LocalAwsFaults } from './faults/injector.ts';
+import { LocalGlue } from './glue/service.ts';
 import { IamAuthority } from './iam/authority.ts';
 import { type IamSettings, stateMachineOfExecution } from './iam/request-context.ts';
 import type { StackModel } from './iam/stack-model.ts';
@@ -109,6 +110,8 @@ export interface LocalAws {
   readonly secretsManager: LocalSecretsManager;
   /** Answers DescribeStacks for the stacks applied to this local AWS. */
   readonly cloudFormation: LocalCloudFormation;
+  /** The Glue Data Catalog (databases, tables and views). */
+  readonly glue: LocalGlue;
   /** dynalite behind the endpoint (observe its traffic with `observe`). */
   readonly dynamoDb: LocalDynamoDb;
   readonly lambda: LocalLambda;
@@ -200,6 +203,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     },
   });
   const cloudWatch = new LocalCloudWatch({ clock, publish: (event) => events.publish(event) });
+  const glue = new LocalGlue({ clock, store: stateDir ? fileStore(join(stateDir, 'glue.json')) : undefined });
   const synthetic = options.workloads?.synthetic ?? createSyntheticWorkload();
   // DMS reads a source secret as the role its endpoint names (SecretsManagerAccessRoleArn).
   const resolveSecret = async (secretId: string, accessRoleArn?: string) => {
@@ -235,6 +239,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
       faultyService(events, faults),
       faultyService(cloudWatch, faults),
       faultyService(secretsManager, faults),
+      faultyService(glue, faults),
     ],
     fallback: firstHandling([
       dynamodb.fallback,
@@ -271,6 +276,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     cloudWatch,
     secretsManager,
     cloudFormation,
+    glue,
     dynamoDb: dynamodb,
     lambda,
     faults,

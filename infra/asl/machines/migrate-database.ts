@@ -260,8 +260,33 @@ export const migrateDatabase: StateMachineDefinition = {
       payload: { ...recordPhasePayload('CDC'), 'resize.$': '$.decision' },
       resultPath: null,
       catch: RECORD_ANY_ERROR,
+      next: 'ReadSourceTables',
+    }),
+    ReadSourceTables: lambdaTask({
+      handler: 'read-source-tables',
+      comment: 'The columns and keys of the tables the task replicates, read from the source.',
+      payload: { ...DATABASE_KEY },
+      resultPath: '$.sourceTables',
+      resultSelector: { 'tables.$': '$.Payload.tables' },
+      catch: [catchAll('CatalogNotPublished', '$.catalogError')],
+      next: 'PublishCatalog',
+    }),
+    PublishCatalog: lambdaTask({
+      handler: 'publish-catalog',
+      comment:
+        'The Glue catalog of the database: per table a change log over its LOAD and CDC files and a current-state view.',
+      payload: { ...DATABASE_KEY, 'tables.$': '$.sourceTables.tables' },
+      resultPath: '$.catalog',
+      resultSelector: { 'glueDatabase.$': '$.Payload.glueDatabase' },
+      catch: [catchAll('CatalogNotPublished', '$.catalogError')],
       next: 'Migrated',
     }),
+    CatalogNotPublished: {
+      Type: 'Pass',
+      Comment:
+        'The database is in CDC and its files are written; only the catalog over them is missing or stale. The handler logged the error (its Lambda error alarm fires); running the catalog steps again repairs it.',
+      Next: 'Migrated',
+    },
     Migrated: { Type: 'Succeed' },
     NoStepDownDecided: {
       Type: 'Pass',
