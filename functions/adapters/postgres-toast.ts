@@ -4,10 +4,10 @@
  * and the columns that can be stored out of line. One read-only catalogue query; the decision is in
  * #domain/planner/toast-warnings.
  */
-import pg from 'pg';
 import type { TableToastExposure } from '#domain/planner/toast-warnings';
-import { type PostgresSslMode, tlsOptionsFor } from './postgres-tls.ts';
+import type { PostgresSslMode } from './postgres-tls.ts';
 import type { PostgresCredentials } from './secrets.ts';
+import { sourceClient } from './source-client.ts';
 
 export interface InspectSourceRequest {
   readonly credentials: PostgresCredentials;
@@ -41,18 +41,7 @@ const EXPOSURE_SQL = `
   ORDER BY n.nspname, c.relname`;
 
 export const readToastExposure = async (request: InspectSourceRequest): Promise<TableToastExposure[]> => {
-  const { credentials } = request;
-  const client = new pg.Client({
-    host: credentials.host,
-    port: credentials.port,
-    user: credentials.username,
-    password: credentials.password,
-    database: request.database ?? credentials.dbname,
-    ssl: tlsOptionsFor(request.sslMode, request.trustedCa),
-    connectionTimeoutMillis: request.connectTimeoutMs ?? 10_000,
-  });
-  // A connection dropped by the server after a failure must not become an unhandled 'error' event.
-  client.on('error', () => undefined);
+  const client = sourceClient({ ...request, database: request.database ?? request.credentials.dbname });
   try {
     await client.connect();
     const result = await client.query<ExposureRow>(EXPOSURE_SQL);

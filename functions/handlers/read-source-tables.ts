@@ -4,15 +4,14 @@
  */
 import * as z from 'zod';
 import { createRegistry } from '#adapters/registry';
-import { getPostgresCredentials } from '#adapters/secrets';
 import { readSourceTables } from '#adapters/source-catalog';
 import { ENV } from '#contracts/env';
 import { catalogSourceOf, selectedTables } from '#domain/lake/catalog-source';
-import { storedPlanOf } from '#domain/stored-plan';
 import { requireEnv } from '#shared/env';
 import { databaseKey, now } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler } from '#shared/lambda';
+import { sourceAccessOf } from '#shared/source-access';
 
 const env = requireEnv([ENV.registryTableName]);
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });
@@ -22,11 +21,11 @@ const ReadSourceTablesInput = z.object({ ...databaseKey, now });
 export const readTables = async (event: unknown) => {
   const input = parseInput(ReadSourceTablesInput, event);
   const item = await registry.require(input);
-  const plan = storedPlanOf(item);
+  // The endpoint's TLS mode with the CA lakeshift imported for it, as the slot handlers connect.
+  const access = await sourceAccessOf(item);
   const tables = await readSourceTables({
-    credentials: await getPostgresCredentials(plan.source.secretArn),
-    database: plan.source.databaseName,
-    sslMode: plan.sourceEndpoint.SslMode,
+    ...access,
+    database: access.database ?? access.credentials.dbname,
   });
   return { tables: selectedTables(catalogSourceOf(item), tables) };
 };

@@ -7,7 +7,7 @@ import { createPostgresToS3Workload } from '#local/dataplane/workload';
 import { usePostgres } from '#test/postgres';
 import { CdcDriver } from './cdc-driver.ts';
 import { fileList, newLake, queryDuckDb, tableDir } from './lake-queries.ts';
-import { fakeTask, includeAll, secretFor } from './task-context.ts';
+import { fakeTask, includeAll, secretFor, taskArnOf } from './task-context.ts';
 
 const postgres = usePostgres();
 
@@ -24,7 +24,7 @@ describe('change order in the lake', () => {
       db,
       rules: [includeAll(), changeSequenceRule(2)],
       s3Settings: { CdcMaxBatchInterval: 1 },
-      postgreSqlSettings: { SlotName: `slot_${db.name}` },
+      taskArn: taskArnOf(db),
     });
     const workload = createPostgresToS3Workload({
       lakeDir,

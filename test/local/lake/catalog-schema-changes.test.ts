@@ -16,7 +16,7 @@ import { createCatalogLakeReader } from '#local/verify/catalog-reader';
 import { type TestDatabase, usePostgres } from '#test/postgres';
 import { CdcDriver } from '../dataplane/cdc-driver.ts';
 import { newLake } from '../dataplane/lake-queries.ts';
-import { fakeTask, includeAll, secretFor } from '../dataplane/task-context.ts';
+import { fakeTask, includeAll, secretFor, taskArnOf } from '../dataplane/task-context.ts';
 
 const postgres = usePostgres();
 let server: Server;
@@ -90,7 +90,7 @@ describe('the lake catalog under schema changes', () => {
       db,
       rules: [includeAll(), changeSequenceRule(2)],
       s3Settings: { CdcMaxBatchInterval: 1 },
-      postgreSqlSettings: { SlotName: `slot_${db.name}` },
+      taskArn: taskArnOf(db),
     });
     const workload = createPostgresToS3Workload({
       lakeDir,
