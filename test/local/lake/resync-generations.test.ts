@@ -124,6 +124,24 @@ const viewState = async (catalog: Catalog): Promise<State> => {
   }
 };
 
+const viewRowCount = async (catalog: Catalog): Promise<number> => {
+  const connection = await instance.connect();
+  try {
+    const reader = createCatalogLakeReader(
+      { databaseName: catalog.databaseName, tables: [...catalog.tables.values()] },
+      lakeDir,
+      connection,
+    );
+    const table = await reader.open(TABLE, []);
+    if (!table) return 0;
+    return Number(
+      (await connection.runAndReadAll(`SELECT count(*) FROM ${table.relation}`)).getRows()[0]?.[0],
+    );
+  } finally {
+    connection.closeSync();
+  }
+};
+
 const applied = (state: State, changes: ReadonlyArray<[number, string | null]>): State => {
   const next = new Map(state);
   for (const [id, v] of changes) {
@@ -258,6 +276,43 @@ describe('a table resync through generations', () => {
       expect(samples.slice(0, -1).every(({ view }) => view.get(3) === 'stale')).toBe(true);
     },
   );
+
+  it('counts no change twice for a table without a primary key while DMS keeps the old files', async () => {
+    // Prepare: an inserts-only table (every row not deleted is in the view), frozen, its CDC file still in place.
+    const layout = { ...LAYOUT, bucketFolder: `${LAYOUT.bucketFolder}-nokey` };
+    const planned = planDatabaseCatalog(layout, [
+      {
+        ...TABLE,
+        columns: [
+          { name: 'id', ...INT },
+          { name: 'v', ...TEXT },
+        ],
+        primaryKey: [],
+      },
+    ]);
+    const catalog = new Catalog(planned);
+    const folder = tableFolderKey(layout, TABLE);
+    await writeFile(`${folder}LOAD00000001.parquet`, [['I', 1, 'a', null]]);
+    await writeFile(`${folder}2026/01/01/20260101-000100000.parquet`, [['I', 2, 'b', '000100']]);
+    const frozen = await listObjects(folder);
+    for (const copy of freezeCopies(frozen, folder, generationFolderKey(layout, TABLE, 0))) {
+      await cp(join(lakeDir, layout.bucket, copy.from), join(lakeDir, layout.bucket, copy.to));
+    }
+    const reloading = reloadingTableCatalog(
+      layout,
+      catalog.databaseName,
+      planned.tables[0] as TableCatalog,
+      1,
+    );
+    catalog.put(reloading.previous, reloading.view);
+
+    // Act: a change arrives while the table reloads.
+    await writeFile(`${folder}2026/01/02/20260102-000100000.parquet`, [['I', 3, 'c', '000200']]);
+    const rows = await viewRowCount(catalog);
+
+    // Assess: the load's row, the insert before the freeze and the one after, each once.
+    expect(rows).toBe(3);
+  });
 
   it('marks the view with its generation and state at each switch', () => {
     // Prepare
