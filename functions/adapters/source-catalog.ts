@@ -28,6 +28,8 @@ const COLUMNS_SQL = `
   JOIN pg_type t ON t.oid = a.atttypid
   JOIN pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
   WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+    -- DMS's own tables on the source (DDL capture, heartbeat) are no tables of the user's.
+    AND c.relname NOT LIKE 'awsdms\\_%'
   ORDER BY n.nspname, c.relname, a.attnum`;
 
 export const readSourceTables = async (connection: SourceConnection): Promise<CatalogSourceTable[]> => {

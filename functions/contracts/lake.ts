@@ -26,6 +26,32 @@ export const TABLE_PARAMETERS = {
   currentState: 'lakeshift_current_state',
 } as const;
 
+/** What a `Schema Changed` event says about one table (docs/lake.md, "Schema changes"). */
+export interface SchemaChangedTable {
+  /** The change-log table's name in the Glue database. */
+  readonly table: string;
+  readonly added: readonly string[];
+  /** Columns the source dropped since the catalog was last published (a rename shows as a drop and an add). */
+  readonly dropped: readonly string[];
+  readonly retyped: ReadonlyArray<{ readonly name: string; readonly from: string; readonly to: string }>;
+  /** What the catalog did about it, in words (SCHEMA_CHANGE_OUTCOMES). */
+  readonly outcome: readonly string[];
+}
+
+/** The detail of lakeshift's `Schema Changed` event. */
+export interface SchemaChangedDetail {
+  readonly migrationId: string;
+  readonly databaseId: string;
+  readonly glueDatabase: string;
+  readonly tables: readonly SchemaChangedTable[];
+}
+
+/** The documented outcome of each kind of change the event reports. */
+export const SCHEMA_CHANGE_OUTCOMES = {
+  dropped: 'dropped columns stay in the catalog and the view; rows written after the drop read NULL',
+  retyped: 'retyped columns take the new type; files written before the change may not read under it',
+} as const;
+
 /**
  * A per-table resync keeps the generation it replaces readable (docs/lake.md, "Resync"): a copy of the table's
  * files under this folder of the database's BucketFolder, and a Glue table over it with this suffix.

@@ -21,6 +21,7 @@ import { readCatalog } from './catalog.ts';
 import { type CdcObserver, CdcStream } from './cdc.ts';
 import { type Checkpoint, decodeCheckpoint, EMPTY_CHECKPOINT, encodeCheckpoint } from './checkpoint.ts';
 import { UNDOCUMENTED_DEFAULTS, type UndocumentedBehaviour } from './choices.ts';
+import { DDL_AUDIT_TABLE, DDL_INTERCEPT, installDdlCapture } from './ddl-capture.ts';
 import { InvalidSettingError, messageOf, TaskFailure } from './errors.ts';
 import { runFullLoad } from './full-load.ts';
 import { runHeartbeat } from './heartbeat.ts';
@@ -276,6 +277,7 @@ class TaskRun {
       this.stats.declare(plan.source, loadPending ? 'Before load' : 'Table completed');
     ctx.reportTables(this.stats.snapshot());
 
+    if (needsCdc) await this.installDdlCapture();
     const created = needsCdc ? await this.ensureSlot(slotName, existingSlot, loadPending) : false;
     this.save({ slotName });
     if (needsCdc) this.startHeartbeat();
@@ -346,6 +348,25 @@ class TaskRun {
       throw new TaskFailure(
         `Replication slot "${slotName}" named by SlotName does not exist on the source; create it before starting the task`,
         'FATAL_ERROR',
+      );
+    }
+  }
+
+  /**
+   * With `CaptureDdls`, the audit table and event trigger of ddl-capture.ts exist before the slot does, so every
+   * DDL from the first cached change on comes through the stream. Whether DMS goes on without them when it may
+   * not create them is not documented; here the task fails, naming the setting, rather than miss columns silently.
+   */
+  private async installDdlCapture(): Promise<void> {
+    const schema = this.settings.source.ddlArtifactsSchema;
+    if (schema === undefined) return;
+    try {
+      await installDdlCapture(this.admin, schema);
+    } catch (error) {
+      throw new TaskFailure(
+        `CaptureDdls: the DDL capture artifacts (${DDL_AUDIT_TABLE}, ${DDL_INTERCEPT}) could not be created in schema "${schema}" (DdlArtifactsSchema): ${error instanceof Error ? error.message : String(error)}. Grant the rights to create them or set CaptureDdls to false`,
+        'FATAL_ERROR',
+        { cause: error },
       );
     }
   }

@@ -12,6 +12,7 @@ import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
 import { DEFAULT_STACK_NAME } from '#contracts/stack-outputs';
 import { startWriteLoad, type WriteLoad } from '../../examples/demo/write-load.ts';
 import type { LocalAws } from '../aws/index.ts';
+import type { Clock } from '../clock.ts';
 import { createPostgresToS3Workload } from '../dataplane/workload.ts';
 import { type LocalLakeshift, startLocalLakeshift } from '../local-lakeshift.ts';
 import { buildReport, type MetricSeries } from '../report/model.ts';
@@ -70,6 +71,16 @@ export interface DemoTerminal {
   readonly width?: number;
 }
 
+/**
+ * A clock of the caller's instead of a ScaledClock at `--clock-speed` (the end-to-end tests pass one that stands
+ * still while a handler runs, so a loaded machine does not shorten the spike the alarms must see), told when the
+ * local AWS is up.
+ */
+export interface DemoPacing {
+  readonly clock: Clock;
+  readonly started?: (aws: LocalLakeshift) => void;
+}
+
 export class DemoRunError extends Error {
   override readonly name = 'DemoRunError';
 }
@@ -117,7 +128,11 @@ const stopLoads = async (loads: Map<string, WriteLoad>, log: (text: string) => v
   loads.clear();
 };
 
-export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Promise<DemoRunResult> => {
+export const runDemo = async (
+  options: DemoOptions,
+  terminal: DemoTerminal,
+  pacing?: DemoPacing,
+): Promise<DemoRunResult> => {
   const prices = loadPriceTable(options.prices);
   const lakeDir = resolve(options.lakeDir);
   const template = readDemoRequestTemplate();
@@ -163,10 +178,11 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
       },
     });
     aws = await startLocalLakeshift({
-      clockSpeed: options.clockSpeed,
+      ...(pacing ? { clock: pacing.clock } : { clockSpeed: options.clockSpeed }),
       lakeDir,
       workloads: { dataPlane: amplifyCdcLoad(dataPlane, options.clockSpeed * DEMO_SOURCE_SCALE) },
     });
+    pacing?.started?.(aws);
     const { clock, stack } = aws;
     const connection: AwsConnection = {
       endpoint: aws.endpoint,

@@ -6,6 +6,7 @@
  * rename is a drop and an add. Every change but an addition is reported as `Schema Changed`.
  */
 import { LAKESHIFT_DETAIL_TYPES, type LakeshiftEvent } from '#contracts/events';
+import { SCHEMA_CHANGE_OUTCOMES, type SchemaChangedDetail } from '#contracts/lake';
 import { type GlueColumn, RETIRED_COLUMN_COMMENT } from './catalog-plan.ts';
 
 export interface TableSchemaChange {
@@ -49,10 +50,8 @@ export const schemaChanged = (
   databaseName: string,
   changes: readonly TableSchemaChange[],
   now: string,
-): LakeshiftEvent => ({
-  detailType: LAKESHIFT_DETAIL_TYPES.schemaChanged,
-  time: now,
-  detail: {
+): LakeshiftEvent => {
+  const detail: SchemaChangedDetail = {
     migrationId: key.migrationId,
     databaseId: key.databaseId,
     glueDatabase: databaseName,
@@ -62,13 +61,10 @@ export const schemaChanged = (
       dropped: change.newlyDropped,
       retyped: change.retyped,
       outcome: [
-        ...(change.newlyDropped.length > 0
-          ? ['dropped columns stay in the catalog and the view; rows written after the drop read NULL']
-          : []),
-        ...(change.retyped.length > 0
-          ? ['retyped columns take the new type; files written before the change may not read under it']
-          : []),
+        ...(change.newlyDropped.length > 0 ? [SCHEMA_CHANGE_OUTCOMES.dropped] : []),
+        ...(change.retyped.length > 0 ? [SCHEMA_CHANGE_OUTCOMES.retyped] : []),
       ],
     })),
-  },
-});
+  };
+  return { detailType: LAKESHIFT_DETAIL_TYPES.schemaChanged, time: now, detail: { ...detail } };
+};
