@@ -91,3 +91,16 @@ export const publishCatalog = async (catalog: DatabaseCatalog): Promise<void> =>
   for (const table of catalog.tables) await putTable(catalog.databaseName, table.changes);
   for (const table of catalog.tables) await putTable(catalog.databaseName, table.view);
 };
+
+/** Deletes a Glue database with its tables and views; false when there was none (nothing to do). */
+export const deleteCatalogDatabase = async (databaseName: string): Promise<boolean> => {
+  const sdk = await glueSdk();
+  const client = await glueClient();
+  try {
+    await awsCall('DeleteDatabase', () => client.send(new sdk.DeleteDatabaseCommand({ Name: databaseName })));
+    return true;
+  } catch (error) {
+    if (isNamed(error, 'EntityNotFoundException')) return false;
+    throw error;
+  }
+};

@@ -32,6 +32,7 @@ export const HANDLER_NAMES = [
   'reload-table',
   'read-source-tables',
   'publish-catalog',
+  'delete-catalog',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 

@@ -66,8 +66,11 @@ export interface HandlerAccess {
   /** The per-database replication-slot alarms (names starting with SLOT_ALARM_NAME_PREFIX). */
   readonly slotAlarms?: readonly AlarmAccess[];
   readonly readMetrics?: boolean;
-  /** Create and update the lake's Glue databases and tables (names starting with GLUE_DATABASE_PREFIX). */
-  readonly lakeCatalog?: boolean;
+  /**
+   * The lake's Glue databases and tables (names starting with GLUE_DATABASE_PREFIX): create and update them, or
+   * delete a database with its tables.
+   */
+  readonly lakeCatalog?: 'write' | 'delete';
   /** Read source credentials and connect to sources: runs inside the default network. */
   readonly connectsToSources?: boolean;
   /** Read the secrets the config admits without connecting to sources (CA certificates). */
@@ -168,5 +171,7 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   // Reads the replicated tables' columns from the source, inside the network, as drop-replication-slot does.
   'read-source-tables': { connectsToSources: true, registry: 'read' },
   // Writes the lake's catalog from what read-source-tables found, outside the network; reports schema changes.
-  'publish-catalog': { registry: 'read', publishEvents: true, lakeCatalog: true },
+  'publish-catalog': { registry: 'read', publishEvents: true, lakeCatalog: 'write' },
+  // Deletes the database's Glue catalog at teardown (the lake's files stay).
+  'delete-catalog': { lakeCatalog: 'delete' },
 };

@@ -49,6 +49,8 @@ export const LAKE_CATALOG_WRITE_ACTIONS = [
   'glue:GetTable',
   'glue:GetTables',
 ] as const;
+/** Glue authorizes DeleteDatabase on the database's tables and functions too; it deletes them with it. */
+export const LAKE_CATALOG_DELETE_ACTIONS = ['glue:DeleteDatabase'] as const;
 /** What a reader of the lake needs of the catalog to query it with Athena (views included). */
 export const LAKE_CATALOG_READ_ACTIONS = [
   'glue:GetDatabase',
@@ -59,8 +61,11 @@ export const LAKE_CATALOG_READ_ACTIONS = [
   'glue:GetPartitions',
 ] as const;
 
-/** The catalog, lakeshift's Glue databases and their tables (Glue authorizes a table call on all three). */
-export const lakeCatalogArns = (scope: Construct): string[] => {
+/**
+ * The catalog, lakeshift's Glue databases and their tables (Glue authorizes a table call on all three), and for
+ * DeleteDatabase their user-defined functions.
+ */
+export const lakeCatalogArns = (scope: Construct, options: { functions?: boolean } = {}): string[] => {
   const stack = Stack.of(scope);
   return [
     stack.formatArn({ service: 'glue', resource: 'catalog' }),
@@ -76,6 +81,16 @@ export const lakeCatalogArns = (scope: Construct): string[] => {
       resourceName: `${GLUE_DATABASE_PREFIX}*/*`,
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     }),
+    ...(options.functions
+      ? [
+          stack.formatArn({
+            service: 'glue',
+            resource: 'userDefinedFunction',
+            resourceName: `${GLUE_DATABASE_PREFIX}*/*`,
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ]
+      : []),
   ];
 };
 
@@ -208,12 +223,13 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
     );
   }
   if (access.lakeCatalog) {
+    const deletes = access.lakeCatalog === 'delete';
     allowWithWildcard(
       role,
       new iam.PolicyStatement({
-        sid: 'WriteLakeCatalog',
-        actions: [...LAKE_CATALOG_WRITE_ACTIONS],
-        resources: lakeCatalogArns(scope),
+        sid: deletes ? 'DeleteLakeCatalog' : 'WriteLakeCatalog',
+        actions: [...(deletes ? LAKE_CATALOG_DELETE_ACTIONS : LAKE_CATALOG_WRITE_ACTIONS)],
+        resources: lakeCatalogArns(scope, { functions: deletes }),
       }),
       `Glue databases are created per migrated database; the grant covers only names starting with "${GLUE_DATABASE_PREFIX}" and their tables.`,
     );

@@ -303,24 +303,28 @@ describe('LakeshiftStack: IAM', () => {
     });
   });
 
-  it("lets only publish-catalog write the lake's Glue catalog, and only databases named lakeshift_* and their tables", () => {
+  it("lets only publish-catalog write the lake's Glue catalog and only delete-catalog delete it, both only for databases named lakeshift_* and their tables", () => {
     // Prepare
-    const writers = allStatements(synthesized.json).filter(
-      ({ statement }) => statement.Sid === 'WriteLakeCatalog',
-    );
-    const catalogWrites = allStatements(synthesized.json).filter(({ statement }) =>
+    const bySid = (sid: string) =>
+      allStatements(synthesized.json).filter(({ statement }) => statement.Sid === sid);
+    const writers = bySid('WriteLakeCatalog');
+    const deleters = bySid('DeleteLakeCatalog');
+    const catalogChanges = allStatements(synthesized.json).filter(({ statement }) =>
       asArray(statement.Action).some((action) => /^glue:(Create|Update|Delete)/.test(String(action))),
     );
+    const policyOf = (handler: string) =>
+      resourcesOfType(synthesized.json, 'AWS::IAM::Policy').find(([, policy]) =>
+        JSON.stringify(policy.Properties?.['Roles']).includes(handlerRoleId(handler)),
+      )?.[0];
+    const resourcesOf = (statement: (typeof writers)[number] | undefined) =>
+      asArray(statement?.statement.Resource).map((resource) => JSON.stringify(resource));
     // Assess
     expect(writers).toHaveLength(1);
-    expect(catalogWrites).toEqual(writers);
-    expect(writers[0]?.owner).toBe(
-      resourcesOfType(synthesized.json, 'AWS::IAM::Policy').find(([, policy]) =>
-        JSON.stringify(policy.Properties?.['Roles']).includes(handlerRoleId('publish-catalog')),
-      )?.[0],
-    );
-    const statement = writers[0]?.statement;
-    expect(asArray(statement?.Action).sort()).toEqual([
+    expect(deleters).toHaveLength(1);
+    expect(catalogChanges).toEqual([...writers, ...deleters]);
+    expect(writers[0]?.owner).toBe(policyOf('publish-catalog'));
+    expect(deleters[0]?.owner).toBe(policyOf('delete-catalog'));
+    expect(asArray(writers[0]?.statement.Action).sort()).toEqual([
       'glue:CreateDatabase',
       'glue:CreateTable',
       'glue:GetDatabase',
@@ -328,11 +332,16 @@ describe('LakeshiftStack: IAM', () => {
       'glue:GetTables',
       'glue:UpdateTable',
     ]);
-    const resources = asArray(statement?.Resource).map((resource) => JSON.stringify(resource));
-    expect(resources).toHaveLength(3);
-    expect(resources.some((resource) => resource.includes(':catalog'))).toBe(true);
-    expect(resources.some((resource) => resource.includes(':database/lakeshift_*'))).toBe(true);
-    expect(resources.some((resource) => resource.includes(':table/lakeshift_*/*'))).toBe(true);
+    expect(asArray(deleters[0]?.statement.Action)).toEqual(['glue:DeleteDatabase']);
+    const written = resourcesOf(writers[0]);
+    expect(written).toHaveLength(3);
+    expect(written.some((resource) => resource.includes(':catalog'))).toBe(true);
+    expect(written.some((resource) => resource.includes(':database/lakeshift_*'))).toBe(true);
+    expect(written.some((resource) => resource.includes(':table/lakeshift_*/*'))).toBe(true);
+    const deleted = resourcesOf(deleters[0]);
+    expect(deleted).toHaveLength(4);
+    expect(deleted.filter((resource) => resource.includes('lakeshift_*')).length).toBe(3);
+    expect(deleted.some((resource) => resource.includes(':userDefinedFunction/lakeshift_*/*'))).toBe(true);
   });
 
   it('lets the configured lake readers read the Glue catalog, and nothing more of it', () => {

@@ -286,7 +286,7 @@ const glueArn = (resource: string): string => `arn:aws:glue:${LOCAL_REGION}:${LO
 /**
  * Glue authorizes a database call on the catalog and the database, and a table call on the catalog, the database
  * and the table (Glue's "Specifying AWS Glue resource ARNs"); a call that lists tables covers every table of the
- * database.
+ * database, and DeleteDatabase every table and function of it.
  */
 const glueChecks = (operation: string, input: Input): AuthorizationCheck[] => {
   const action = `glue:${operation}`;
@@ -303,6 +303,10 @@ const glueChecks = (operation: string, input: Input): AuthorizationCheck[] => {
     glueArn('catalog'),
     ...(database ? [glueArn(`database/${database}`)] : []),
     ...(database && isTableCall ? [glueArn(`table/${database}/${table ?? '*'}`)] : []),
+    // Deleting a database deletes its tables and functions, and is authorized on them.
+    ...(database && operation === 'DeleteDatabase'
+      ? [glueArn(`table/${database}/*`), glueArn(`userDefinedFunction/${database}/*`)]
+      : []),
   ];
   return resources.map((resource) => ({ action, resource, context: {} }));
 };

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { GetTablesCommand, GlueClient, type Table } from '@aws-sdk/client-glue';
+import { GetDatabasesCommand, GetTablesCommand, GlueClient, type Table } from '@aws-sdk/client-glue';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { refreshCatalog } from '#adapters/lake-catalog';
@@ -8,6 +8,7 @@ import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
 import { SCHEMA_CHANGE_OUTCOMES } from '#contracts/lake';
 import { RETIRED_COLUMN_COMMENT } from '#domain/lake/catalog-plan';
 import { changeSequenceRule } from '#domain/planner/table-mappings';
+import { deleteCatalog } from '#handlers/delete-catalog';
 import { LocalGlue } from '#local/aws/glue/service';
 import { sdkEnvironment } from '#local/aws/shared/account';
 import { ManualClock } from '#local/clock';
@@ -173,5 +174,31 @@ describe('the lake catalog under schema changes', () => {
       [3, 'c', 9, 30],
     ]);
     expect((await publish(db)).event).toBeUndefined();
+  });
+});
+
+describe('the lake catalog at teardown', () => {
+  it("deletes the database's Glue database with its tables and views, and finds nothing to do the second time", async () => {
+    // Prepare
+    const db = await postgres.createDatabase();
+    const client = await db.connect();
+    await client.query('CREATE TABLE t (id int PRIMARY KEY, v text)');
+    await publish(db);
+    const before = await catalogTables();
+
+    // Act
+    const first = await deleteCatalog({ migrationId: 'm1', databaseId: 'shop', now: '2026-01-02T00:00:00Z' });
+    const second = await deleteCatalog({
+      migrationId: 'm1',
+      databaseId: 'shop',
+      now: '2026-01-02T00:00:00Z',
+    });
+    const left = (await glue.send(new GetDatabasesCommand({}))).DatabaseList ?? [];
+
+    // Assess
+    expect(before.map((table) => table.Name).sort()).toEqual(['t', 't_changes']);
+    expect(first).toEqual({ glueDatabase: DATABASE, deleted: true });
+    expect(second).toEqual({ glueDatabase: DATABASE, deleted: false });
+    expect(left.map((database) => database.Name)).not.toContain(DATABASE);
   });
 });

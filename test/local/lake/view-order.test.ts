@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHANGE_SEQUENCE_COLUMN } from '#contracts/lake';
+import { planDatabaseCatalog, viewSqlOf } from '#domain/lake/catalog-plan';
 import { currentStateSql } from '#domain/lake/view-sql';
 import { ChangeSequence } from '#local/dataplane/change-sequence';
 import { queryDuckDb } from '../dataplane/lake-queries.ts';
@@ -23,6 +24,8 @@ interface Change {
   readonly seq: string | null;
 }
 
+const sequenceOf = (order: number): string => new ChangeSequence().next(COMMIT_MICROS, '0/1000', order);
+
 const literal = (value: string | null): string => (value === null ? 'NULL' : `'${value}'`);
 
 /** Writes one Parquet file of changes with DMS's columns. */
@@ -38,7 +41,7 @@ const writeFile = async (path: string, changes: readonly Change[]): Promise<void
   );
 };
 
-describe('the current-state view under colliding timestamps', () => {
+describe('the current-state view', () => {
   it('keeps the last change per key in commit order, within one transaction and across files whose names run the other way', async () => {
     // Prepare: transactions committed in one microsecond, numbered by their commit LSN.
     const folder = await mkdtemp(join(tmpdir(), 'lakeshift-view-order-'));
@@ -93,5 +96,48 @@ describe('the current-state view under colliding timestamps', () => {
     // Assess
     expect(earlierClock > later).toBe(true);
     expect(later).toMatch(/^\d{35}$/);
+  });
+
+  it('shows every inserted row of a table without a primary key, duplicates included, and flags it inserts-only', async () => {
+    // Prepare
+    const folder = await mkdtemp(join(tmpdir(), 'lakeshift-view-order-'));
+    folders.push(folder);
+    const catalog = planDatabaseCatalog(
+      { migrationId: 'm1', databaseId: 'shop', bucket: 'lake', bucketFolder: 'raw' },
+      [
+        {
+          schema: 'public',
+          table: 'events',
+          columns: [
+            { name: 'id', typeName: 'int4', typeCategory: 'N', typeModifier: -1 },
+            { name: 'v', typeName: 'text', typeCategory: 'S', typeModifier: -1 },
+          ],
+          primaryKey: [],
+        },
+      ],
+    );
+    const view = catalog.tables[0]?.view;
+    await writeFile(join(folder, 'LOAD00000001.parquet'), [{ op: 'I', id: 1, v: 'a', seq: null }]);
+    await writeFile(join(folder, '20260101-120000001.parquet'), [
+      { op: 'I', id: 1, v: 'a', seq: sequenceOf(1) },
+      { op: 'I', id: 2, v: 'b', seq: sequenceOf(2) },
+    ]);
+
+    // Act
+    const sql = viewSqlOf(view?.ViewOriginalText ?? '') ?? '';
+    const rows = await queryDuckDb(
+      `${sql.replace('"lakeshift_m1__shop"."events_changes"', `read_parquet('${folder}/*.parquet', union_by_name = true)`)} ORDER BY id, v`,
+    );
+
+    // Assess
+    expect(view?.Parameters).toMatchObject({
+      lakeshift_current_state: 'inserts-only',
+      lakeshift_primary_key: '',
+    });
+    expect(rows).toEqual([
+      [1, 'a'],
+      [1, 'a'],
+      [2, 'b'],
+    ]);
   });
 });
