@@ -22,3 +22,7 @@ export class RequestFileError extends Error {
 export class SendEventError extends Error {
   override readonly name = 'SendEventError';
 }
+
+export class NothingToRetryError extends Error {
+  override readonly name = 'NothingToRetryError';
+}

@@ -5,12 +5,14 @@
  * tests run it in process.
  */
 import { parseArgs } from 'node:util';
-import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
+import type { RetryRequest } from '#contracts/attempts';
+import { LAKESHIFT_DETAIL_TYPES, type LakeshiftDetailType } from '#contracts/events';
 import { DEFAULT_STACK_NAME } from '#contracts/stack-outputs';
+import type { RegistryItem } from '#domain/registry-item';
 import { compareCosts, roundUsd } from '#local/report/cost';
 import { loadPriceTable, type PriceTable } from '#local/report/prices';
 import { type Credentials, connect, type StackConnection } from './connection.ts';
-import { CliUsageError, UnknownMigrationError } from './errors.ts';
+import { CliUsageError, NothingToRetryError, UnknownMigrationError } from './errors.ts';
 import { sendLakeshiftEvent } from './events.ts';
 import { createFleetReader, type FleetReader, fleetStatusRows } from './fleet.ts';
 import { renderHistory, renderStatusTable } from './render.ts';
@@ -24,7 +26,7 @@ Commands:
   watch [migrationId]                        the same, redrawn every --interval seconds (default 5)
   history <migrationId> <databaseId>         phases, resize decisions with their metrics, failures
   request <file> [--dry-run]                 validate a migration request and send it (--dry-run: print the plan)
-  retry <migrationId> [databaseId...]        send Retry Requested for failed databases
+  retry <migrationId> [databaseId...]        send Retry Requested (the FAILED databases when none is named)
   teardown <migrationId> [databaseId...]     send Teardown Requested (all databases when none is named)
   resync <migrationId> <databaseId> <schema.table>   reload one table while CDC goes on
   cost <migrationId>                         cost so far per database, against a fixed class and DMS Serverless
@@ -165,11 +167,16 @@ const request = async (invocation: Invocation) => {
   );
 };
 
-/** Teardown and retry name a migration and optionally some of its databases; each named one must exist. */
-const databasesOf = (invocation: Invocation, command: string) =>
+/** The named databases of a migration (each must exist), or those `fallback` picks when none is named. */
+const databasesOf = (
+  invocation: Invocation,
+  command: string,
+  fallback: (items: readonly RegistryItem[]) => readonly RegistryItem[] = (items) => items,
+) =>
   withFleet(invocation, async (fleet) => {
     const migrationId = required(invocation.args, 0, 'migrationId', command);
-    const known = (await fleet.items(migrationId)).map((item) => item.databaseId);
+    const items = await fleet.items(migrationId);
+    const known = items.map((item) => item.databaseId);
     const named = invocation.args.slice(1);
     const unknown = named.filter((id) => !known.includes(id));
     if (unknown.length > 0) {
@@ -177,20 +184,49 @@ const databasesOf = (invocation: Invocation, command: string) =>
         `migration ${migrationId} has no database ${unknown.join(', ')}; it has ${known.join(', ')}`,
       );
     }
-    return { migrationId, databaseIds: named.length > 0 ? named : known };
+    const chosen =
+      named.length > 0 ? items.filter((item) => named.includes(item.databaseId)) : fallback(items);
+    return { migrationId, items: chosen };
   });
 
-const sendFor =
-  (command: string, detailType: (typeof LAKESHIFT_DETAIL_TYPES)['teardownRequested' | 'retryRequested']) =>
-  async (invocation: Invocation) => {
-    const detail = await databasesOf(invocation, command);
-    const eventId = await sendLakeshiftEvent(await invocation.connection(), detailType, detail);
-    invocation.io.stdout.write(
-      invocation.values.json
-        ? `${JSON.stringify({ eventId, ...detail })}\n`
-        : `sent ${detailType} for ${detail.migrationId}: ${detail.databaseIds.join(', ')} (event ${eventId})\n`,
-    );
-  };
+/** Sends one of lakeshift's request events and says so. */
+const send = async (
+  invocation: Invocation,
+  detailType: LakeshiftDetailType,
+  detail: { readonly migrationId: string; readonly databaseIds: readonly string[] },
+) => {
+  const eventId = await sendLakeshiftEvent(await invocation.connection(), detailType, detail);
+  invocation.io.stdout.write(
+    invocation.values.json
+      ? `${JSON.stringify({ eventId, ...detail })}\n`
+      : `sent ${detailType} for ${detail.migrationId}: ${detail.databaseIds.join(', ')} (event ${eventId})\n`,
+  );
+};
+
+const teardown = async (invocation: Invocation) => {
+  const { migrationId, items } = await databasesOf(invocation, 'teardown');
+  const detail = { migrationId, databaseIds: items.map((item) => item.databaseId) };
+  await send(invocation, LAKESHIFT_DETAIL_TYPES.teardownRequested, detail);
+};
+
+/**
+ * Retry names the attempt of each database it retries: a duplicate of the event, or a second `retry`, finds that
+ * attempt retried already and starts nothing (docs/failure-semantics.md). Without names, the FAILED databases.
+ */
+const retry = async (invocation: Invocation) => {
+  const { migrationId, items } = await databasesOf(invocation, 'retry', (all) =>
+    all.filter((item) => item.phase === 'FAILED'),
+  );
+  if (items.length === 0) {
+    throw new NothingToRetryError(`migration ${migrationId} has no FAILED database to retry`);
+  }
+  const detail = {
+    migrationId,
+    databaseIds: items.map((item) => item.databaseId),
+    attempts: Object.fromEntries(items.map((item) => [item.databaseId, item.attempt])),
+  } satisfies RetryRequest;
+  await send(invocation, LAKESHIFT_DETAIL_TYPES.retryRequested, detail);
+};
 
 const TABLE_NAME = /^[^.\s]+\.[^.\s]+$/;
 
@@ -263,8 +299,8 @@ const COMMANDS: Readonly<Record<string, (invocation: Invocation) => Promise<void
   watch,
   history,
   request,
-  retry: sendFor('retry', LAKESHIFT_DETAIL_TYPES.retryRequested),
-  teardown: sendFor('teardown', LAKESHIFT_DETAIL_TYPES.teardownRequested),
+  retry,
+  teardown,
   resync,
   cost,
 };

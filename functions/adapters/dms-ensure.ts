@@ -62,7 +62,15 @@ interface EnsureSpec<Operation extends DmsOperation, Resource> {
   readonly created: (output: DmsOutput<Operation>) => Resource | undefined;
   readonly find: (identifier: string) => Promise<Resource | undefined>;
   readonly arnOf: (resource: Resource) => string | undefined;
+  readonly statusOf: (resource: Resource) => string | undefined;
 }
+
+/**
+ * A resource a teardown is deleting cannot be adopted: a re-run right after a teardown waits (ResourceBusy, which the
+ * state machines retry) until it is gone and the create goes through. Any other state is adopted as the previous
+ * attempt left it; the waits that follow (available, tested, ready) judge it.
+ */
+const BEING_DELETED = 'deleting';
 
 const ensure = async <Operation extends DmsOperation, Resource>(
   spec: EnsureSpec<Operation, Resource>,
@@ -94,6 +102,11 @@ const ensure = async <Operation extends DmsOperation, Resource>(
       `${spec.kind} "${identifier}" (${arn}) already exists and is not this database's: ${mismatches.join('; ')}`,
     );
   }
+  if (spec.statusOf(existing) === BEING_DELETED) {
+    throw new ResourceBusyError(
+      `${spec.kind} "${identifier}" is being deleted; it is created again once it is gone`,
+    );
+  }
   return { resource: existing, created: false };
 };
 
@@ -109,6 +122,7 @@ export const ensureReplicationInstance = (
     created: (output) => output.ReplicationInstance,
     find: findReplicationInstance,
     arnOf: (resource) => resource.ReplicationInstanceArn,
+    statusOf: (resource) => resource.ReplicationInstanceStatus,
   });
 
 export const ensureEndpoint = (input: CreateEndpointCommandInput): Promise<Ensured<Endpoint>> =>
@@ -121,6 +135,7 @@ export const ensureEndpoint = (input: CreateEndpointCommandInput): Promise<Ensur
     created: (output) => output.Endpoint,
     find: findEndpoint,
     arnOf: (resource) => resource.EndpointArn,
+    statusOf: (resource) => resource.Status,
   });
 
 export const ensureReplicationTask = (
@@ -135,4 +150,5 @@ export const ensureReplicationTask = (
     created: (output) => output.ReplicationTask,
     find: findReplicationTask,
     arnOf: (resource) => resource.ReplicationTaskArn,
+    statusOf: (resource) => resource.Status,
   });

@@ -5,7 +5,12 @@
  * real cause: TLS, login or privilege, an unreachable server, a slot in use.
  */
 import type pg from 'pg';
-import { ResourceBusyError, SourceAccessDeniedError, SourceTlsError } from '#contracts/errors';
+import {
+  ResourceBusyError,
+  SourceAccessDeniedError,
+  SourceTlsError,
+  SourceUnreachableError,
+} from '#contracts/errors';
 import { errorCodeOf, type PostgresSslMode, tlsFailureReason } from './postgres-tls.ts';
 import type { PostgresCredentials } from './secrets.ts';
 import { sourceClient } from './source-client.ts';
@@ -71,7 +76,7 @@ const describeFailure = (error: unknown, what: string, sslMode: PostgresSslMode)
     );
   }
   if (code !== undefined && UNREACHABLE.has(code)) {
-    return new ResourceBusyError(`cannot ${what}: the source database is unreachable: ${reason}`, {
+    return new SourceUnreachableError(`cannot ${what}: the source database is unreachable: ${reason}`, {
       cause: error,
     });
   }

@@ -4,7 +4,9 @@
  * a condition, so concurrent writers never overwrite each other silently. Time always comes from the caller.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { FIRST_ATTEMPT } from '#contracts/attempts';
 import {
+  AttemptSupersededError,
   IllegalPhaseTransitionError,
   InvalidInputError,
   RegistryConflictError,
@@ -30,6 +32,24 @@ const MAX_CAUSE_LENGTH = 4_000;
 const APPEND_ATTEMPTS = 5;
 
 const CONFLICT = Symbol('ConditionalCheckFailed');
+
+/** Phases a new attempt may begin from. */
+const NEW_ATTEMPT_PHASES: readonly Phase[] = ['FAILED', 'DELETED'];
+/** What belongs to one attempt's execution and ends with it. */
+const ATTEMPT_STATE = ['taskToken', 'lock', 'resumePending', 'fullLoadProgress', 'failure'] as const;
+/** What named the resources a teardown deleted (the slot was dropped, the imported certificate deleted). */
+const DELETED_RESOURCES = [
+  'instanceArn',
+  'sourceEndpointArn',
+  'targetEndpointArn',
+  'taskArn',
+  'taskResourceId',
+  'lastResizeAt',
+  'slotsBeforeStart',
+  'replicationSlot',
+  'slotWatch',
+  'sourceCertificate',
+] as const;
 
 /** A `now` as one canonical ISO form, so stored instants compare correctly as strings. */
 export const toInstant = (value: string, field = 'now'): string => {
@@ -87,9 +107,21 @@ export interface TransitionOptions {
   readonly patch?: RegistryPatch;
 }
 
+/** The attempt a registration belongs to, and the request (reduced to the database) it was planned from. */
+export interface AttemptOrigin {
+  readonly attempt: number;
+  readonly request?: Readonly<Record<string, unknown>>;
+}
+
 export interface Registry {
   /** Creates the item in REQUESTED; registering the same database again returns the existing item unchanged. */
-  register(plan: DatabasePlan, now: string): Promise<RegistryItem>;
+  register(plan: DatabasePlan, now: string, origin?: AttemptOrigin): Promise<RegistryItem>;
+  /**
+   * Begins the next attempt of a FAILED or DELETED database: back to REQUESTED with the new plan and request,
+   * the dead attempt's wait, lock and progress gone; after a teardown also the ARNs and the slot of the deleted
+   * resources. The same attempt again returns the item; an older one is an AttemptSuperseded error.
+   */
+  beginAttempt(plan: DatabasePlan, now: string, origin: AttemptOrigin): Promise<RegistryItem>;
   get(key: RegistryKey): Promise<RegistryItem | undefined>;
   /** Like `get`, but a missing item is a ResourceNotFoundError. */
   require(key: RegistryKey): Promise<RegistryItem>;
@@ -274,7 +306,7 @@ export const createRegistry = (options: {
   };
 
   return {
-    register: async (plan, now) => {
+    register: async (plan, now, { attempt, request } = { attempt: FIRST_ATTEMPT }) => {
       const key = { migrationId: plan.migrationId, databaseId: plan.databaseId };
       checkKey(key);
       const at = toInstant(now);
@@ -283,6 +315,8 @@ export const createRegistry = (options: {
         databaseId: plan.databaseId,
         phase: 'REQUESTED',
         version: 1,
+        attempt,
+        ...(request === undefined ? {} : { request: { ...request } }),
         plan,
         instanceIdentifier: plan.identifiers.instance.toLowerCase(),
         currentClass: plan.instance.ReplicationInstanceClass,
@@ -308,6 +342,45 @@ export const createRegistry = (options: {
         }
       });
       return created ? item : requireItem(key);
+    },
+
+    beginAttempt: async (plan, now, { attempt, request }) => {
+      const key = { migrationId: plan.migrationId, databaseId: plan.databaseId };
+      const current = await requireItem(key);
+      if (current.attempt === attempt) return current;
+      if (current.attempt > attempt) {
+        throw new AttemptSupersededError(
+          `registry: ${describeKey(key)} is on attempt ${current.attempt}; attempt ${attempt} does not run`,
+        );
+      }
+      if (attempt !== current.attempt + 1 || !NEW_ATTEMPT_PHASES.includes(current.phase)) {
+        throw new IllegalPhaseTransitionError(
+          `registry: ${describeKey(key)} is ${current.phase} on attempt ${current.attempt}: attempt ${attempt} may begin only after attempt ${attempt - 1} FAILED or was DELETED`,
+        );
+      }
+      const at = toInstant(now);
+      const deleted = current.phase === 'DELETED';
+      return writeAt(
+        key,
+        'UpdateItem',
+        current.version,
+        {
+          set: {
+            phase: 'REQUESTED' satisfies Phase,
+            phaseChangedAt: at,
+            attempt,
+            request: request === undefined ? undefined : { ...request },
+            plan,
+            // A retry adopts the instance on whatever class it has; a re-run creates it on the plan's class.
+            ...(deleted ? { currentClass: plan.instance.ReplicationInstanceClass } : {}),
+          },
+          remove: [...ATTEMPT_STATE, ...(deleted ? DELETED_RESOURCES : [])].filter(
+            (name) => current[name] !== undefined,
+          ),
+          now: at,
+        },
+        `beginning attempt ${attempt}`,
+      );
     },
 
     get,

@@ -37,6 +37,8 @@ export const ERROR_NAMES = {
   resourceFailed: 'ResourceFailed',
   /** The database is being torn down or was deleted: create, start and resize steps refuse to act for it. */
   teardownInProgress: 'TeardownInProgress',
+  /** A later attempt of the database has begun: this older one does nothing more. Never retried. */
+  attemptSuperseded: 'AttemptSuperseded',
   /** A required environment variable is missing or malformed at cold start. */
   configuration: 'ConfigurationError',
   /** Any other DMS/AWS fault we do not classify. Not retried blindly. */
@@ -49,6 +51,11 @@ export const ERROR_NAMES = {
   slotAmbiguous: 'ReplicationSlotAmbiguous',
   /** The task's replication slot has not appeared on the source yet: look again. Retryable. */
   slotNotYetCreated: 'ReplicationSlotNotYetCreated',
+  /**
+   * The source database did not answer (refused, timed out, no such host) from where the handler runs. Retried only
+   * where waiting can help (teardown's slot drop); a slot lookup that meets it records nothing.
+   */
+  sourceUnreachable: 'SourceUnreachable',
 } as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];
@@ -67,6 +74,17 @@ export const RETRYABLE_ERRORS: readonly ErrorName[] = [
   ERROR_NAMES.resourceBusy,
   ERROR_NAMES.throttled,
   ERROR_NAMES.registryConflict,
+];
+
+/**
+ * Failures a state machine handles as an ordinary outcome (it retries them, or catches them onto a documented
+ * path): the handler boundary logs them at WARN as one structured line without a stack trace.
+ */
+export const EXPECTED_FAILURES: readonly ErrorName[] = [
+  ...RETRYABLE_ERRORS,
+  ERROR_NAMES.slotNotYetCreated,
+  ERROR_NAMES.slotAmbiguous,
+  ERROR_NAMES.sourceUnreachable,
 ];
 
 abstract class LakeshiftError extends Error {
@@ -118,6 +136,9 @@ export class ResourceFailedError extends LakeshiftError {
 export class TeardownInProgressError extends LakeshiftError {
   override readonly name = ERROR_NAMES.teardownInProgress;
 }
+export class AttemptSupersededError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.attemptSuperseded;
+}
 export class ConfigurationError extends LakeshiftError {
   override readonly name = ERROR_NAMES.configuration;
 }
@@ -132,6 +153,9 @@ export class ReplicationSlotAmbiguousError extends LakeshiftError {
 }
 export class ReplicationSlotNotYetCreatedError extends LakeshiftError {
   override readonly name = ERROR_NAMES.slotNotYetCreated;
+}
+export class SourceUnreachableError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.sourceUnreachable;
 }
 export class AwsFaultError extends LakeshiftError {
   override readonly name = ERROR_NAMES.awsFault;

@@ -1,3 +1,4 @@
+export * from './attempts.ts';
 export * from './env.ts';
 export * from './errors.ts';
 export * from './events.ts';

@@ -84,3 +84,10 @@ export const DEFAULT_EVENT_BUS_NAME = APP_NAME;
 
 /** Reconciler schedule, as an EventBridge schedule expression. */
 export const RECONCILE_SCHEDULE_EXPRESSION = 'rate(5 minutes)';
+
+/**
+ * CA bundles a verify-ca/verify-full source can name instead of giving a PEM (docs/source-safety.md).
+ * `rds-global`: the Amazon RDS root CAs of every commercial region, as AWS publishes them in its global bundle.
+ */
+export const CA_BUNDLE_NAMES = ['rds-global'] as const;
+export type CaBundleName = (typeof CA_BUNDLE_NAMES)[number];

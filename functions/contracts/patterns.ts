@@ -26,6 +26,12 @@ export const teardownRequestedPattern: EventPattern = {
   'detail-type': [LAKESHIFT_DETAIL_TYPES.teardownRequested],
 };
 
+/** A user asks to run failed (or torn-down) databases again: starts `migrate-fleet` with the retry as input. */
+export const retryRequestedPattern: EventPattern = {
+  source: [LAKESHIFT_EVENT_SOURCE],
+  'detail-type': [LAKESHIFT_DETAIL_TYPES.retryRequested],
+};
+
 /**
  * DMS task stopped or failed: the `on-task-event` handler completes or fails the stored task token.
  * Failures are matched on eventType as well as eventId: captured failure payloads lack an eventId

@@ -72,6 +72,10 @@ export const registryItemSchemaOf = <Plan extends object, Decision extends objec
     databaseId: z.string(),
     phase: z.enum(PHASES),
     version: z.number().int(),
+    /** The attempt the database is on (docs/failure-semantics.md); items written before attempts were numbered are on 1. */
+    attempt: z.number().int().min(1).default(1),
+    /** The request the current attempt was planned from, reduced to this database: what a retry runs again. */
+    request: jsonObject<Record<string, unknown>>('request must be an object').optional(),
     // Written by `register` from a planned DatabasePlan; read back as stored.
     plan: jsonObject<Plan>('plan must be an object'),
     instanceIdentifier: z.string(),

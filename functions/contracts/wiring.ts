@@ -8,6 +8,7 @@ import {
   dmsTaskStateChangePattern,
   type EventPattern,
   migrationRequestedPattern,
+  retryRequestedPattern,
   tableResyncRequestedPattern,
   teardownRequestedPattern,
 } from './patterns.ts';
@@ -33,6 +34,13 @@ export const RULES: readonly RuleWiring[] = [
     id: 'MigrationRequested',
     description: 'A migration request starts migrate-fleet with the request as input',
     pattern: migrationRequestedPattern,
+    target: { kind: 'stateMachine', name: 'migrate-fleet' },
+    inputPath: '$.detail',
+  },
+  {
+    id: 'RetryRequested',
+    description: 'A retry request starts migrate-fleet, which runs the named databases as a new attempt',
+    pattern: retryRequestedPattern,
     target: { kind: 'stateMachine', name: 'migrate-fleet' },
     inputPath: '$.detail',
   },

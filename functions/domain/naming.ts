@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { InvalidInputError } from '#contracts/errors';
 import { ALARM_NAME_PREFIX } from '#contracts/names';
 
 /**
@@ -61,7 +62,10 @@ export const databaseIdentifiersSchema = z.object({
   sourceEndpoint: z.string(),
   targetEndpoint: z.string(),
   task: z.string(),
-  /** Name of the database's `migrate-database` execution: a duplicate trigger is rejected by Step Functions. */
+  /**
+   * Name of the database's first `migrate-database` execution: a duplicate trigger is rejected by Step Functions.
+   * Later attempts are named by `attemptExecutionName`.
+   */
   executionName: z.string(),
   /** Every CloudWatch alarm of this database is named `<alarmPrefix>-<suffix>`. */
   alarmPrefix: z.string(),
@@ -79,6 +83,9 @@ const KINDS = {
   fleetExecution: 'fleet',
 } as const;
 
+/** Room kept at the end of the first execution name for the attempt suffix of later ones (`-a` and digits). */
+const ATTEMPT_SUFFIX_ROOM = 8;
+
 export const deriveIdentifiers = (migrationId: string, databaseId: string): DatabaseIdentifiers => {
   const hash = stableHash(migrationId, databaseId);
   const body = `${migrationId}-${databaseId}`;
@@ -88,9 +95,28 @@ export const deriveIdentifiers = (migrationId: string, databaseId: string): Data
     sourceEndpoint: dms(KINDS.sourceEndpoint),
     targetEndpoint: dms(KINDS.targetEndpoint),
     task: dms(KINDS.task),
-    executionName: composeName('', body, KINDS.executionName, hash, EXECUTION_NAME_MAX_LENGTH),
+    executionName: composeName(
+      '',
+      body,
+      KINDS.executionName,
+      hash,
+      EXECUTION_NAME_MAX_LENGTH - ATTEMPT_SUFFIX_ROOM,
+    ),
     alarmPrefix: composeName(ALARM_NAME_PREFIX, body, KINDS.alarmPrefix, hash, DMS_IDENTIFIER_MAX_LENGTH),
   };
+};
+
+/**
+ * Name of the `migrate-database` execution of one attempt of a database. The first attempt keeps the database's
+ * execution name (as before attempts were numbered, so a database registered then is still recognised); attempt
+ * n > 1 is that name with `-a<n>`, so every attempt's name starts with the first one's.
+ */
+export const attemptExecutionName = (migrationId: string, databaseId: string, attempt: number): string => {
+  if (!Number.isInteger(attempt) || attempt < 1 || String(attempt).length > ATTEMPT_SUFFIX_ROOM - 2) {
+    throw new InvalidInputError(`attempt: must be an integer from 1 to 999999, got ${attempt}`);
+  }
+  const first = deriveIdentifiers(migrationId, databaseId).executionName;
+  return attempt === 1 ? first : `${first}-a${attempt}`;
 };
 
 /** Name of the `migrate-fleet` execution for a migration: re-sending the same request does not start a second one. */

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { InvalidInputError } from '#contracts/errors';
 import { fidelityPlanSchema } from '#domain/fidelity/schemas';
+import { caCertificateSourceSchema } from '#domain/planner/plan';
 import type { RegistryItem } from '#domain/registry-item';
 import { resizeSettingsSchema } from '#domain/request/resize-settings';
 import { formatPath } from './field-path.ts';
@@ -17,9 +18,7 @@ const storedPlanSchema = z.looseObject({
   source: z.object({
     secretArn: z.string().min(1),
     databaseName: z.string().min(1),
-    caCertificate: z
-      .union([z.object({ secretArn: z.string().min(1) }), z.object({ certificateArn: z.string().min(1) })])
-      .optional(),
+    caCertificate: caCertificateSourceSchema.optional(),
   }),
   sourceEndpoint: z.looseObject({ SslMode: z.enum(['none', 'require', 'verify-ca', 'verify-full']) }),
   /** Plans stored before the source inspection existed have none. */

@@ -2,10 +2,12 @@
  * Creates the PostgreSQL source endpoint (credentials from the secret, never a password) and the S3 Parquet target
  * endpoint, or adopts ours from a previous run; a foreign endpoint with our identifier is an error. Records both
  * ARNs in the registry. A verify-ca/verify-full source first gets its CA certificate: imported into DMS under an
- * identifier derived from its content (or the DMS certificate the request names), set as the endpoint's
+ * identifier derived from its content (a PEM from a secret, or a bundle lakeshift ships, such as the RDS CAs; or
+ * the DMS certificate the request names), set as the endpoint's
  * CertificateArn, and kept in the registry for the handlers that connect to the source (docs/source-safety.md).
  */
 import * as z from 'zod';
+import { caBundlePem } from '#adapters/ca-bundles';
 import { findCertificateByArn, importCaCertificate } from '#adapters/dms-certificates';
 import { ensureEndpoint } from '#adapters/dms-ensure';
 import { createRegistry } from '#adapters/registry';
@@ -38,6 +40,7 @@ const EnsureEndpointsInput = z.object({
 /** The CA certificate the source endpoint verifies against, imported or named, or undefined when it needs none. */
 const sourceCertificate = async (
   plan: z.output<typeof EnsureEndpointsInput>['plan'],
+  now: Date,
 ): Promise<SourceCertificate | undefined> => {
   const ca = plan.source?.caCertificate;
   if (ca === undefined) return undefined;
@@ -47,7 +50,7 @@ const sourceCertificate = async (
       throw new ResourceNotFoundError(`DMS certificate ${ca.certificateArn} does not exist`);
     return { arn: ca.certificateArn, imported: false, pem: found.CertificatePem };
   }
-  const pem = await getSecretString(ca.secretArn);
+  const pem = 'bundle' in ca ? caBundlePem(ca.bundle, now) : await getSecretString(ca.secretArn);
   const { arn } = await importCaCertificate(pem, plan.tags ?? []);
   return { arn, imported: true, pem };
 };
@@ -61,7 +64,7 @@ export const ensureEndpoints = async (event: unknown) => {
   const input = parseInput(EnsureEndpointsInput, event);
   const item = await registry.require(input);
   refuseDuringTeardown(item, 'creating the endpoints');
-  const certificate = await sourceCertificate(input.plan);
+  const certificate = await sourceCertificate(input.plan, new Date(input.now));
   const source = await ensureEndpoint({
     ...input.plan.sourceEndpoint,
     ...(certificate ? { CertificateArn: certificate.arn } : {}),

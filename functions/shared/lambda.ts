@@ -1,12 +1,14 @@
 /**
  * The one way a handler is wired for Lambda: middy, Powertools structured logging with the Lambda context, the
  * database keys of the event as log keys, and exactly one log line per invocation at the boundary (errors are
- * logged here, never inside handlers, then rethrown so Step Functions sees `error.name`).
+ * logged here, never inside handlers, then rethrown so Step Functions sees `error.name`). Expected failures
+ * (EXPECTED_FAILURES) are logged at WARN without a stack, the rest at ERROR.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { EXPECTED_FAILURES } from '#contracts/errors';
 import { APP_NAME } from '#contracts/names';
 
 export const logger = new Logger({ serviceName: APP_NAME });
@@ -37,7 +39,10 @@ const boundaryLog = {
   },
   onError: (request: Invocation): void => {
     const error = request.error;
-    if (error instanceof Error) logger.error(`failed: ${error.name}`, error);
+    // A retried or caught outcome is not an incident: a stack trace per attempt would bury the real ones.
+    if (error instanceof Error && (EXPECTED_FAILURES as readonly string[]).includes(error.name)) {
+      logger.warn(`failed: ${error.name}`, { error: { name: error.name, message: error.message } });
+    } else if (error instanceof Error) logger.error(`failed: ${error.name}`, error);
     else logger.error('failed', { error: String(error) });
   },
 };

@@ -1,14 +1,15 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { HandlerName, StateMachineName } from '#contracts/names';
 import type { EventPattern } from '#contracts/patterns';
 import { listensOnDefaultBus, RULES } from '#contracts/wiring';
+import { failureQueue } from './failure-queue.ts';
 
 /** Lambda retries a failed asynchronous invocation this often (its maximum) before the on-failure destination. */
 export const ASYNC_INVOKE_RETRY_ATTEMPTS = 2;
@@ -57,19 +58,11 @@ export class EventRules extends Construct {
     super(scope, id);
     const rules = new Map<string, events.Rule>();
     const queues = new Map<string, sqs.Queue>();
-    const failureQueue = (queueId: string, reason: string): sqs.Queue => {
-      const queue = new sqs.Queue(this, queueId, {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      });
-      Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason });
-      return queue;
-    };
     for (const wiring of RULES) {
       const deadLetterQueue = failureQueue(
+        this,
         `${wiring.id}DeadLetters`,
-        `This queue is itself the dead-letter queue of the ${wiring.id} rule's target.`,
+        `dead-letter queue of the ${wiring.id} rule's target`,
       );
       const rule = new events.Rule(this, wiring.id, {
         description: wiring.description,
@@ -94,8 +87,9 @@ export class EventRules extends Construct {
         // EventBridge invokes the function asynchronously: its dead-letter queue covers only a delivery Lambda
         // refused. An invocation that fails after Lambda's own retries goes to this on-failure destination.
         const failedInvocations = failureQueue(
+          this,
           `${wiring.id}FailedInvocations`,
-          `This queue is itself the on-failure destination of ${wiring.target.name}'s asynchronous invocations.`,
+          `on-failure destination of ${wiring.target.name}'s asynchronous invocations`,
         );
         handler.configureAsyncInvoke({
           onFailure: sendOnlyQueueDestination(failedInvocations),

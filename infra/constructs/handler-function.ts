@@ -16,6 +16,12 @@ export interface HandlerFunctionProps {
   readonly logRetention: logs.RetentionDays;
   readonly logKey: kms.IKey;
   readonly timeout?: Duration;
+  /**
+   * How the function is invoked, which decides where a failed invocation ends up: Step Functions invokes
+   * synchronously and its Retry and Catch take the error; EventBridge invokes asynchronously, and EventRules gives
+   * those functions an on-failure destination.
+   */
+  readonly invocation: 'synchronous' | 'asynchronous';
   /** Only for handlers that must reach a source database. */
   readonly vpcPlacement?: {
     readonly vpc: ec2.IVpc;
@@ -23,6 +29,12 @@ export interface HandlerFunctionProps {
     readonly securityGroup: ec2.ISecurityGroup;
   };
 }
+
+/** Memory of every handler: they wait on AWS APIs and PostgreSQL, never compute much. */
+export const HANDLER_MEMORY_MB = 256;
+
+const NODE_22_REASON =
+  'lakeshift targets Node 22 deliberately: the bundles are built for node22 and tested on it.';
 
 /**
  * The organisation's defaults for a lakeshift Lambda function in one place: Node 22 on arm64, X-Ray active, JSON
@@ -80,7 +92,7 @@ export class HandlerFunction extends Construct {
       handler: 'index.handler',
       code: props.code(props.handlerName),
       role: this.role,
-      memorySize: 256,
+      memorySize: HANDLER_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(60),
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
@@ -97,9 +109,15 @@ export class HandlerFunction extends Construct {
       reason:
         'X-Ray trace submission (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions.',
     });
+    for (const id of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {
+      Validations.of(this.function).acknowledge({ id, reason: NODE_22_REASON });
+    }
     Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: 'lakeshift targets Node 22 deliberately: the bundles are built for node22 and tested on it.',
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        props.invocation === 'synchronous'
+          ? `Only Step Functions invokes ${props.handlerName}, synchronously: its errors return to the state machine's Retry and Catch, and Lambda sends only asynchronous invocations to a dead-letter queue.`
+          : `EventBridge invokes ${props.handlerName} asynchronously, and a failed invocation goes to its on-failure destination queue, which keeps the error and the request where a dead-letter queue would keep only the event.`,
     });
   }
 }

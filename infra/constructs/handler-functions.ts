@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { HANDLER_NAMES, type HandlerName, handlerArnPlaceholder } from '#contracts/names';
+import { RULES } from '#contracts/wiring';
 import { HANDLER_ACCESS } from '../permissions/handler-access.ts';
 import { type AccessTargets, grantHandlerAccess } from '../permissions/handler-statements.ts';
 import type { HandlerCode } from './handler-code.ts';
@@ -22,6 +23,11 @@ export interface HandlerFunctionsProps {
   };
 }
 
+/** Handlers an event rule targets: EventBridge invokes them asynchronously, Step Functions invokes the rest. */
+const EVENT_TARGETS: ReadonlySet<HandlerName> = new Set(
+  RULES.flatMap((rule) => (rule.target.kind === 'handler' ? [rule.target.name] : [])),
+);
+
 /** Every handler in HANDLER_NAMES as a Lambda function, each with the access HANDLER_ACCESS gives it. */
 export class HandlerFunctions extends Construct {
   private readonly byName = new Map<HandlerName, HandlerFunction>();
@@ -37,6 +43,7 @@ export class HandlerFunctions extends Construct {
         environment: props.environment,
         logRetention: props.logRetention,
         logKey: props.logKey,
+        invocation: EVENT_TARGETS.has(name) ? 'asynchronous' : 'synchronous',
         ...(access.timeoutSeconds ? { timeout: Duration.seconds(access.timeoutSeconds) } : {}),
         ...(access.connectsToSources ? { vpcPlacement: props.sourceAccess } : {}),
       });

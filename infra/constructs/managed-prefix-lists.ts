@@ -1,6 +1,7 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
@@ -16,6 +17,12 @@ export interface ManagedPrefixListsProps {
   readonly known: Partial<Record<GatewayService, string>>;
 }
 
+/** The lookup makes one small SDK call: the smallest memory Lambda offers is plenty. */
+const LOOKUP_MEMORY_MB = 128;
+
+/** Where AwsCustomResource puts the one provider function every lookup in the stack shares. */
+const PROVIDER_FUNCTION_ID = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replaceAll('-', '')}`;
+
 /**
  * The ids of the region's AWS-managed prefix lists (`com.amazonaws.<region>.<service>`). Security group egress to
  * a gateway endpoint names that list; unless the config gives an id, it is looked up at deploy time, because
@@ -25,6 +32,7 @@ export class ManagedPrefixLists extends Construct {
   private readonly ids = new Map<GatewayService, string>();
   private role?: iam.Role;
   private logGroup?: logs.LogGroup;
+  private providerTraced = false;
 
   constructor(
     scope: Construct,
@@ -49,11 +57,32 @@ export class ManagedPrefixLists extends Construct {
       },
       policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
       ...this.provider(),
+      memorySize: LOOKUP_MEMORY_MB,
       installLatestAwsSdk: false,
     });
+    this.traceProviderFunction();
     const found = lookup.getResponseField('PrefixLists.0.PrefixListId');
     this.ids.set(service, found);
     return found;
+  }
+
+  /**
+   * AwsCustomResource has no tracing option: X-Ray is switched on on the provider function it creates, like on
+   * every other function of the stack.
+   */
+  private traceProviderFunction(): void {
+    if (this.providerTraced) return;
+    this.providerTraced = true;
+    const provider = Stack.of(this).node.tryFindChild(PROVIDER_FUNCTION_ID);
+    if (!(provider instanceof lambda.Function)) {
+      throw new Error(`the AwsCustomResource provider function ${PROVIDER_FUNCTION_ID} was not found`);
+    }
+    (provider.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
+    Validations.of(provider).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'CloudFormation invokes this deploy-time lookup and waits for its answer: a failed invocation fails the deployment, which reports it, so a dead-letter queue would keep nothing anyone acts on.',
+    });
   }
 
   /** One role and log group for the provider function that every lookup shares. */
@@ -76,9 +105,17 @@ export class ManagedPrefixLists extends Construct {
         resources: [logGroup.logGroupArn],
       }),
     );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SubmitTraces',
+        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        resources: ['*'],
+      }),
+    );
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ec2:DescribeManagedPrefixLists has no resource-level permissions; the lookup only reads.',
+      reason:
+        'ec2:DescribeManagedPrefixLists (the lookup only reads) and X-Ray trace submission have no resource-level permissions.',
     });
     this.role = role;
     this.logGroup = logGroup;

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { METRIC_NAMES, METRICS_NAMESPACE } from '#contracts/metrics';
 import { APP_NAME, type HandlerName, type StateMachineName } from '#contracts/names';
 import { lakeshiftDashboard } from './dashboard.ts';
+import { failureQueue } from './failure-queue.ts';
 import type { HandlerFunction } from './handler-function.ts';
 
 /** Thresholds of lakeshift's own health alarms. */
@@ -23,12 +24,15 @@ export const HEALTH_ALARMS = {
   handlerErrors: { threshold: 5, period: Duration.minutes(5), evaluationPeriods: 3, datapointsToAlarm: 2 },
   /**
    * Any event in a dead-letter queue or an on-failure destination: a trigger was lost after EventBridge's retries,
-   * or an asynchronous handler failed after Lambda's.
+   * an asynchronous handler failed after Lambda's, or an alarm e-mail could not be delivered after SNS's.
    */
   deadLetters: { threshold: 1, period: Duration.minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1 },
   /** A database a failed resize left with CDC stopped for 15 minutes (three reconciler sweeps). */
   resumesPending: { threshold: 1, period: Duration.minutes(5), evaluationPeriods: 3, datapointsToAlarm: 3 },
 } as const;
+
+/** Key of the alarm e-mail subscription's dead-letter queue beside the rules' queues. */
+const ALARM_EMAIL_QUEUE = 'AlarmEmail';
 
 export interface OperationsProps {
   readonly stackName: string;
@@ -56,7 +60,8 @@ export class Operations extends Construct {
       masterKey: props.key,
       enforceSSL: true,
     });
-    if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    const deadLetterQueues = new Map(props.deadLetterQueues);
+    if (props.alarmEmail) deadLetterQueues.set(ALARM_EMAIL_QUEUE, this.subscribeAlarmEmail(props.alarmEmail));
 
     for (const [name, machine] of props.stateMachines) {
       const { period, ...evaluation } = HEALTH_ALARMS.failedExecutions;
@@ -82,15 +87,19 @@ export class Operations extends Construct {
         alarmDescription: `The ${name} handler keeps failing; see its log group.`,
       });
     }
-    for (const [ruleId, queue] of props.deadLetterQueues) {
+    for (const [ruleId, queue] of deadLetterQueues) {
       const { period, ...evaluation } = HEALTH_ALARMS.deadLetters;
+      const description =
+        ruleId === ALARM_EMAIL_QUEUE
+          ? 'Alarm e-mails could not be delivered after SNS retried for 6 hours; they wait in this queue.'
+          : `Events of ${ruleId} could not be delivered or handled; they wait in this queue.`;
       this.addAlarm(`DeadLetters-${ruleId}`, `dead-letters-${ruleId}`, {
         metric: queue.metricApproximateNumberOfMessagesVisible({
           period,
           statistic: cloudwatch.Stats.MAXIMUM,
         }),
         ...evaluation,
-        alarmDescription: `Events of ${ruleId} could not be delivered or handled; they wait in this queue.`,
+        alarmDescription: description,
       });
     }
     const { period: resumePeriod, ...resumeEvaluation } = HEALTH_ALARMS.resumesPending;
@@ -125,9 +134,25 @@ export class Operations extends Construct {
       dashboardName: props.stackName,
       stateMachines: props.stateMachines,
       handlers: props.handlers,
-      deadLetterQueues: props.deadLetterQueues,
+      deadLetterQueues,
       alarms: this.alarms,
     });
+  }
+
+  /**
+   * SNS gives up on an e-mail address after 50 attempts over 6 hours and drops the message unless the subscription
+   * has a dead-letter queue (https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html).
+   */
+  private subscribeAlarmEmail(address: string): sqs.Queue {
+    const undelivered = failureQueue(
+      this,
+      'UndeliveredAlarmEmails',
+      'dead-letter queue of the alarm e-mails',
+    );
+    this.topic.addSubscription(
+      new subscriptions.EmailSubscription(address, { deadLetterQueue: undelivered }),
+    );
+    return undelivered;
   }
 
   /**

@@ -79,7 +79,8 @@ export interface HandlerAccess {
 }
 
 export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
-  'validate-request': {},
+  // Reads each database's attempt, and for a retry the request it was planned from.
+  'validate-request': { registry: 'read' },
   'plan-database': { registry: 'readWrite', publishEvents: true },
   'ensure-replication-instance': {
     dmsCreate: ['instance'],

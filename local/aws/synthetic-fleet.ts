@@ -33,6 +33,8 @@ export interface SyntheticFleet {
   requestMigration(): Promise<void>;
   /** Sends Teardown Requested for these databases of the migration. */
   requestTeardown(databaseIds: readonly string[]): Promise<void>;
+  /** Sends Retry Requested for these databases, naming the attempt of each that is retried. */
+  requestRetry(attempts: Readonly<Record<string, number>>): Promise<void>;
   close(): void;
 }
 
@@ -96,6 +98,12 @@ export const prepareSyntheticFleet = (
     requestMigration: () => put(LAKESHIFT_DETAIL_TYPES.migrationRequested, request),
     requestTeardown: (databaseIds) =>
       put(LAKESHIFT_DETAIL_TYPES.teardownRequested, { migrationId: options.migrationId, databaseIds }),
+    requestRetry: (attempts) =>
+      put(LAKESHIFT_DETAIL_TYPES.retryRequested, {
+        migrationId: options.migrationId,
+        databaseIds: Object.keys(attempts),
+        attempts,
+      }),
     close: () => eventBridge.destroy(),
   };
 };

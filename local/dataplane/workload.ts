@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import type {
   ConnectionTestResult,
+  DeletedTask,
   EndpointDescription,
   RunOutcome,
   TaskContext,
@@ -41,9 +42,16 @@ import {
   type SlotWithSnapshot,
 } from './replication-slot.ts';
 import type { RunContext } from './run-context.ts';
-import { type DataPlaneSettings, readDataPlaneSettings, readS3Settings } from './settings.ts';
+import {
+  type DataPlaneSettings,
+  readDataPlaneSettings,
+  readPostgresSettings,
+  readS3Settings,
+} from './settings.ts';
 import {
   connectSource,
+  quoteIdent,
+  quoteLiteral,
   resolveSourceConnection,
   type SecretResolver,
   type SourceConnection,
@@ -88,6 +96,12 @@ export interface PostgresToS3WorkloadOptions {
   readonly loadChunkBytes?: number;
   /** Folder for intermediate files; default the OS temp folder. */
   readonly workDir?: string;
+  /**
+   * Whether deleting a task drops the slot it created (not one named by `SlotName`). Default true, as the DMS user
+   * guide's PostgreSQL source page documents (docs/source-safety.md); false stands for a deletion that could not
+   * reach the source, which leaves the slot for lakeshift's teardown to drop.
+   */
+  readonly dropSlotOnTaskDelete?: boolean;
   /** Readings of what DMS does where AWS does not document it (choices.ts); each defaults to the worse case. */
   readonly undocumented?: Partial<UndocumentedBehaviour>;
   readonly observer?: DataPlaneObserver;
@@ -139,7 +153,31 @@ export const generatedSlotName = (taskArn: string): string => {
 export const createPostgresToS3Workload = (options: PostgresToS3WorkloadOptions): Workload => ({
   testConnection: (endpoint) => testConnection(endpoint, options),
   run: (ctx) => runTask(ctx, options),
+  taskDeleted: (task) => releaseDeletedTask(task, options),
 });
+
+/** Drops the slot the deleted task created, if it is still there and no one reads it; a named slot is the user's. */
+const releaseDeletedTask = async (task: DeletedTask, options: PostgresToS3WorkloadOptions): Promise<void> => {
+  if (options.dropSlotOnTaskDelete === false) return;
+  // A named slot is the user's; otherwise the task's slot has the name its runs give it, saved or not yet saved.
+  if (readPostgresSettings(task.source).slotName !== undefined) return;
+  const slotName =
+    (task.checkpoint === undefined ? undefined : decodeCheckpoint(task.checkpoint).slotName) ??
+    generatedSlotName(task.taskArn);
+  const source = await resolveSourceConnection(task.source, options.resolveSecret, options.trustedCa);
+  const client = await connectSource(source, { connectTimeoutMs: 5000, replication: true });
+  try {
+    // A replication connection takes simple queries only (no parameters).
+    const found = await client.query<{ database: string }>(
+      `SELECT database FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(slotName)}`,
+    );
+    if (found.rows[0]?.database !== source.database) return;
+    // The run's own sessions are closed, but the server may not have let go of the slot yet: WAIT until it has.
+    await client.query(`DROP_REPLICATION_SLOT ${quoteIdent(slotName)} WAIT`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+};
 
 const testConnection = async (
   endpoint: EndpointDescription,

@@ -137,6 +137,14 @@ export type RunOutcome =
 
 export type ConnectionTestResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
+/** A task being deleted, as its workload needs it to let go of the source. */
+export interface DeletedTask {
+  readonly taskArn: string;
+  readonly source: EndpointDescription;
+  /** The checkpoint its last run saved, if it ever ran. */
+  readonly checkpoint?: string;
+}
+
 export interface Workload {
   /** Runs TestConnection for an endpoint (source or target), as DMS does from the replication instance. */
   testConnection(endpoint: EndpointDescription): Promise<ConnectionTestResult>;
@@ -147,4 +155,9 @@ export interface Workload {
    * for CDC it runs until aborted.
    */
   run(ctx: TaskContext): Promise<RunOutcome | undefined>;
+  /**
+   * The task is being deleted and its last run has ended: release what it holds on the source (DMS drops the
+   * replication slot it created). Optional: a workload that holds nothing leaves it out.
+   */
+  taskDeleted?(task: DeletedTask): Promise<void>;
 }

@@ -105,6 +105,7 @@ describe('AWS CLI v2 against the local endpoint', () => {
     expect(put.FailedEntryCount).toBe(0);
     expect((rules.Rules as { Name: string }[]).map((r) => r.Name)).toEqual([
       'lakeshift-MigrationRequested',
+      'lakeshift-RetryRequested',
       'lakeshift-TableResyncRequested',
       'lakeshift-TeardownRequested',
     ]);

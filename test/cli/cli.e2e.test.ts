@@ -175,4 +175,31 @@ describe('lakeshift against the local AWS', () => {
     expect(deleted.map((row) => row.phase)).toEqual(['DELETED', 'DELETED']);
     expect(Object.keys(aws.dms.snapshot().instances)).toEqual([]);
   });
+
+  it('retries through Retry Requested: nothing without a FAILED database, a named torn-down one as its next attempt', {
+    timeout: 300_000,
+  }, async () => {
+    // Act
+    const nothingFailed = await lakeshift('retry', MIGRATION_ID);
+    const retried = await lakeshift('retry', MIGRATION_ID, 'orders', '--json');
+    await pollUntil('orders in CDC again', async () =>
+      (await statusJson()).some((row) => row.databaseId === 'orders' && row.phase === 'CDC'),
+    );
+    const rows = await statusJson();
+
+    // Assess
+    expect(nothingFailed).toMatchObject({ code: 1 });
+    expect(nothingFailed.stderr).toContain(`migration ${MIGRATION_ID} has no FAILED database to retry`);
+    expect(retried).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(retried.stdout)).toMatchObject({
+      migrationId: MIGRATION_ID,
+      databaseIds: ['orders'],
+      attempts: { orders: 1 },
+    });
+    expect(rows.map((row) => [row.databaseId, row.phase])).toEqual([
+      ['billing', 'DELETED'],
+      ['orders', 'CDC'],
+    ]);
+    expect(Object.keys(aws.dms.snapshot().instances)).toHaveLength(1);
+  });
 });

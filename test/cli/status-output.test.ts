@@ -29,6 +29,7 @@ const itemOf = (databaseId: string, fields: Partial<RegistryItem>): RegistryItem
     databaseId,
     phase: 'REQUESTED',
     version: 1,
+    attempt: 1,
     plan,
     instanceIdentifier: plan.identifiers.instance,
     currentClass: 'dms.r5.xlarge',

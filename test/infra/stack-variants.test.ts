@@ -1,4 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { NAG_PACK_NAMES } from '../../infra/nag/packs.ts';
+import {
+  ACKNOWLEDGED_FOR_OTHER_CONFIGS,
+  acknowledgementsIn,
+  unneededAcknowledgements,
+} from './support/nag.ts';
 import { allStatements, asArray, resourcesOfType, type Synthesized, synthesize } from './support/synth.ts';
 
 const SECRET = 'arn:aws:secretsmanager:eu-central-1:210987654321:secret:orders/primary-AbCdEf';
@@ -145,8 +151,22 @@ describe('LakeshiftStack with imported network, bucket and secrets', () => {
     synthesized.template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
-  it('passes cdk-nag with nothing unacknowledged', () => {
+  it.each(NAG_PACK_NAMES.map((pack) => [pack]))('passes cdk-nag %s with nothing unacknowledged', (pack) => {
     // Assess
-    expect(synthesized.nagReport.violations).toEqual([]);
+    expect(synthesized.nagReports[pack].violations).toEqual([]);
   });
+
+  it.each(NAG_PACK_NAMES.map((pack) => [pack]))(
+    'needs every %s acknowledgement, including those the example stack does without',
+    (pack) => {
+      // Prepare
+      const unneeded = unneededAcknowledgements(synthesized.app, pack);
+      const acknowledged = acknowledgementsIn(synthesized.app).map(
+        ({ construct, id }) => `${id} on ${construct.node.path}`,
+      );
+      // Assess
+      expect(unneeded).toEqual([]);
+      expect(acknowledged).toEqual(expect.arrayContaining([...ACKNOWLEDGED_FOR_OTHER_CONFIGS[pack]]));
+    },
+  );
 });

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV, OPTIONAL_ENV } from '#contracts/env';
 import {
@@ -16,7 +19,13 @@ import { RULES } from '#contracts/wiring';
 import { KNOWN_PLACEHOLDERS, scanDefinition } from '../../infra/asl/definition-scan.ts';
 import { LAKE_DATA_ACTIONS } from '../../infra/constructs/lake.ts';
 import { HEALTH_ALARMS } from '../../infra/constructs/operations.ts';
+import { NAG_PACK_NAMES } from '../../infra/nag/packs.ts';
 import { HANDLER_ACCESS } from '../../infra/permissions/handler-access.ts';
+import {
+  ACKNOWLEDGED_FOR_OTHER_CONFIGS,
+  acknowledgementsIn,
+  unneededAcknowledgements,
+} from './support/nag.ts';
 import {
   allStatements,
   asArray,
@@ -567,6 +576,7 @@ describe('LakeshiftStack: event rules', () => {
     // Assess
     expect(busOf('MigrationRequested')).toEqual({ Ref: bus });
     expect(busOf('TeardownRequested')).toEqual({ Ref: bus });
+    expect(busOf('RetryRequested')).toEqual({ Ref: bus });
     expect(busOf('DmsTaskStateChange')).toBeUndefined();
     expect(busOf('AlarmStateChange')).toBeUndefined();
     expect(busOf('Reconcile')).toBeUndefined();
@@ -580,7 +590,8 @@ describe('LakeshiftStack: event rules', () => {
         synthesized.json.Resources[owner]?.Type === 'AWS::SQS::QueuePolicy' && statement.Effect === 'Deny',
     );
     // Assess
-    expect(denials).toHaveLength(RULES.length + handlerTargets);
+    // One per rule target and per on-failure destination, and the alarm e-mail's dead-letter queue.
+    expect(denials).toHaveLength(RULES.length + handlerTargets + 1);
     for (const { statement } of denials) {
       expect(statement.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
     }
@@ -872,7 +883,8 @@ describe('LakeshiftStack: operations', () => {
     expect(byPrefix('failed-executions-')).toHaveLength(STATE_MACHINE_NAMES.length);
     expect(byPrefix('handler-errors-')).toHaveLength(HANDLER_NAMES.length);
     const handlerTargets = RULES.filter((rule) => rule.target.kind === 'handler').length;
-    expect(byPrefix('dead-letters-')).toHaveLength(RULES.length + handlerTargets);
+    // One per rule target and per on-failure destination, and the alarm e-mail's dead-letter queue.
+    expect(byPrefix('dead-letters-')).toHaveLength(RULES.length + handlerTargets + 1);
     expect(byPrefix('resumes-pending')).toHaveLength(1);
     for (const [prefix, thresholds] of [
       ['failed-executions-', HEALTH_ALARMS.failedExecutions],
@@ -914,10 +926,10 @@ describe('LakeshiftStack: operations', () => {
     );
     // Assess
     const handlerTargets = RULES.filter((rule) => rule.target.kind === 'handler').length;
-    // One per state machine, handler, queue (dead letters and failed invocations), the pending resumes and the
-    // replication-slot incidents.
+    // One per state machine, handler, queue (dead letters, failed invocations and undelivered alarm e-mails), the
+    // pending resumes and the replication-slot incidents.
     expect(names).toHaveLength(
-      STATE_MACHINE_NAMES.length + HANDLER_NAMES.length + RULES.length + handlerTargets + 2,
+      STATE_MACHINE_NAMES.length + HANDLER_NAMES.length + RULES.length + handlerTargets + 1 + 2,
     );
     expect(names.filter((name) => name.startsWith(ALARM_NAME_PREFIX))).toEqual([]);
   });
@@ -933,6 +945,38 @@ describe('LakeshiftStack: operations', () => {
       Protocol: 'email',
       Endpoint: 'platform-team@example.com',
     });
+  });
+
+  it('keeps alarm e-mails SNS could not deliver in a dead-letter queue that only the topic may send to', () => {
+    // Prepare
+    const topic = logicalIdOf('AWS::SNS::Topic', () => true);
+    const subscription = logicalIdOf('AWS::SNS::Subscription', () => true);
+    const redrivePolicy = synthesized.json.Resources[subscription]?.Properties?.['RedrivePolicy'] as
+      | { deadLetterTargetArn: { 'Fn::GetAtt': [string, string] } }
+      | undefined;
+    const queue = redrivePolicy?.deadLetterTargetArn['Fn::GetAtt'][0] ?? 'no redrive policy';
+    const sends = allStatements(synthesized.json).filter(
+      ({ owner, statement }) =>
+        synthesized.json.Resources[owner]?.Type === 'AWS::SQS::QueuePolicy' &&
+        statement.Effect === 'Allow' &&
+        JSON.stringify(statement.Resource).includes(`"${queue}"`),
+    );
+    // Assess
+    expect(synthesized.json.Resources[queue]?.Properties).toEqual({
+      MessageRetentionPeriod: 1209600,
+      SqsManagedSseEnabled: true,
+    });
+    expect(sends).toEqual([
+      {
+        owner: expect.any(String),
+        statement: expect.objectContaining({
+          Action: 'sqs:SendMessage',
+          Principal: { Service: 'sns.amazonaws.com' },
+          Resource: { 'Fn::GetAtt': [queue, 'Arn'] },
+          Condition: { ArnEquals: { 'aws:SourceArn': { Ref: topic } } },
+        }),
+      },
+    ]);
     for (const [, alarm] of resourcesOfType(synthesized.json, 'AWS::CloudWatch::Alarm')) {
       expect(alarm.Properties?.['AlarmActions']).toEqual([{ Ref: topic }]);
     }
@@ -975,24 +1019,66 @@ describe('LakeshiftStack: operations', () => {
 });
 
 describe('LakeshiftStack: cdk-nag', () => {
-  it('has no unacknowledged AwsSolutions finding', () => {
+  it.each(NAG_PACK_NAMES.map((pack) => [pack]))('has no unacknowledged %s finding', (pack) => {
     // Assess
-    expect(synthesized.nagReport.violations).toEqual([]);
-    expect(synthesized.nagReport.success).toBe(true);
+    expect(synthesized.nagReports[pack].violations).toEqual([]);
+    expect(synthesized.nagReports[pack].success).toBe(true);
   });
 
-  it('gives every acknowledgement a specific reason', () => {
+  it.each(NAG_PACK_NAMES.map((pack) => [pack]))(
+    'gives every %s acknowledgement a specific reason',
+    (pack) => {
+      // Prepare
+      const acknowledgements = acknowledgementsIn(synthesized.app).filter(({ id }) =>
+        id.startsWith(`${pack}-`),
+      );
+      // Assess
+      expect(acknowledgements.length).toBeGreaterThan(10);
+      for (const { reason } of acknowledgements) {
+        expect(reason.length).toBeGreaterThan(40);
+      }
+    },
+  );
+
+  it.each(NAG_PACK_NAMES.map((pack) => [pack]))(
+    'acknowledges only %s findings that exist, on the resource that has them or its parent',
+    (pack) => {
+      // Assess
+      expect(unneededAcknowledgements(synthesized.app, pack)).toEqual(ACKNOWLEDGED_FOR_OTHER_CONFIGS[pack]);
+    },
+  );
+
+  it('lets a Lambda function go without a dead-letter queue only where its failures already have a place', () => {
     // Prepare
-    const acknowledgements = synthesized.app.node
-      .findAll()
-      .flatMap((construct) => construct.node.metadata)
-      .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
-      .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
-      .filter(([id]) => id.includes('AwsSolutions-'));
+    const functionOf = (construct: IConstruct): string =>
+      synthesized.stack.getLogicalId(construct.node.defaultChild as CfnElement);
+    const acknowledged = acknowledgementsIn(synthesized.app).filter(
+      ({ id, construct }) => id === 'Serverless-LambdaDLQ' && construct instanceof lambda.Function,
+    );
+    const asynchronous = acknowledged
+      .filter(({ reason }) => reason.startsWith('EventBridge invokes'))
+      .map(({ construct }) => functionOf(construct));
+    const synchronous = acknowledged
+      .filter(({ reason }) => reason.startsWith('Only Step Functions invokes'))
+      .map(({ construct }) => functionOf(construct));
+    const withFailureDestination = resourcesOfType(synthesized.json, 'AWS::Lambda::EventInvokeConfig')
+      .map(([, config]) => config.Properties ?? {})
+      .filter((properties) => properties['DestinationConfig'])
+      .map((properties) => (properties['FunctionName'] as { Ref: string }).Ref);
+    const ruleTargets = JSON.stringify(
+      resourcesOfType(synthesized.json, 'AWS::Events::Rule').map(([, rule]) => rule.Properties?.['Targets']),
+    );
+    const definitions = JSON.stringify(
+      resourcesOfType(synthesized.json, 'AWS::StepFunctions::StateMachine').map(
+        ([, machine]) => machine.Properties?.['DefinitionSubstitutions'],
+      ),
+    );
     // Assess
-    expect(acknowledgements.length).toBeGreaterThan(10);
-    for (const [, reason] of acknowledgements) {
-      expect(reason.length).toBeGreaterThan(40);
+    expect(asynchronous.length + synchronous.length).toBe(HANDLER_NAMES.length);
+    expect(asynchronous.sort()).toEqual(withFailureDestination.sort());
+    for (const functionId of synchronous) {
+      expect(ruleTargets).not.toContain(`"${functionId}"`);
+      expect(definitions).toContain(`"${functionId}"`);
     }
   });
 });

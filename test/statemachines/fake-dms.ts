@@ -356,6 +356,13 @@ export class FakeDms {
         EndpointIdentifier: this.endpoints.get(input.EndpointArn)?.value.EndpointIdentifier,
         Status: 'testing',
       };
+      // DMS keeps one connection per instance and endpoint: a new test replaces the last one's result.
+      const previous = this.connections.findIndex(
+        (candidate) =>
+          candidate.ReplicationInstanceArn === input.ReplicationInstanceArn &&
+          candidate.EndpointArn === input.EndpointArn,
+      );
+      if (previous >= 0) this.connections.splice(previous, 1);
       this.connections.push(connection);
       return { Connection: connection };
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
-import { deriveIdentifiers } from '#domain/naming';
+import { attemptExecutionName, deriveIdentifiers } from '#domain/naming';
 import { statesEntered } from '#test/local-state-machines';
 import { withValue } from '../unit/domain/request/fixtures.ts';
 import { requestFor } from '../unit/handlers/fixtures.ts';
@@ -21,7 +21,7 @@ describe('State machine: migrate-fleet', () => {
       status: 'SUCCEEDED',
       output: {
         migrationId: 'fleet-sm',
-        statuses: ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED'],
+        statuses: ['STARTED', 'STARTED', 'STARTED'],
         anyFailed: false,
       },
     });
@@ -30,7 +30,7 @@ describe('State machine: migrate-fleet', () => {
       DATABASES.map((databaseId) => ({
         stateMachine: 'migrate-database',
         name: deriveIdentifiers('fleet-sm', databaseId).executionName,
-        input: { request, databaseId },
+        input: { request, databaseId, attempt: 1, trigger: expect.stringContaining(':migrate-fleet') },
       })),
     );
     const items = await world.registry().listByMigration('fleet-sm');
@@ -48,7 +48,7 @@ describe('State machine: migrate-fleet', () => {
     // Assess
     expect(again).toMatchObject({
       status: 'SUCCEEDED',
-      output: { statuses: ['ALREADY_STARTED', 'ALREADY_STARTED', 'ALREADY_STARTED'] },
+      output: { statuses: ['ALREADY_DONE', 'ALREADY_DONE', 'ALREADY_DONE'] },
     });
     expect(first.status).toBe('SUCCEEDED');
     // The default limit (10) is above the fleet's size: all three ran at once the first time.
@@ -69,7 +69,7 @@ describe('State machine: migrate-fleet', () => {
     const summary = JSON.parse(outcome.status === 'FAILED' ? outcome.cause : '{}');
     expect(summary).toMatchObject({
       migrationId: 'fleet-bad',
-      statuses: ['SUCCEEDED', 'FAILED', 'SUCCEEDED'],
+      statuses: ['STARTED', 'FAILED', 'STARTED'],
       anyFailed: true,
     });
     expect(world.runtime().maxConcurrentNested()).toBe(1);
@@ -88,5 +88,106 @@ describe('State machine: migrate-fleet', () => {
     });
     expect(statesEntered(outcome)).toEqual(['ValidateRequest', 'FleetFailed']);
     expect(world.runtime().nestedExecutions()).toEqual([]);
+  });
+
+  describe('retry and re-run', () => {
+    /** A fleet whose billing database failed its connection test on the first attempt. */
+    const failBillingOnce = async (migrationId: string) => {
+      world.dms.failsConnectionTest = (endpoint) => endpoint.EndpointIdentifier?.includes('billing') === true;
+      const request = requestFor(migrationId, DATABASES);
+      const first = await world.run('migrate-fleet', request);
+      world.dms.failsConnectionTest = () => false;
+      return { request, first };
+    };
+
+    const attemptsOf = async (migrationId: string) =>
+      Object.fromEntries(
+        (await world.registry().listByMigration(migrationId)).map((item) => [
+          item.databaseId,
+          [item.phase, item.attempt],
+        ]),
+      );
+
+    it('runs a failed database again as its next attempt when the same request is sent again', async () => {
+      // Prepare
+      const { request, first } = await failBillingOnce('fleet-resend');
+      // Act
+      const again = await world.run('migrate-fleet', request);
+      // Assess
+      expect(first.status).toBe('FAILED');
+      expect(again).toMatchObject({
+        status: 'SUCCEEDED',
+        output: { statuses: ['ALREADY_DONE', 'STARTED', 'ALREADY_DONE'], anyFailed: false },
+      });
+      expect(
+        world
+          .runtime()
+          .nestedExecutions()
+          .map((execution) => execution.name),
+      ).toEqual([
+        ...DATABASES.map((id) => attemptExecutionName('fleet-resend', id, 1)),
+        attemptExecutionName('fleet-resend', 'billing', 2),
+      ]);
+      expect(await attemptsOf('fleet-resend')).toEqual({
+        orders: ['CDC', 1],
+        billing: ['CDC', 2],
+        inventory: ['CDC', 1],
+      });
+      // The retry adopted the failed attempt's instance and endpoints: one of each per database.
+      expect(world.dms.instances.size).toBe(3);
+      expect(world.dms.endpoints.size).toBe(6);
+      expect(world.dms.tasks.size).toBe(3);
+    });
+
+    it('runs the databases a retry request names from the request the registry keeps, once', async () => {
+      // Prepare
+      await failBillingOnce('fleet-retry');
+      const retry = { migrationId: 'fleet-retry', databaseIds: ['billing'], attempts: { billing: 1 } };
+      // Act
+      const retried = await world.run('migrate-fleet', retry);
+      const duplicate = await world.run('migrate-fleet', retry);
+      // Assess
+      expect(retried).toMatchObject({ status: 'SUCCEEDED', output: { statuses: ['STARTED'] } });
+      expect(duplicate).toMatchObject({ status: 'SUCCEEDED', output: { statuses: ['ALREADY_DONE'] } });
+      expect(world.runtime().nestedExecutions()).toHaveLength(4);
+      expect(world.runtime().nestedExecutions()[3]).toMatchObject({
+        name: attemptExecutionName('fleet-retry', 'billing', 2),
+        input: { databaseId: 'billing', attempt: 2, request: { databases: [{ id: 'billing' }] } },
+      });
+      expect((await attemptsOf('fleet-retry'))['billing']).toEqual(['CDC', 2]);
+    });
+
+    it('refuses a retry of a database the migration does not have, starting nothing', async () => {
+      // Prepare
+      await failBillingOnce('fleet-unknown');
+      // Act
+      const outcome = await world.run('migrate-fleet', {
+        migrationId: 'fleet-unknown',
+        databaseIds: ['payroll'],
+      });
+      // Assess
+      expect(outcome).toMatchObject({ status: 'FAILED', error: FAIL_STATE_ERRORS.fleetFailed });
+      expect(outcome.status === 'FAILED' && outcome.cause).toContain(
+        'databaseIds: migration fleet-unknown has no database payroll',
+      );
+      expect(world.runtime().nestedExecutions()).toHaveLength(3);
+    });
+
+    it('migrates a torn-down database again as a new attempt when its request is sent again', async () => {
+      // Prepare
+      const request = requestFor('fleet-rerun', ['orders']);
+      await world.run('migrate-fleet', request);
+      const torn = await world.run('teardown', { migrationId: 'fleet-rerun', databaseIds: ['orders'] });
+      // Act
+      const rerun = await world.run('migrate-fleet', request);
+      // Assess
+      expect(torn.status).toBe('SUCCEEDED');
+      expect(rerun).toMatchObject({ status: 'SUCCEEDED', output: { statuses: ['STARTED'] } });
+      const item = await world.registry().require({ migrationId: 'fleet-rerun', databaseId: 'orders' });
+      expect([item.phase, item.attempt]).toEqual(['CDC', 2]);
+      expect(item.instanceArn && world.dms.instances.has(item.instanceArn)).toBe(true);
+      expect(world.dms.instances.size).toBe(1);
+      expect(world.dms.tasks.size).toBe(1);
+    });
   });
 });

@@ -49,7 +49,15 @@ export interface StateMachineWorld extends HandlerWorld {
 /** The name DMS gives the fake task's slot (any name: lakeshift must learn it, not guess it). */
 export const fakeSlotName = (databaseId: string): string => `dms_${databaseId.replaceAll('-', '_')}_slot`;
 
-export const useStateMachineWorld = (): StateMachineWorld => {
+export interface StateMachineWorldOptions {
+  /**
+   * Run the real record-replication-slot and drop-replication-slot, which reach a real source through the secret
+   * the test provides; by default both stand in for it with `sourceSlots`.
+   */
+  readonly realSlotHandlers?: boolean;
+}
+
+export const useStateMachineWorld = (options: StateMachineWorldOptions = {}): StateMachineWorld => {
   const world = useHandlerWorld();
   const dms = new FakeDms();
   const cloudWatch = cloudWatchMock();
@@ -116,8 +124,9 @@ export const useStateMachineWorld = (): StateMachineWorld => {
         'inspect-source': () => async () => ({ columnsInspected: 0, columns: [] }),
         // The catalog step reads a PostgreSQL source, which these tests do not run; its own tests cover it.
         'read-source-tables': () => async () => ({ tables: [] }),
-        'record-replication-slot': recordSlot,
-        'drop-replication-slot': dropSlot,
+        ...(options.realSlotHandlers
+          ? {}
+          : { 'record-replication-slot': recordSlot, 'drop-replication-slot': dropSlot }),
       },
     }).deploy();
   });

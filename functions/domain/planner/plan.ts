@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { CA_BUNDLE_NAMES } from '#contracts/names';
 import { fidelityPlanSchema } from '#domain/fidelity/schemas';
 import { databaseIdentifiersSchema } from '#domain/naming';
 import { resizeSettingsSchema } from '#domain/request/resize-settings';
@@ -7,10 +8,14 @@ import { instancePlanSchema } from './instance-plan.ts';
 import { resourceTagSchema } from './resource-fields.ts';
 import { taskPlanSchema } from './task-plan.ts';
 
-/** Where a source's CA certificate comes from: a PEM in Secrets Manager, or a certificate DMS already has. */
+/**
+ * Where a source's CA certificate comes from: a PEM in Secrets Manager, a certificate DMS already has, or a bundle
+ * lakeshift ships.
+ */
 export const caCertificateSourceSchema = z.union([
   z.object({ secretArn: z.string() }),
   z.object({ certificateArn: z.string() }),
+  z.object({ bundle: z.enum(CA_BUNDLE_NAMES) }),
 ]);
 export type CaCertificateSource = z.infer<typeof caCertificateSourceSchema>;
 

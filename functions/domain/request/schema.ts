@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { CA_BUNDLE_NAMES } from '#contracts/names';
 import { TAG_KEYS } from '#contracts/tags';
 import { LOSSY_MAPPINGS } from '#domain/fidelity/type-mapping';
 import { DEFAULT_FULL_LOAD_CLASS } from '#domain/instance-classes';
@@ -33,19 +34,31 @@ import { taskSettingsOverridesSchema } from './task-settings.ts';
  * The CA certificate `verify-ca`/`verify-full` check the source's certificate against: DMS verifies against the
  * certificate assigned to the endpoint (`CertificateArn`), so lakeshift imports it (docs/source-safety.md).
  */
-export const caCertificateSchema = z.union([
-  z.strictObject({
-    secretArn: secretArn.describe(
-      'A Secrets Manager secret whose SecretString is the PEM CA certificate (or chain).',
-    ),
-  }),
-  z.strictObject({
-    certificateArn: z
-      .string()
-      .regex(/^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:cert:[A-Za-z0-9-]+$/, 'must be a DMS certificate ARN')
-      .describe('A certificate already imported into DMS; used as is and never deleted by lakeshift.'),
-  }),
-]);
+export const caCertificateSchema = z.union(
+  [
+    z.strictObject({
+      secretArn: secretArn.describe(
+        'A Secrets Manager secret whose SecretString is the PEM CA certificate (or chain).',
+      ),
+    }),
+    z.strictObject({
+      certificateArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:cert:[A-Za-z0-9-]+$/, 'must be a DMS certificate ARN')
+        .describe('A certificate already imported into DMS; used as is and never deleted by lakeshift.'),
+    }),
+    z.strictObject({
+      bundle: z
+        .enum(CA_BUNDLE_NAMES)
+        .describe(
+          "A CA bundle lakeshift ships, by name. 'rds-global': the Amazon RDS root CAs of every commercial region (for RDS and Aurora sources); lakeshift imports the certificates still valid.",
+        ),
+    }),
+  ],
+  {
+    error: `must be one of {"secretArn": "<Secrets Manager secret ARN>"}, {"certificateArn": "<DMS certificate ARN>"} or {"bundle": ${CA_BUNDLE_NAMES.map((name) => `"${name}"`).join(' | ')}}`,
+  },
+);
 
 /** `slotName` is refused: see the rule text. */
 const SLOT_NAME_REFUSED =

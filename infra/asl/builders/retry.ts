@@ -59,3 +59,11 @@ export const START_EXECUTION_RETRY: readonly Retrier[] = [
 export const SLOT_LOOKUP_RETRY: readonly Retrier[] = [
   retrier([ERROR_NAMES.slotNotYetCreated], { intervalSeconds: 10, maxAttempts: 12, maxDelaySeconds: 60 }),
 ];
+
+/**
+ * A source the slot-dropping handler cannot reach at teardown: a network blip passes, so look again a few times
+ * before teardown fails naming it (a slot left behind keeps WAL on the source).
+ */
+export const SOURCE_UNREACHABLE_RETRY: readonly Retrier[] = [
+  retrier([ERROR_NAMES.sourceUnreachable], { intervalSeconds: 5, maxAttempts: 6, maxDelaySeconds: 120 }),
+];

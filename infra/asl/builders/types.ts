@@ -51,6 +51,7 @@ export type PassState = {
   readonly Result?: JsonValue;
   readonly Parameters?: JsonObject;
   readonly ResultPath?: string | null;
+  readonly OutputPath?: string;
 } & Transition;
 
 export interface WaitState {

@@ -41,10 +41,11 @@ export const migrateDatabase: StateMachineDefinition = {
     PlanDatabase: lambdaTask({
       handler: 'plan-database',
       comment:
-        'Plan the database from the request and the inspection (lossless remedies, plan warnings) and register it (phase PROVISIONING).',
+        'Plan the database from the request and the inspection (lossless remedies, plan warnings) and register it on its attempt (phase PROVISIONING).',
       payload: {
         'request.$': '$.request',
         'databaseId.$': '$.databaseId',
+        'attempt.$': '$.attempt',
         'inspection.$': '$.inspected.inspection',
       },
       outputPath: '$.Payload',

@@ -1,18 +1,21 @@
+import { FLEET_DATABASE_STATUSES } from '#contracts/attempts';
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
 import { failState } from '../builders/failures.ts';
 import { catchAll, catchErrors, lambdaTask, nestedExecution } from '../builders/tasks.ts';
 import type { StateMachineDefinition } from '../builders/types.ts';
 
 const FLEET_FAILED = FAIL_STATE_ERRORS.fleetFailed;
+const STATUS = FLEET_DATABASE_STATUSES;
 
 export const migrateFleet: StateMachineDefinition = {
   Comment:
-    'A migration request: validate it, then run migrate-database for every database (bounded concurrency, deterministic execution names) and summarize.',
+    'A migration or retry request: validate it, decide per database which attempt runs, run migrate-database for each attempt started (bounded concurrency, execution names carry the attempt) and summarize.',
   StartAt: 'ValidateRequest',
   States: {
     ValidateRequest: lambdaTask({
       handler: 'validate-request',
-      comment: 'Parse the request and plan every database; nothing is created.',
+      comment:
+        'Parse the request (or rebuild it from the registry for a retry), plan every database and decide per database: start its next attempt or report it; nothing is created.',
       payload: { 'request.$': '$' },
       outputPath: '$.Payload',
       catch: [catchAll(FLEET_FAILED)],
@@ -21,37 +24,53 @@ export const migrateFleet: StateMachineDefinition = {
     MigrateDatabases: {
       Type: 'Map',
       Comment:
-        'One migrate-database execution per database. Its input is only {request, databaseId}, so a duplicate trigger gets the same name and input.',
+        "One migrate-database execution per database this trigger starts, named by the database's attempt; a database that is running or done is only reported.",
       ItemsPath: '$.databases',
       MaxConcurrencyPath: '$.maxConcurrency',
       ItemSelector: {
-        'executionName.$': '$$.Map.Item.Value.executionName',
-        'databaseId.$': '$$.Map.Item.Value.databaseId',
-        'request.$': '$$.Execution.Input',
+        'run.$': '$$.Map.Item.Value',
+        'request.$': '$.request',
+        // Part of the input, so another trigger's start of the same attempt is ExecutionAlreadyExists even while it runs.
+        'trigger.$': '$$.Execution.Id',
       },
       ItemProcessor: {
         ProcessorConfig: { Mode: 'INLINE' },
-        StartAt: 'MigrateDatabase',
+        StartAt: 'StartsAttempt',
         States: {
-          MigrateDatabase: nestedExecution({
-            machine: 'migrate-database',
-            namePath: '$.executionName',
-            input: { 'request.$': '$.request', 'databaseId.$': '$.databaseId' },
-            catch: [
-              catchErrors(['StepFunctions.ExecutionAlreadyExistsException'], 'AlreadyStarted', null),
-              catchAll('DatabaseFailed', null),
-            ],
-            next: 'DatabaseMigrated',
-          }),
-          DatabaseMigrated: { Type: 'Pass', Result: 'SUCCEEDED', End: true },
-          AlreadyStarted: {
+          StartsAttempt: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.run.action', StringEquals: 'start', Next: 'MigrateDatabase' }],
+            Default: 'ReportDatabase',
+          },
+          ReportDatabase: {
             Type: 'Pass',
-            Comment:
-              'An execution with this name already ran or is running: this database is not migrated twice.',
-            Result: 'ALREADY_STARTED',
+            Comment: 'Running or done on its current attempt, or tearing down: nothing is started.',
+            OutputPath: '$.run.status',
             End: true,
           },
-          DatabaseFailed: { Type: 'Pass', Result: 'FAILED', End: true },
+          MigrateDatabase: nestedExecution({
+            machine: 'migrate-database',
+            namePath: '$.run.executionName',
+            input: {
+              'request.$': '$.request',
+              'databaseId.$': '$.run.databaseId',
+              'attempt.$': '$.run.attempt',
+              'trigger.$': '$.trigger',
+            },
+            catch: [
+              catchErrors(['StepFunctions.ExecutionAlreadyExistsException'], 'AlreadyRunning', null),
+              catchAll('DatabaseFailed', null),
+            ],
+            next: 'DatabaseStarted',
+          }),
+          DatabaseStarted: { Type: 'Pass', Result: STATUS.started, End: true },
+          AlreadyRunning: {
+            Type: 'Pass',
+            Comment: 'Another trigger started this attempt: it is not run twice, and nothing is created.',
+            Result: STATUS.alreadyRunning,
+            End: true,
+          },
+          DatabaseFailed: { Type: 'Pass', Result: STATUS.failed, End: true },
         },
       },
       ResultPath: '$.statuses',
@@ -64,7 +83,7 @@ export const migrateFleet: StateMachineDefinition = {
         'migrationId.$': '$.migrationId',
         'databases.$': '$.databases',
         'statuses.$': '$.statuses',
-        'anyFailed.$': "States.ArrayContains($.statuses, 'FAILED')",
+        'anyFailed.$': `States.ArrayContains($.statuses, '${STATUS.failed}')`,
       },
       Next: 'AnyDatabaseFailed',
     },

@@ -1,6 +1,7 @@
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
 import { failState, failureStates, RECORD_ANY_ERROR, RECORD_FAILURE } from '../builders/failures.ts';
 import { pollLoop } from '../builders/poll-loop.ts';
+import { SOURCE_UNREACHABLE_RETRY } from '../builders/retry.ts';
 import { lambdaTask } from '../builders/tasks.ts';
 import type { StateMachineDefinition } from '../builders/types.ts';
 import { POLL_LIMITS, TEARDOWN_MAX_CONCURRENCY } from '../limits.ts';
@@ -137,6 +138,7 @@ export const teardown: StateMachineDefinition = {
               'Drops the slot recorded at the first start if it is still there: a stopped or failed task keeps its slot, and a forgotten slot fills the source disk with WAL.',
             payload: DATABASE_KEY,
             resultPath: null,
+            retry: SOURCE_UNREACHABLE_RETRY,
             catch: RECORD_ANY_ERROR,
             next: 'DisarmAlarms',
           }),

@@ -56,6 +56,10 @@ const TABLE_STATES_LOADING = new Set<TableStatistics['TableState']>(['Full load'
 
 export class TaskRunner {
   private readonly runs = new Map<string, ActiveRun>();
+  /** Each task's latest workload run, settled once it has let go of the source (closed its connections). */
+  private readonly settled = new Map<string, Promise<void>>();
+  /** Deleted tasks' source releases in flight (DMS drops the slot it created when the task is deleted). */
+  private readonly releases = new Map<string, Promise<void>>();
   private runCounter = 0;
 
   constructor(
@@ -187,10 +191,24 @@ export class TaskRunner {
     }
   }
 
-  /** The task is gone (deleted). */
-  forget(taskArn: string): void {
+  /** The task is gone (deleted). Resolves once its last run has let go of the source. */
+  forget(taskArn: string): Promise<void> {
     this.endRun(taskArn);
     this.meter.forget(taskArn);
+    const settled = this.settled.get(taskArn) ?? Promise.resolve();
+    this.settled.delete(taskArn);
+    return settled;
+  }
+
+  /** Holds what a deleted task's workload does to release its source, until the deletion finishes. */
+  trackRelease(taskArn: string, released: Promise<void>): void {
+    this.releases.set(taskArn, released);
+  }
+
+  /** Settles once a deleted task's source is released (at once when nothing is pending, e.g. after a restart). */
+  releaseOf(taskArn: string): Promise<void> {
+    const released = this.releases.get(taskArn) ?? Promise.resolve();
+    return released.finally(() => this.releases.delete(taskArn));
   }
 
   /** Aborts every run (the emulator is closing); statuses stay as they are, for a restart to pick up. */
@@ -255,7 +273,8 @@ export class TaskRunner {
     }
     const context = this.taskContext(task, run, startType, instance);
     const sourceDescription = endpointDescription(source, this.env.state);
-    Promise.resolve()
+    const previous = this.settled.get(task.arn) ?? Promise.resolve();
+    const settled = Promise.resolve()
       .then(() => workloadFor(sourceDescription))
       .then((workload) => workload.run(context))
       .then(
@@ -267,6 +286,10 @@ export class TaskRunner {
             message: error instanceof Error ? error.message : String(error),
           }),
       );
+    this.settled.set(
+      task.arn,
+      Promise.all([previous, settled]).then(() => undefined),
+    );
   }
 
   private taskContext(

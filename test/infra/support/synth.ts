@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PolicyValidationPluginReport } from 'aws-cdk-lib';
-import { App, Validations } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import cdkNag from 'cdk-nag';
 import { parseLakeshiftConfig } from '../../../infra/config/load.ts';
 import { inlineStubHandlerCode } from '../../../infra/constructs/handler-code.ts';
 import { LakeshiftStack } from '../../../infra/lakeshift-stack.ts';
+import { addNagPacks, NAG_PACK_NAMES, type NagPackName, nagPack } from '../../../infra/nag/packs.ts';
 
 export const ROOT_DIR = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -25,8 +25,8 @@ export interface Synthesized {
   readonly json: CloudFormationTemplate;
   /** Folder of the cloud assembly: file assets such as the state machine definitions are staged there. */
   readonly assemblyDir: string;
-  /** cdk-nag run directly on the tree (synthesis has already failed if it found anything). */
-  readonly nagReport: PolicyValidationPluginReport;
+  /** Each cdk-nag pack run directly on the tree (synthesis has already failed if one found anything). */
+  readonly nagReports: Readonly<Record<NagPackName, PolicyValidationPluginReport>>;
   readonly app: App;
 }
 
@@ -42,8 +42,7 @@ export interface CloudFormationTemplate {
 
 export const synthesize = (rawConfig: unknown = exampleConfig()): Synthesized => {
   const app = new App();
-  const nag = new cdkNag.AwsSolutionsChecks(app);
-  Validations.of(app).addPlugins(nag);
+  addNagPacks(app);
   const stack = new LakeshiftStack(app, 'Lakeshift', {
     config: parseLakeshiftConfig(rawConfig),
     rootDir: ROOT_DIR,
@@ -56,7 +55,9 @@ export const synthesize = (rawConfig: unknown = exampleConfig()): Synthesized =>
     template: Template.fromJSON(json),
     json,
     assemblyDir: assembly.directory,
-    nagReport: new cdkNag.AwsSolutionsChecks().validateScope(app),
+    nagReports: Object.fromEntries(
+      NAG_PACK_NAMES.map((name) => [name, nagPack(name).validateScope(app)]),
+    ) as Record<NagPackName, PolicyValidationPluginReport>,
     app,
   };
 };

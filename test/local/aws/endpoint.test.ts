@@ -95,6 +95,7 @@ describe('startLocalLakeshift', () => {
     expect(ruleNames).toEqual(RULES.map((rule) => `lakeshift-${rule.id}`).sort());
     expect(lakeshiftRules.Rules?.map((r) => r.Name).sort()).toEqual([
       'lakeshift-MigrationRequested',
+      'lakeshift-RetryRequested',
       'lakeshift-TableResyncRequested',
       'lakeshift-TeardownRequested',
     ]);
@@ -268,6 +269,7 @@ describe('the SDK clients against the local endpoint', () => {
     expect(put.Entries?.[0]?.EventId).toEqual(expect.any(String));
     expect(rules.Rules?.map((rule) => rule.Name)).toEqual([
       'lakeshift-MigrationRequested',
+      'lakeshift-RetryRequested',
       'lakeshift-TableResyncRequested',
       'lakeshift-TeardownRequested',
     ]);

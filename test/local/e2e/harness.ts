@@ -32,6 +32,7 @@ export interface E2eRun {
   readonly items: Map<string, Record<string, string>>;
   requestMigration(): Promise<void>;
   requestTeardown(databaseIds: readonly string[]): Promise<void>;
+  requestRetry(attempts: Readonly<Record<string, number>>): Promise<void>;
   waitFor(label: string, condition: () => boolean, timeoutMs?: number): Promise<void>;
   /** Routed events of one detail-type. */
   eventsOf(detailType: string): EventEnvelope[];
@@ -118,6 +119,7 @@ export const startE2eRun = async (
     items,
     requestMigration: fleet.requestMigration,
     requestTeardown: fleet.requestTeardown,
+    requestRetry: fleet.requestRetry,
     waitFor: async (label, condition, timeoutMs = 120_000) => {
       const deadline = Date.now() + timeoutMs;
       while (!condition()) {
@@ -187,3 +189,13 @@ export const executionsOf = (run: E2eRun, stateMachine: string) =>
   run.aws.counters
     .executions()
     .filter((execution) => execution.stateMachineName === `lakeshift-${stateMachine}`);
+
+/** DMS resources the local DMS holds, by kind: one of each per database, whatever retries and duplicates did. */
+export const resourceCounts = (run: E2eRun) => {
+  const state = run.aws.dms.snapshot();
+  return {
+    instances: Object.keys(state.instances).length,
+    endpoints: Object.keys(state.endpoints).length,
+    tasks: Object.keys(state.tasks).length,
+  };
+};

@@ -12,6 +12,7 @@ import {
   executionsOf,
   lifecycleOf,
   migrateToCdc,
+  resourceCounts,
   STEADY_CLASS,
   startE2eRun,
   steadyInCdc,
@@ -35,15 +36,6 @@ const instanceClassOf = (databaseId: string): string | undefined => {
   const instances = Object.values(run.aws.dms.snapshot().instances);
   return instances.find((instance) => instance.identifier === run.items.get(databaseId)?.instanceIdentifier)
     ?.instanceClass;
-};
-
-const resourceCounts = () => {
-  const state = run.aws.dms.snapshot();
-  return {
-    instances: Object.keys(state.instances).length,
-    endpoints: Object.keys(state.endpoints).length,
-    tasks: Object.keys(state.tasks).length,
-  };
 };
 
 describe('a migration requested through EventBridge, on the local AWS', () => {
@@ -93,7 +85,7 @@ describe('a migration requested through EventBridge, on the local AWS', () => {
 
   it('creates nothing new for a duplicate Migration Requested', async () => {
     // Prepare
-    const before = resourceCounts();
+    const before = resourceCounts(run);
     const databaseExecutions = executionsOf(run, 'migrate-database').length;
 
     // Act
@@ -108,9 +100,9 @@ describe('a migration requested through EventBridge, on the local AWS', () => {
     const output = JSON.parse(
       run.aws.stepFunctions.getExecution(second?.executionArn ?? '')?.output ?? '{}',
     ) as { statuses?: string[] };
-    expect(output.statuses).toEqual(['ALREADY_STARTED', 'ALREADY_STARTED', 'ALREADY_STARTED']);
-    expect(resourceCounts()).toEqual(before);
-    expect(resourceCounts()).toEqual({ instances: 3, endpoints: 6, tasks: 3 });
+    expect(output.statuses).toEqual(['ALREADY_DONE', 'ALREADY_DONE', 'ALREADY_DONE']);
+    expect(resourceCounts(run)).toEqual(before);
+    expect(resourceCounts(run)).toEqual({ instances: 3, endpoints: 6, tasks: 3 });
     expect(executionsOf(run, 'migrate-database')).toHaveLength(databaseExecutions);
   });
 

@@ -167,7 +167,7 @@ describe('dropReplicationSlot', () => {
     });
   });
 
-  it('reports an unreachable server as a retryable busy error', async () => {
+  it('reports an unreachable server as unreachable', async () => {
     // Prepare
     const db = await postgres.createDatabase('slots');
 
@@ -180,7 +180,7 @@ describe('dropReplicationSlot', () => {
 
     // Assess
     await expect(attempt).rejects.toMatchObject({
-      name: 'ResourceBusy',
+      name: 'SourceUnreachable',
       message: expect.stringContaining('unreachable'),
     });
   });

@@ -56,6 +56,104 @@ const historyEntry = (at: string, action: ResizeHistoryEntry['action'] = 'stay')
 });
 
 describe('registry', () => {
+  describe('beginAttempt', () => {
+    const ORIGIN = { attempt: 2, request: { migrationId: 'mig-1', databases: [{ id: 'db-1' }] } };
+
+    /** An item of attempt 1 that ran (resources, slot, a failure), ended in `phase`. */
+    const endedIn = async (registry: Registry, phase: 'FAILED' | 'DELETED' | 'FULL_LOAD') => {
+      const key = keyOf('db-1');
+      await registry.register(planFor('db-1'), T0);
+      await registry.transition(key, 'PROVISIONING', {
+        now: T0,
+        patch: {
+          instanceArn: 'arn:aws:dms:us-east-1:123456789012:rep:INSTANCE1',
+          taskArn: 'arn:aws:dms:us-east-1:123456789012:task:TASK1',
+          replicationSlot: { name: 'dms_slot', recordedAt: T0 },
+          slotsBeforeStart: [],
+          currentClass: 'dms.t3.medium',
+        },
+      });
+      await registry.storeTaskToken(key, { token: 'dead-token', waitingFor: 'full-load', now: T0 });
+      if (phase === 'FULL_LOAD') return registry.transition(key, 'FULL_LOAD', { now: T1 });
+      await registry.recordFailure(key, { error: 'ConnectionTestFailed', cause: 'no route', now: T1 });
+      if (phase === 'DELETED') {
+        await registry.transition(key, 'TEARING_DOWN', { now: T1 });
+        return registry.transition(key, 'DELETED', { now: T1 });
+      }
+      return registry.require(key);
+    };
+
+    it('begins the next attempt of a FAILED database in REQUESTED, keeping the resources it adopts', async () => {
+      // Prepare
+      const registry = await freshRegistry();
+      await endedIn(registry, 'FAILED');
+      // Act
+      const item = await registry.beginAttempt(planFor('db-1'), T2, ORIGIN);
+      // Assess
+      expect(item).toMatchObject({
+        phase: 'REQUESTED',
+        attempt: 2,
+        request: ORIGIN.request,
+        instanceArn: 'arn:aws:dms:us-east-1:123456789012:rep:INSTANCE1',
+        replicationSlot: { name: 'dms_slot' },
+        currentClass: 'dms.t3.medium',
+        phaseChangedAt: T2,
+      });
+      expect(item.taskToken).toBeUndefined();
+      expect(item.failure).toBeUndefined();
+    });
+
+    it('begins the next attempt of a DELETED database without the deleted resources and their slot', async () => {
+      // Prepare
+      const registry = await freshRegistry();
+      await endedIn(registry, 'DELETED');
+      // Act
+      const item = await registry.beginAttempt(planFor('db-1'), T2, ORIGIN);
+      // Assess
+      expect(item).toMatchObject({ phase: 'REQUESTED', attempt: 2, currentClass: 'dms.r5.xlarge' });
+      expect([item.instanceArn, item.taskArn, item.replicationSlot, item.slotsBeforeStart]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+      ]);
+    });
+
+    it('returns the item unchanged when the attempt has begun already (a retried state)', async () => {
+      // Prepare
+      const registry = await freshRegistry();
+      await endedIn(registry, 'FAILED');
+      const begun = await registry.beginAttempt(planFor('db-1'), T2, ORIGIN);
+      // Act
+      const again = await registry.beginAttempt(planFor('db-1'), T2, ORIGIN);
+      // Assess
+      expect(again).toEqual(begun);
+    });
+
+    it('refuses an attempt older than the one the database is on with AttemptSuperseded', async () => {
+      // Prepare
+      const registry = await freshRegistry();
+      await endedIn(registry, 'FAILED');
+      await registry.beginAttempt(planFor('db-1'), T2, ORIGIN);
+      // Act
+      const stale = registry.beginAttempt(planFor('db-1'), T2, { attempt: 1 });
+      // Assess
+      await expect(stale).rejects.toMatchObject({ name: 'AttemptSuperseded' });
+    });
+
+    it('refuses a new attempt while the current one still runs, changing nothing', async () => {
+      // Prepare
+      const registry = await freshRegistry();
+      const running = await endedIn(registry, 'FULL_LOAD');
+      // Act
+      const early = registry.beginAttempt(planFor('db-1'), T2, ORIGIN);
+      // Assess
+      await expect(early).rejects.toMatchObject({ name: 'IllegalPhaseTransition' });
+      await expect(early).rejects.toThrow(/attempt 2 may begin only after attempt 1 FAILED or was DELETED/);
+      expect(await registry.require(keyOf('db-1'))).toEqual(running);
+    });
+  });
+
   describe('register', () => {
     it('creates the item in REQUESTED at version 1 with the plan and the full-load class', async () => {
       // Prepare

@@ -81,7 +81,7 @@ describe('deriveIdentifiers', () => {
     expect(right.instance.startsWith('a-b-c-ri-')).toBe(true);
   });
 
-  it('shortens long pairs to 63 characters and keeps the kind and the hash at the end', () => {
+  it('shortens long pairs to 63 characters (execution names to 72) and keeps the kind and the hash at the end', () => {
     // Prepare
     const migrationId = `m${'x'.repeat(62)}`;
     const databaseId = `d${'y'.repeat(62)}`;
@@ -94,7 +94,8 @@ describe('deriveIdentifiers', () => {
     expect(identifiers.instance).toHaveLength(DMS_IDENTIFIER_MAX_LENGTH);
     expect(identifiers.instance).toBe(`${migrationId.slice(0, 51)}-ri-${hash}`);
     expect(identifiers.task).toBe(`${migrationId.slice(0, 49)}-task-${hash}`);
-    expect(identifiers.executionName).toHaveLength(EXECUTION_NAME_MAX_LENGTH);
+    // Room is left for the attempt suffix of later executions (`-a<n>`, see attemptExecutionName).
+    expect(identifiers.executionName).toHaveLength(EXECUTION_NAME_MAX_LENGTH - 8);
     expect(identifiers.executionName.endsWith(`-db-${hash}`)).toBe(true);
     expect(identifiers.alarmPrefix.length).toBeLessThanOrEqual(DMS_IDENTIFIER_MAX_LENGTH);
   });

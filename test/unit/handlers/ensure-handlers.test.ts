@@ -47,14 +47,16 @@ const CASES = [
           ReplicationInstanceStatus: 'creating',
         },
       }),
-    mockExisting: (plan: DatabasePlan) => {
+    mockExisting: (plan: DatabasePlan, status = 'available') => {
       dms.on(CreateReplicationInstanceCommand).rejects(alreadyExists());
       dms.on(DescribeReplicationInstancesCommand).resolves({
         ReplicationInstances: [
-          { ReplicationInstanceArn: instanceArnOf(plan.databaseId), ReplicationInstanceStatus: 'available' },
+          { ReplicationInstanceArn: instanceArnOf(plan.databaseId), ReplicationInstanceStatus: status },
         ],
       });
     },
+    /** States a failed attempt can leave the instance in (a dead end such as failed is judged by the wait after). */
+    leftBehind: ['creating', 'modifying', 'failed', 'storage-full'],
     assertCreated: (plan: DatabasePlan) =>
       expect(dms).toHaveReceivedCommandWith(CreateReplicationInstanceCommand, plan.instance),
     mockQuotaExceeded: () => dms.on(CreateReplicationInstanceCommand).rejects(quotaExceeded()),
@@ -69,7 +71,7 @@ const CASES = [
       dms.on(CreateEndpointCommand).callsFake((input: { EndpointType: string }) => ({
         Endpoint: { EndpointArn: endpointArnOf(`${plan.databaseId}${input.EndpointType}`) },
       })),
-    mockExisting: (plan: DatabasePlan) => {
+    mockExisting: (plan: DatabasePlan, status = 'active') => {
       dms.on(CreateEndpointCommand).rejects(alreadyExists());
       dms.on(DescribeEndpointsCommand).callsFake((input: { Filters: { Values: string[] }[] }) => ({
         Endpoints: [
@@ -77,10 +79,12 @@ const CASES = [
             EndpointArn: endpointArnOf(
               `${plan.databaseId}${input.Filters[0]?.Values[0] === plan.sourceEndpoint.EndpointIdentifier ? 'source' : 'target'}`,
             ),
+            Status: status,
           },
         ],
       }));
     },
+    leftBehind: ['creating', 'active'],
     assertCreated: (plan: DatabasePlan) => {
       expect(dms).toHaveReceivedCommandWith(CreateEndpointCommand, plan.sourceEndpoint);
       expect(dms).toHaveReceivedCommandWith(CreateEndpointCommand, plan.targetEndpoint);
@@ -110,12 +114,13 @@ const CASES = [
       dms.on(CreateReplicationTaskCommand).resolves({
         ReplicationTask: { ReplicationTaskArn: taskArnOf(plan.databaseId), Status: 'creating' },
       }),
-    mockExisting: (plan: DatabasePlan) => {
+    mockExisting: (plan: DatabasePlan, status = 'ready') => {
       dms.on(CreateReplicationTaskCommand).rejects(alreadyExists());
       dms.on(DescribeReplicationTasksCommand).resolves({
-        ReplicationTasks: [{ ReplicationTaskArn: taskArnOf(plan.databaseId), Status: 'ready' }],
+        ReplicationTasks: [{ ReplicationTaskArn: taskArnOf(plan.databaseId), Status: status }],
       });
     },
+    leftBehind: ['creating', 'failed', 'stopped', 'running', 'starting'],
     assertCreated: (plan: DatabasePlan) =>
       expect(dms).toHaveReceivedCommandWith(CreateReplicationTaskCommand, {
         ...plan.task,
@@ -160,6 +165,36 @@ describe.each(CASES)('Handler: $name', (spec) => {
     // Assess
     expect(result).toMatchObject({ ...spec.expected(plan), ...spec.created(false) });
     expect(spec.recorded(await world.registry().require(plan))).toEqual(spec.expected(plan));
+  });
+
+  it.each(spec.leftBehind)(
+    'adopts the resource a failed attempt left %s, for the next attempt to go on with',
+    async (status) => {
+      // Prepare
+      const plan = await seeded(`${spec.name}-left-${status}`);
+      spec.mockExisting(plan, status);
+      dms.on(ListTagsForResourceCommand).resolves({ TagList: tagsOf(plan) });
+      // Act
+      const result = await invokeHandler(spec.name, spec.input(plan));
+      // Assess
+      expect(result).toMatchObject({ ...spec.expected(plan), ...spec.created(false) });
+      expect(spec.recorded(await world.registry().require(plan))).toEqual(spec.expected(plan));
+    },
+  );
+
+  it('waits with ResourceBusy for a resource being deleted, recording nothing', async () => {
+    // Prepare
+    const plan = await seeded(`${spec.name}-being-deleted`);
+    spec.mockExisting(plan, 'deleting');
+    dms.on(ListTagsForResourceCommand).resolves({ TagList: tagsOf(plan) });
+    // Act
+    const attempt = invokeHandler(spec.name, spec.input(plan));
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.resourceBusy });
+    await expect(attempt).rejects.toThrow(/is being deleted; it is created again once it is gone/);
+    expect(Object.values(spec.recorded(await world.registry().require(plan)))).toEqual(
+      Object.keys(spec.expected(plan)).map(() => undefined),
+    );
   });
 
   it('refuses a resource with our identifier that another migration owns, and records nothing', async () => {

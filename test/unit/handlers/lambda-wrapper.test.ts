@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ResourceBusyError } from '#contracts/errors';
+import { ResourceBusyError, SourceTlsError, SourceUnreachableError } from '#contracts/errors';
 import { formatPath } from '#domain/field-path';
 import { lambdaHandler, logger } from '#shared/lambda';
 import { lambdaContext } from '#test/lambda-context';
@@ -24,16 +24,46 @@ describe('Function: lambdaHandler', () => {
   it('rethrows the error unchanged, so Step Functions matches its name, after logging it once', async () => {
     // Prepare
     const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
-    const busy = new ResourceBusyError('instance is modifying');
+    const refused = new SourceTlsError('the server does not support TLS');
     const handler = lambdaHandler(async () => {
-      throw busy;
+      throw refused;
     });
     // Act
     const attempt = handler({}, lambdaContext('test'));
     // Assess
-    await expect(attempt).rejects.toBe(busy);
+    await expect(attempt).rejects.toBe(refused);
     expect(error).toHaveBeenCalledTimes(1);
-    expect(error).toHaveBeenCalledWith('failed: ResourceBusy', busy);
+    expect(error).toHaveBeenCalledWith('failed: SourceTlsRefused', refused);
+  });
+
+  it('logs a failure the state machine expects (retried or caught) at WARN, as name and message only', async () => {
+    // Prepare
+    const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const failures = [
+      new SourceUnreachableError('cannot list replication slots: getaddrinfo ENOTFOUND orders.synthetic'),
+      new ResourceBusyError('instance is modifying'),
+    ];
+    // Act
+    for (const failure of failures) {
+      await lambdaHandler(async () => {
+        throw failure;
+      })({}, lambdaContext('test')).catch(() => undefined);
+    }
+    // Assess
+    expect(error).not.toHaveBeenCalled();
+    expect(warn.mock.calls).toEqual([
+      [
+        'failed: SourceUnreachable',
+        {
+          error: {
+            name: 'SourceUnreachable',
+            message: 'cannot list replication slots: getaddrinfo ENOTFOUND orders.synthetic',
+          },
+        },
+      ],
+      ['failed: ResourceBusy', { error: { name: 'ResourceBusy', message: 'instance is modifying' } }],
+    ]);
   });
 
   it('puts the registry key of the event on every log line of the invocation', async () => {

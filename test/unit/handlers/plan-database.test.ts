@@ -27,7 +27,12 @@ describe('Handler: plan-database', () => {
     // Prepare
     const request = requestFor('plan-1', ['orders', 'billing']);
     // Act
-    const result = (await invokeHandler('plan-database', { request, databaseId: 'billing', now: NOW })) as {
+    const result = (await invokeHandler('plan-database', {
+      request,
+      databaseId: 'billing',
+      attempt: 1,
+      now: NOW,
+    })) as {
       migrationId: string;
       databaseId: string;
       plan: { identifiers: { instance: string }; instance: { ReplicationInstanceClass: string } };
@@ -56,11 +61,17 @@ describe('Handler: plan-database', () => {
   it('keeps the registered database when run again', async () => {
     // Prepare
     const request = requestFor('plan-2');
-    const first = await invokeHandler('plan-database', { request, databaseId: 'orders', now: NOW });
+    const first = await invokeHandler('plan-database', {
+      request,
+      databaseId: 'orders',
+      attempt: 1,
+      now: NOW,
+    });
     // Act
     const second = await invokeHandler('plan-database', {
       request,
       databaseId: 'orders',
+      attempt: 1,
       now: '2026-03-01T13:00:00Z',
     });
     // Assess
@@ -72,11 +83,28 @@ describe('Handler: plan-database', () => {
     expect(publishedPhases()).toHaveLength(1);
   });
 
+  it('begins the next attempt of a FAILED database, keeping the request it was planned from', async () => {
+    // Prepare
+    const request = requestFor('plan-next', ['orders', 'billing']);
+    await invokeHandler('plan-database', { request, databaseId: 'orders', attempt: 1, now: NOW });
+    const key = { migrationId: 'plan-next', databaseId: 'orders' };
+    await world.registry().recordFailure(key, { error: 'ConnectionTestFailed', cause: 'x', now: NOW });
+    // Act
+    await invokeHandler('plan-database', { request, databaseId: 'orders', attempt: 2, now: NOW });
+    const stale = invokeHandler('plan-database', { request, databaseId: 'orders', attempt: 1, now: NOW });
+    // Assess
+    const item = await world.registry().require(key);
+    expect([item.phase, item.attempt]).toEqual(['PROVISIONING', 2]);
+    expect(item.request).toEqual({ ...request, databases: [(request['databases'] as unknown[])[0]] });
+    await expect(stale).rejects.toMatchObject({ name: ERROR_NAMES.attemptSuperseded });
+    expect((await world.registry().require(key)).attempt).toBe(2);
+  });
+
   it('names the request field that is invalid and registers nothing', async () => {
     // Prepare
     const request = { ...requestFor('plan-3'), target: { bucket: 'Not_A_Bucket', kmsKeyArn: 'nope' } };
     // Act
-    const attempt = invokeHandler('plan-database', { request, databaseId: 'orders', now: NOW });
+    const attempt = invokeHandler('plan-database', { request, databaseId: 'orders', attempt: 1, now: NOW });
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.invalidRequest });
     await expect(attempt).rejects.toThrow(/target\.bucket: .*target\.kmsKeyArn: /);
@@ -88,6 +116,7 @@ describe('Handler: plan-database', () => {
     const attempt = invokeHandler('plan-database', {
       request: requestFor('plan-4'),
       databaseId: 'ghost',
+      attempt: 1,
       now: NOW,
     });
     // Assess
@@ -125,7 +154,7 @@ describe('Handler: plan-database with a source inspection', () => {
         },
       ],
     };
-    const input = { request, databaseId: 'orders', now: NOW, inspection };
+    const input = { request, databaseId: 'orders', attempt: 1, now: NOW, inspection };
     // Act
     await invokeHandler('plan-database', input);
     await invokeHandler('plan-database', { ...input, now: '2026-03-01T13:00:00Z' });

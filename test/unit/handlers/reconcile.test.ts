@@ -43,6 +43,7 @@ const item = (databaseId: string, overrides: Partial<RegistryItem> = {}): Regist
   databaseId,
   phase: 'FULL_LOAD',
   version: 3,
+  attempt: 1,
   plan: planFor('sweep', databaseId),
   instanceIdentifier: `${databaseId}-ri`,
   taskArn: taskArnOf(databaseId),

@@ -2,7 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type LogicalSlot, listLogicalSlots } from '#adapters/postgres';
-import { ERROR_NAMES, ResourceBusyError } from '#contracts/errors';
+import { ERROR_NAMES, SourceUnreachableError } from '#contracts/errors';
 import { invokeHandler } from '#test/lambda-context';
 import { keyOf, NOW, planFor, useHandlerWorld } from './fixtures.ts';
 
@@ -96,9 +96,9 @@ describe('Handler: record-replication-slot', () => {
     // Prepare
     const plan = planFor('rec-5');
     await world.seed(plan, 'PROVISIONING');
-    // The source that could not be read before the start: a busy answer would be retried, holding the execution.
+    // The source that could not be read before the start.
     vi.mocked(listLogicalSlots).mockRejectedValue(
-      new ResourceBusyError('the source database is unreachable'),
+      new SourceUnreachableError('the source database is unreachable'),
     );
     // Act
     const attempt = invokeHandler('record-replication-slot', {

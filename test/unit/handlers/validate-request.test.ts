@@ -1,16 +1,15 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ERROR_NAMES } from '#contracts/errors';
-import { deriveIdentifiers } from '#domain/naming';
-import { invokeHandler, setHandlerEnv } from '#test/lambda-context';
+import { attemptExecutionName, deriveIdentifiers } from '#domain/naming';
+import { requestForDatabase } from '#domain/request/database-request';
+import { invokeHandler } from '#test/lambda-context';
 import { withValue } from '../domain/request/fixtures.ts';
-import { NOW, requestFor } from './fixtures.ts';
+import { NOW, planFor, requestFor, useHandlerWorld } from './fixtures.ts';
 
-beforeAll(() => {
-  setHandlerEnv();
-});
+const world = useHandlerWorld();
 
 describe('Handler: validate-request', () => {
-  it('returns each database with its deterministic execution name, and the default concurrency', async () => {
+  it('starts the first attempt of every new database under its deterministic name, with the default concurrency', async () => {
     // Prepare
     const request = requestFor('fleet-1', ['orders', 'billing', 'inventory']);
     // Act
@@ -19,21 +18,85 @@ describe('Handler: validate-request', () => {
     expect(result).toEqual({
       migrationId: 'fleet-1',
       maxConcurrency: 10,
+      request,
       databases: ['orders', 'billing', 'inventory'].map((databaseId) => ({
         databaseId,
+        action: 'start',
+        attempt: 1,
         executionName: deriveIdentifiers('fleet-1', databaseId).executionName,
+        reason: 'first',
       })),
     });
   });
 
-  it('gives the same names for the same request, so a duplicate trigger is rejected by Step Functions', async () => {
+  it('decides from the registry: the next attempt of a FAILED database, a report of a running one', async () => {
     // Prepare
-    const request = requestFor('fleet-2', ['orders']);
+    const request = requestFor('fleet-2', ['orders', 'billing']);
+    await world.seed(planFor('fleet-2', 'orders'), 'FAILED');
+    await world.seed(planFor('fleet-2', 'billing'), 'FULL_LOAD');
     // Act
-    const first = await invokeHandler('validate-request', { request, now: NOW });
-    const second = await invokeHandler('validate-request', { request, now: '2026-03-02T00:00:00Z' });
+    const result = (await invokeHandler('validate-request', { request, now: NOW })) as {
+      databases: unknown[];
+    };
     // Assess
-    expect(second).toEqual(first);
+    expect(result.databases).toEqual([
+      {
+        databaseId: 'orders',
+        action: 'start',
+        attempt: 2,
+        executionName: attemptExecutionName('fleet-2', 'orders', 2),
+        reason: 'retry',
+      },
+      { databaseId: 'billing', action: 'report', attempt: 1, status: 'ALREADY_RUNNING' },
+    ]);
+  });
+
+  it('runs a retry request from the request the registry keeps for the named database', async () => {
+    // Prepare
+    const request = requestFor('fleet-5', ['orders', 'billing']);
+    const key = { migrationId: 'fleet-5', databaseId: 'billing' };
+    await world.registry().register(planFor('fleet-5', 'billing', request), NOW, {
+      attempt: 1,
+      request: requestForDatabase(request, 'billing'),
+    });
+    await world.registry().recordFailure(key, { error: 'E', cause: 'c', now: NOW });
+    // Act
+    const result = await invokeHandler('validate-request', {
+      request: { migrationId: 'fleet-5', databaseIds: ['billing'], attempts: { billing: 1 } },
+      now: NOW,
+    });
+    // Assess
+    expect(result).toMatchObject({
+      migrationId: 'fleet-5',
+      request: requestForDatabase(request, 'billing'),
+      databases: [{ databaseId: 'billing', action: 'start', attempt: 2, reason: 'retry' }],
+    });
+  });
+
+  it('refuses a retry of a database that keeps no request, naming it', async () => {
+    // Prepare
+    await world.seed(planFor('fleet-6', 'orders'), 'FAILED');
+    // Act
+    const attempt = invokeHandler('validate-request', {
+      request: { migrationId: 'fleet-6', databaseIds: ['orders'] },
+      now: NOW,
+    });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.invalidInput });
+    await expect(attempt).rejects.toThrow(
+      'databaseIds: orders keeps no request to retry from; send its migration request again',
+    );
+  });
+
+  it('refuses a retry request that names no database, naming the field', async () => {
+    // Act
+    const attempt = invokeHandler('validate-request', {
+      request: { migrationId: 'fleet-7', databaseIds: [] },
+      now: NOW,
+    });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.invalidInput });
+    await expect(attempt).rejects.toThrow(/databaseIds: must name at least one database/);
   });
 
   it('fails with one error naming every invalid field of every database', async () => {

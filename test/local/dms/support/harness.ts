@@ -142,6 +142,12 @@ export const createSourceAndTarget = async (
       Password: 'secret',
     }),
   );
+  if (!source.Endpoint) throw new Error('no endpoint in response');
+  return { source: source.Endpoint, target: await createS3Target(harness, prefix) };
+};
+
+/** An S3 target writing Parquet under `lake/<prefix>`. */
+export const createS3Target = async (harness: Harness, prefix: string): Promise<Endpoint> => {
   const target = await harness.client.send(
     new CreateEndpointCommand({
       EndpointIdentifier: `${prefix}-target`,
@@ -155,8 +161,8 @@ export const createSourceAndTarget = async (
       },
     }),
   );
-  if (!source.Endpoint || !target.Endpoint) throw new Error('no endpoint in response');
-  return { source: source.Endpoint, target: target.Endpoint };
+  if (!target.Endpoint) throw new Error('no endpoint in response');
+  return target.Endpoint;
 };
 
 export const ALL_TABLES = includeAllTables();

@@ -83,6 +83,22 @@ describe('parseMigrationRequest', () => {
     });
   });
 
+  it('accepts verify-full with the RDS CA bundle named instead of a PEM', () => {
+    // Prepare
+    const input = withValue(
+      withValue(minimalRequest(), 'databases.0.sslMode', 'verify-full'),
+      'databases.0.caCertificate',
+      { bundle: 'rds-global' },
+    );
+    // Act
+    const request = parseMigrationRequest(input);
+    // Assess
+    expect(request.databases[0]).toMatchObject({
+      sslMode: 'verify-full',
+      caCertificate: { bundle: 'rds-global' },
+    });
+  });
+
   it('accepts an editor $schema reference', () => {
     // Prepare
     const input = withValue(minimalRequest(), '$schema', '../schema/migration-request.schema.json');
@@ -283,6 +299,13 @@ describe('parseMigrationRequest', () => {
       'verify-full',
       'databases[0].caCertificate',
       "is required with sslMode verify-full (here or in defaults): DMS verifies the source's certificate against the CA certificate assigned to the endpoint, and fails the connection test without one",
+    ],
+    [
+      'a CA bundle lakeshift does not ship',
+      'databases.0.caCertificate',
+      { bundle: 'rds-ca-2019' },
+      'databases[0].caCertificate',
+      'must be one of {"secretArn": "<Secrets Manager secret ARN>"}, {"certificateArn": "<DMS certificate ARN>"} or {"bundle": "rds-global"}',
     ],
     [
       'an unknown instance class',
