@@ -51,3 +51,16 @@ export const SCHEMA_CHANGE_OUTCOMES = {
   dropped: 'dropped columns stay in the catalog and the view; rows written after the drop read NULL',
   retyped: 'retyped columns take the new type; files written before the change may not read under it',
 } as const;
+
+/**
+ * A per-table resync keeps the generation it replaces readable (docs/lake.md, "Resync"): a copy of the table's
+ * files under this folder of the database's BucketFolder, and a Glue table over it with this suffix.
+ */
+export const GENERATIONS_FOLDER = '_lakeshift_generations';
+export const PREVIOUS_GENERATION_SUFFIX = '_previous';
+/** Table parameters of a resync: the generation a table is at, and whether the view waits for a reload. */
+export const GENERATION_PARAMETERS = {
+  generation: 'lakeshift_generation',
+  /** `current` (the view reads the change log) or `reloading` (the previous generation and the changes since). */
+  viewState: 'lakeshift_view_state',
+} as const;

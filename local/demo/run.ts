@@ -5,7 +5,11 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { connect } from '#cli/connection';
+import { UnknownMigrationError } from '#cli/errors';
+import { createFleetReader, type FleetReader, fleetStatusRows } from '#cli/fleet';
 import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
+import { DEFAULT_STACK_NAME } from '#contracts/stack-outputs';
 import { startWriteLoad, type WriteLoad } from '../../examples/demo/write-load.ts';
 import type { LocalAws } from '../aws/index.ts';
 import type { Clock } from '../clock.ts';
@@ -144,6 +148,7 @@ export const runDemo = async (
   };
   let prepared: PreparedSources | undefined;
   let observer: MigrationObserver | undefined;
+  let fleet: FleetReader | undefined;
   let loads = new Map<string, WriteLoad>();
   try {
     prepared = await prepareSources({ ...options, log });
@@ -230,6 +235,18 @@ export const runDemo = async (
       migrationId,
       fleetStateMachineArn: stack.stateMachineArns['migrate-fleet'],
     });
+    // The live table is the command line's `watch`: the same connection (the stack found by name), rows and renderer.
+    if (terminal.isTty && !options.json) {
+      fleet = createFleetReader(
+        await connect({
+          stackName: DEFAULT_STACK_NAME,
+          endpoint: aws.endpoint,
+          region: aws.region,
+          credentials: aws.credentials,
+        }),
+      );
+    }
+    const fleetReader = fleet;
     const watchedFrom = clock.now();
     const recorder = new TimelineRecorder(watchedFrom);
     const failure = await watchMigration({
@@ -250,6 +267,16 @@ export const runDemo = async (
       log,
       deadline: started + RUN_DEADLINE_MS,
       pollMs: POLL_MS,
+      ...(fleetReader
+        ? {
+            // Until the first database registers, the registry does not know the migration yet.
+            fleetStatus: (now: number) =>
+              fleetStatusRows(fleetReader, migrationId, now, prices).catch((error: unknown) => {
+                if (error instanceof UnknownMigrationError) return [];
+                throw error;
+              }),
+          }
+        : {}),
     });
     await stopLoads(loads, log);
 
@@ -308,6 +335,7 @@ export const runDemo = async (
   } finally {
     for (const load of loads.values()) await load.stop().catch(() => undefined);
     observer?.close();
+    fleet?.close();
     await aws?.stop();
     await prepared?.stop();
   }

@@ -1,13 +1,16 @@
 /**
  * The lake side read through the Glue catalog, as Athena reads it: each change-log table becomes a DuckDB view
  * over the Parquet files under the table's location (the local folder standing for S3), with exactly the
- * catalog's columns, and the current-state view is the SQL Athena would run, taken from the view's
- * ViewOriginalText. Only a table the catalog describes is read.
+ * catalog's columns and Athena's hidden `$path` (the S3 URI of each row's file), and the current-state view is the SQL
+ * Athena would run, taken from the view's ViewOriginalText. Every table the catalog holds for a source table is
+ * read (during a resync the previous generation's as well as the change log). Only a table the catalog describes
+ * is read.
  */
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { TABLE_PARAMETERS } from '#contracts/lake';
 import { viewSqlOf } from '#domain/lake/catalog-plan';
+import { PATH_COLUMN } from '#domain/lake/generations';
 import { quoteIdentifier } from '#domain/lake/view-sql';
 import { listLakeTableFiles } from '#local/dataplane/replay';
 import type { TableRef } from './digest.ts';
@@ -42,15 +45,20 @@ const sqlText = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
 /**
  * Every file read by the catalog's column names, as Athena reads Parquet: by name without regard to case, NULL
- * for a column a file does not have (files written before a column was added).
+ * for a column a file does not have (files written before a column was added); `$path` is the file's S3 URI. No
+ * file at all reads as no row.
  */
 const filesAsCatalogColumns = async (
   connection: DuckDBConnection,
-  files: readonly string[],
+  files: ReadonlyArray<{ readonly path: string; readonly uri: string }>,
   columns: readonly string[],
 ): Promise<string> => {
+  const path = `${quoteIdentifier(PATH_COLUMN)}`;
+  if (files.length === 0) {
+    return `SELECT ${[...columns.map((column) => `NULL AS ${quoteIdentifier(column)}`), `'' AS ${path}`].join(', ')} WHERE false`;
+  }
   const selects: string[] = [];
-  for (const file of files) {
+  for (const { path: file, uri } of files) {
     const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sqlText(file)})`);
     const present = new Map(described.getRows().map(([name]) => [String(name).toLowerCase(), String(name)]));
     const projection = columns.map((column) => {
@@ -59,7 +67,9 @@ const filesAsCatalogColumns = async (
         ? `NULL AS ${quoteIdentifier(column)}`
         : `${quoteIdentifier(found)} AS ${quoteIdentifier(column)}`;
     });
-    selects.push(`SELECT ${projection.join(', ')} FROM read_parquet(${sqlText(file)})`);
+    selects.push(
+      `SELECT ${[...projection, `${sqlText(uri)} AS ${path}`].join(', ')} FROM read_parquet(${sqlText(file)})`,
+    );
   }
   return selects.join('\nUNION ALL ');
 };
@@ -71,33 +81,45 @@ export const createCatalogLakeReader = (
 ): LakeReader => {
   const schema = quoteIdentifier(catalog.databaseName);
   let schemaCreated = false;
-  const describing = (ref: TableRef, type: string): CatalogTable | undefined =>
-    catalog.tables.find(
+  const describing = (ref: TableRef, type: string): CatalogTable[] =>
+    catalog.tables.filter(
       (table) =>
         table.TableType === type &&
         table.Parameters?.[TABLE_PARAMETERS.sourceTable] === `${ref.schema}.${ref.table}`,
     );
+  /** Registers a change-log table as a DuckDB view; returns how many files it reads. */
+  const register = async (table: CatalogTable & { Name: string }): Promise<number> => {
+    const location = table.StorageDescriptor?.Location;
+    if (!location) throw new CatalogReadError(`catalog table ${table.Name} has no location`);
+    const directory = localPathOf(lakeDir, location);
+    const files = await listLakeTableFiles(directory);
+    const folderUri = location.endsWith('/') ? location : `${location}/`;
+    const paths = [...files.load, ...files.cdc].map((path) => ({
+      path,
+      uri: `${folderUri}${relative(directory, path).split(sep).join('/')}`,
+    }));
+    const columns = (table.StorageDescriptor?.Columns ?? []).map((column) => column.Name ?? '');
+    if (!schemaCreated) {
+      await connection.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      schemaCreated = true;
+    }
+    await connection.run(
+      `CREATE OR REPLACE VIEW ${schema}.${quoteIdentifier(table.Name)} AS ${await filesAsCatalogColumns(connection, paths, columns)}`,
+    );
+    return paths.length;
+  };
   return {
     open: async (ref: TableRef): Promise<LakeTable | undefined> => {
-      const changes = describing(ref, 'EXTERNAL_TABLE');
-      const view = describing(ref, 'VIRTUAL_VIEW');
-      if (!changes?.Name || !view?.Name) return undefined;
-      const location = changes.StorageDescriptor?.Location;
-      if (!location) throw new CatalogReadError(`catalog table ${changes.Name} has no location`);
-      const directory = localPathOf(lakeDir, location);
-      const files = await listLakeTableFiles(directory);
-      const paths = [...files.load, ...files.cdc];
-      if (paths.length === 0) return undefined;
+      const logs = describing(ref, 'EXTERNAL_TABLE').filter(
+        (table): table is CatalogTable & { Name: string } => table.Name !== undefined,
+      );
+      const view = describing(ref, 'VIRTUAL_VIEW')[0];
+      if (logs.length === 0 || !view?.Name) return undefined;
+      let files = 0;
+      for (const log of logs) files += await register(log);
+      if (files === 0) return undefined;
       const sql = viewSqlOf(view.ViewOriginalText ?? '');
       if (sql === undefined) throw new CatalogReadError(`catalog view ${view.Name} holds no Athena view SQL`);
-      const columns = (changes.StorageDescriptor?.Columns ?? []).map((column) => column.Name ?? '');
-      if (!schemaCreated) {
-        await connection.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-        schemaCreated = true;
-      }
-      await connection.run(
-        `CREATE OR REPLACE VIEW ${schema}.${quoteIdentifier(changes.Name)} AS ${await filesAsCatalogColumns(connection, paths, columns)}`,
-      );
       const relation = `${schema}.${quoteIdentifier(view.Name)}`;
       await connection.run(`CREATE OR REPLACE VIEW ${relation} AS ${sql}`);
       return { connection, relation };

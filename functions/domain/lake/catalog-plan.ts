@@ -86,14 +86,19 @@ export interface PrestoView {
 export const prestoViewText = (view: PrestoView): string =>
   `${PRESTO_VIEW_PREFIX}${Buffer.from(JSON.stringify(view)).toString('base64')}${PRESTO_VIEW_SUFFIX}`;
 
-/** The SQL of a view as Athena stored it, or undefined when the text is not an Athena view. */
-export const viewSqlOf = (viewOriginalText: string): string | undefined => {
+/** A view's definition as Athena stored it, or undefined when the text is not an Athena view. */
+export const prestoViewOf = (viewOriginalText: string): Partial<PrestoView> | undefined => {
   if (!viewOriginalText.startsWith(PRESTO_VIEW_PREFIX) || !viewOriginalText.endsWith(PRESTO_VIEW_SUFFIX)) {
     return undefined;
   }
   const encoded = viewOriginalText.slice(PRESTO_VIEW_PREFIX.length, -PRESTO_VIEW_SUFFIX.length);
-  const parsed = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as { originalSql?: unknown };
-  return typeof parsed.originalSql === 'string' ? parsed.originalSql : undefined;
+  return JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as Partial<PrestoView>;
+};
+
+/** The SQL of a view as Athena stored it, or undefined when the text is not an Athena view. */
+export const viewSqlOf = (viewOriginalText: string): string | undefined => {
+  const originalSql = prestoViewOf(viewOriginalText)?.originalSql;
+  return typeof originalSql === 'string' ? originalSql : undefined;
 };
 
 const s3Location = (layout: CatalogLayout, table: CatalogSourceTable): string =>

@@ -27,7 +27,8 @@ const run = async (options: DemoOptions) => {
   let aws: LocalLakeshift | undefined;
   const result = await runDemo(
     options,
-    { out: { write: (text: string) => output.push(text) }, isTty: false },
+    // A terminal: the live view is the command line's `watch` table, read through the local stack.
+    { out: { write: (text: string) => output.push(text) }, isTty: true, width: 200 },
     {
       clock,
       started: (started) => {
@@ -60,6 +61,8 @@ describe('npm run demo, shrunken', () => {
       'settings.audit_log:equal',
     ]);
     expect(output).toContain('All 6 tables equal, each read through its Glue catalog view.');
+    expect(output).toContain('migration  database  phase');
+    expect(output).toMatch(/awkward\s+CDC\s+dms\./);
     // settings is read with verify-full against the embedded server's CA; teardown leaves no slot on any source.
     expect(result.slotsLeft).toEqual([]);
     expect(output).toContain('torn down; no replication slot left');
