@@ -14,7 +14,8 @@ import { createAwsServer, listen } from '#local/http/server';
 import { LocalStateMachines } from '#test/local-state-machines';
 import { type TestDatabase, usePostgres } from '#test/postgres';
 import { keyOf, planFor, useHandlerWorld } from '../../unit/handlers/fixtures.ts';
-import { STREAMED_RULES, streamChanges, viewRows } from './catalog-lake.ts';
+import { streamingTask } from '../dataplane/streaming-task.ts';
+import { STREAMED_RULES, viewRows } from './catalog-lake.ts';
 
 const world = useHandlerWorld();
 const postgres = usePostgres();
@@ -108,7 +109,7 @@ describe('State machine: refresh-catalogs (the scheduled catalog refresh)', () =
     await client.query('CREATE TABLE t (id int PRIMARY KEY, v text, gone int)');
     await client.query(`INSERT INTO t VALUES (1, 'a', 10), (2, 'b', 20)`);
     const plan = await seedInCdc();
-    const { lakeDir, written, stop } = await streamChanges(db);
+    const { lakeDir, written, done } = await streamingTask(db, { rules: STREAMED_RULES });
     const first = await runtime.run('refresh-catalogs', {});
 
     // Act: a column added during CDC, written, then the scheduled refresh
@@ -125,7 +126,7 @@ describe('State machine: refresh-catalogs (the scheduled catalog refresh)', () =
     await client.query(`UPDATE t SET v = 'b2' WHERE id = 2`);
     await written();
     const afterDropRun = await runtime.run('refresh-catalogs', {});
-    await stop();
+    await done();
 
     // Assess
     expect([first.status, afterAddRun.status, afterDropRun.status]).toEqual([

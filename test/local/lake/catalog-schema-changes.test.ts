@@ -12,7 +12,8 @@ import { sdkEnvironment } from '#local/aws/shared/account';
 import { ManualClock } from '#local/clock';
 import { createAwsServer, listen } from '#local/http/server';
 import { type TestDatabase, usePostgres } from '#test/postgres';
-import { streamChanges, viewRows } from './catalog-lake.ts';
+import { streamingTask } from '../dataplane/streaming-task.ts';
+import { STREAMED_RULES, viewRows } from './catalog-lake.ts';
 
 const postgres = usePostgres();
 let server: Server;
@@ -65,7 +66,7 @@ describe('the lake catalog under schema changes', () => {
     const client = await db.connect();
     await client.query('CREATE TABLE t (id int PRIMARY KEY, v text, gone int)');
     await client.query(`INSERT INTO t VALUES (1, 'a', 10), (2, 'b', 20)`);
-    const { lakeDir, written, stop } = await streamChanges(db);
+    const { lakeDir, written, done } = await streamingTask(db, { rules: STREAMED_RULES });
     const first = await publish(db);
 
     // Act: a column added, then written
@@ -83,7 +84,7 @@ describe('the lake catalog under schema changes', () => {
     const dropped = await publish(db);
     const afterDrop = await catalogTables();
     const rowsAfterDrop = await viewRows(DATABASE, lakeDir, afterDrop);
-    await stop();
+    await done();
 
     // Assess
     expect(first.event).toBeUndefined();
