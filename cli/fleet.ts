@@ -18,9 +18,10 @@ import { createRegistry, type Registry } from '#adapters/registry';
 import { taskDimensions } from '#domain/alarms/alarm-specs';
 import { DMS_METRIC_NAMESPACE } from '#domain/alarms/signals';
 import type { RegistryItem } from '#domain/registry-item';
+import type { PriceTable } from '#local/report/prices';
 import type { StackConnection } from './connection.ts';
 import { UnknownMigrationError } from './errors.ts';
-import type { DatabaseStatus } from './status-model.ts';
+import { type DatabaseStatus, type StatusRow, statusRow } from './status-model.ts';
 
 /** DMS publishes at one-minute resolution; the latest value is looked for in the last ten minutes. */
 const PERIOD_SECONDS = 60;
@@ -34,6 +35,19 @@ export interface FleetReader {
   status(item: RegistryItem, now: number): Promise<DatabaseStatus>;
   close(): void;
 }
+
+/** The rows `status` and `watch` show (and the demo's live view): one per database, as of `now`. */
+export const fleetStatusRows = async (
+  fleet: FleetReader,
+  migrationId: string | undefined,
+  now: number,
+  prices: PriceTable,
+): Promise<StatusRow[]> =>
+  Promise.all(
+    (await fleet.items(migrationId)).map(async (item) =>
+      statusRow(await fleet.status(item, now), now, prices),
+    ),
+  );
 
 /** Rows moved by a task: full-load rows plus the changes applied since. */
 export const sumRows = (

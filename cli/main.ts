@@ -14,10 +14,10 @@ import { loadPriceTable, type PriceTable } from '#local/report/prices';
 import { type Credentials, connect, type StackConnection } from './connection.ts';
 import { CliUsageError, NothingToRetryError, UnknownMigrationError } from './errors.ts';
 import { sendLakeshiftEvent } from './events.ts';
-import { createFleetReader, type FleetReader } from './fleet.ts';
+import { createFleetReader, type FleetReader, fleetStatusRows } from './fleet.ts';
 import { renderHistory, renderStatusTable } from './render.ts';
 import { planRequest, readRequestFile, renderPlan } from './request.ts';
-import { classChangesOf, type StatusRow, statusRow } from './status-model.ts';
+import { classChangesOf, type StatusRow } from './status-model.ts';
 
 export const USAGE = `Usage: lakeshift <command> [options]
 
@@ -99,12 +99,7 @@ const withFleet = async <T>(invocation: Invocation, use: (fleet: FleetReader) =>
 };
 
 const statusRows = (invocation: Invocation, fleet: FleetReader, migrationId?: string): Promise<StatusRow[]> =>
-  fleet.items(migrationId).then((items) => {
-    const now = invocation.io.now();
-    return Promise.all(
-      items.map(async (item) => statusRow(await fleet.status(item, now), now, invocation.prices())),
-    );
-  });
+  fleetStatusRows(fleet, migrationId, invocation.io.now(), invocation.prices());
 
 const status = (invocation: Invocation) =>
   withFleet(invocation, async (fleet) => {

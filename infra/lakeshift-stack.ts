@@ -4,7 +4,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import type { Construct } from 'constructs';
 import { ENV, OPTIONAL_ENV } from '#contracts/env';
-import { STATE_MACHINE_NAMES } from '#contracts/names';
+import { replicationSubnetGroupIdentifier, STATE_MACHINE_NAMES } from '#contracts/names';
 import { STACK_OUTPUTS, stateMachineArnOutput } from '#contracts/stack-outputs';
 import type { LakeshiftConfig } from './config/schema.ts';
 import { CustomerKey } from './constructs/customer-key.ts';
@@ -19,6 +19,7 @@ import { ManagedPrefixLists } from './constructs/managed-prefix-lists.ts';
 import { Operations } from './constructs/operations.ts';
 import { RegistryTable } from './constructs/registry-table.ts';
 import { StateMachines } from './constructs/state-machines.ts';
+import { grantCatalogRead } from './permissions/catalog-readers.ts';
 
 export interface LakeshiftStackProps extends Omit<StackProps, 'env' | 'stackName'> {
   readonly config: LakeshiftConfig;
@@ -93,7 +94,7 @@ export class LakeshiftStack extends Stack {
     const registry = new RegistryTable(this, 'Registry').table;
     const slotDropperSecurityGroup = defaultNetwork.sourceClientSecurityGroup(
       'SlotDropperSecurityGroup',
-      'replication slot dropper',
+      'replication slot dropper and source table reader',
     );
     defaultNetwork.allowDynamoDb(slotDropperSecurityGroup);
     const bus = new events.EventBus(this, 'Bus', { eventBusName: config.stackName });
@@ -133,13 +134,18 @@ export class LakeshiftStack extends Stack {
       registryTableArn: registry.tableArn,
       eventBusArn: bus.eventBusArn,
       tokenWaitingStateMachineArns: stateMachines.tokenWaitingStateMachineArns,
+      databaseExecutions: stateMachines.databaseExecutions,
       dmsRoleArns: [dmsRoles.s3AccessRole.roleArn, dmsRoles.secretsAccessRole.roleArn],
       sourceSecretStatements: sourceSecretStatements(
         this,
         config.sourceSecrets,
         dmsRoles.sourceSecretResources,
       ),
+      replicationSubnetGroups: [...networks.keys()].map((name) =>
+        replicationSubnetGroupIdentifier(config.stackName, name),
+      ),
     });
+    grantCatalogRead(this, config.lake.readerRoleArns);
     lake.restrictDataAccessTo([
       dmsRoles.s3AccessRole.roleArn,
       ...handlers.all.map((handler) => handler.role.roleArn),

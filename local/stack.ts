@@ -39,6 +39,7 @@ import {
   type HandlerName,
   handlerArnPlaceholder,
   REGISTRY_TABLE_PLACEHOLDER,
+  replicationSubnetGroupIdentifier,
   STATE_MACHINE_NAMES,
   type StateMachineName,
   stateMachineArnPlaceholder,
@@ -46,6 +47,7 @@ import {
 } from '#contracts/names';
 import { STACK_OUTPUTS, stateMachineArnOutput } from '#contracts/stack-outputs';
 import { AWS_DEFAULT_EVENT_BUS, listensOnDefaultBus, RULES, type RuleWiring } from '#contracts/wiring';
+import { DEFAULT_NETWORK_NAME } from '#domain/planner/network';
 import {
   LOCAL_ACCOUNT_ID,
   LOCAL_CREDENTIALS,
@@ -93,7 +95,7 @@ export const localStackNames = (): LocalStackNames => {
     dmsS3AccessRoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${APP_NAME}-dms-s3-access`,
     dmsSecretsAccessRoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${APP_NAME}-dms-secrets-access`,
     stateMachineRoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${APP_NAME}-state-machines`,
-    replicationSubnetGroupId: `${APP_NAME}-local`,
+    replicationSubnetGroupId: replicationSubnetGroupIdentifier(APP_NAME, DEFAULT_NETWORK_NAME),
     securityGroupId: 'sg-0000000000000a001',
   };
 };
@@ -154,9 +156,9 @@ export const readStateMachineDefinition = async (
 };
 
 /**
- * The DMS API budget in wall time for handlers on a clock `clockSpeed` times faster: DMS refills its bucket per
- * emulated second, so the refill scales with the speed and the burst stays DMS's. Without a speed (a clock moved by
- * hand) the budget is DMS's as written.
+ * lakeshift's DMS API budget in wall time for handlers on a clock `clockSpeed` times faster: DMS refills its bucket
+ * per emulated second, so the refill scales with the speed and the burst stays as it is. Without a speed (a clock
+ * moved by hand) the budget is the default as written.
  */
 export const localDmsApiBudget = (clockSpeed: number | undefined): string =>
   formatTokenBucketRate({

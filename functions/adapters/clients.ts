@@ -12,6 +12,7 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { GlueClient } from '@aws-sdk/client-glue';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -45,6 +46,7 @@ export const sfnSdk = /* @__PURE__ */ once(() => import('@aws-sdk/client-sfn'));
 export const cloudWatchSdk = /* @__PURE__ */ once(() => import('@aws-sdk/client-cloudwatch'));
 export const eventBridgeSdk = /* @__PURE__ */ once(() => import('@aws-sdk/client-eventbridge'));
 export const secretsManagerSdk = /* @__PURE__ */ once(() => import('@aws-sdk/client-secrets-manager'));
+export const glueSdk = /* @__PURE__ */ once(() => import('@aws-sdk/client-glue'));
 export const documentSdk = /* @__PURE__ */ once(() => import('@aws-sdk/lib-dynamodb'));
 
 export const dmsClient = /* @__PURE__ */ once(
@@ -67,6 +69,10 @@ export const eventBridgeClient = /* @__PURE__ */ once(
 export const secretsManagerClient = /* @__PURE__ */ once(
   async (): Promise<SecretsManagerClient> =>
     new (await secretsManagerSdk()).SecretsManagerClient(SINGLE_ATTEMPT),
+);
+
+export const glueClient = /* @__PURE__ */ once(
+  async (): Promise<GlueClient> => new (await glueSdk()).GlueClient(SINGLE_ATTEMPT),
 );
 
 /** The registry's document client (over one DynamoDB client). */

@@ -151,6 +151,20 @@ export interface Registry {
   /** Takes the lock unless another holder has a live one (ResizeInProgressError); its own lock is renewed. */
   acquireResizeLock(
     key: RegistryKey,
+    lock: {
+      readonly holder: string;
+      readonly now: string;
+      readonly ttlSeconds: number;
+      /** The execution taking the lock, so that a teardown can stop it. */
+      readonly executionArn?: string | undefined;
+    },
+  ): Promise<RegistryItem>;
+  /**
+   * Teardown takes the lock whoever holds it, once the database is TEARING_DOWN (RegistryConflictError otherwise);
+   * returns the item as it was before, whose lock names the execution to stop.
+   */
+  seizeResizeLockForTeardown(
+    key: RegistryKey,
     lock: { readonly holder: string; readonly now: string; readonly ttlSeconds: number },
   ): Promise<RegistryItem>;
   /** Releases the holder's lock; false when it did not hold it (released already, expired and taken). */
@@ -265,6 +279,14 @@ export const createRegistry = (options: {
     });
     if (result === CONFLICT) throw conflict(key, what);
     return parseItem(result);
+  };
+
+  const lockOf = (holder: string, now: string, ttlSeconds: number, executionArn: string | undefined) => {
+    if (!holder) throw new InvalidInputError('holder: must be a non-empty string');
+    if (!(ttlSeconds > 0)) throw new InvalidInputError(`ttlSeconds: must be > 0, got ${ttlSeconds}`);
+    const at = toInstant(now);
+    const expiresAt = new Date(Date.parse(at) + ttlSeconds * 1000).toISOString();
+    return { at, lock: { holder, acquiredAt: at, expiresAt, ...(executionArn ? { executionArn } : {}) } };
   };
 
   const findByIndex = async (
@@ -442,7 +464,8 @@ export const createRegistry = (options: {
         (await clientOf()).send(
           new (await documentSdk()).ScanCommand({
             TableName: tableName,
-            FilterExpression: '#phase <> :deleted',
+            // Only databases have a phase: the shared DMS API budget's item lives in the same table.
+            FilterExpression: 'attribute_exists(#phase) AND #phase <> :deleted',
             ExpressionAttributeNames: { '#phase': 'phase' },
             ExpressionAttributeValues: { ':deleted': 'DELETED' satisfies Phase },
             ConsistentRead: true,
@@ -474,14 +497,11 @@ export const createRegistry = (options: {
       return result !== CONFLICT;
     },
 
-    acquireResizeLock: async (key, { holder, now, ttlSeconds }) => {
+    acquireResizeLock: async (key, { holder, now, ttlSeconds, executionArn }) => {
       checkKey(key);
-      if (!holder) throw new InvalidInputError('holder: must be a non-empty string');
-      if (!(ttlSeconds > 0)) throw new InvalidInputError(`ttlSeconds: must be > 0, got ${ttlSeconds}`);
-      const at = toInstant(now);
-      const expiresAt = new Date(Date.parse(at) + ttlSeconds * 1000).toISOString();
+      const { at, lock } = lockOf(holder, now, ttlSeconds, executionArn);
       const result = await write(key, 'UpdateItem', {
-        set: { lock: { holder, acquiredAt: at, expiresAt } },
+        set: { lock },
         condition: 'attribute_not_exists(#lock) OR #lock.#expiresAt <= :now OR #lock.#holder = :holder',
         values: { ':now': at, ':holder': holder },
         now: at,
@@ -491,6 +511,20 @@ export const createRegistry = (options: {
       throw new ResizeInProgressError(
         `registry: ${describeKey(key)} is being resized by ${current.lock?.holder ?? 'another holder'} until ${current.lock?.expiresAt ?? 'unknown'}`,
       );
+    },
+
+    seizeResizeLockForTeardown: async (key, { holder, now, ttlSeconds }) => {
+      checkKey(key);
+      const { at, lock } = lockOf(holder, now, ttlSeconds, undefined);
+      const result = await write(key, 'UpdateItem', {
+        set: { lock },
+        condition: '#phase = :tearingDown',
+        values: { ':tearingDown': 'TEARING_DOWN' },
+        now: at,
+        returnOld: true,
+      });
+      if (result === CONFLICT) throw conflict(key, 'taking the resize lock for teardown (not TEARING_DOWN)');
+      return parseItem(result);
     },
 
     releaseResizeLock: async (key, { holder, now }) => {

@@ -80,11 +80,16 @@ const lockFor = async (
   item: RegistryItem,
   decision: ResizeDecision,
   holder: string,
-  at: string,
+  request: ResizeRequest,
 ): Promise<ResizeDecision> => {
   if (decision.action === 'stay') return decision;
   try {
-    await registry.acquireResizeLock(item, { holder, now: at, ttlSeconds: RESIZE_LOCK_TTL_SECONDS });
+    await registry.acquireResizeLock(item, {
+      holder,
+      now: request.now,
+      ttlSeconds: RESIZE_LOCK_TTL_SECONDS,
+      executionArn: request.executionArn,
+    });
     return decision;
   } catch (error) {
     if (!(error instanceof ResizeInProgressError)) throw error;
@@ -116,7 +121,7 @@ export const decideAndRecordResize = async (targets: ResizeDecisionTargets, requ
     ...(needsPeakUsage(request, settings) ? { peak: await peakWhileWorking(item, request.now) } : {}),
   });
   const lockHolder = lockHolderOf(request, item);
-  const decision = await lockFor(registry, item, policyDecision, lockHolder, request.now);
+  const decision = await lockFor(registry, item, policyDecision, lockHolder, request);
   const entry: ResizeHistoryEntry = { ...decision, at: request.now, fromClass, trigger };
   const recorded = !repeatsLatestStay(item.history, entry);
   if (recorded) {

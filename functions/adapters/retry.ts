@@ -2,10 +2,12 @@
  * The one retry policy for every AWS call lakeshift makes: throttling and 5xx are retried with full-jitter
  * exponential backoff for a bounded number of attempts, then surface as `ThrottledError`; every other fault is
  * named at once (busy, quota, access, not found, capacity, other) and never retried blindly. DMS calls also draw
- * from a per-process token bucket sized like the DMS API budget (docs/design.md §1.7).
+ * from lakeshift's share of the account's DMS API budget, one bucket for every process (docs/design.md §1.7).
  */
-import { OPTIONAL_ENV } from '#contracts/env';
+import { ENV, OPTIONAL_ENV } from '#contracts/env';
+import { registrySlotStore } from './budget-slot-store.ts';
 import { classifyFault, isRetryableHere, toLakeshiftError } from './faults.ts';
+import { SharedTokenBucket } from './shared-token-bucket.ts';
 import { systemTime, type TimeSource } from './time.ts';
 import { parseTokenBucketRate, TokenBucket, type TokenBucketRate, type TokenSource } from './token-bucket.ts';
 
@@ -31,10 +33,19 @@ export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
 };
 
 /**
- * The DMS API budget: a bucket of about 100 requests refilled at about 4 per second
- * (docs/dms-behaviour.md §8.2).
+ * lakeshift's share of the account's DMS API budget (docs/design.md §1.7): 20 calls at once, then 3.2 per second.
+ * DMS gives the whole account about 100 at once and 4 per second (docs/dms-behaviour.md §8.2); this share never puts
+ * more than 100 calls (4 per second) into any 25-second window, and leaves the rest to people and tools that use
+ * the same account.
  */
-export const DMS_API_BUDGET: TokenBucketRate = { capacity: 100, refillPerSecond: 4 };
+export const DMS_API_BUDGET: TokenBucketRate = { capacity: 20, refillPerSecond: 3.2 };
+
+/**
+ * Calls that may wait for the shared budget at once; one more fails as throttled. About 30 s of turns at the default
+ * rate: half the default function timeout, long enough that a handler walking many databases (the reconciler) waits
+ * its turns out instead of failing the whole run.
+ */
+export const DMS_API_BUDGET_QUEUE = 96;
 
 /** Full jitter: uniform in [0, min(max, base * 2^(attempt-1))). `attempt` is the one that just failed. */
 export const backoffDelayMs = (attempt: number, options: RetryOptions): number =>
@@ -61,38 +72,63 @@ export const createRetryPolicy = (overrides: Partial<RetryOptions> = {}): RetryP
   };
 };
 
-/** The budget the environment asks for (DMS's own when the variable is unset); malformed is a ConfigurationError. */
+/** Retry policy for every AWS call other than DMS (Step Functions, CloudWatch, EventBridge, DynamoDB, Secrets Manager). */
+export const awsCall: RetryPolicy = createRetryPolicy();
+
+/** The budget the environment asks for (lakeshift's default share when the variable is unset); malformed is a ConfigurationError. */
 export const readDmsApiBudget = (source: NodeJS.ProcessEnv = process.env): TokenBucketRate =>
   parseTokenBucketRate(OPTIONAL_ENV.dmsApiBudget, source[OPTIONAL_ENV.dmsApiBudget], DMS_API_BUDGET);
 
-/** Creates a DMS budget; exported so a test or a local runtime can build one on its own clock. */
-export const createDmsApiBudget = (
-  time: TimeSource = systemTime,
-  rate: TokenBucketRate = readDmsApiBudget(),
-): TokenBucket => new TokenBucket(rate.capacity, rate.refillPerSecond, time);
-
-/** The process's DMS budget, as configured by the environment it runs in. */
-export interface ConfiguredDmsApiBudget extends TokenSource {
-  /** The bucket calls draw from now. */
-  current(): TokenBucket;
+/** A DMS budget: a bucket the token source draws from, and the rate it was built with. */
+export interface DmsApiBudget extends TokenSource {
+  readonly rate: TokenBucketRate;
 }
 
 /**
- * A budget that follows `DMS_API_BUDGET` in `source`: the bucket is built at the first call, and built again only if
- * the value changes. On Lambda the environment is fixed, so that is one bucket per process. Building it at the first
- * call rather than at import lets a runtime that hosts the handlers in process (the local AWS) import the adapters
- * first and set the variable when it applies its stack, and gives a later run in the same process its own bucket.
+ * Creates a DMS budget on `time`: shared by every process through the registry table when `tableName` is given
+ * (what every handler gets), kept in this process otherwise (a runtime without a table).
+ */
+export const createDmsApiBudget = (
+  time: TimeSource = systemTime,
+  rate: TokenBucketRate = readDmsApiBudget(),
+  tableName?: string,
+): DmsApiBudget =>
+  tableName
+    ? new SharedTokenBucket({
+        store: registrySlotStore({ tableName, call: awsCall }),
+        rate,
+        time,
+        maxQueuedTurns: DMS_API_BUDGET_QUEUE,
+        name: 'DMS API budget',
+      })
+    : new TokenBucket(rate.capacity, rate.refillPerSecond, time);
+
+/** The process's DMS budget, as configured by the environment it runs in. */
+export interface ConfiguredDmsApiBudget extends TokenSource {
+  /** The budget calls draw from now. */
+  current(): DmsApiBudget;
+}
+
+/**
+ * A budget that follows `DMS_API_BUDGET` and `REGISTRY_TABLE_NAME` in `source`: built at the first call, and built
+ * again only if either changes. On Lambda the environment is fixed, so that is one budget object per process, and
+ * with the registry table every process draws from the same bucket. Building it at the first call rather than at
+ * import lets a runtime that hosts the handlers in process (the local AWS) import the adapters first and set the
+ * variables when it applies its stack, and gives a later run in the same process its own bucket.
  */
 export const configuredDmsApiBudget = (
   source: NodeJS.ProcessEnv = process.env,
   time: TimeSource = systemTime,
 ): ConfiguredDmsApiBudget => {
-  let built: { readonly raw: string | undefined; readonly bucket: TokenBucket } | undefined;
-  const current = (): TokenBucket => {
+  let built:
+    | { readonly raw: string | undefined; readonly table: string | undefined; readonly budget: DmsApiBudget }
+    | undefined;
+  const current = (): DmsApiBudget => {
     const raw = source[OPTIONAL_ENV.dmsApiBudget];
-    if (!built || built.raw !== raw)
-      built = { raw, bucket: createDmsApiBudget(time, readDmsApiBudget(source)) };
-    return built.bucket;
+    const table = source[ENV.registryTableName] || undefined;
+    if (!built || built.raw !== raw || built.table !== table)
+      built = { raw, table, budget: createDmsApiBudget(time, readDmsApiBudget(source), table) };
+    return built.budget;
   };
   return { take: async () => current().take(), current };
 };
@@ -100,11 +136,8 @@ export const configuredDmsApiBudget = (
 // Cold start: a malformed budget stops the function before it serves.
 readDmsApiBudget();
 
-/** Every DMS call in this process shares this budget. */
+/** Every DMS call in this process draws from this budget. */
 export const dmsApiBudget: ConfiguredDmsApiBudget = configuredDmsApiBudget();
 
 /** Retry policy for DMS calls (draws from `dmsApiBudget`). */
 export const dmsCall: RetryPolicy = createRetryPolicy({ bucket: dmsApiBudget });
-
-/** Retry policy for every other AWS call (Step Functions, CloudWatch, EventBridge, DynamoDB, Secrets Manager). */
-export const awsCall: RetryPolicy = createRetryPolicy();

@@ -6,7 +6,7 @@
 import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
 import { sfnClient, sfnSdk } from './clients.ts';
 import { isFault } from './faults.ts';
-import { required } from './responses.ts';
+import { collectPages, required } from './responses.ts';
 import { awsCall } from './retry.ts';
 
 /** Step Functions limits (API reference): error 256 characters, cause 32,768. */
@@ -91,3 +91,55 @@ export const describeExecution = (executionArn: string): Promise<DescribeExecuti
   awsCall('DescribeExecution', async () =>
     (await sfnClient()).send(new (await sfnSdk()).DescribeExecutionCommand({ executionArn })),
   );
+
+export interface RunningExecution {
+  readonly executionArn: string;
+  readonly name: string;
+}
+
+/** The running executions of a state machine, every page (ListExecutions with `statusFilter` RUNNING). */
+export const listRunningExecutions = (stateMachineArn: string): Promise<RunningExecution[]> =>
+  collectPages(async (nextToken: string | undefined) => {
+    const output = await awsCall('ListExecutions', async () =>
+      (await sfnClient()).send(
+        new (await sfnSdk()).ListExecutionsCommand({
+          stateMachineArn,
+          statusFilter: 'RUNNING',
+          maxResults: 1000,
+          nextToken,
+        }),
+      ),
+    );
+    return {
+      items: (output.executions ?? []).flatMap((execution) =>
+        execution.executionArn && execution.name
+          ? [{ executionArn: execution.executionArn, name: execution.name }]
+          : [],
+      ),
+      next: output.nextToken,
+    };
+  });
+
+/**
+ * Stops an execution; false when it had already ended (Step Functions answers that with success too, or with
+ * ExecutionDoesNotExist for one that never was).
+ */
+export const stopExecution = (
+  executionArn: string,
+  reason: { readonly error: string; readonly cause: string },
+): Promise<boolean> =>
+  awsCall('StopExecution', async () => {
+    try {
+      await (await sfnClient()).send(
+        new (await sfnSdk()).StopExecutionCommand({
+          executionArn,
+          error: reason.error.slice(0, MAX_ERROR_LENGTH),
+          cause: reason.cause.slice(0, MAX_CAUSE_LENGTH),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isFault(error, 'ExecutionDoesNotExist')) return false;
+      throw error;
+    }
+  });

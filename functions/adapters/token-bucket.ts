@@ -67,6 +67,10 @@ export class TokenBucket implements TokenSource {
     this.refilledAt = time.now();
   }
 
+  get rate(): TokenBucketRate {
+    return { capacity: this.capacity, refillPerSecond: this.refillPerSecond };
+  }
+
   /** Resolves once a token is taken; waits (on the bucket's time source) when the bucket is empty. */
   take(): Promise<void> {
     const turn = this.queue.then(() => this.takeWhenAvailable());

@@ -26,8 +26,9 @@ export const ENV = {
  */
 export const OPTIONAL_ENV = {
   /**
-   * The per-process DMS API budget, `"<burst>:<refill per second>"` (default `100:4`, DMS's own token bucket). A
-   * runtime whose clock runs faster than the wall clock scales the refill by its speed.
+   * lakeshift's share of the account's DMS API budget, `"<burst>:<refill per second>"` (default `20:3.2`; DMS's own
+   * bucket is 100 and 4), one bucket for every process, kept in the registry table. A runtime whose clock runs faster
+   * than the wall clock scales the refill by its speed.
    */
   dmsApiBudget: 'DMS_API_BUDGET',
   /**

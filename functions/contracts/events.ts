@@ -15,6 +15,8 @@ export const LAKESHIFT_DETAIL_TYPES = {
   /** A class change failed after the task was stopped; the detail says whether CDC runs again. */
   resizeFailed: 'Resize Failed',
   planWarning: 'Plan Warning',
+  schemaChanged: 'Schema Changed',
+  catalogPublished: 'Lake Catalog Published',
   slotInactive: 'Replication Slot Inactive',
 } as const;
 

@@ -27,9 +27,14 @@ export const HANDLER_NAMES = [
   'delete-instance',
   'delete-certificate',
   'drop-replication-slot',
+  'stop-database-executions',
+  'find-database-resources',
   'disarm-alarms',
   'inspect-replication-slots',
   'reload-table',
+  'read-source-tables',
+  'publish-catalog',
+  'delete-catalog',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
@@ -54,6 +59,12 @@ export const STATE_MACHINE_NAMES = [
 ] as const;
 export type StateMachineName = (typeof STATE_MACHINE_NAMES)[number];
 
+/** State machines whose executions work on one database: teardown stops them before it deletes. */
+export const DATABASE_STATE_MACHINES = [
+  'migrate-database',
+  'resize-instance',
+] as const satisfies readonly StateMachineName[];
+
 /** Path of a state machine definition, relative to the repository root. */
 export const stateMachineDefinitionPath = (name: StateMachineName): string =>
   `statemachines/${name}.asl.json`;
@@ -75,6 +86,14 @@ export const ALARM_NAME_PREFIX = `${APP_NAME}-`;
 
 /** Replication-slot alarms: outside ALARM_NAME_PREFIX, so the resize rule never matches them. */
 export const SLOT_ALARM_NAME_PREFIX = `${APP_NAME}.slot-wal-`;
+
+/**
+ * The replication subnet group the stack creates for one of its networks. DMS stores the identifier in lower case
+ * and names the group by it in its ARN (`arn:aws:dms:<region>:<account>:subgrp:<identifier>`), so the create grant
+ * can name each group the stack creates (docs/iam.md).
+ */
+export const replicationSubnetGroupIdentifier = (stackName: string, networkName: string): string =>
+  `${stackName}-${networkName}`.toLowerCase();
 
 /** Default event bus name. */
 export const DEFAULT_EVENT_BUS_NAME = APP_NAME;

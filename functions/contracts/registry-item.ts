@@ -19,7 +19,13 @@ const taskTokenSchema = z.object({
 });
 export type StoredTaskToken = z.output<typeof taskTokenSchema>;
 
-const lockSchema = z.object({ holder: z.string(), acquiredAt: z.string(), expiresAt: z.string() });
+const lockSchema = z.object({
+  holder: z.string(),
+  acquiredAt: z.string(),
+  expiresAt: z.string(),
+  /** The execution that holds the lock, when it said: teardown stops it (docs/failure-semantics.md). */
+  executionArn: z.string().optional(),
+});
 export type ResizeLock = z.output<typeof lockSchema>;
 
 const failureSchema = z.object({

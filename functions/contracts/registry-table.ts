@@ -11,4 +11,9 @@ export const REGISTRY_TABLE = {
   byInstanceIndex: { name: 'byInstanceIdentifier', partitionKey: 'instanceIdentifier' },
   /** Attribute used for optimistic concurrency. */
   versionAttribute: 'version',
+  /**
+   * The one item that is not a database: the account's shared DMS API budget (docs/design.md §1.7). Its partition
+   * key holds a character no migration id may contain, so no migration's query meets it.
+   */
+  dmsApiBudgetKey: { pk: '#dms-api-budget', sk: '#bucket' },
 } as const;

@@ -19,3 +19,30 @@ export const refuseDuringTeardown = (
     `${database.migrationId}/${database.databaseId} is ${database.phase}: ${action} refused, teardown wins`,
   );
 };
+
+/** A running execution as Step Functions lists it. */
+export interface ListedExecution {
+  readonly executionArn: string;
+  readonly name: string;
+}
+
+/**
+ * The executions that work on one database: those named by its deterministic execution name (exactly, or with a
+ * suffix after it, as a later attempt may carry) and the one the resize lock recorded; never the teardown itself.
+ */
+export const executionsOfDatabase = (
+  running: readonly ListedExecution[],
+  database: {
+    readonly executionName: string;
+    readonly lockExecutionArn?: string | undefined;
+    readonly except: string;
+  },
+): ListedExecution[] =>
+  running.filter(
+    (execution) =>
+      execution.executionArn !== database.except &&
+      (execution.name === database.executionName ||
+        execution.name.startsWith(`${database.executionName}-`) ||
+        execution.name.startsWith(`${database.executionName}_`) ||
+        execution.executionArn === database.lockExecutionArn),
+  );

@@ -37,12 +37,16 @@ const alarmDetail = z.looseObject({
   }),
 });
 
+/** The execution asking (`$$.Execution.Id`): the lock records it, so that a teardown can stop it. */
+const executionArn = z.string().startsWith('arn:', 'must be an execution ARN').optional();
+
 const DecideResizeInput = z.discriminatedUnion('trigger', [
-  z.object({ trigger: z.literal('step-down'), ...databaseKey, now }),
-  z.object({ trigger: z.literal('alarm'), alarm: alarmDetail, now }),
+  z.object({ trigger: z.literal('step-down'), ...databaseKey, executionArn, now }),
+  z.object({ trigger: z.literal('alarm'), alarm: alarmDetail, executionArn, now }),
   z.object({
     trigger: z.literal('manual'),
     request: z.looseObject({ ...databaseKey, targetClass: instanceClass.optional() }),
+    executionArn,
     now,
   }),
 ]);

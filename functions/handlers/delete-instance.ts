@@ -1,6 +1,6 @@
-/** Deletes the replication instance. Idempotent: an instance that is gone (or was never created) is done. */
+/** Deletes the replication instance. Idempotent: an instance that is gone, deleting or never created is done. */
 import * as z from 'zod';
-import { deleteReplicationInstance } from '#adapters/dms';
+import { deleteReplicationInstance, findReplicationInstanceByArn } from '#adapters/dms';
 import { databaseKey, instanceArn, now } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler } from '#shared/lambda';
@@ -9,7 +9,12 @@ const DeleteInstanceInput = z.object({ ...databaseKey, instanceArn: instanceArn.
 
 export const deleteInstance = async (event: unknown) => {
   const input = parseInput(DeleteInstanceInput, event);
-  const deleted = input.instanceArn === null ? undefined : await deleteReplicationInstance(input.instanceArn);
+  if (input.instanceArn === null) return { instanceArn: null, deleting: false };
+  // Already deleting (a teardown that runs again): DMS would refuse a second delete.
+  const current = await findReplicationInstanceByArn(input.instanceArn);
+  if (current?.ReplicationInstanceStatus === 'deleting')
+    return { instanceArn: input.instanceArn, deleting: true };
+  const deleted = current === undefined ? undefined : await deleteReplicationInstance(input.instanceArn);
   return { instanceArn: input.instanceArn, deleting: deleted !== undefined };
 };
 

@@ -9,6 +9,7 @@ import { nextWaitSeconds } from '#domain/polling';
 import {
   connectionsTested,
   instanceAvailability,
+  instanceDeletable,
   instanceDeletion,
   type Readiness,
   taskDeletion,
@@ -37,6 +38,7 @@ const DescribeResourcesInput = z.discriminatedUnion('kind', [
     expectedClass: z.string().min(1).optional(),
     ...loop,
   }),
+  z.object({ kind: z.literal('instance-deletable'), instanceArn: maybe(instanceArn), ...loop }),
   z.object({ kind: z.literal('instance-deleted'), instanceArn: maybe(instanceArn), ...loop }),
   z.object({
     kind: z.literal('connections-successful'),
@@ -52,6 +54,9 @@ const DescribeResourcesInput = z.discriminatedUnion('kind', [
 
 type Probe = z.output<typeof DescribeResourcesInput>;
 
+const instance = (arn: string | null) =>
+  arn === null ? Promise.resolve(undefined) : findReplicationInstanceByArn(arn);
+
 const task = (arn: string | null) =>
   arn === null ? Promise.resolve(undefined) : findReplicationTaskByArn(arn);
 
@@ -59,10 +64,10 @@ const judge = async (probe: Probe): Promise<Readiness> => {
   switch (probe.kind) {
     case 'instance-available':
       return instanceAvailability(await findReplicationInstanceByArn(probe.instanceArn), probe.expectedClass);
+    case 'instance-deletable':
+      return instanceDeletable(await instance(probe.instanceArn));
     case 'instance-deleted':
-      return instanceDeletion(
-        probe.instanceArn === null ? undefined : await findReplicationInstanceByArn(probe.instanceArn),
-      );
+      return instanceDeletion(await instance(probe.instanceArn));
     case 'connections-successful':
       return connectionsTested(await describeConnections(probe.instanceArn), probe.endpointArns);
     case 'task-ready':

@@ -17,6 +17,8 @@ export const POLL_LIMITS = {
   connectionTests: { firstWaitSeconds: 30, maxWaitSeconds: 60, maxAttempts: 20 },
   /** After a failed class change: the instance settles on some class, often at once (a refused modification). */
   instanceSettling: { firstWaitSeconds: 10, maxWaitSeconds: 300, maxAttempts: 30 },
+  /** An instance teardown found `creating` or `modifying` becomes deletable when that ends. */
+  instanceDeletable: { firstWaitSeconds: 30, maxWaitSeconds: 300, maxAttempts: 30 },
   /** Any replication task status change: ready, running, stopped, deleted. */
   taskStatus: { firstWaitSeconds: 30, maxWaitSeconds: 60, maxAttempts: 30 },
 } as const satisfies Record<string, PollLimits>;
@@ -27,6 +29,12 @@ export const POLL_LIMITS = {
  * hour without a heartbeat means the reconciler is not running.
  */
 export const FULL_LOAD_WAIT = { heartbeatSeconds: 60 * 60 } as const;
+
+/**
+ * Teardown deletes what DMS holds for a database, then looks again: a step that was in flight when its execution
+ * stopped may have created one more resource. It deletes at most this many times before it fails.
+ */
+export const TEARDOWN_MAX_SWEEPS = 3;
 
 /** Databases teardown deletes at once. */
 export const TEARDOWN_MAX_CONCURRENCY = 5;

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { replicationSubnetGroupIdentifier } from '#contracts/names';
 import { MANAGED_TAG_VALUE, TAG_KEYS } from '#contracts/tags';
 import type { NetworkConfig } from '../config/schema.ts';
 import type { ManagedPrefixLists } from './managed-prefix-lists.ts';
@@ -115,7 +116,7 @@ export class DmsNetwork extends Construct {
     );
 
     this.subnetGroup = new dms.CfnReplicationSubnetGroup(this, 'SubnetGroup', {
-      replicationSubnetGroupIdentifier: `${props.stackName}-${props.networkName}`.toLowerCase(),
+      replicationSubnetGroupIdentifier: replicationSubnetGroupIdentifier(props.stackName, props.networkName),
       replicationSubnetGroupDescription: `lakeshift ${props.networkName} network`,
       subnetIds: this.subnets.map((subnet) => subnet.subnetId),
       tags: [{ key: TAG_KEYS.managed, value: MANAGED_TAG_VALUE }],

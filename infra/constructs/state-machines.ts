@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
+  DATABASE_STATE_MACHINES,
   type HandlerName,
   STATE_MACHINE_NAMES,
   type StateMachineName,
@@ -77,6 +78,22 @@ export class StateMachines extends Construct {
     return STATE_MACHINE_NAMES.filter((name) => this.scans.get(name)?.waitsForTaskToken).map((name) =>
       this.stateMachineArn(name),
     );
+  }
+
+  /** The state machines whose executions work on one database, which teardown stops, and their executions. */
+  get databaseExecutions(): { stateMachineArns: string[]; executionArns: string[] } {
+    const names = DATABASE_STATE_MACHINES;
+    return {
+      stateMachineArns: names.map((name) => this.stateMachineArn(name)),
+      executionArns: names.map((name) =>
+        Stack.of(this).formatArn({
+          service: 'states',
+          resource: 'execution',
+          resourceName: `${this.stateMachineName(name)}:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ),
+    };
   }
 
   get(name: StateMachineName): sfn.StateMachine {

@@ -61,11 +61,18 @@ export interface HandlerAccess {
   readonly publishEvents?: boolean;
   /** Complete the task tokens of state machines that wait for one. */
   readonly completeTaskTokens?: boolean;
+  /** List and stop the executions of the state machines that work on one database (teardown stops them first). */
+  readonly stopDatabaseExecutions?: boolean;
   /** lakeshift's own CloudWatch alarms (names starting with ALARM_NAME_PREFIX). */
   readonly alarms?: readonly AlarmAccess[];
   /** The per-database replication-slot alarms (names starting with SLOT_ALARM_NAME_PREFIX). */
   readonly slotAlarms?: readonly AlarmAccess[];
   readonly readMetrics?: boolean;
+  /**
+   * The lake's Glue databases and tables (names starting with GLUE_DATABASE_PREFIX): create and update them, or
+   * delete a database with its tables.
+   */
+  readonly lakeCatalog?: 'write' | 'delete';
   /** Read source credentials and connect to sources: runs inside the default network. */
   readonly connectsToSources?: boolean;
   /** Read the secrets the config admits without connecting to sources (CA certificates). */
@@ -153,7 +160,22 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   },
   'delete-task': { dmsManage: ['dms:DeleteReplicationTask'] },
   'delete-endpoints': { dmsManage: ['dms:DeleteEndpoint'] },
-  'delete-instance': { dmsManage: ['dms:DeleteReplicationInstance'] },
+  // Reads the instance first: one already deleting is not deleted again.
+  'delete-instance': {
+    dmsManage: ['dms:DeleteReplicationInstance'],
+    dmsDescribe: ['dms:DescribeReplicationInstances'],
+  },
+  // Teardown: takes the resize lock, then stops the database's migrate-database and resize-instance executions.
+  'stop-database-executions': { registry: 'readWrite', stopDatabaseExecutions: true },
+  // Teardown: what DMS holds under the database's deterministic identifiers, after its executions stopped.
+  'find-database-resources': {
+    dmsDescribe: [
+      'dms:DescribeReplicationInstances',
+      'dms:DescribeEndpoints',
+      'dms:DescribeReplicationTasks',
+    ],
+    registry: 'read',
+  },
   // Pre-flight: reads the source's catalogue with the secret's credentials, before anything is created.
   'inspect-source': { connectsToSources: true },
   // Reads the plan from the registry, then connects to the source: it needs DynamoDB from inside the network.
@@ -164,4 +186,10 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   // Reads each recorded slot on its source and writes what it found to the registry.
   'delete-certificate': { dmsManage: ['dms:DeleteCertificate'], registry: 'read' },
   'inspect-replication-slots': { connectsToSources: true, registry: 'readWrite', timeoutSeconds: 300 },
+  // Reads the replicated tables' columns from the source, inside the network, as drop-replication-slot does.
+  'read-source-tables': { connectsToSources: true, registry: 'read' },
+  // Writes the lake's catalog from what read-source-tables found, outside the network; reports schema changes.
+  'publish-catalog': { registry: 'read', publishEvents: true, lakeCatalog: 'write' },
+  // Deletes the database's Glue catalog at teardown (the lake's files stay).
+  'delete-catalog': { lakeCatalog: 'delete' },
 };

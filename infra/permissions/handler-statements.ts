@@ -1,6 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { GLUE_DATABASE_PREFIX } from '#contracts/lake';
 import { ALARM_NAME_PREFIX, SLOT_ALARM_NAME_PREFIX } from '#contracts/names';
 import { REGISTRY_TABLE } from '#contracts/registry-table';
 import { MANAGED_TAG_VALUE, TAG_KEYS } from '#contracts/tags';
@@ -40,15 +41,75 @@ const ALARM_ACTIONS: Readonly<Record<AlarmAccess, readonly string[]>> = {
   reset: ['cloudwatch:SetAlarmState'],
 };
 
+export const LAKE_CATALOG_WRITE_ACTIONS = [
+  'glue:CreateDatabase',
+  'glue:GetDatabase',
+  'glue:CreateTable',
+  'glue:UpdateTable',
+  'glue:GetTable',
+  'glue:GetTables',
+] as const;
+/** Glue authorizes DeleteDatabase on the database's tables and functions too; it deletes them with it. */
+export const LAKE_CATALOG_DELETE_ACTIONS = ['glue:DeleteDatabase'] as const;
+/** What a reader of the lake needs of the catalog to query it with Athena (views included). */
+export const LAKE_CATALOG_READ_ACTIONS = [
+  'glue:GetDatabase',
+  'glue:GetDatabases',
+  'glue:GetTable',
+  'glue:GetTables',
+  'glue:GetPartition',
+  'glue:GetPartitions',
+] as const;
+
+/**
+ * The catalog, lakeshift's Glue databases and their tables (Glue authorizes a table call on all three), and for
+ * DeleteDatabase their user-defined functions.
+ */
+export const lakeCatalogArns = (scope: Construct, options: { functions?: boolean } = {}): string[] => {
+  const stack = Stack.of(scope);
+  return [
+    stack.formatArn({ service: 'glue', resource: 'catalog' }),
+    stack.formatArn({
+      service: 'glue',
+      resource: 'database',
+      resourceName: `${GLUE_DATABASE_PREFIX}*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    }),
+    stack.formatArn({
+      service: 'glue',
+      resource: 'table',
+      resourceName: `${GLUE_DATABASE_PREFIX}*/*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    }),
+    ...(options.functions
+      ? [
+          stack.formatArn({
+            service: 'glue',
+            resource: 'userDefinedFunction',
+            resourceName: `${GLUE_DATABASE_PREFIX}*/*`,
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ]
+      : []),
+  ];
+};
+
 /** The resources a handler's access refers to. */
 export interface AccessTargets {
   readonly registryTableArn: string;
   readonly eventBusArn: string;
   /** State machines whose executions wait for task tokens. */
   readonly tokenWaitingStateMachineArns: readonly string[];
+  /** State machines whose executions work on one database, and the ARN patterns of their executions. */
+  readonly databaseExecutions: {
+    readonly stateMachineArns: readonly string[];
+    readonly executionArns: readonly string[];
+  };
   /** The two roles DMS assumes (S3 target, Secrets Manager). */
   readonly dmsRoleArns: readonly string[];
   readonly sourceSecretStatements: readonly iam.PolicyStatement[];
+  /** Identifiers of the replication subnet groups the stack creates, one per network. */
+  readonly replicationSubnetGroups: readonly string[];
 }
 
 /** The alarms whose names start with `prefix` (all of the account's for an empty prefix). */
@@ -63,7 +124,8 @@ const alarmArn = (scope: Construct, prefix: string): string =>
 /** Grants one handler's role exactly what HANDLER_ACCESS lists for it. */
 export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, targets: AccessTargets): void => {
   const scope = role;
-  if (access.dmsCreate?.length) grantDmsCreate(scope, role, access.dmsCreate);
+  if (access.dmsCreate?.length)
+    grantDmsCreate(scope, role, access.dmsCreate, targets.replicationSubnetGroups);
   if (access.dmsManage?.length) grantDmsManage(scope, role, access.dmsManage);
   if (access.dmsDescribe?.length) {
     allowWithWildcard(
@@ -105,6 +167,23 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
     );
   }
   if (access.registry) grantRegistry(role, access.registry, targets.registryTableArn);
+  const callsDms = Boolean(
+    access.dmsCreate?.length || access.dmsManage?.length || access.dmsDescribe?.length,
+  );
+  if (callsDms && access.registry !== 'readWrite') {
+    // Every DMS call draws from the account-wide budget kept in one registry item (docs/design.md §1.7): the
+    // grant reaches that item's partition and nothing else (a role that writes the registry has it already).
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DrawDmsApiBudget',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [targets.registryTableArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [REGISTRY_TABLE.dmsApiBudgetKey.pk] },
+        },
+      }),
+    );
+  }
   if (access.publishEvents) {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -121,6 +200,24 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
         actions: [...TASK_TOKEN_ACTIONS],
         resources: [...targets.tokenWaitingStateMachineArns],
       }),
+    );
+  }
+  if (access.stopDatabaseExecutions) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListDatabaseExecutions',
+        actions: ['states:ListExecutions'],
+        resources: [...targets.databaseExecutions.stateMachineArns],
+      }),
+    );
+    allowWithWildcard(
+      role,
+      new iam.PolicyStatement({
+        sid: 'StopDatabaseExecutions',
+        actions: ['states:StopExecution'],
+        resources: [...targets.databaseExecutions.executionArns],
+      }),
+      'Execution names are chosen at run time (per database, or by EventBridge for an alarm); the grant covers only the executions of the migrate-database and resize-instance state machines.',
     );
   }
   const alarmActions = (access.alarms ?? []).filter((kind) => kind !== 'describe');
@@ -168,6 +265,18 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
       'cloudwatch:GetMetricData has no resource-level permissions.',
     );
   }
+  if (access.lakeCatalog) {
+    const deletes = access.lakeCatalog === 'delete';
+    allowWithWildcard(
+      role,
+      new iam.PolicyStatement({
+        sid: deletes ? 'DeleteLakeCatalog' : 'WriteLakeCatalog',
+        actions: [...(deletes ? LAKE_CATALOG_DELETE_ACTIONS : LAKE_CATALOG_WRITE_ACTIONS)],
+        resources: lakeCatalogArns(scope, { functions: deletes }),
+      }),
+      `Glue databases are created per migrated database; the grant covers only names starting with "${GLUE_DATABASE_PREFIX}" and their tables.`,
+    );
+  }
   if (access.connectsToSources || access.readsSourceSecrets) {
     for (const statement of targets.sourceSecretStatements) {
       allowWithWildcard(role, statement, SECRET_PREFIX_REASON);
@@ -188,10 +297,10 @@ export const dmsArns = (scope: Construct, types: readonly DmsResourceType[]): st
 
 /**
  * The resources each create is authorized against (docs/iam.md): CreateReplicationInstance is checked on the
- * instance and on the replication subnet group the request names.
+ * instance and on the replication subnet group the request names (granted by name, in `subnetGroupArns`).
  */
 const CREATE_RESOURCE_TYPES: Readonly<Record<keyof typeof DMS_CREATE_ACTIONS, readonly DmsResourceType[]>> = {
-  instance: ['rep', 'subgrp'],
+  instance: ['rep'],
   // An endpoint with a CertificateArn names the certificate too.
   endpoint: ['endpoint', 'cert'],
   certificate: ['cert'],
@@ -199,17 +308,37 @@ const CREATE_RESOURCE_TYPES: Readonly<Record<keyof typeof DMS_CREATE_ACTIONS, re
   task: ['task', 'rep', 'endpoint'],
 };
 
-function grantDmsCreate(scope: Construct, role: iam.Role, creates: HandlerAccess['dmsCreate'] & {}): void {
+/** The ARNs of the named replication subnet groups: DMS names a subnet group by its identifier in its ARN. */
+const subnetGroupArns = (scope: Construct, identifiers: readonly string[]): string[] =>
+  identifiers.map((identifier) =>
+    Stack.of(scope).formatArn({
+      service: 'dms',
+      resource: 'subgrp',
+      resourceName: identifier,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }),
+  );
+
+function grantDmsCreate(
+  scope: Construct,
+  role: iam.Role,
+  creates: HandlerAccess['dmsCreate'] & {},
+  subnetGroups: readonly string[],
+): void {
   allowWithWildcard(
     role,
     new iam.PolicyStatement({
       sid: 'CreateTaggedDmsResources',
       // Creating with Tags may also be authorised as dms:AddTagsToResource; it is held to the same conditions.
       actions: [...creates.map((kind) => DMS_CREATE_ACTIONS[kind]), 'dms:AddTagsToResource'],
-      resources: dmsArns(
-        scope,
-        creates.flatMap((kind) => CREATE_RESOURCE_TYPES[kind]),
-      ),
+      resources: [
+        ...dmsArns(
+          scope,
+          creates.flatMap((kind) => CREATE_RESOURCE_TYPES[kind]),
+        ),
+        // Only the stack's own subnet groups: an instance goes nowhere else.
+        ...(creates.includes('instance') ? subnetGroupArns(scope, subnetGroups) : []),
+      ],
       // The request must tag the resource managed and name its migration and database (adoption compares those);
       // requests may add their own tags besides (e.g. cost-center), so other keys are not refused.
       conditions: {

@@ -1,5 +1,5 @@
 /**
- * The local AWS: one HTTP endpoint on 127.0.0.1 serving DMS (the emulator), Step Functions, EventBridge, CloudWatch,
+ * The local AWS: one HTTP endpoint on 127.0.0.1 serving DMS (the emulator), Step Functions, EventBridge, CloudWatch, Glue Data Catalog,
  * Secrets Manager and DynamoDB (dynalite behind a proxy), all on one shared clock. It knows nothing of lakeshift's
  * stack: `local/local-lakeshift.ts` applies the stack to it.
  * Events flow as on AWS: DMS and CloudWatch publish to the default bus, rules start executions or invoke handlers,
@@ -37,6 +37,7 @@ import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb/dynalite.ts';
 import { LocalEventBridge } from './events/service.ts';
 import { faultyService } from './faults/faulty-service.ts';
 import { type LocalAwsFaultConfig, LocalAwsFaults } from './faults/injector.ts';
+import { LocalGlue } from './glue/service.ts';
 import { IamAuthority } from './iam/authority.ts';
 import { type IamSettings, stateMachineOfExecution } from './iam/request-context.ts';
 import type { StackModel } from './iam/stack-model.ts';
@@ -109,6 +110,8 @@ export interface LocalAws {
   readonly secretsManager: LocalSecretsManager;
   /** Answers DescribeStacks for the stacks applied to this local AWS. */
   readonly cloudFormation: LocalCloudFormation;
+  /** The Glue Data Catalog (databases, tables and views). */
+  readonly glue: LocalGlue;
   /** dynalite behind the endpoint (observe its traffic with `observe`). */
   readonly dynamoDb: LocalDynamoDb;
   readonly lambda: LocalLambda;
@@ -119,6 +122,13 @@ export interface LocalAws {
   readonly iam: IamAuthority | undefined;
   stop(): Promise<void>;
 }
+
+/** DMS writes the lake as the role its S3 endpoint names; without IAM enforcement every write is allowed. */
+export const lakeWriteAuthorizer =
+  (iam: IamAuthority | undefined) =>
+  (write: { readonly roleArn: string | undefined; readonly bucket: string; readonly key: string }): void => {
+    if (iam && write.roleArn) iam.authorizeLakeWrite(write.roleArn, write.bucket, write.key);
+  };
 
 export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise<LocalAws> => {
   const clock = options.clock ?? new ScaledClock(options.clockSpeed ?? DEFAULT_CLOCK_SPEED);
@@ -193,6 +203,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     },
   });
   const cloudWatch = new LocalCloudWatch({ clock, publish: (event) => events.publish(event) });
+  const glue = new LocalGlue({ clock, store: stateDir ? fileStore(join(stateDir, 'glue.json')) : undefined });
   const synthetic = options.workloads?.synthetic ?? createSyntheticWorkload();
   // DMS reads a source secret as the role its endpoint names (SecretsManagerAccessRoleArn).
   const resolveSecret = async (secretId: string, accessRoleArn?: string) => {
@@ -212,7 +223,9 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     stateDir: stateDir ? join(stateDir, 'dms') : undefined,
     workloadFor: routeWorkloads({
       synthetic,
-      other: options.workloads?.dataPlane ?? createPostgresToS3Workload({ lakeDir, resolveSecret }),
+      other:
+        options.workloads?.dataPlane ??
+        createPostgresToS3Workload({ lakeDir, resolveSecret, authorizeLakeWrite: lakeWriteAuthorizer(iam) }),
       isSynthetic:
         options.workloads?.isSynthetic ?? ((endpoint) => isSyntheticSource(endpoint, secretsManager)),
     }),
@@ -226,6 +239,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
       faultyService(events, faults),
       faultyService(cloudWatch, faults),
       faultyService(secretsManager, faults),
+      faultyService(glue, faults),
     ],
     fallback: firstHandling([
       dynamodb.fallback,
@@ -262,6 +276,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     cloudWatch,
     secretsManager,
     cloudFormation,
+    glue,
     dynamoDb: dynamodb,
     lambda,
     faults,

@@ -24,6 +24,20 @@ export interface SyntheticFleetOptions {
   readonly database?: SyntheticDatabase;
   /** `defaults.resize` of the request. */
   readonly resize?: Record<string, unknown>;
+  /**
+   * Real PostgreSQL databases to migrate instead of synthetic ones, by database id (RDS secret keys): their secrets
+   * point at them, so the local DMS moves their data and creates their replication slots.
+   */
+  readonly sources?: Readonly<Record<string, SourceLogin>>;
+}
+
+/** A source's login in the layout of an RDS secret. */
+export interface SourceLogin {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly password: string;
+  readonly dbname: string;
 }
 
 export interface SyntheticFleet {
@@ -51,8 +65,9 @@ export const prepareSyntheticFleet = (
 ): SyntheticFleet => {
   const secretArns = new Map(
     options.databaseIds.map((id) => {
-      aws.synthetic.define(id, options.database ?? SMALL_SYNTHETIC_DATABASE);
-      const credentials = {
+      const real = options.sources?.[id];
+      if (!real) aws.synthetic.define(id, options.database ?? SMALL_SYNTHETIC_DATABASE);
+      const credentials: SourceLogin = real ?? {
         host: `${id}.synthetic`,
         port: 5432,
         username: 'dms',
@@ -70,7 +85,11 @@ export const prepareSyntheticFleet = (
       kmsKeyArn: 'arn:aws:kms:us-east-1:000000000000:key/6f1c2a8e-4b7d-4c1e-9a3f-2d5e8b9c0a17',
     },
     ...(options.resize ? { defaults: { resize: options.resize } } : {}),
-    databases: options.databaseIds.map((id) => ({ id, secretArn: secretArns.get(id), databaseName: id })),
+    databases: options.databaseIds.map((id) => ({
+      id,
+      secretArn: secretArns.get(id),
+      databaseName: options.sources?.[id]?.dbname ?? id,
+    })),
   };
   const eventBridge = new EventBridgeClient({
     endpoint: aws.endpoint,

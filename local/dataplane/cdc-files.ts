@@ -19,13 +19,18 @@ export interface CdcRow {
   readonly commitText: string;
   /** Values in plan column order, in PostgreSQL's text form. */
   readonly values: DecodedValue[];
+  /** `$AR_H_CHANGE_SEQ` of the change (docs/lake.md, "Change order"). */
+  readonly changeSequence: string;
 }
 
 export class CdcFileWriter {
   private readonly lastFileNames = new Map<string, string>();
 
   constructor(
-    private readonly context: Pick<RunContext, 'settings' | 'lakeDir' | 'workDir' | 'writer' | 'clock'>,
+    private readonly context: Pick<
+      RunContext,
+      'settings' | 'lakeDir' | 'workDir' | 'writer' | 'clock' | 'authorizeLakeWrite'
+    >,
   ) {}
 
   /** Writes the rows into one file under the table folder (`folder`: a date folder, or '' for none). */
@@ -45,6 +50,7 @@ export class CdcFileWriter {
           ...(hasOp ? [row.op] : []),
           ...(settings.target.timestampColumnName ? [row.commitText] : []),
           ...row.values.map((value) => (value === UNCHANGED_TOAST ? null : value)),
+          ...plan.headerColumns.map(() => row.changeSequence),
         ]),
       )
       .join('');
@@ -61,13 +67,14 @@ export class CdcFileWriter {
       // Not interrupted by the stop signal: a half-written file would only be re-done on resume.
       await writer.convert({
         csvFiles: [csvFile],
-        csvColumnCount: leading.length + plan.columns.length,
-        columns: outputColumns(plan, leading, leading.length),
+        csvColumnCount: leading.length + plan.columns.length + plan.headerColumns.length,
+        columns: outputColumns(plan, leading, leading.length, 'csv'),
         output: temporary,
         format: settings.target,
       });
       const bytes = (await stat(temporary)).size;
       const file = join(directory, name);
+      this.context.authorizeLakeWrite(file);
       await publishFile(temporary, file);
       return { file, bytes };
     } finally {

@@ -11,11 +11,14 @@
  * key columns for D (all old columns under REPLICA IDENTITY FULL); updates and deletes of tables without a
  * primary key are ignored, as are updates that change the key; TRUNCATE is not replicated;
  * CdcInsertsOnly/CdcInsertsAndUpdates drop the other operations; the TimestampColumnName column holds the
- * source commit time; added, dropped, renamed and retyped columns show in later files. What DMS does not document
+ * source commit time; added, dropped, renamed and retyped columns show in later files once the DDL captured on the
+ * source (ddl-capture.ts) comes through the stream and `HandleSourceTableAltered` is on. What DMS does not document
  * (unchanged out-of-line values) follows the run's choices: docs/data-plane-fidelity.md.
  */
 import type pg from 'pg';
 import { CdcFileWriter, type CdcRow } from './cdc-files.ts';
+import { ChangeSequence, commitMicros } from './change-sequence.ts';
+import { type CapturedDdl, capturedDdlOf } from './ddl-capture.ts';
 import { TaskFailure } from './errors.ts';
 import { datePartitionPath } from './lake.ts';
 import { advanceSlot, parseLsn, peekChanges, readSlot } from './replication-slot.ts';
@@ -102,8 +105,7 @@ export class CdcStream {
   private readonly files: CdcFileWriter;
   /** Files written while reading (a table's schema changed), published with the cycle's own. */
   private readonly writtenOutOfCycle: string[] = [];
-  /** Per table, the column signature of the last change that made the plan be re-read. */
-  private readonly refreshedFor = new Map<string, string>();
+  private readonly changeSequence = new ChangeSequence();
 
   constructor(private readonly options: CdcOptions) {
     this.files = new CdcFileWriter(options);
@@ -223,9 +225,17 @@ export class CdcStream {
     const order = this.nextOrder++;
     this.unacknowledged.push({ order, endLsn });
     const commit = parseCommitTime(commitTime ?? '1970-01-01 00:00:00+00');
+    const micros = commitMicros(commit.epochMs, commit.text);
     let kept = 0;
-    for (const change of transaction.changes) {
-      const row = await this.rowOf(change, order, commit.epochMs, commit.text);
+    const artifactsSchema = this.options.settings.source.ddlArtifactsSchema;
+    for (const [index, change] of transaction.changes.entries()) {
+      const ddl = artifactsSchema === undefined ? undefined : capturedDdlOf(change, artifactsSchema);
+      if (ddl) {
+        await this.applyDdl(ddl);
+        continue;
+      }
+      const sequence = this.changeSequence.next(micros, endLsn, index);
+      const row = await this.rowOf(change, order, commit.epochMs, commit.text, sequence);
       if (!row) continue;
       const { plan, buffered } = row;
       const key = tableKey(plan.source);
@@ -261,35 +271,39 @@ export class CdcStream {
     return kept;
   }
 
+  /**
+   * A table altered at the source (its DDL captured by the event trigger, ddl-capture.ts): with
+   * `HandleSourceTableAltered` its plan is read again, so its later changes go to files with the new columns (a
+   * buffer of rows read before is written under the old ones first). Without it the table keeps the columns it had:
+   * added columns stay out of the lake and dropped ones read NULL.
+   */
+  private async applyDdl(ddl: CapturedDdl): Promise<void> {
+    if (ddl.tag !== 'ALTER TABLE' || !this.options.settings.ddlHandling.handleSourceTableAltered) return;
+    await this.options.planFor(ddl.schema, ddl.table, true);
+  }
+
   private async rowOf(
     change: DecodedChange,
     txn: number,
     commitMs: number,
     commitText: string,
+    changeSequence: string,
   ): Promise<{ plan: TablePlan; buffered: BufferedRow } | undefined> {
     const target = this.options.settings.target;
     const op: ChangeOp = change.kind === 'INSERT' ? 'I' : change.kind === 'UPDATE' ? 'U' : 'D';
     if (target.cdcInsertsOnly && op !== 'I') return undefined;
     if (target.cdcInsertsAndUpdates && op === 'D') return undefined;
-    let plan = await this.options.planFor(change.schema, change.table, false);
+    const plan = await this.options.planFor(change.schema, change.table, false);
     if (!plan) return undefined;
     if (op !== 'I' && !plan.capturesUpdatesAndDeletes) return undefined;
     if (op === 'U' && keyChanged(plan, change)) return undefined;
-    // Columns added, dropped, renamed or retyped since the plan was made: re-read the table (DMS captures these
-    // DDL changes for S3 targets), once per new column signature.
-    const signature = columnSignature(change);
-    const key = tableKey(plan.source);
-    if (schemaDiffers(plan, change) && this.refreshedFor.get(key) !== signature) {
-      this.refreshedFor.set(key, signature);
-      plan = (await this.options.planFor(change.schema, change.table, true)) ?? plan;
-    }
     const old = change.oldKey;
     const values = plan.columns.map((column) => {
       const value = change.values.get(column.source) ?? null;
       // Under REPLICA IDENTITY FULL the old row carries an unchanged out-of-line value in full.
       return value === UNCHANGED_TOAST && old?.has(column.source) ? (old.get(column.source) ?? null) : value;
     });
-    return { plan, buffered: { txn, op, commitMs, commitText, values } };
+    return { plan, buffered: { txn, op, commitMs, commitText, values, changeSequence } };
   }
 
   private bufferedBytes(): number {
@@ -388,24 +402,6 @@ export class CdcStream {
     this.bytesWrittenSinceSample = 0;
   }
 }
-
-/** The columns and types a change carries, for telling one schema change from the next. */
-const columnSignature = (change: DecodedChange): string =>
-  JSON.stringify([...change.types].sort(([a], [b]) => a.localeCompare(b)));
-
-/**
- * True when a change does not fit the table's plan: a column the plan does not know, a column of another type,
- * or (an insert or update carries every column) a planned column missing.
- */
-const schemaDiffers = (plan: TablePlan, change: DecodedChange): boolean => {
-  for (const [name, type] of change.types) {
-    const planned = plan.sourceColumns.get(name);
-    if (planned === undefined || planned !== type) return true;
-  }
-  if (change.kind === 'DELETE') return false;
-  for (const name of plan.sourceColumns.keys()) if (!change.types.has(name)) return true;
-  return false;
-};
 
 const keyChanged = (plan: TablePlan, change: DecodedChange): boolean => {
   const oldKey = change.oldKey;

@@ -28,6 +28,7 @@
  * character boundary) is truncated, or the task fails when FailTasksOnLobTruncation is set. SupportLobs=false
  * leaves LOB columns out.
  */
+import { numericPrecisionScale } from '#domain/lake/column-types';
 import type { SourceColumn } from './catalog.ts';
 
 export interface ColumnTypeOptions {
@@ -67,16 +68,6 @@ const TEXT_LOB_TYPES = new Set([
   'tsvector',
   'tsquery',
 ]);
-
-const numericPrecisionScale = (typeModifier: number): { precision: number; scale: number } | undefined => {
-  if (typeModifier < VARHDRSZ) return undefined;
-  const packed = typeModifier - VARHDRSZ;
-  const precision = (packed >> 16) & 0xffff;
-  // PostgreSQL 15+ stores the scale as a signed 11-bit value.
-  const rawScale = packed & 0x7ff;
-  const scale = rawScale > 1023 ? rawScale - 2048 : rawScale;
-  return { precision, scale };
-};
 
 const nonFiniteToNull = (input: string, cast: string): string =>
   `CASE WHEN ${input} IN ('NaN', 'Infinity', '-Infinity') THEN NULL ELSE CAST(${input} AS ${cast}) END`;

@@ -22,7 +22,6 @@ import {
 } from './lake.ts';
 import { type LeadingColumn, type LeadingValue, OP_COLUMN, outputColumns } from './output-columns.ts';
 import type { RunContext } from './run-context.ts';
-import type { DataPlaneSettings } from './settings.ts';
 import { connectSource, qualifiedName, quoteIdent } from './source.ts';
 import { type TablePlan, tableKey } from './table-plan.ts';
 import { timestampColumnText } from './timestamps.ts';
@@ -114,7 +113,7 @@ const loadTable = async (plan: TablePlan, options: FullLoadOptions): Promise<num
         options.signal,
       );
     }
-    const bytesWritten = rows > 0 ? await publishLoadFiles(staging, directory, settings) : 0;
+    const bytesWritten = rows > 0 ? await publishLoadFiles(staging, directory, options) : 0;
     options.reportSample({ rowsRead: 0, bytesWritten, rowsBuffered: 0, bytesBuffered: 0 });
     stats.loadFinished(plan.source, rows);
     return rows;
@@ -157,7 +156,7 @@ const groupChunks = (chunks: readonly CsvChunk[], limit: number): CsvChunk[][] =
 const publishLoadFiles = async (
   staging: string,
   directory: string,
-  settings: DataPlaneSettings,
+  { settings, authorizeLakeWrite }: Pick<RunContext, 'settings' | 'authorizeLakeWrite'>,
 ): Promise<number> => {
   const parts = (await readdir(staging))
     .filter((name) => name.endsWith(PARQUET_EXTENSION))
@@ -171,7 +170,9 @@ const publishLoadFiles = async (
     counter += 1;
     const from = join(staging, part.name);
     bytes += (await stat(from)).size;
-    await publishFile(from, join(directory, loadFileName(counter)));
+    const file = join(directory, loadFileName(counter));
+    authorizeLakeWrite(file);
+    await publishFile(from, file);
   }
   return bytes;
 };

@@ -36,12 +36,17 @@ export interface LeadingColumn {
   readonly value: LeadingValue;
 }
 
+/**
+ * The file's columns. Header columns (`add-column` rules) follow the table's: NULL in LOAD files (DMS documents no
+ * value during the full load, the worse case for ordering), read from the CSV after the data columns in CDC files.
+ */
 export const outputColumns = (
   plan: TablePlan,
   leading: readonly LeadingColumn[],
   dataOffset: number,
+  headers: 'null' | 'csv' = 'null',
 ): OutputColumn[] => {
-  for (const column of leading) {
+  for (const column of [...leading, ...plan.headerColumns]) {
     if (plan.columns.some((planned) => planned.target === column.name)) {
       throw new InvalidSettingError(
         `table ${plan.source.schema}.${plan.source.table} has a column named "${column.name}", which the S3 target adds itself`,
@@ -54,6 +59,11 @@ export const outputColumns = (
       name: column.target,
       expression: column.conversion.expression(csvColumn(dataOffset + index)),
       ...(column.conversion.timeMillis ? { timeMillis: true } : {}),
+    })),
+    ...plan.headerColumns.map((column, index) => ({
+      name: column.name,
+      expression:
+        headers === 'csv' ? csvColumn(dataOffset + plan.columns.length + index) : 'CAST(NULL AS VARCHAR)',
     })),
   ];
 };

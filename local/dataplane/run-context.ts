@@ -23,4 +23,6 @@ export interface RunContext {
   /** Aborted when the task is stopped. */
   readonly signal: AbortSignal;
   reportSample(sample: WorkloadSample): void;
+  /** Called before a file under `lakeDir` is published: throws when DMS may not write that object. */
+  authorizeLakeWrite(file: string): void;
 }

@@ -48,6 +48,11 @@ export interface HeartbeatSettings {
 
 export interface PostgresSourceSettings {
   readonly slotName?: string;
+  /**
+   * Schema of DMS's DDL capture artifacts (`DdlArtifactsSchema`, default `public`); absent when `CaptureDdls` is
+   * false (docs/lake.md, "Schema changes").
+   */
+  readonly ddlArtifactsSchema?: string;
   /** Present when `HeartbeatEnable` is true. */
   readonly heartbeat?: HeartbeatSettings;
   readonly mapBooleanAsBoolean: boolean;
@@ -69,11 +74,19 @@ export interface FullLoadSettings {
   readonly stopTaskCachedChangesNotApplied: boolean;
 }
 
+/** The task's `ChangeProcessingDdlHandlingPolicy` (each true by default). */
+export interface DdlHandlingSettings {
+  readonly handleSourceTableAltered: boolean;
+  readonly handleSourceTableDropped: boolean;
+  readonly handleSourceTableTruncated: boolean;
+}
+
 export interface DataPlaneSettings {
   readonly target: S3TargetSettings;
   readonly source: PostgresSourceSettings;
   readonly lob: LobSettings;
   readonly fullLoad: FullLoadSettings;
+  readonly ddlHandling: DdlHandlingSettings;
 }
 
 const MAX_FILE_SIZE_KB_DEFAULT = 1_048_576;
@@ -259,8 +272,10 @@ export const readPostgresSettings = (endpoint: EndpointDescription): PostgresSou
         schema: readString(doc, 'HeartbeatSchema', path) ?? 'public',
       }
     : undefined;
+  const captureDdls = readBoolean(doc, 'CaptureDdls', true, path);
   return {
     ...(slotName ? { slotName } : {}),
+    ...(captureDdls ? { ddlArtifactsSchema: readString(doc, 'DdlArtifactsSchema', path) ?? 'public' } : {}),
     ...(heartbeat ? { heartbeat } : {}),
     mapBooleanAsBoolean: readBoolean(doc, 'MapBooleanAsBoolean', false, path),
     failTasksOnLobTruncation: readBoolean(doc, 'FailTasksOnLobTruncation', false, path),
@@ -297,6 +312,16 @@ const readFullLoadSettings = (settings: Doc): FullLoadSettings => {
   };
 };
 
+const readDdlHandling = (settings: Doc): DdlHandlingSettings => {
+  const path = 'ReplicationTaskSettings.ChangeProcessingDdlHandlingPolicy';
+  const doc = section(settings, 'ChangeProcessingDdlHandlingPolicy', 'ReplicationTaskSettings');
+  return {
+    handleSourceTableAltered: readBoolean(doc, 'HandleSourceTableAltered', true, path),
+    handleSourceTableDropped: readBoolean(doc, 'HandleSourceTableDropped', true, path),
+    handleSourceTableTruncated: readBoolean(doc, 'HandleSourceTableTruncated', true, path),
+  };
+};
+
 /** Reads everything the data plane needs from a task context. Throws InvalidSettingError naming the field. */
 export const readDataPlaneSettings = (
   ctx: Pick<TaskContext, 'source' | 'target' | 'settings'>,
@@ -305,4 +330,5 @@ export const readDataPlaneSettings = (
   source: readPostgresSettings(ctx.source),
   lob: readLobSettings(ctx.settings),
   fullLoad: readFullLoadSettings(ctx.settings),
+  ddlHandling: readDdlHandling(ctx.settings),
 });

@@ -24,6 +24,8 @@ export interface TableMappings {
   targetColumn(name: TableName, column: string): string | undefined;
   /** The data type a `change-data-type` rule gives the column, or undefined when none does. */
   columnDataType(name: TableName, column: string): ChangedDataType | undefined;
+  /** Columns `add-column` rules add to a table with a header expression, in rule order. */
+  headerColumns(name: TableName): HeaderColumn[];
 }
 
 /** The `data-type` of a `change-data-type` rule; the local data plane supports `string` (docs: column fidelity). */
@@ -39,6 +41,41 @@ interface DataTypeChange {
   readonly column: string;
   readonly dataType: ChangedDataType;
 }
+
+/** DMS's header expressions the data plane fills (docs/lake.md, "Change order"). */
+export const HEADER_EXPRESSIONS = ['$AR_H_CHANGE_SEQ'] as const;
+export type HeaderExpression = (typeof HEADER_EXPRESSIONS)[number];
+
+export interface HeaderColumn {
+  readonly name: string;
+  readonly expression: HeaderExpression;
+}
+
+interface AddColumnRule {
+  readonly id: number;
+  readonly schema: string;
+  readonly table: string;
+  readonly column: HeaderColumn;
+}
+
+const parseAddColumn = (rule: Rule, label: string): AddColumnRule => {
+  if (rule['rule-target'] !== 'column') {
+    throw new InvalidSettingError(`${label}.rule-target: add-column needs rule-target column`);
+  }
+  const expression = stringField(rule, 'expression', label);
+  if (!(HEADER_EXPRESSIONS as readonly string[]).includes(expression)) {
+    throw new InvalidSettingError(
+      `${label}.expression: "${expression}" is not supported by the local data plane (supported: ${HEADER_EXPRESSIONS.join(', ')})`,
+    );
+  }
+  const locator = locatorOf(rule, label);
+  return {
+    id: Number(rule['rule-id'] ?? 0),
+    schema: stringField(locator, 'schema-name', `${label}.object-locator`),
+    table: stringField(locator, 'table-name', `${label}.object-locator`, '%'),
+    column: { name: stringField(rule, 'value', label), expression: expression as HeaderExpression },
+  };
+};
 
 interface Selection {
   readonly action: 'include' | 'exclude' | 'explicit';
@@ -197,12 +234,15 @@ export const compileTableMappings = (mappings: { rules: ReadonlyArray<Rule> }): 
   const selections: Selection[] = [];
   const transformations: Transformation[] = [];
   const dataTypeChanges: DataTypeChange[] = [];
+  const addColumns: AddColumnRule[] = [];
   mappings.rules.forEach((rule, index) => {
     const label = ruleLabel(rule, index);
     const type = rule['rule-type'];
     if (type === 'selection') selections.push(parseSelection(rule, label));
     else if (type === 'transformation' && rule['rule-action'] === 'change-data-type') {
       dataTypeChanges.push(parseDataTypeChange(rule, label));
+    } else if (type === 'transformation' && rule['rule-action'] === 'add-column') {
+      addColumns.push(parseAddColumn(rule, label));
     } else if (type === 'transformation') {
       const transformation = parseTransformation(rule, label);
       if (transformation) transformations.push(transformation);
@@ -261,5 +301,10 @@ export const compileTableMappings = (mappings: { rules: ReadonlyArray<Rule> }): 
           matches(change.table, source.table) &&
           matches(change.column, column),
       )?.dataType,
+    headerColumns: (source) =>
+      addColumns
+        .filter((rule) => matches(rule.schema, source.schema) && matches(rule.table, source.table))
+        .sort((a, b) => a.id - b.id)
+        .map((rule) => rule.column),
   };
 };

@@ -2,7 +2,7 @@
 import type { SourceTable } from './catalog.ts';
 import { type ColumnConversion, type ColumnTypeOptions, columnConversion } from './column-types.ts';
 import { InvalidSettingError } from './errors.ts';
-import type { TableMappings, TableName } from './table-mappings.ts';
+import type { HeaderColumn, TableMappings, TableName } from './table-mappings.ts';
 
 export interface PlannedColumn {
   readonly source: string;
@@ -14,6 +14,8 @@ export interface TablePlan {
   readonly source: TableName;
   readonly target: TableName;
   readonly columns: readonly PlannedColumn[];
+  /** Columns added by `add-column` rules with a header expression, written after the table's own. */
+  readonly headerColumns: readonly HeaderColumn[];
   readonly primaryKey: readonly string[];
   /**
    * False for a table without a primary key (and without REPLICA IDENTITY FULL/INDEX): DMS ignores its updates and
@@ -69,6 +71,7 @@ export const planTable = (table: SourceTable, mappings: TableMappings, options: 
     source,
     target: mappings.targetName(source),
     columns,
+    headerColumns: mappings.headerColumns(source),
     primaryKey: table.primaryKey,
     capturesUpdatesAndDeletes:
       table.replicaIdentity === 'f' ||

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type pg from 'pg';
 import type {
   ConnectionTestResult,
@@ -22,6 +22,7 @@ import { readCatalog } from './catalog.ts';
 import { type CdcObserver, CdcStream } from './cdc.ts';
 import { type Checkpoint, decodeCheckpoint, EMPTY_CHECKPOINT, encodeCheckpoint } from './checkpoint.ts';
 import { UNDOCUMENTED_DEFAULTS, type UndocumentedBehaviour } from './choices.ts';
+import { DDL_AUDIT_TABLE, DDL_INTERCEPT, installDdlCapture } from './ddl-capture.ts';
 import { InvalidSettingError, messageOf, TaskFailure } from './errors.ts';
 import { runFullLoad } from './full-load.ts';
 import { runHeartbeat } from './heartbeat.ts';
@@ -78,6 +79,15 @@ export interface PostgresToS3WorkloadOptions {
   readonly lakeDir: string;
   /** Returns the SecretString of `SecretsManagerSecretId` (the local Secrets Manager). */
   readonly resolveSecret: SecretResolver;
+  /**
+   * Judges DMS writing `key` of `bucket` as the role the target endpoint names (local IAM); throws to refuse, and
+   * the task fails as DMS fails on a write S3 refuses. Every write is allowed when absent.
+   */
+  readonly authorizeLakeWrite?: (write: {
+    readonly roleArn: string | undefined;
+    readonly bucket: string;
+    readonly key: string;
+  }) => void;
   /**
    * PEM CA certificates that `SslMode` `verify-ca`/`verify-full` trust, standing for the certificate DMS takes from
    * the endpoint's `CertificateArn` (the emulator keeps none); default the system's trusted CAs (see source.ts).
@@ -314,6 +324,7 @@ class TaskRun {
       this.stats.declare(plan.source, loadPending ? 'Before load' : 'Table completed');
     ctx.reportTables(this.stats.snapshot());
 
+    if (needsCdc) await this.installDdlCapture();
     const created = needsCdc ? await this.ensureSlot(slotName, existingSlot, loadPending) : false;
     this.save({ slotName });
     if (needsCdc) this.startHeartbeat();
@@ -347,6 +358,15 @@ class TaskRun {
       clock: ctx.clock,
       signal: ctx.signal,
       reportSample: (sample) => ctx.reportSample(sample),
+      authorizeLakeWrite: (file) => {
+        const [bucket = '', ...key] = relative(this.options.lakeDir, file).split(sep);
+        const role = ctx.target.s3Settings?.['ServiceAccessRoleArn'];
+        this.options.authorizeLakeWrite?.({
+          roleArn: typeof role === 'string' ? role : undefined,
+          bucket,
+          key: key.join('/'),
+        });
+      },
     };
   }
 
@@ -384,6 +404,25 @@ class TaskRun {
       throw new TaskFailure(
         `Replication slot "${slotName}" named by SlotName does not exist on the source; create it before starting the task`,
         'FATAL_ERROR',
+      );
+    }
+  }
+
+  /**
+   * With `CaptureDdls`, the audit table and event trigger of ddl-capture.ts exist before the slot does, so every
+   * DDL from the first cached change on comes through the stream. Whether DMS goes on without them when it may
+   * not create them is not documented; here the task fails, naming the setting, rather than miss columns silently.
+   */
+  private async installDdlCapture(): Promise<void> {
+    const schema = this.settings.source.ddlArtifactsSchema;
+    if (schema === undefined) return;
+    try {
+      await installDdlCapture(this.admin, schema);
+    } catch (error) {
+      throw new TaskFailure(
+        `CaptureDdls: the DDL capture artifacts (${DDL_AUDIT_TABLE}, ${DDL_INTERCEPT}) could not be created in schema "${schema}" (DdlArtifactsSchema): ${error instanceof Error ? error.message : String(error)}. Grant the rights to create them or set CaptureDdls to false`,
+        'FATAL_ERROR',
+        { cause: error },
       );
     }
   }

@@ -1,8 +1,12 @@
 /**
  * Live progress of the demo. Events (phase and class changes, full-load progress, CDC latency, what lakeshift acted
- * on, plain messages) fold into a state; the state renders as a table redrawn in place on a TTY, each event as a
- * log line otherwise, or each event as one JSON object per line with `--json`.
+ * on, plain messages) fold into a state. On a TTY the table redrawn in place is the command line's `status`/`watch`
+ * table of the fleet (given with `fleet`), with the last acted event per database below; otherwise each event is a
+ * log line, or one JSON object per line with `--json`.
  */
+
+import { renderStatusTable } from '#cli/render';
+import type { StatusRow } from '#cli/status-model';
 import type { Phase } from '#contracts/phases';
 import { formatElapsed } from '#local/report/elapsed';
 
@@ -129,37 +133,26 @@ export const applyProgressEvent = (state: ProgressState, event: ProgressEvent): 
 
 const thousands = (value: number): string => Math.round(value).toLocaleString('en-US');
 
-/** `[#########-----------] 45%` */
-export const progressBar = (percent: number, width = 20): string => {
-  const clamped = Math.min(100, Math.max(0, percent));
-  const filled = Math.round((clamped / 100) * width);
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.floor(clamped)).padStart(3)}%`;
-};
-
 const truncate = (text: string, width: number): string =>
   text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 
-/** The table shown on a TTY: a header with the emulated time, one line per database, its last acted event below. */
-export const renderProgressTable = (state: ProgressState, width = 120): string[] => {
-  const idWidth = Math.max(8, ...state.databases.map((database) => database.databaseId.length));
-  const lines = [`lakeshift demo  +${formatElapsed(state.now - state.startedAt)} emulated`];
-  lines.push(
-    `${'database'.padEnd(idWidth)}  ${'phase'.padEnd(13)}  ${'class'.padEnd(14)}  ${'full load'.padEnd(27)}  ${'rows moved'.padStart(11)}  CDC latency`,
-  );
-  for (const database of state.databases) {
-    const latency =
-      database.cdcLatencySeconds === undefined ? '-' : `${database.cdcLatencySeconds.toFixed(1)} s`;
-    lines.push(
-      truncate(
-        `${database.databaseId.padEnd(idWidth)}  ${(database.phase ?? 'waiting').padEnd(13)}  ${(database.instanceClass ?? '-').padEnd(14)}  ${progressBar(database.fullLoadPercent)}  ${thousands(database.rows).padStart(11)}  ${latency}`,
-        width,
-      ),
-    );
-    const last = database.acted[database.acted.length - 1];
-    if (last !== undefined) lines.push(truncate(`${' '.repeat(idWidth)}  ↳ ${last}`, width));
-  }
-  return lines.map((line) => truncate(line, width));
-};
+/**
+ * The table shown on a TTY: a header with the emulated time, the fleet as `lakeshift status` and `watch` render it
+ * (the command line's own renderer, from the rows the command line reads), and below it the last event lakeshift
+ * acted on per database.
+ */
+export const renderProgressTable = (
+  state: ProgressState,
+  fleet: readonly StatusRow[],
+  width = 120,
+): string[] => [
+  `lakeshift demo  +${formatElapsed(state.now - state.startedAt)} emulated`,
+  ...renderStatusTable(fleet, width).trimEnd().split('\n'),
+  ...state.databases.flatMap((database) => {
+    const last = database.acted.at(-1);
+    return last === undefined ? [] : [truncate(`  ${database.databaseId} ↳ ${last}`, width)];
+  }),
+];
 
 /**
  * A log line for an event, or undefined when the event is not worth a line: full-load progress is logged each time
@@ -200,6 +193,8 @@ export interface ProgressOutput {
 
 export interface ProgressReporter {
   emit(event: ProgressEvent): void;
+  /** The fleet as the command line reads it; the TTY table shows it (redrawn at once). */
+  fleet(rows: readonly StatusRow[]): void;
   /** Draws the final table (TTY) so that later output starts below it. */
   finish(): void;
   state(): ProgressState;
@@ -219,6 +214,7 @@ export const createProgressReporter = (options: {
   readonly wallNow?: () => number;
 }): ProgressReporter => {
   let state = initialProgress(options.startedAt, options.databaseIds);
+  let fleet: readonly StatusRow[] = [];
   let drawnLines = 0;
   let lastDraw = Number.NEGATIVE_INFINITY;
   const wallNow = options.wallNow ?? Date.now;
@@ -230,7 +226,7 @@ export const createProgressReporter = (options: {
     drawnLines = 0;
   };
   const draw = () => {
-    const lines = renderProgressTable(state, options.width);
+    const lines = renderProgressTable(state, fleet, options.width);
     options.out.write(`${lines.join('\n')}\n`);
     drawnLines = lines.length;
     lastDraw = wallNow();
@@ -253,6 +249,12 @@ export const createProgressReporter = (options: {
         erase();
         draw();
       }
+    },
+    fleet: (rows) => {
+      fleet = rows;
+      if (options.mode !== 'tty') return;
+      erase();
+      draw();
     },
     finish: () => {
       if (options.mode !== 'tty') return;

@@ -5,9 +5,14 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { connect } from '#cli/connection';
+import { UnknownMigrationError } from '#cli/errors';
+import { createFleetReader, type FleetReader, fleetStatusRows } from '#cli/fleet';
 import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
+import { DEFAULT_STACK_NAME } from '#contracts/stack-outputs';
 import { startWriteLoad, type WriteLoad } from '../../examples/demo/write-load.ts';
 import type { LocalAws } from '../aws/index.ts';
+import type { Clock } from '../clock.ts';
 import { createPostgresToS3Workload } from '../dataplane/workload.ts';
 import { type LocalLakeshift, startLocalLakeshift } from '../local-lakeshift.ts';
 import { buildReport, type MetricSeries } from '../report/model.ts';
@@ -18,6 +23,7 @@ import { allEqual, type TableVerification } from '../verify/verify.ts';
 import { amplifyCdcLoad } from './amplify.ts';
 import { putLakeshiftEvent } from './events.ts';
 import { chosenMappings, describeFidelity } from './fidelity.ts';
+import { readDatabaseCatalog, writeCatalogJson } from './lake-catalog.ts';
 import { type AwsConnection, createMigrationObserver, type MigrationObserver } from './observe.ts';
 import type { DemoOptions } from './options.ts';
 import { createProgressReporter, type ProgressOutput, type ProgressReporter } from './progress.ts';
@@ -63,6 +69,16 @@ export interface DemoTerminal {
   readonly out: ProgressOutput;
   readonly isTty: boolean;
   readonly width?: number;
+}
+
+/**
+ * A clock of the caller's instead of a ScaledClock at `--clock-speed` (the end-to-end tests pass one that stands
+ * still while a handler runs, so a loaded machine does not shorten the spike the alarms must see), told when the
+ * local AWS is up.
+ */
+export interface DemoPacing {
+  readonly clock: Clock;
+  readonly started?: (aws: LocalLakeshift) => void;
 }
 
 export class DemoRunError extends Error {
@@ -112,7 +128,11 @@ const stopLoads = async (loads: Map<string, WriteLoad>, log: (text: string) => v
   loads.clear();
 };
 
-export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Promise<DemoRunResult> => {
+export const runDemo = async (
+  options: DemoOptions,
+  terminal: DemoTerminal,
+  pacing?: DemoPacing,
+): Promise<DemoRunResult> => {
   const prices = loadPriceTable(options.prices);
   const lakeDir = resolve(options.lakeDir);
   const template = readDemoRequestTemplate();
@@ -128,6 +148,7 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
   };
   let prepared: PreparedSources | undefined;
   let observer: MigrationObserver | undefined;
+  let fleet: FleetReader | undefined;
   let loads = new Map<string, WriteLoad>();
   try {
     prepared = await prepareSources({ ...options, log });
@@ -157,10 +178,11 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
       },
     });
     aws = await startLocalLakeshift({
-      clockSpeed: options.clockSpeed,
+      ...(pacing ? { clock: pacing.clock } : { clockSpeed: options.clockSpeed }),
       lakeDir,
       workloads: { dataPlane: amplifyCdcLoad(dataPlane, options.clockSpeed * DEMO_SOURCE_SCALE) },
     });
+    pacing?.started?.(aws);
     const { clock, stack } = aws;
     const connection: AwsConnection = {
       endpoint: aws.endpoint,
@@ -213,6 +235,18 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
       migrationId,
       fleetStateMachineArn: stack.stateMachineArns['migrate-fleet'],
     });
+    // The live table is the command line's `watch`: the same connection (the stack found by name), rows and renderer.
+    if (terminal.isTty && !options.json) {
+      fleet = createFleetReader(
+        await connect({
+          stackName: DEFAULT_STACK_NAME,
+          endpoint: aws.endpoint,
+          region: aws.region,
+          credentials: aws.credentials,
+        }),
+      );
+    }
+    const fleetReader = fleet;
     const watchedFrom = clock.now();
     const recorder = new TimelineRecorder(watchedFrom);
     const failure = await watchMigration({
@@ -233,21 +267,32 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
       log,
       deadline: started + RUN_DEADLINE_MS,
       pollMs: POLL_MS,
+      ...(fleetReader
+        ? {
+            // Until the first database registers, the registry does not know the migration yet.
+            fleetStatus: (now: number) =>
+              fleetStatusRows(fleetReader, migrationId, now, prices).catch((error: unknown) => {
+                if (error instanceof UnknownMigrationError) return [];
+                throw error;
+              }),
+          }
+        : {}),
     });
     await stopLoads(loads, log);
 
     const fidelity = failure ? new Map() : await observer.fidelity();
     for (const line of describeFidelity(fidelity)) log(line);
-    const verification = failure
-      ? []
+    const { verification, catalogs } = failure
+      ? { verification: [], catalogs: [] }
       : await catchUpAndVerify({
           sources,
           lakeDir,
-          target,
+          catalogOf: (databaseId) => readDatabaseCatalog(connection, migrationId, databaseId),
           deadline: Date.now() + CATCH_UP_DEADLINE_MS,
           log,
           chosenMappings: chosenMappings(fidelity),
         });
+    if (catalogs.length > 0) log(`wrote ${await writeCatalogJson(dirname(lakeDir), catalogs)}`);
     // Every run ends torn down, the demo's own sources too: no replication slot may outlive the demo.
     const teardown = await tearDownExisting({
       aws: connection,
@@ -290,6 +335,7 @@ export const runDemo = async (options: DemoOptions, terminal: DemoTerminal): Pro
   } finally {
     for (const load of loads.values()) await load.stop().catch(() => undefined);
     observer?.close();
+    fleet?.close();
     await aws?.stop();
     await prepared?.stop();
   }

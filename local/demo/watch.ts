@@ -3,6 +3,7 @@
  * progress events and timeline entries, and lets the scenario drive the write load (the spike and its end).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { StatusRow } from '#cli/status-model';
 import type { Phase } from '#contracts/phases';
 import type { Clock } from '../clock.ts';
 import type { MigrationObserver } from './observe.ts';
@@ -28,6 +29,8 @@ export const watchMigration = async (options: {
   /** Wall-clock epoch ms after which the run has failed. */
   readonly deadline: number;
   readonly pollMs: number;
+  /** The fleet as `lakeshift status` reads it, for a live view that shows it; read once per round. */
+  readonly fleetStatus?: (now: number) => Promise<readonly StatusRow[]>;
 }): Promise<string | undefined> => {
   const { observer, recorder, reporter, scenario, loads, clock, log } = options;
   let failure: string | undefined;
@@ -44,6 +47,7 @@ export const watchMigration = async (options: {
         (id) => [id, recorder.classes(id).map((change) => change.instanceClass)] as const,
       ),
     );
+    if (options.fleetStatus) reporter.fleet(await options.fleetStatus(now));
     const fleetFailure = await observer.fleetFailure();
     if (fleetFailure) return fleetFailure;
     for (const action of scenario.step({ now, phases, classes })) {

@@ -164,6 +164,9 @@ export class DmsEmulator implements AwsJsonService {
           operation,
           resources: this.resourcesNamed(input),
           ...this.capacityHints(input),
+          ...(typeof input.StartReplicationTaskType === 'string'
+            ? { startType: input.StartReplicationTaskType }
+            : {}),
         })
       : undefined;
     if (fault) throw fault;

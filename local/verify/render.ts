@@ -9,6 +9,7 @@ export const VERIFICATION_HEADERS = [
   'lake rows',
   'source hash',
   'lake hash',
+  'read through',
   'result',
 ] as const;
 
@@ -27,6 +28,7 @@ export const verificationRows = (results: readonly TableVerification[]): string[
     result.lake ? String(result.lake.rowCount) : '-',
     result.source ? shortHash(result.source) : '-',
     result.lake ? shortHash(result.lake) : '-',
+    result.catalogView ?? 'files',
     resultText(result),
   ]);
 
@@ -52,9 +54,10 @@ export const renderTextTable = (headers: readonly string[], rows: readonly strin
 export const renderVerificationTable = (results: readonly TableVerification[]): string => {
   const equal = results.filter(isEqual).length;
   const underMapping = results.filter((result) => result.status === 'equal-under-chosen-mapping').length;
+  const throughCatalog = results.every((result) => result.catalogView !== undefined);
   const summary =
     equal === results.length && results.length > 0
-      ? `All ${results.length} tables equal${underMapping > 0 ? ` (${underMapping} equal under the chosen mapping)` : ''}.`
+      ? `All ${results.length} tables equal${throughCatalog ? ', each read through its Glue catalog view' : ''}${underMapping > 0 ? ` (${underMapping} equal under the chosen mapping)` : ''}.`
       : `${results.length - equal} of ${results.length} tables differ.`;
   return `${renderTextTable(VERIFICATION_HEADERS, verificationRows(results))}\n${summary}`;
 };

@@ -39,6 +39,8 @@ export interface TableVerification {
   readonly detail?: string;
   /** For a table whose content differs: the columns that differ, how many values, an example each. */
   readonly columns?: readonly ColumnDifference[];
+  /** The Glue catalog view (`database.view`) the lake side was read through, when it was. */
+  readonly catalogView?: string;
 }
 
 export interface VerifyDatabaseOptions {

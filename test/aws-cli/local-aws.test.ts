@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { planDatabaseCatalog } from '#domain/lake/catalog-plan';
 import { ManualClock } from '#local/clock';
 import { type LocalLakeshift, startLocalLakeshift } from '#local/local-lakeshift';
 import { eventually } from '../local/aws/helpers.ts';
@@ -227,5 +228,59 @@ describe('AWS CLI v2 against the local endpoint', () => {
     // Assess
     expect(tables.TableNames).toEqual(['lakeshift-registry']);
     expect(item.Item).toEqual({ pk: { S: 'cli-migration' }, sk: { S: 'db-1' }, phase: { S: 'CDC' } });
+  });
+
+  it('runs aws glue create-database, create-table, get-tables and delete-database on a catalog lakeshift plans', async () => {
+    // Prepare
+    const catalog = planDatabaseCatalog(
+      { migrationId: 'cli', databaseId: 'shop', bucket: 'lake', bucketFolder: 'raw/cli' },
+      [
+        {
+          schema: 'public',
+          table: 'orders',
+          columns: [
+            { name: 'id', typeName: 'int8', typeCategory: 'N', typeModifier: -1 },
+            { name: 'status', typeName: 'text', typeCategory: 'S', typeModifier: -1 },
+          ],
+          primaryKey: ['id'],
+        },
+      ],
+    );
+    const [table] = catalog.tables;
+    if (!table) throw new Error('the plan has no table');
+
+    // Act
+    await cli('glue', 'create-database', '--database-input', JSON.stringify({ Name: catalog.databaseName }));
+    for (const input of [table.changes, table.view]) {
+      await cli(
+        'glue',
+        'create-table',
+        '--database-name',
+        catalog.databaseName,
+        '--table-input',
+        JSON.stringify(input),
+      );
+    }
+    const listed = await cli('glue', 'get-tables', '--database-name', catalog.databaseName);
+    await cli('glue', 'delete-database', '--name', catalog.databaseName);
+    const left = await cli('glue', 'get-databases');
+
+    // Assess
+    expect(listed.TableList).toEqual([
+      expect.objectContaining({
+        Name: 'orders',
+        TableType: 'VIRTUAL_VIEW',
+        ViewOriginalText: table.view.ViewOriginalText,
+      }),
+      expect.objectContaining({
+        Name: 'orders_changes',
+        TableType: 'EXTERNAL_TABLE',
+        StorageDescriptor: expect.objectContaining({
+          Location: 's3://lake/raw/cli/public/orders/',
+          Columns: table.changes.StorageDescriptor.Columns,
+        }),
+      }),
+    ]);
+    expect(left.DatabaseList).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { renderStatusTable } from '#cli/render';
 import { costSoFar, statusRow } from '#cli/status-model';
@@ -70,6 +71,18 @@ describe('the human status output', () => {
 
     // Assess
     expect(output).toMatchSnapshot();
+  });
+
+  it('is the example the README shows for `lakeshift status`', async () => {
+    // Prepare
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const example = /```text\n\$ npx lakeshift status shop-2026\n([\s\S]*?)```/.exec(readme)?.[1];
+
+    // Act
+    const output = renderStatusTable(FLEET.map((status) => statusRow(status, NOW, prices)));
+
+    // Assess
+    expect(example).toBe(output);
   });
 
   it('says so when the registry holds no database', () => {

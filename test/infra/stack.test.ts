@@ -312,6 +312,59 @@ describe('LakeshiftStack: IAM', () => {
     });
   });
 
+  it("lets only publish-catalog write the lake's Glue catalog and only delete-catalog delete it, both only for databases named lakeshift_* and their tables", () => {
+    // Prepare
+    const bySid = (sid: string) =>
+      allStatements(synthesized.json).filter(({ statement }) => statement.Sid === sid);
+    const writers = bySid('WriteLakeCatalog');
+    const deleters = bySid('DeleteLakeCatalog');
+    const catalogChanges = allStatements(synthesized.json).filter(({ statement }) =>
+      asArray(statement.Action).some((action) => /^glue:(Create|Update|Delete)/.test(String(action))),
+    );
+    const policyOf = (handler: string) =>
+      resourcesOfType(synthesized.json, 'AWS::IAM::Policy').find(([, policy]) =>
+        JSON.stringify(policy.Properties?.['Roles']).includes(handlerRoleId(handler)),
+      )?.[0];
+    const resourcesOf = (statement: (typeof writers)[number] | undefined) =>
+      asArray(statement?.statement.Resource).map((resource) => JSON.stringify(resource));
+    // Assess
+    expect(writers).toHaveLength(1);
+    expect(deleters).toHaveLength(1);
+    expect(catalogChanges).toEqual([...writers, ...deleters]);
+    expect(writers[0]?.owner).toBe(policyOf('publish-catalog'));
+    expect(deleters[0]?.owner).toBe(policyOf('delete-catalog'));
+    expect(asArray(writers[0]?.statement.Action).sort()).toEqual([
+      'glue:CreateDatabase',
+      'glue:CreateTable',
+      'glue:GetDatabase',
+      'glue:GetTable',
+      'glue:GetTables',
+      'glue:UpdateTable',
+    ]);
+    expect(asArray(deleters[0]?.statement.Action)).toEqual(['glue:DeleteDatabase']);
+    const written = resourcesOf(writers[0]);
+    expect(written).toHaveLength(3);
+    expect(written.some((resource) => resource.includes(':catalog'))).toBe(true);
+    expect(written.some((resource) => resource.includes(':database/lakeshift_*'))).toBe(true);
+    expect(written.some((resource) => resource.includes(':table/lakeshift_*/*'))).toBe(true);
+    const deleted = resourcesOf(deleters[0]);
+    expect(deleted).toHaveLength(4);
+    expect(deleted.filter((resource) => resource.includes('lakeshift_*')).length).toBe(3);
+    expect(deleted.some((resource) => resource.includes(':userDefinedFunction/lakeshift_*/*'))).toBe(true);
+  });
+
+  it('lets the configured lake readers read the Glue catalog, and nothing more of it', () => {
+    // Prepare
+    const readers = allStatements(synthesized.json).filter(
+      ({ statement }) => statement.Sid === 'ReadLakeCatalog',
+    );
+    // Assess
+    expect(readers).toHaveLength(1);
+    const policy = synthesized.json.Resources[readers[0]?.owner ?? '']?.Properties;
+    expect(JSON.stringify(policy?.['Roles'])).toContain('analytics-athena');
+    for (const action of asArray(readers[0]?.statement.Action)) expect(String(action)).toMatch(/^glue:Get/);
+  });
+
   it('allows DMS changes to existing resources only on resources tagged lakeshift:managed=true', () => {
     // Prepare
     const manage = allStatements(synthesized.json).filter(
@@ -357,7 +410,10 @@ describe('LakeshiftStack: IAM', () => {
         .sort();
     // Assess
     expect(dmsActionsOf('validate-request')).toEqual([]);
-    expect(dmsActionsOf('delete-instance')).toEqual(['dms:DeleteReplicationInstance']);
+    expect(dmsActionsOf('delete-instance')).toEqual([
+      'dms:DeleteReplicationInstance',
+      'dms:DescribeReplicationInstances',
+    ]);
     expect(dmsActionsOf('describe-resources')).toEqual([
       'dms:DescribeConnections',
       'dms:DescribeReplicationInstances',
@@ -699,7 +755,7 @@ describe('LakeshiftStack: handlers and registry', () => {
     }
   });
 
-  it('places only the handlers that reach sources (pre-flight inspections; recording, inspecting and dropping slots) in the VPC, with egress to the sources and Secrets Manager only', () => {
+  it('places only the handlers that reach sources (pre-flight inspections; table reading; recording, inspecting and dropping slots) in the VPC, with egress to the sources and Secrets Manager only', () => {
     // Prepare
     const inVpc = HANDLER_NAMES.filter(
       (name) =>
@@ -712,6 +768,7 @@ describe('LakeshiftStack: handlers and registry', () => {
       'record-replication-slot',
       'drop-replication-slot',
       'inspect-replication-slots',
+      'read-source-tables',
     ]);
     synthesized.template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('replication slot dropper'),

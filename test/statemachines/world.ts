@@ -11,11 +11,14 @@ import {
   PutMetricAlarmCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateDatabaseCommand, GetTablesCommand, GlueClient } from '@aws-sdk/client-glue';
 import {
+  ListExecutionsCommand,
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
   SFNClient,
+  StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, vi } from 'vitest';
@@ -62,6 +65,7 @@ export const useStateMachineWorld = (options: StateMachineWorldOptions = {}): St
   const cloudWatch = cloudWatchMock();
   const events = eventBridgeMock();
   const sfn = mockClient(SFNClient);
+  const glue = mockClient(GlueClient);
   let runtime: LocalStateMachines | undefined;
 
   const current = (): LocalStateMachines => {
@@ -120,6 +124,8 @@ export const useStateMachineWorld = (options: StateMachineWorldOptions = {}): St
         'await-full-load': awaitFullLoadThenFinish,
         // No source database here: the inspection finds nothing DMS would change (its own tests use a real one).
         'inspect-source': () => async () => ({ columnsInspected: 0, columns: [] }),
+        // The catalog step reads a PostgreSQL source, which these tests do not run; its own tests cover it.
+        'read-source-tables': () => async () => ({ tables: [] }),
         ...(options.realSlotHandlers
           ? {}
           : { 'record-replication-slot': recordSlot, 'drop-replication-slot': dropSlot }),
@@ -135,7 +141,9 @@ export const useStateMachineWorld = (options: StateMachineWorldOptions = {}): St
     // out the real-time refill of the process-wide bucket.
     vi.spyOn(dmsApiBudget, 'take').mockResolvedValue(undefined);
     dms.reset();
-    for (const mock of [cloudWatch, events, sfn]) mock.reset();
+    for (const mock of [cloudWatch, events, sfn, glue]) mock.reset();
+    glue.on(GetTablesCommand).resolves({ TableList: [] });
+    glue.on(CreateDatabaseCommand).resolves({});
     cloudWatch.on(PutMetricAlarmCommand).resolves({});
     cloudWatch.on(DeleteAlarmsCommand).resolves({});
     cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
@@ -145,6 +153,8 @@ export const useStateMachineWorld = (options: StateMachineWorldOptions = {}): St
     sfn
       .on(SendTaskHeartbeatCommand)
       .callsFake((input) => local.stepFunctions.handle('SendTaskHeartbeat', input));
+    sfn.on(ListExecutionsCommand).callsFake((input) => local.stepFunctions.handle('ListExecutions', input));
+    sfn.on(StopExecutionCommand).callsFake((input) => local.stepFunctions.handle('StopExecution', input));
   });
 
   return {

@@ -27,6 +27,8 @@ export class IdlePacedClock extends ScaledClock {
   private timers = new Set<Timer>();
   private seq = 0;
   private wake: NodeJS.Timeout | undefined;
+  /** Due timers are being fired (`fireDue`): `arm` leaves the next one to it. */
+  private firing = false;
 
   constructor(speed: number, start: number = Date.now()) {
     super(speed, start);
@@ -74,22 +76,35 @@ export class IdlePacedClock extends ScaledClock {
     this.arm();
   }
 
-  /** One wall timer, for the earliest emulated timer, only while the clock runs. */
+  /** One wall timer, for the earliest emulated timer, only while the clock runs and no firing is under way. */
   private arm(): void {
     clearTimeout(this.wake);
     this.wake = undefined;
     const next = this.earliest();
-    if (!next || this.runningSince === undefined) return;
+    if (this.firing || !next || this.runningSince === undefined) return;
     this.wake = setTimeout(() => this.fireDue(), Math.max(0, (next.at - this.now()) / this.speed));
   }
 
+  /**
+   * Fires due timers one at a time, two `setImmediate` turns apart. What a timer sets off runs in promise
+   * continuations and in the `setImmediate` callbacks they queue (a DMS task's run settling, then its event's
+   * delivery to the target): the first turn lets those be queued, the second runs after them, so an invocation they
+   * start stops the clock before the next timer fires. Firing every due timer at once would let a later timer (the
+   * reconciler's schedule) act on the world an earlier one (a task stopping) changed before that change's own
+   * consequences (the task event's delivery) had begun.
+   */
   private fireDue(): void {
     this.wake = undefined;
-    for (let next = this.earliest(); next && next.at <= this.now(); next = this.earliest()) {
-      this.timers.delete(next);
-      next.fn();
+    const next = this.earliest();
+    if (!next || this.runningSince === undefined || next.at > this.now()) {
+      this.firing = false;
+      this.arm();
+      return;
     }
-    this.arm();
+    this.firing = true;
+    this.timers.delete(next);
+    next.fn();
+    setImmediate(() => setImmediate(() => this.fireDue()));
   }
 
   private earliest(): Timer | undefined {

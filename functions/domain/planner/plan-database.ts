@@ -73,7 +73,7 @@ const targetEndpoint = (
       ...(fidelity === null ? {} : { ParquetTimestampInMillisecond: fidelity.parquetTimestampInMillisecond }),
       ServiceAccessRoleArn: environment.dmsS3AccessRoleArn,
       BucketName: request.target.bucket,
-      BucketFolder: `${request.target.folder}/${databaseId}`,
+      BucketFolder: `${targetFolderOf(request, environment)}/${databaseId}`,
       EncryptionMode: 'sse-kms',
       ServerSideEncryptionKmsKeyId: request.target.kmsKeyArn,
       ...(bucketOwner === undefined ? {} : { ExpectedBucketOwner: bucketOwner }),
@@ -232,13 +232,24 @@ export const planDatabase = (
 };
 
 /**
+ * The request's folder, or by default `<lake folder>/<migration id>`: a request without one lands where the
+ * deployment's DMS role may write (the migration id alone when the deployment names no lake folder).
+ */
+export const targetFolderOf = (request: MigrationRequest, environment: PlannerEnvironment): string =>
+  request.target.folder ??
+  (environment.lakeFolder === undefined
+    ? request.migrationId
+    : `${environment.lakeFolder}/${request.migrationId}`);
+
+/**
  * The deployment's DMS role may write only under its lake folder: a target folder elsewhere would pass validation
  * and fail at DMS's S3 connection test, after an instance was already paid for.
  */
 const targetFolderIssues = (request: MigrationRequest, environment: PlannerEnvironment): FieldIssue[] => {
   const allowed = environment.lakeFolder;
   const folder = request.target.folder;
-  if (allowed === undefined || folder === allowed || folder.startsWith(`${allowed}/`)) return [];
+  if (allowed === undefined || folder === undefined || folder === allowed || folder.startsWith(`${allowed}/`))
+    return [];
   return [
     {
       path: 'target.folder',

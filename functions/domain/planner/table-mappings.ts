@@ -1,4 +1,5 @@
 /** DMS table mappings (docs/dms-behaviour.md §7.2) from `schema.table` patterns with `%` wildcards. */
+import { CHANGE_SEQUENCE_COLUMN, CHANGE_SEQUENCE_EXPRESSION, CHANGE_SEQUENCE_LENGTH } from '#contracts/lake';
 
 interface SelectionRule {
   'rule-type': 'selection';
@@ -36,9 +37,33 @@ export const selectionRules = (include: readonly string[], exclude: readonly str
   });
 };
 
-/** Selection rules, then the transformation rules (ids from 1001, see domain/fidelity). */
+/**
+ * Adds DMS's change sequence header to every table (docs/lake.md, "Change order"): the current-state views order
+ * changes by it, since commit timestamps collide. Numbered after the selection rules.
+ */
+export const changeSequenceRule = (ruleId: number) => ({
+  'rule-type': 'transformation' as const,
+  'rule-id': String(ruleId),
+  'rule-name': 'add-change-sequence',
+  'rule-target': 'column' as const,
+  'object-locator': { 'schema-name': '%', 'table-name': '%' },
+  'rule-action': 'add-column' as const,
+  value: CHANGE_SEQUENCE_COLUMN,
+  expression: CHANGE_SEQUENCE_EXPRESSION,
+  'data-type': { type: 'string' as const, length: CHANGE_SEQUENCE_LENGTH },
+});
+
+/**
+ * Selection rules, the change sequence column numbered after them, then the transformation rules (ids from 1001,
+ * see domain/fidelity).
+ */
 export const tableMappingsJson = (
   include: readonly string[],
   exclude: readonly string[],
   transformations: readonly object[] = [],
-): string => JSON.stringify({ rules: [...selectionRules(include, exclude), ...transformations] });
+): string => {
+  const selections = selectionRules(include, exclude);
+  return JSON.stringify({
+    rules: [...selections, changeSequenceRule(selections.length + 1), ...transformations],
+  });
+};

@@ -133,6 +133,5 @@ export const parseMigrationRequest = (input: unknown): MigrationRequest => {
   const distinct = issues.filter((issue) => !seen.has(issueKey(issue)) && seen.add(issueKey(issue)));
   if (distinct.length > 0 || !whole.success) throw new InvalidRequestError(distinct);
 
-  const request = whole.data;
-  return { ...request, target: { ...request.target, folder: request.target.folder ?? request.migrationId } };
+  return whole.data;
 };

@@ -165,7 +165,7 @@ export const targetSchema = z.strictObject({
   folder: s3Folder
     .optional()
     .describe(
-      'Key prefix of the migration; each database writes under <folder>/<database id>/. Default: the migration id.',
+      "Key prefix of the migration; each database writes under <folder>/<database id>/. Default: <the deployment's lake folder>/<migration id> (the migration id when the deployment sets no lake folder).",
     ),
   kmsKeyArn: kmsKeyArn.describe('Key for SSE-KMS on every object DMS writes.'),
   bucketOwner: accountId
@@ -265,7 +265,5 @@ export type DatabaseRequest = z.output<typeof databaseSchema>;
 export type DatabaseOverrides = z.output<typeof databaseOverridesSchema>;
 export type MigrationTarget = z.output<typeof targetSchema>;
 
-/** A parsed request: defaults applied, `target.folder` filled in. */
-export type MigrationRequest = z.output<typeof migrationRequestSchema> & {
-  readonly target: MigrationTarget & { readonly folder: string };
-};
+/** A parsed request, defaults applied; `target.folder` is resolved by the planner (it depends on the deployment). */
+export type MigrationRequest = z.output<typeof migrationRequestSchema>;

@@ -26,14 +26,18 @@ export interface AlarmStateChange {
 }
 
 /** The three ways a decision is asked for: after the full load, by an alarm, or by hand. */
-export type ResizeRequest =
+export type ResizeRequest = (
   | (RegistryKey & { readonly trigger: 'step-down'; readonly now: string })
   | { readonly trigger: 'alarm'; readonly alarm: AlarmStateChange; readonly now: string }
   | {
       readonly trigger: 'manual';
       readonly request: RegistryKey & { readonly targetClass?: string | undefined };
       readonly now: string;
-    };
+    }
+) & {
+  /** The execution asking: an acting decision records it with the lock, so that a teardown can stop it. */
+  readonly executionArn?: string | undefined;
+};
 
 /** How to find the database: by its key, or by the instance an alarm watches (undefined when it names none). */
 export type DatabaseLookup =

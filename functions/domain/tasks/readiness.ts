@@ -62,6 +62,27 @@ export const instanceAvailability = (
   return ready(`${status} on ${current}`);
 };
 
+/**
+ * Statuses from which DMS deletes an instance. Any other (`creating`, `modifying`, `rebooting`, `upgrading`) passes
+ * by itself; the DeleteReplicationInstance reference documents only InvalidResourceStateFault for them
+ * (docs/failure-semantics.md), so teardown waits instead of deleting.
+ */
+const INSTANCE_DELETABLE: readonly string[] = [
+  'available',
+  'failed',
+  'storage-full',
+  'incompatible-credentials',
+  'incompatible-network',
+  'inaccessible-encryption-credentials',
+];
+
+/** Ready to be deleted: gone, already `deleting`, or in a status DMS deletes from. */
+export const instanceDeletable = (instance: ReplicationInstance | undefined): Readiness => {
+  if (!instance) return ready('deleted');
+  const status = instance.ReplicationInstanceStatus ?? 'unknown';
+  return status === 'deleting' || INSTANCE_DELETABLE.includes(status) ? ready(status) : pending(status);
+};
+
 export const instanceDeletion = (instance: ReplicationInstance | undefined): Readiness =>
   instance ? pending(instance.ReplicationInstanceStatus ?? 'unknown') : ready('deleted');
 

@@ -10,6 +10,7 @@ import type { JsonObject, States } from './types.ts';
 /** The resource conditions describe-resources can judge. */
 export type ProbeKind =
   | 'instance-available'
+  | 'instance-deletable'
   | 'instance-deleted'
   | 'connections-successful'
   | 'task-ready'

@@ -17,6 +17,10 @@ const START_EXECUTION_SYNC = 'arn:aws:states:::states:startExecution.sync:2';
 /** `${Placeholder}` that CDK's definition substitutions (and the local runtime) replace with the ARN. */
 const placeholder = (key: string): string => `\${${key}}`;
 
+/** A state machine's ARN in a payload, substituted like a task's target. */
+export const stateMachineArnOf = (machine: StateMachineName): string =>
+  placeholder(stateMachineArnPlaceholder(machine));
+
 /** The error output goes here unless a catcher says otherwise; the failure states read `$.error`. */
 export const ERROR_PATH = '$.error';
 

@@ -6,6 +6,9 @@ import { POLL_LIMITS } from '../limits.ts';
 /** The registry key of the database a run works on. */
 export const DATABASE_KEY = { 'migrationId.$': '$.migrationId', 'databaseId.$': '$.databaseId' } as const;
 
+/** The running execution's ARN: a step that takes the resize lock records it, so that a teardown can stop it. */
+export const EXECUTION_ARN = { 'executionArn.$': '$$.Execution.Id' } as const;
+
 /** Phase `phase` in the registry for the run's database. */
 export const recordPhasePayload = (phase: string) => ({ ...DATABASE_KEY, phase }) as const;
 

@@ -18,7 +18,7 @@ import {
   RECOVER_CDC_WAIT,
   RESIZE_ERROR_PATH,
 } from './cdc-recovery.ts';
-import { DATABASE_KEY, recordPhasePayload, taskRunningAgain } from './common.ts';
+import { DATABASE_KEY, EXECUTION_ARN, recordPhasePayload, taskRunningAgain } from './common.ts';
 
 /** DMS stopped the task after the full load: from here until CDC runs, a failure must still resume it. */
 const RESUME_WITHOUT_DECISION = [catchAll('NoStepDownDecided', RESIZE_ERROR_PATH)];
@@ -239,7 +239,7 @@ export const migrateDatabase: StateMachineDefinition = {
     DecideStepDown: lambdaTask({
       handler: 'decide-resize',
       comment: 'The steady class after the full load (one rung down, or auto from the observed peak).',
-      payload: { trigger: 'step-down', ...DATABASE_KEY },
+      payload: { trigger: 'step-down', ...DATABASE_KEY, ...EXECUTION_ARN },
       resultSelector: {
         'act.$': '$.Payload.act',
         'action.$': '$.Payload.action',
@@ -298,8 +298,33 @@ export const migrateDatabase: StateMachineDefinition = {
       payload: { ...recordPhasePayload('CDC'), 'resize.$': '$.decision' },
       resultPath: null,
       catch: RECORD_ANY_ERROR,
+      next: 'ReadSourceTables',
+    }),
+    ReadSourceTables: lambdaTask({
+      handler: 'read-source-tables',
+      comment: 'The columns and keys of the tables the task replicates, read from the source.',
+      payload: { ...DATABASE_KEY },
+      resultPath: '$.sourceTables',
+      resultSelector: { 'tables.$': '$.Payload.tables' },
+      catch: [catchAll('CatalogNotPublished', '$.catalogError')],
+      next: 'PublishCatalog',
+    }),
+    PublishCatalog: lambdaTask({
+      handler: 'publish-catalog',
+      comment:
+        'The Glue catalog of the database: per table a change log over its LOAD and CDC files and a current-state view.',
+      payload: { ...DATABASE_KEY, 'tables.$': '$.sourceTables.tables' },
+      resultPath: '$.catalog',
+      resultSelector: { 'glueDatabase.$': '$.Payload.glueDatabase' },
+      catch: [catchAll('CatalogNotPublished', '$.catalogError')],
       next: 'Migrated',
     }),
+    CatalogNotPublished: {
+      Type: 'Pass',
+      Comment:
+        'The database is in CDC and its files are written; only the catalog over them is missing or stale. The handler logged the error (its Lambda error alarm fires); running the catalog steps again repairs it.',
+      Next: 'Migrated',
+    },
     Migrated: { Type: 'Succeed' },
     NoStepDownDecided: {
       Type: 'Pass',

@@ -5,7 +5,7 @@ import { catchAll, lambdaTask } from '../builders/tasks.ts';
 import type { StateMachineDefinition } from '../builders/types.ts';
 import { POLL_LIMITS } from '../limits.ts';
 import { cdcRecoveryStates, RECOVER_CDC, RECOVER_CDC_WAIT } from './cdc-recovery.ts';
-import { DATABASE_KEY, recordPhasePayload, taskRunningAgain } from './common.ts';
+import { DATABASE_KEY, EXECUTION_ARN, recordPhasePayload, taskRunningAgain } from './common.ts';
 
 const TASK = { 'taskArn.$': '$.taskArn' } as const;
 
@@ -24,7 +24,7 @@ export const resizeInstance: StateMachineDefinition = {
     DecideOnAlarm: lambdaTask({
       handler: 'decide-resize',
       comment: "Run the resize policy on the alarm's instance; takes the resize lock when acting.",
-      payload: { trigger: 'alarm', 'alarm.$': '$.detail' },
+      payload: { trigger: 'alarm', 'alarm.$': '$.detail', ...EXECUTION_ARN },
       outputPath: '$.Payload',
       catch: [catchAll('DecisionFailed')],
       next: 'IsResizeDue',
@@ -33,7 +33,7 @@ export const resizeInstance: StateMachineDefinition = {
       handler: 'decide-resize',
       comment:
         "A requested resize, still bounded by the policy's ladder, floor and ceiling; takes the resize lock.",
-      payload: { trigger: 'manual', 'request.$': '$' },
+      payload: { trigger: 'manual', 'request.$': '$', ...EXECUTION_ARN },
       outputPath: '$.Payload',
       catch: [catchAll('DecisionFailed')],
       next: 'IsResizeDue',

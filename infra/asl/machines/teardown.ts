@@ -1,19 +1,39 @@
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
+import { DATABASE_STATE_MACHINES } from '#contracts/names';
 import { failState, failureStates, RECORD_ANY_ERROR, RECORD_FAILURE } from '../builders/failures.ts';
 import { pollLoop } from '../builders/poll-loop.ts';
 import { SOURCE_UNREACHABLE_RETRY } from '../builders/retry.ts';
-import { lambdaTask } from '../builders/tasks.ts';
+import { lambdaTask, stateMachineArnOf } from '../builders/tasks.ts';
 import type { StateMachineDefinition } from '../builders/types.ts';
-import { POLL_LIMITS, TEARDOWN_MAX_CONCURRENCY } from '../limits.ts';
-import { DATABASE_KEY, recordPhasePayload } from './common.ts';
+import { POLL_LIMITS, TEARDOWN_MAX_CONCURRENCY, TEARDOWN_MAX_SWEEPS } from '../limits.ts';
+import { DATABASE_KEY, EXECUTION_ARN, recordPhasePayload } from './common.ts';
 
 const TEARDOWN_FAILED = FAIL_STATE_ERRORS.teardownFailed;
+const TEARDOWN_INCOMPLETE = 'TeardownIncomplete';
 const TASK = { 'taskArn.$': '$.resources.taskArn' } as const;
 const INSTANCE = { 'instanceArn.$': '$.resources.instanceArn' } as const;
 
+/** What DMS holds under the database's deterministic identifiers now, into `$.resources`. */
+const findResources = (next: string) =>
+  lambdaTask({
+    handler: 'find-database-resources',
+    comment: 'Read from DMS by identifier, not from the registry: an in-flight step may have created more.',
+    payload: DATABASE_KEY,
+    resultSelector: {
+      'instanceArn.$': '$.Payload.instanceArn',
+      'sourceEndpointArn.$': '$.Payload.sourceEndpointArn',
+      'targetEndpointArn.$': '$.Payload.targetEndpointArn',
+      'taskArn.$': '$.Payload.taskArn',
+      'anyLeft.$': '$.Payload.anyLeft',
+    },
+    resultPath: '$.resources',
+    catch: RECORD_ANY_ERROR,
+    next,
+  });
+
 export const teardown: StateMachineDefinition = {
   Comment:
-    'Tear down databases of a migration: stop and delete the task, the endpoints and the instance, drop the replication slot, remove the alarms. The lake data is kept. Input: {migrationId, databaseIds}.',
+    'Tear down databases of a migration: mark them, stop their executions, then stop and delete the task, the endpoints and the instance as DMS holds them (again while one is left), drop the replication slot, remove the alarms. The lake data is kept. Input: {migrationId, databaseIds}.',
   StartAt: 'CheckInput',
   States: {
     CheckInput: {
@@ -42,25 +62,38 @@ export const teardown: StateMachineDefinition = {
       Type: 'Map',
       ItemsPath: '$.databaseIds',
       MaxConcurrency: TEARDOWN_MAX_CONCURRENCY,
-      ItemSelector: { 'migrationId.$': '$.migrationId', 'databaseId.$': '$$.Map.Item.Value' },
+      ItemSelector: {
+        'migrationId.$': '$.migrationId',
+        'databaseId.$': '$$.Map.Item.Value',
+        sweep: { count: 1 },
+      },
       ItemProcessor: {
         ProcessorConfig: { Mode: 'INLINE' },
         StartAt: 'RecordTearingDown',
         States: {
           RecordTearingDown: lambdaTask({
             handler: 'record-phase',
-            comment: 'Phase TEARING_DOWN; returns the ARNs the registry holds (null when never created).',
+            comment:
+              'Phase TEARING_DOWN first: from here every create, start and resize step refuses this database.',
             payload: recordPhasePayload('TEARING_DOWN'),
-            resultSelector: {
-              'instanceArn.$': '$.Payload.resources.instanceArn',
-              'sourceEndpointArn.$': '$.Payload.resources.sourceEndpointArn',
-              'targetEndpointArn.$': '$.Payload.resources.targetEndpointArn',
-              'taskArn.$': '$.Payload.resources.taskArn',
-            },
-            resultPath: '$.resources',
+            resultPath: null,
             catch: RECORD_ANY_ERROR,
-            next: 'StopTask',
+            next: 'StopExecutions',
           }),
+          StopExecutions: lambdaTask({
+            handler: 'stop-database-executions',
+            comment:
+              "Take the resize lock whoever holds it, then stop the database's migrate-database and resize-instance executions.",
+            payload: {
+              ...DATABASE_KEY,
+              ...EXECUTION_ARN,
+              stateMachineArns: DATABASE_STATE_MACHINES.map(stateMachineArnOf),
+            },
+            resultPath: null,
+            catch: RECORD_ANY_ERROR,
+            next: 'FindResources',
+          }),
+          FindResources: findResources('StopTask'),
           StopTask: lambdaTask({
             handler: 'stop-task',
             comment: 'Stop the task (a stopped or missing task is fine).',
@@ -104,11 +137,21 @@ export const teardown: StateMachineDefinition = {
             },
             resultPath: null,
             catch: RECORD_ANY_ERROR,
+            next: 'StartInstanceDeletableWait',
+          }),
+          ...pollLoop({
+            name: 'InstanceDeletable',
+            comment:
+              'DMS deletes an instance only once it is no longer creating or modifying: a teardown during provisioning waits here.',
+            probe: 'instance-deletable',
+            limits: POLL_LIMITS.instanceDeletable,
+            resource: INSTANCE,
             next: 'DeleteInstance',
+            onError: RECORD_FAILURE,
           }),
           DeleteInstance: lambdaTask({
             handler: 'delete-instance',
-            comment: 'Delete the replication instance (not found = done).',
+            comment: 'Delete the replication instance (not found or already deleting = done).',
             payload: { ...DATABASE_KEY, ...INSTANCE },
             resultPath: null,
             catch: RECORD_ANY_ERROR,
@@ -120,9 +163,42 @@ export const teardown: StateMachineDefinition = {
             probe: 'instance-deleted',
             limits: POLL_LIMITS.instanceDeletion,
             resource: INSTANCE,
-            next: 'DeleteCertificate',
+            next: 'FindResourcesLeft',
             onError: RECORD_FAILURE,
           }),
+          FindResourcesLeft: findResources('AnyResourceLeft'),
+          AnyResourceLeft: {
+            Type: 'Choice',
+            Comment:
+              'A step in flight when its execution stopped may have created one more resource: delete it too.',
+            Choices: [
+              {
+                And: [
+                  { Variable: '$.resources.anyLeft', BooleanEquals: true },
+                  { Variable: '$.sweep.count', NumericGreaterThanEquals: TEARDOWN_MAX_SWEEPS },
+                ],
+                Next: 'DescribeResourcesLeft',
+              },
+              { Variable: '$.resources.anyLeft', BooleanEquals: true, Next: 'SweepAgain' },
+            ],
+            Default: 'DeleteCertificate',
+          },
+          SweepAgain: {
+            Type: 'Pass',
+            Parameters: { 'count.$': 'States.MathAdd($.sweep.count, 1)' },
+            ResultPath: '$.sweep',
+            Next: 'StopTask',
+          },
+          DescribeResourcesLeft: {
+            Type: 'Pass',
+            Parameters: {
+              Error: TEARDOWN_INCOMPLETE,
+              'Cause.$':
+                "States.Format('DMS resources still exist after {} deletions: {}', $.sweep.count, States.JsonToString($.resources))",
+            },
+            ResultPath: '$.error',
+            Next: RECORD_FAILURE,
+          },
           DeleteCertificate: lambdaTask({
             handler: 'delete-certificate',
             comment:
@@ -148,11 +224,19 @@ export const teardown: StateMachineDefinition = {
             payload: DATABASE_KEY,
             resultPath: null,
             catch: RECORD_ANY_ERROR,
+            next: 'DeleteCatalog',
+          }),
+          DeleteCatalog: lambdaTask({
+            handler: 'delete-catalog',
+            comment: "Delete the database's Glue catalog (its tables and views); the lake's files stay.",
+            payload: DATABASE_KEY,
+            resultPath: null,
+            catch: RECORD_ANY_ERROR,
             next: 'RecordDeleted',
           }),
           RecordDeleted: lambdaTask({
             handler: 'record-phase',
-            comment: 'Phase DELETED. The data in the lake is kept.',
+            comment: 'Phase DELETED. The files in the lake are kept.',
             payload: recordPhasePayload('DELETED'),
             resultPath: null,
             catch: RECORD_ANY_ERROR,

@@ -38,9 +38,9 @@ export const denialMessage = (
   return `User: ${principalArn} is not authorized to perform: ${check.action} on resource: ${check.resource} ${why}`;
 };
 
-/** Query-protocol services (CloudWatch) name the error `AccessDenied`; JSON services `AccessDeniedException`. */
+/** Query-protocol services (CloudWatch) and S3 name the error `AccessDenied`; JSON services `AccessDeniedException`. */
 const errorCodeFor = (service: string): 'AccessDeniedException' | 'AccessDenied' =>
-  service === 'cloudwatch' ? 'AccessDenied' : 'AccessDeniedException';
+  service === 'cloudwatch' || service === 's3' ? 'AccessDenied' : 'AccessDeniedException';
 
 export class MissingAuthenticationTokenError extends AwsServiceError {
   constructor() {
@@ -128,6 +128,16 @@ export class IamAuthority {
         throw new AccessDeniedError(errorCodeFor(service), denialMessage(principal.arn, check, evaluation));
       }
     }
+  }
+
+  /**
+   * DMS writing one lake object as the role the S3 endpoint names (`ServiceAccessRoleArn`): `s3:PutObject` on the
+   * object, judged with the role's policies and the bucket policy. The local lake folder stands for the bucket.
+   */
+  authorizeLakeWrite(roleArn: string, bucket: string, key: string): void {
+    this.authorize(this.roleSession(roleArn, 'dms'), 's3', [
+      { action: 's3:PutObject', resource: `arn:aws:s3:::${bucket}/${key}`, context: {} },
+    ]);
   }
 
   /** Whether a service principal may invoke a function: the function's resource policy decides. */

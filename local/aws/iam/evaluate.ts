@@ -1,7 +1,10 @@
 /**
  * IAM's evaluation logic within one account (docs/iam.md): an explicit Deny in any policy that applies wins;
- * otherwise an Allow in an identity policy of the principal, or in the resource's policy naming the principal,
- * allows; otherwise the request is implicitly denied.
+ * otherwise an Allow in an identity policy of the principal, or in the resource's policy naming the principal
+ * itself, allows; otherwise the request is implicitly denied. A resource policy that names the account (its root or
+ * its id) delegates to the account's identity policies rather than allowing on its own. A KMS key is stricter: its
+ * key policy must allow, either naming the principal or delegating to the account, in which case an identity
+ * policy must allow too (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html).
  */
 import { type ContextValues, conditionsHold } from './conditions.ts';
 import type { Policy, Principals, Statement } from './policy.ts';
@@ -47,57 +50,78 @@ const resourceMatches = (statement: Statement, resource: string): boolean => {
 
 const accountOf = (arn: string): string | undefined => arn.split(':')[4];
 
-const principalIn = (principals: Principals, request: AuthorizationRequest): boolean => {
-  if (principals === '*') return true;
+/** How a statement's principal names the requester: itself (or everyone), its account, or not at all. */
+type PrincipalMatch = 'principal' | 'account' | undefined;
+
+const principalIn = (principals: Principals, request: AuthorizationRequest): PrincipalMatch => {
+  if (principals === '*') return 'principal';
   const aws = principals['AWS'] ?? [];
   const services = principals['Service'] ?? [];
-  if (request.servicePrincipal) return services.includes(request.servicePrincipal) || aws.includes('*');
-  return aws.some(
-    (id) =>
-      id === '*' ||
-      id === request.principalArn ||
-      id === accountOf(request.principalArn) ||
-      id === `arn:aws:iam::${accountOf(request.principalArn)}:root`,
-  );
+  if (request.servicePrincipal) {
+    return services.includes(request.servicePrincipal) || aws.includes('*') ? 'principal' : undefined;
+  }
+  if (aws.some((id) => id === '*' || id === request.principalArn)) return 'principal';
+  const account = accountOf(request.principalArn);
+  return aws.some((id) => id === account || id === `arn:aws:iam::${account}:root`) ? 'account' : undefined;
 };
 
-const principalMatches = (statement: Statement, request: AuthorizationRequest): boolean => {
+const principalMatch = (statement: Statement, request: AuthorizationRequest): PrincipalMatch => {
   if (statement.principal) return principalIn(statement.principal, request);
-  if (statement.notPrincipal) return !principalIn(statement.notPrincipal, request);
-  return true;
+  if (statement.notPrincipal) return principalIn(statement.notPrincipal, request) ? undefined : 'principal';
+  return 'principal';
 };
 
-const applicable = (
-  policies: readonly Policy[],
-  request: AuthorizationRequest,
-  checkPrincipal: boolean,
-): StatementRef[] =>
+interface ResourceStatementRef extends StatementRef {
+  readonly principalMatch: Exclude<PrincipalMatch, undefined>;
+}
+
+const applicable = (policies: readonly Policy[], request: AuthorizationRequest): StatementRef[] =>
   policies.flatMap((policy) =>
     policy.statements.flatMap((statement, index) =>
       actionMatches(statement, request.action) &&
       resourceMatches(statement, request.resource) &&
-      (!checkPrincipal || principalMatches(statement, request)) &&
       conditionsHold(statement.condition, request.context)
         ? [{ policy: policy.name, index, statement }]
         : [],
     ),
   );
 
+const applicableToPrincipal = (
+  policies: readonly Policy[],
+  request: AuthorizationRequest,
+): ResourceStatementRef[] =>
+  applicable(policies, request).flatMap((ref) => {
+    const match = principalMatch(ref.statement, request);
+    return match ? [{ ...ref, principalMatch: match }] : [];
+  });
+
+const isKmsKey = (arn: string): boolean => /^arn:[^:]+:kms:[^:]*:[^:]*:key\//.test(arn);
+
 export const evaluate = (
   request: AuthorizationRequest,
   identityPolicies: readonly Policy[],
   resourcePolicies: readonly Policy[] = [],
 ): Evaluation => {
-  const fromIdentity = applicable(identityPolicies, request, false);
-  const fromResource = applicable(resourcePolicies, request, true);
+  const fromIdentity = applicable(identityPolicies, request);
+  const fromResource = applicableToPrincipal(resourcePolicies, request);
   const identityDeny = fromIdentity.filter((ref) => ref.statement.effect === 'Deny');
   const resourceDeny = fromResource.filter((ref) => ref.statement.effect === 'Deny');
   if (identityDeny.length > 0)
     return { decision: 'explicitDeny', matched: identityDeny, deniedBy: 'identity' };
   if (resourceDeny.length > 0)
     return { decision: 'explicitDeny', matched: resourceDeny, deniedBy: 'resource' };
-  const allows = [...fromIdentity, ...fromResource].filter((ref) => ref.statement.effect === 'Allow');
+  const identityAllows = fromIdentity.filter((ref) => ref.statement.effect === 'Allow');
+  const resourceAllows = fromResource.filter((ref) => ref.statement.effect === 'Allow');
+  const namingPrincipal = resourceAllows.filter((ref) => ref.principalMatch === 'principal');
+  const delegating = resourceAllows.filter((ref) => ref.principalMatch === 'account');
+  const allows = isKmsKey(request.resource)
+    ? // Without the key policy's permission, identity policies have no effect on a KMS key.
+      [...namingPrincipal, ...(delegating.length > 0 ? identityAllows : [])]
+    : [...identityAllows, ...namingPrincipal];
   return allows.length > 0
-    ? { decision: 'allow', matched: allows }
+    ? {
+        decision: 'allow',
+        matched: allows.map(({ policy, index, statement }) => ({ policy, index, statement })),
+      }
     : { decision: 'implicitDeny', matched: [] };
 };

@@ -45,6 +45,7 @@ export const IAM_SERVICE_BY_TARGET: Readonly<Record<string, string>> = {
   GraniteServiceVersion20100801: 'cloudwatch',
   secretsmanager: 'secretsmanager',
   DynamoDB_20120810: 'dynamodb',
+  AWSGlue: 'glue',
 };
 
 type Input = Readonly<Record<string, unknown>>;
@@ -280,6 +281,36 @@ const dynamoDbChecks = (operation: string, input: Input): AuthorizationCheck[] =
   return [{ action, resource: '*', context: {} }];
 };
 
+const glueArn = (resource: string): string => `arn:aws:glue:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${resource}`;
+
+/**
+ * Glue authorizes a database call on the catalog and the database, and a table call on the catalog, the database
+ * and the table (Glue's "Specifying AWS Glue resource ARNs"); a call that lists tables covers every table of the
+ * database, and DeleteDatabase every table and function of it.
+ */
+const glueChecks = (operation: string, input: Input): AuthorizationCheck[] => {
+  const action = `glue:${operation}`;
+  const tableInput = input['TableInput'] as Input | undefined;
+  const databaseInput = input['DatabaseInput'] as Input | undefined;
+  const database = (
+    str(input, 'DatabaseName') ??
+    str(databaseInput, 'Name') ??
+    str(input, 'Name')
+  )?.toLowerCase();
+  const isTableCall = /Table/.test(operation);
+  const table = (str(tableInput, 'Name') ?? (isTableCall ? str(input, 'Name') : undefined))?.toLowerCase();
+  const resources = [
+    glueArn('catalog'),
+    ...(database ? [glueArn(`database/${database}`)] : []),
+    ...(database && isTableCall ? [glueArn(`table/${database}/${table ?? '*'}`)] : []),
+    // Deleting a database deletes its tables and functions, and is authorized on them.
+    ...(database && operation === 'DeleteDatabase'
+      ? [glueArn(`table/${database}/*`), glueArn(`userDefinedFunction/${database}/*`)]
+      : []),
+  ];
+  return resources.map((resource) => ({ action, resource, context: {} }));
+};
+
 /** Every check AWS makes for one request to `service` (an IAM service prefix). */
 export const authorizationChecks = (
   service: string,
@@ -301,6 +332,8 @@ export const authorizationChecks = (
       return secretsChecks(operation, input, lookups);
     case 'dynamodb':
       return dynamoDbChecks(operation, input);
+    case 'glue':
+      return glueChecks(operation, input);
     default:
       return [{ action: `${service}:${operation}`, resource: '*', context: {} }];
   }

@@ -101,6 +101,12 @@ export const readStackModel = (template: CloudFormationTemplate): StackModel => 
       policy: parsePolicy(logicalId, resolve(props(resource)['KeyPolicy'])),
     });
   }
+  for (const [logicalId, resource] of entriesOfType(template, 'AWS::SecretsManager::ResourcePolicy')) {
+    resourcePolicies.push({
+      resources: [String(resolve(props(resource)['SecretId']))],
+      policy: parsePolicy(logicalId, resolve(props(resource)['ResourcePolicy'])),
+    });
+  }
   for (const [logicalId, resource] of entriesOfType(template, 'AWS::Lambda::Permission')) {
     const p = resolve(props(resource)) as Record<string, string>;
     const functionArn = String(p['FunctionName']);

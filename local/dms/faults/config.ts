@@ -27,6 +27,8 @@ export interface ApiFaultRule extends Trigger {
   readonly operations?: readonly string[];
   /** Only calls that name this resource (ARN or identifier). */
   readonly resource?: string;
+  /** Only StartReplicationTask calls of this `StartReplicationTaskType` (e.g. `resume-processing`). */
+  readonly startType?: string;
 }
 
 /** Where in a run the task fails. */
@@ -59,18 +61,28 @@ export interface EventFaultRule extends Trigger {
 }
 
 /**
- * `modification-never-applies`: a class change is accepted and the instance stays `modifying` for good, as a
- * modification held up far longer than any wait would see it.
+ * How a class change that never applies shows: `modifying` (the instance stays `modifying` for good, a modification
+ * held up far longer than any wait would see it) or `pending` (accepted with ApplyImmediately, yet left in
+ * PendingModifiedValues on the `available` instance, as a change deferred to a maintenance window that outlasts
+ * every wait).
  */
+export type StuckModification = 'modifying' | 'pending';
+
+/** `modification-never-applies`: a class change of the instance is accepted and never completes. */
 export interface InstanceFaultRule extends Trigger {
   readonly fault: 'modification-never-applies';
   /** Instance identifier or ARN; every instance when absent. */
   readonly instance?: string;
+  /** `modifying` when absent. */
+  readonly stays?: StuckModification;
 }
 
 export interface DmsFaultConfig {
   readonly seed?: string | number;
-  /** The DMS API token bucket; `true` for DMS's 100 tokens refilled at 4/s. Off when absent. */
+  /**
+   * The account's DMS API token bucket on the emulated clock: DMS's 100 tokens refilled at 4/s when absent or `true`
+   * (DMS throttles every account), another size when given, off only when `false`.
+   */
   readonly throttleBucket?: boolean | TokenBucketConfig;
   readonly api?: readonly ApiFaultRule[];
   readonly tasks?: readonly TaskFailureRule[];

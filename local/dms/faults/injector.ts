@@ -15,6 +15,7 @@ import type {
   DmsFaultConfig,
   EventFaultRule,
   InstanceFaultRule,
+  StuckModification,
   TaskFailurePoint,
   TaskFailureRule,
   Trigger,
@@ -54,6 +55,8 @@ export interface CallInfo {
   readonly resources: readonly string[];
   readonly instanceClass?: string;
   readonly availabilityZone?: string;
+  /** `StartReplicationTaskType` of a StartReplicationTask call. */
+  readonly startType?: string;
 }
 
 export interface EventInfo {
@@ -84,7 +87,11 @@ export class FaultInjector {
   configure(config: DmsFaultConfig): void {
     this.config = config;
     this.random = seededRandom(`faults:${String(config.seed ?? this.defaultSeed)}`);
-    const bucket = config.throttleBucket === true ? DMS_TOKEN_BUCKET : config.throttleBucket || undefined;
+    // DMS throttles every account: the bucket is on unless a test turns it off.
+    const bucket =
+      config.throttleBucket === undefined || config.throttleBucket === true
+        ? DMS_TOKEN_BUCKET
+        : config.throttleBucket || undefined;
     this.bucket = bucket ? new TokenBucket(bucket, this.clock) : undefined;
     this.api = (config.api ?? []).map((rule) => ({ rule, state: new TriggerState(rule) }));
     this.tasks = (config.tasks ?? []).map((rule) => ({ rule, state: new TriggerState(rule) }));
@@ -110,6 +117,7 @@ export class FaultInjector {
         rule.operations ?? (rule.fault === 'insufficient-capacity' ? CAPACITY_OPERATIONS : undefined);
       if (operations && !operations.includes(call.operation)) continue;
       if (rule.resource && !call.resources.some((name) => sameName(name, rule.resource))) continue;
+      if (rule.startType && rule.startType !== call.startType) continue;
       if (state.hit(this.random, chosen === undefined)) chosen = rule;
     }
     return chosen ? apiError(chosen.fault, call) : undefined;
@@ -138,14 +146,14 @@ export class FaultInjector {
       .filter((rule) => task.names.some((name) => sameName(name, rule.task)));
   }
 
-  /** True when this class change of the instance (named by its identifiers) is never to complete. */
-  modificationNeverApplies(names: readonly string[]): boolean {
-    let fires = false;
+  /** How this class change of the instance (named by its identifiers) never completes, if it is not to. */
+  stuckModification(names: readonly string[]): StuckModification | undefined {
+    let stuck: StuckModification | undefined;
     for (const { rule, state } of this.instances) {
       if (rule.instance && !names.some((name) => sameName(name, rule.instance))) continue;
-      if (state.hit(this.random, !fires)) fires = true;
+      if (state.hit(this.random, stuck === undefined)) stuck = rule.stays ?? 'modifying';
     }
-    return fires;
+    return stuck;
   }
 
   /** How many times an event is delivered: 0 when dropped, more than 1 when duplicated. */

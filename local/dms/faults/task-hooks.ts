@@ -3,7 +3,10 @@
  * run fails there, and knows nothing of fault rules. `NO_TASK_FAULTS` never fails a run; `taskFaultHooks` answers
  * from the configured rules of a FaultInjector.
  */
-import type { TaskFailurePoint } from './config.ts';
+import type { StuckModification, TaskFailurePoint } from './config.ts';
+
+export type { StuckModification } from './config.ts';
+
 import type { FaultInjector, TaskRunInfo } from './injector.ts';
 
 /** How an injected fault fails a run: DMS's stop reason and the "Last Error" text. */
@@ -29,8 +32,8 @@ export interface TaskFaultHooks {
   fullLoadProgressed(task: TaskRunInfo, percent: number): TaskFault | undefined;
   /** The full load finished and the task goes on with CDC. */
   cdcBegan(task: TaskRunInfo): TaskFault | undefined;
-  /** A class change of the instance its tasks run on (named by ARN and identifier) began: true when it never applies. */
-  modificationNeverApplies(instance: readonly string[]): boolean;
+  /** A class change of the instance its tasks run on (named by ARN and identifier) is due: how it never applies, if so. */
+  stuckModification(instance: readonly string[]): StuckModification | undefined;
 }
 
 export const NO_TASK_FAULTS: TaskFaultHooks = {
@@ -39,7 +42,7 @@ export const NO_TASK_FAULTS: TaskFaultHooks = {
   delayedFaults: () => [],
   fullLoadProgressed: () => undefined,
   cdcBegan: () => undefined,
-  modificationNeverApplies: () => false,
+  stuckModification: () => undefined,
 };
 
 export const taskFaultHooks = (injector: FaultInjector): TaskFaultHooks => {
@@ -68,6 +71,6 @@ export const taskFaultHooks = (injector: FaultInjector): TaskFaultHooks => {
       }),
     fullLoadProgressed: (task, percent) => at(task, 'progress', percent),
     cdcBegan: (task) => at(task, 'cdc'),
-    modificationNeverApplies: (instance) => injector.modificationNeverApplies(instance),
+    stuckModification: (instance) => injector.stuckModification(instance),
   };
 };

@@ -2,6 +2,8 @@
  * Replication instance status changes: creating → available, modifying → available (class, storage, Multi-AZ,
  * engine), rebooting → available, deleting → gone, and queued modifications in the maintenance window.
  */
+
+import type { StuckModification } from '../faults/task-hooks.ts';
 import { secondaryZone } from '../state/availability-zones.ts';
 import type { InstanceRecord, PendingModifications } from '../state/records.ts';
 import { nextWindowStart } from './maintenance-window.ts';
@@ -20,6 +22,7 @@ const startModification = (
   ctx: LifecycleScope,
   instance: InstanceRecord,
   changes: PendingModifications,
+  stuck: StuckModification | undefined,
 ): void => {
   if (isEmpty(changes)) return;
   instance.status = 'modifying';
@@ -32,9 +35,17 @@ const startModification = (
     ? ctx.config.durations.instanceClassChange
     : ctx.config.durations.instanceStorageChange;
   // An injected stuck modification: the instance stays `modifying`.
-  if (hostChange && ctx.faults.modificationNeverApplies([instance.arn, instance.identifier])) return;
+  if (hostChange && stuck === 'modifying') return;
   ctx.timers.schedule({ type: 'instance-modified', arn: instance.arn }, duration);
 };
+
+/** What an injected fault makes of a class change that should apply now: stuck `modifying`, left pending, or none. */
+const stuckModificationOf = (
+  ctx: LifecycleScope,
+  instance: InstanceRecord,
+  changes: PendingModifications,
+): StuckModification | undefined =>
+  replacesHost(changes) ? ctx.faults.stuckModification([instance.arn, instance.identifier]) : undefined;
 
 const scheduleMaintenance = (ctx: LifecycleScope, instance: InstanceRecord): void => {
   if (isEmpty(instance.pending) || ctx.timers.has('instance-maintenance', instance.arn)) return;
@@ -57,8 +68,14 @@ export const modifyInstance = (
 ): void => {
   if (applyImmediately) {
     const all = { ...instance.pending, ...changes };
+    const stuck = stuckModificationOf(ctx, instance, all);
+    // An injected deferral: accepted, and left pending on the available instance for a window that never comes.
+    if (stuck === 'pending') {
+      instance.pending = all;
+      return;
+    }
     instance.pending = {};
-    startModification(ctx, instance, all);
+    startModification(ctx, instance, all, stuck);
   } else {
     instance.pending = { ...instance.pending, ...changes };
     scheduleMaintenance(ctx, instance);
@@ -132,5 +149,5 @@ export const onMaintenanceWindow = (ctx: LifecycleScope, instance: InstanceRecor
   }
   const changes = instance.pending;
   instance.pending = {};
-  startModification(ctx, instance, changes);
+  startModification(ctx, instance, changes, stuckModificationOf(ctx, instance, changes));
 };

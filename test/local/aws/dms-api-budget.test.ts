@@ -2,9 +2,13 @@ import {
   DatabaseMigrationServiceClient,
   DescribeReplicationInstancesCommand,
 } from '@aws-sdk/client-database-migration-service';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dmsApiBudget } from '#adapters/retry';
+import { SharedTokenBucket } from '#adapters/shared-token-bucket';
 import { OPTIONAL_ENV } from '#contracts/env';
+import { REGISTRY_TABLE } from '#contracts/registry-table';
 import { ManualClock } from '#local/clock';
 import { type LocalLakeshift, startLocalLakeshift } from '#local/local-lakeshift';
 import { localDmsApiBudget } from '#local/stack';
@@ -20,6 +24,11 @@ afterEach(async () => {
   aws = undefined;
 });
 
+const documents = (local: LocalLakeshift) =>
+  DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials }),
+  );
+
 const dmsClient = (local: LocalLakeshift) =>
   new DatabaseMigrationServiceClient({
     endpoint: local.endpoint,
@@ -29,17 +38,17 @@ const dmsClient = (local: LocalLakeshift) =>
   });
 
 describe('localDmsApiBudget', () => {
-  it('scales the refill by the clock speed and keeps DMS’s burst', () => {
+  it('scales the refill by the clock speed and keeps the burst', () => {
     // Act
     const budgets = [localDmsApiBudget(120), localDmsApiBudget(2.5), localDmsApiBudget(undefined)];
 
     // Assess
-    expect(budgets).toEqual(['100:480', '100:10', '100:4']);
+    expect(budgets).toEqual(['20:384', '20:8', '20:3.2']);
   });
 });
 
 describe('startLocalLakeshift: the DMS API budget of the handlers', () => {
-  it('gives the handlers a budget refilled at 4 per emulated second on a scaled clock', async () => {
+  it('gives the handlers the shared budget, refilled at 3.2 per emulated second on a scaled clock', async () => {
     // Prepare
     aws = await startLocalLakeshift({ clockSpeed: 600 });
     const functionName = aws.stack.functionNames['describe-resources'] ?? '';
@@ -58,23 +67,34 @@ describe('startLocalLakeshift: the DMS API budget of the handlers', () => {
 
     // Assess
     expect(result.FunctionError).toBeUndefined();
-    expect(process.env[OPTIONAL_ENV.dmsApiBudget]).toBe('100:2400');
-    expect(bucket).toMatchObject({ capacity: 100, refillPerSecond: 2400 });
+    expect(process.env[OPTIONAL_ENV.dmsApiBudget]).toBe('20:1920');
+    expect(bucket).toBeInstanceOf(SharedTokenBucket);
+    expect(bucket.rate).toEqual({ capacity: 20, refillPerSecond: 1920 });
     expect(dmsApiBudget.current()).toBe(bucket);
     expect(take).toHaveBeenCalledTimes(1);
+    const budgetItem = await documents(aws).send(
+      new GetCommand({
+        TableName: aws.stack.registryTableName,
+        Key: {
+          [REGISTRY_TABLE.partitionKey]: REGISTRY_TABLE.dmsApiBudgetKey.pk,
+          [REGISTRY_TABLE.sortKey]: REGISTRY_TABLE.dmsApiBudgetKey.sk,
+        },
+      }),
+    );
+    expect(budgetItem.Item?.['nextFreeAt']).toEqual(expect.any(Number));
     expect(aws.counters.dmsRequests().map((call) => call.operation)).toEqual([
       'CreateReplicationSubnetGroup',
       'DescribeReplicationTasks',
     ]);
   });
 
-  it('gives the handlers DMS’s budget as written when time moves only by hand', async () => {
+  it('gives the handlers the budget as written when time moves only by hand', async () => {
     // Act
     aws = await startLocalLakeshift({ clock: new ManualClock(START) });
 
     // Assess
-    expect(process.env[OPTIONAL_ENV.dmsApiBudget]).toBe('100:4');
-    expect(dmsApiBudget.current()).toMatchObject({ capacity: 100, refillPerSecond: 4 });
+    expect(process.env[OPTIONAL_ENV.dmsApiBudget]).toBe('20:3.2');
+    expect(dmsApiBudget.current().rate).toEqual({ capacity: 20, refillPerSecond: 3.2 });
   });
 });
 

@@ -114,7 +114,7 @@ describe('startLocalLakeshift', () => {
       'byTaskArn',
     ]);
     expect(groups.ReplicationSubnetGroups?.map((g) => g.ReplicationSubnetGroupIdentifier)).toContain(
-      'lakeshift-local',
+      'lakeshift-default',
     );
     expect(aws.counters.dmsApiCalls).toBeGreaterThanOrEqual(2);
   });
@@ -125,7 +125,10 @@ describe('startLocalLakeshift', () => {
     expect(process.env.REGISTRY_TABLE_NAME).toBe('lakeshift-registry');
     expect(process.env.EVENT_BUS_NAME).toBe('lakeshift');
     expect(JSON.parse(process.env.LAKESHIFT_NETWORKS ?? '{}')).toEqual({
-      default: { replicationSubnetGroupId: 'lakeshift-local', vpcSecurityGroupIds: ['sg-0000000000000a001'] },
+      default: {
+        replicationSubnetGroupId: 'lakeshift-default',
+        vpcSecurityGroupIds: ['sg-0000000000000a001'],
+      },
     });
   });
 

@@ -103,7 +103,7 @@ describe('startLocalLakeshift with a state directory', () => {
       // Assess
       expect(read.Item).toEqual(item);
       expect(secret).toBe('{"host":"orders.synthetic"}');
-      expect(subnetGroups).toContain('lakeshift-local');
+      expect(subnetGroups).toContain('lakeshift-default');
       expect(second.stack.stateMachineArns['migrate-fleet']).toBe(
         'arn:aws:states:us-east-1:000000000000:stateMachine:lakeshift-migrate-fleet',
       );

@@ -56,4 +56,34 @@ describe('IdlePacedClock', () => {
     expect(fired).toEqual(['sooner', 'later']);
     expect(clock.now()).toBeGreaterThanOrEqual(5_000_000);
   });
+
+  it('fires a later timer only after what an earlier one set off has run, even when both are due at once', async () => {
+    // Prepare
+    const clock = new IdlePacedClock(SPEED, 0);
+    const { lambda, finish } = lambdaRunningUntilFinished();
+    clock.standStillDuringInvocations(lambda);
+    const order: string[] = [];
+    let invocation: Promise<unknown> | undefined;
+    // As a DMS task's stop reaches its event's target: a promise continuation, then a delivery in setImmediate.
+    clock.schedule(1, () => {
+      void Promise.resolve().then(() =>
+        setImmediate(() => {
+          order.push('invocation started');
+          invocation = lambda.invoke('slow', {}).then(() => order.push('invocation ended'));
+        }),
+      );
+    });
+    clock.schedule(2, () => order.push('later timer'));
+
+    // Act
+    await wallMs(20);
+    const whileRunning = [...order];
+    finish();
+    await clock.sleep(1_000);
+    await invocation;
+
+    // Assess
+    expect(whileRunning).toEqual(['invocation started']);
+    expect(order).toEqual(['invocation started', 'invocation ended', 'later timer']);
+  });
 });

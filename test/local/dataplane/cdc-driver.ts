@@ -12,10 +12,14 @@ export class CdcDriver {
   readonly cycles: CdcCycle[] = [];
   private waiters: Array<(cycle: CdcCycle) => void> = [];
   private streamingStarted: () => void = () => undefined;
-  /** Resolves when the task starts ongoing replication. */
-  readonly streaming = new Promise<void>((resolve) => {
+  private started = new Promise<void>((resolve) => {
     this.streamingStarted = resolve;
   });
+
+  /** Resolves when the task starts ongoing replication; fails if its run ends first (see `watch`). */
+  get streaming(): Promise<void> {
+    return Promise.race([this.started, this.ended]);
+  }
 
   /** Observer hooks to pass to the workload (merged with the caller's own). */
   observer(extra: DataPlaneObserver = {}): DataPlaneObserver {

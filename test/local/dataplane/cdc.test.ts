@@ -22,13 +22,10 @@ import {
   tableDir,
   tableFiles,
 } from './lake-queries.ts';
-import { type FakeTaskOptions, fakeTask, secretFor } from './task-context.ts';
+import { type FakeTaskOptions, fakeTask, secretFor, taskArnOf } from './task-context.ts';
 
 const postgres = usePostgres();
 
-/** Slot names are server-wide and the tests share one server: one task, hence one slot, per test database. */
-const taskArnOf = (db: TestDatabase): string =>
-  `arn:aws:dms:us-east-1:123456789012:task:${db.name.toUpperCase()}`;
 const slotOf = (db: TestDatabase): string => generatedSlotName(taskArnOf(db));
 
 /** Runs a task in the background with a CDC driver attached. */

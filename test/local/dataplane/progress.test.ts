@@ -6,6 +6,7 @@ const plan = (table: string, sizeBytes: number): TablePlan => ({
   source: { schema: 'public', table },
   target: { schema: 'public', table },
   columns: [],
+  headerColumns: [],
   primaryKey: [],
   capturesUpdatesAndDeletes: false,
   sizeBytes,

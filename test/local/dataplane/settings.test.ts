@@ -54,6 +54,8 @@ describe('readDataPlaneSettings', () => {
     });
     expect(read.source).toEqual({
       slotName: 'slot_one',
+      // CaptureDdls is true by default, with the artifacts in public.
+      ddlArtifactsSchema: 'public',
       mapBooleanAsBoolean: true,
       failTasksOnLobTruncation: false,
       trimSpaceInChar: true,
@@ -64,6 +66,11 @@ describe('readDataPlaneSettings', () => {
       maxFullLoadSubTasks: 8,
       stopTaskCachedChangesApplied: false,
       stopTaskCachedChangesNotApplied: false,
+    });
+    expect(read.ddlHandling).toEqual({
+      handleSourceTableAltered: true,
+      handleSourceTableDropped: true,
+      handleSourceTableTruncated: true,
     });
   });
 

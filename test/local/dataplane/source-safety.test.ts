@@ -9,12 +9,9 @@ import { createPostgresToS3Workload, generatedSlotName } from '#local/dataplane/
 import { type TestDatabase, usePostgres } from '#test/postgres';
 import { CdcDriver } from './cdc-driver.ts';
 import { newLake } from './lake-queries.ts';
-import { type FakeTaskOptions, fakeTask, secretFor } from './task-context.ts';
+import { type FakeTaskOptions, fakeTask, secretFor, taskArnOf } from './task-context.ts';
 
 const postgres = usePostgres();
-
-const taskArnOf = (db: TestDatabase): string =>
-  `arn:aws:dms:us-east-1:123456789012:task:${db.name.toUpperCase()}`;
 
 const startTask = async (db: TestDatabase, task: Omit<FakeTaskOptions, 'db'>) => {
   const driver = new CdcDriver();

@@ -20,6 +20,7 @@ export interface FakeTaskOptions {
   readonly postgreSqlSettings?: Record<string, unknown>;
   readonly fullLoadSettings?: Record<string, unknown>;
   readonly targetMetadata?: Record<string, unknown>;
+  readonly ddlHandlingPolicy?: Record<string, unknown>;
   readonly rules?: ReadonlyArray<Record<string, unknown>>;
   readonly clock?: ManualClock;
   readonly checkpoint?: string;
@@ -51,6 +52,10 @@ export const includeAll = (schema = 'public'): Record<string, unknown> => ({
   'rule-action': 'include',
   filters: [],
 });
+
+/** Slot names are server-wide and the tests share one server: one task, hence one slot, per test database. */
+export const taskArnOf = (db: TestDatabase): string =>
+  `arn:aws:dms:us-east-1:123456789012:task:${db.name.toUpperCase()}`;
 
 export const SECRET_ID = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:source';
 
@@ -97,6 +102,7 @@ export const fakeTask = (options: FakeTaskOptions): FakeTask => {
         StopTaskCachedChangesNotApplied: false,
         ...options.fullLoadSettings,
       },
+      ...(options.ddlHandlingPolicy ? { ChangeProcessingDdlHandlingPolicy: options.ddlHandlingPolicy } : {}),
     },
     source: {
       endpointArn: 'arn:aws:dms:us-east-1:123456789012:endpoint:SOURCE',

@@ -1,8 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Table } from '@aws-sdk/client-glue';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
+import { planDatabaseCatalog } from '#domain/lake/catalog-plan';
+import type { DatabaseCatalogView } from '#local/demo/lake-catalog';
 import { catchUpAndVerify } from '#local/demo/verify-lake';
 import { usePostgres } from '#test/postgres';
 
@@ -12,7 +15,31 @@ afterAll(() => rmSync(lakeDir, { recursive: true, force: true }));
 
 const TARGET = { bucket: 'lake', folder: 'shop' };
 
-/** A LOAD file as the data plane writes it (Op first), with the price of ids 3 and 8 corrupted. */
+/** The catalog the catalog step would write for the source's one table, as GetTables answers it. */
+const catalogOf = async (databaseId: string): Promise<DatabaseCatalogView> => {
+  const plan = planDatabaseCatalog(
+    { migrationId: 'm1', databaseId, bucket: TARGET.bucket, bucketFolder: `${TARGET.folder}/${databaseId}` },
+    [
+      {
+        schema: 'public',
+        table: 'items',
+        columns: [
+          { name: 'id', typeName: 'int4', typeCategory: 'N', typeModifier: -1 },
+          { name: 'price', typeName: 'numeric', typeCategory: 'N', typeModifier: ((8 << 16) | 2) + 4 },
+          { name: 'name', typeName: 'text', typeCategory: 'S', typeModifier: -1 },
+        ],
+        primaryKey: ['id'],
+      },
+    ],
+  );
+  // GetTables answers plain JSON; the round trip drops the plan's readonly types.
+  const tables: Table[] = JSON.parse(
+    JSON.stringify(plan.tables.flatMap((table) => [table.changes, table.view])),
+  );
+  return { databaseName: plan.databaseName, tables };
+};
+
+/** A LOAD file as the data plane writes it (Op first, the change sequence column last), with the price of ids 3 and 8 corrupted. */
 const writeCorruptedLoadFile = async (databaseId: string): Promise<void> => {
   const folder = join(lakeDir, TARGET.bucket, TARGET.folder, databaseId, 'public', 'items');
   mkdirSync(folder, { recursive: true });
@@ -22,7 +49,8 @@ const writeCorruptedLoadFile = async (databaseId: string): Promise<void> => {
     await connection.run(
       `COPY (SELECT 'I' AS "Op", i AS id,
                CAST(CASE WHEN i IN (3, 8) THEN i * 1.5 + 100 ELSE i * 1.5 END AS DECIMAL(8, 2)) AS price,
-               'item ' || i AS name
+               'item ' || i AS name,
+               lpad(CAST(i AS VARCHAR), 35, '0') AS dms_change_seq
              FROM range(1, 11) AS t(i))
        TO '${join(folder, 'LOAD00000001.parquet')}' (FORMAT parquet)`,
     );
@@ -44,7 +72,7 @@ describe('catchUpAndVerify with a corrupted lake file', () => {
     const url = new URL(db.url);
 
     // Act: a deadline far away; a retry loop would run until it.
-    const results = await catchUpAndVerify({
+    const { verification: results } = await catchUpAndVerify({
       sources: [
         {
           databaseId: 'shop-db',
@@ -58,7 +86,7 @@ describe('catchUpAndVerify with a corrupted lake file', () => {
         },
       ],
       lakeDir,
-      target: TARGET,
+      catalogOf,
       deadline: Date.now() + 3_600_000,
       log: (text) => logged.push(text),
     });

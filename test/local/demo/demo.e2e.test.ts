@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type DemoOptions, parseDemoOptions } from '#local/demo/options';
 import { runDemo } from '#local/demo/run';
+import type { LocalLakeshift } from '#local/local-lakeshift';
 import type { DemoReport } from '#local/report/model';
+import { IdlePacedClock } from '#test/idle-paced-clock';
 
 const folders: string[] = [];
 afterAll(() => {
@@ -19,11 +21,23 @@ const lakeFolder = (): string => {
 
 const run = async (options: DemoOptions) => {
   const output: string[] = [];
-  const result = await runDemo(options, {
-    out: { write: (text: string) => output.push(text) },
-    isTty: false,
-  });
-  return { result, output: output.join('') };
+  // Emulated time stands still while a handler runs, so the spike lasts as long for the alarms however loaded
+  // the machine is.
+  const clock = new IdlePacedClock(options.clockSpeed);
+  let aws: LocalLakeshift | undefined;
+  const result = await runDemo(
+    options,
+    // A terminal: the live view is the command line's `watch` table, read through the local stack.
+    { out: { write: (text: string) => output.push(text) }, isTty: true, width: 200 },
+    {
+      clock,
+      started: (started) => {
+        aws = started;
+        clock.standStillDuringInvocations(started.lambda);
+      },
+    },
+  );
+  return { result, output: output.join(''), access: aws?.iam?.record };
 };
 
 const readReport = (path: string | undefined): DemoReport => JSON.parse(readFileSync(path ?? '', 'utf8'));
@@ -34,7 +48,7 @@ describe('npm run demo, shrunken', () => {
     const lake = lakeFolder();
     const options = parseDemoOptions(['--databases', 'awkward,settings', '--rows', '2000', '--lake', lake]);
     // Act
-    const { result, output } = await run(options);
+    const { result, output, access } = await run(options);
     // Assess
     expect(result.failure).toBeUndefined();
     expect(result.exitCode).toBe(0);
@@ -46,10 +60,24 @@ describe('npm run demo, shrunken', () => {
       'settings.feature_flags:equal',
       'settings.audit_log:equal',
     ]);
-    expect(output).toContain('All 6 tables equal.');
+    expect(output).toContain('All 6 tables equal, each read through its Glue catalog view.');
+    expect(output).toContain('migration  database  phase');
+    expect(output).toMatch(/awkward\s+CDC\s+dms\./);
     // settings is read with verify-full against the embedded server's CA; teardown leaves no slot on any source.
     expect(result.slotsLeft).toEqual([]);
     expect(output).toContain('torn down; no replication slot left');
+    // Every request, the catalog steps' included (reading the source, writing Glue, deleting it at teardown), was
+    // judged against the synthesized template's roles and none was denied.
+    expect(access?.denied()).toEqual([]);
+    const allowedGlue = new Set(
+      access
+        ?.all()
+        .filter((entry) => entry.decision === 'allow' && entry.action.startsWith('glue:'))
+        .map((entry) => entry.action),
+    );
+    expect([...allowedGlue]).toEqual(
+      expect.arrayContaining(['glue:CreateDatabase', 'glue:CreateTable', 'glue:DeleteDatabase']),
+    );
     const report = readReport(result.report?.jsonPath);
     expect(report.verified).toBe(true);
     const awkward = report.timeline.databases.find((database) => database.databaseId === 'awkward');

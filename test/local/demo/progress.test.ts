@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { StatusRow } from '#cli/status-model';
 import {
   applyProgressEvent,
   createProgressReporter,
   initialProgress,
   type ProgressEvent,
   type ProgressState,
-  progressBar,
   renderJsonLine,
   renderLogLine,
   renderProgressTable,
@@ -75,32 +75,68 @@ describe('applyProgressEvent', () => {
   });
 });
 
+/** The fleet as the command line reads it, mid-run. */
+const fleetRow = (row: Partial<StatusRow> & Pick<StatusRow, 'databaseId' | 'phase'>): StatusRow => ({
+  migrationId: 'demo',
+  instanceClass: 'dms.r5.xlarge',
+  fullLoadPercent: null,
+  rows: null,
+  cdcLatencySeconds: null,
+  slotWalRetainedBytes: null,
+  lastResize: null,
+  failure: null,
+  costUsd: 0,
+  ...row,
+});
+
+const midRunFleet: StatusRow[] = [
+  fleetRow({ databaseId: 'orders', phase: 'FULL_LOAD', fullLoadPercent: 45.6, rows: 456_000, costUsd: 1.5 }),
+  fleetRow({
+    databaseId: 'types',
+    phase: 'CDC',
+    instanceClass: 'dms.t3.medium',
+    fullLoadPercent: 100,
+    rows: 2_300,
+    cdcLatencySeconds: 2.25,
+    costUsd: 0.25,
+    lastResize: {
+      at: '2026-01-01T09:05:00.000Z',
+      fromClass: 'dms.r5.xlarge',
+      toClass: 'dms.t3.medium',
+      reason: 'the full load is done',
+    },
+  }),
+];
+
 describe('renderProgressTable', () => {
-  it('draws one line per database with a progress bar, rows and latency, and the last acted event', () => {
+  it("draws the fleet with the command line's status table, under the emulated time, and the last acted events", () => {
     // Act
-    const lines = renderProgressTable(fold(midRun), 200);
+    const lines = renderProgressTable(fold(midRun), midRunFleet, 200);
     // Assess
     expect(lines).toEqual([
       'lakeshift demo  +15:05 emulated',
-      'database  phase          class           full load                     rows moved  CDC latency',
-      'orders    FULL_LOAD      dms.r5.xlarge   [#########-----------]  45%      456,000  -',
-      'types     CDC            dms.t3.medium   [####################] 100%        2,300  2.3 s',
-      '          ↳ DMS-EVENT-0079: stopped after cached changes',
+      'migration  database  phase      class          full load     rows  CDC latency  slot WAL   cost',
+      'demo       orders    FULL_LOAD  dms.r5.xlarge        45%  456,000            -         -  $1.50',
+      'demo       types     CDC        dms.t3.medium       100%    2,300        2.3 s         -  $0.25',
+      '2 databases, cost so far $1.75 (on-demand, price table)',
+      '  types: resized dms.r5.xlarge → dms.t3.medium at 2026-01-01T09:05:00.000Z: the full load is done',
+      '  types ↳ DMS-EVENT-0079: stopped after cached changes',
     ]);
   });
 
-  it('cuts lines to the terminal width', () => {
+  it('says the registry holds nothing yet before the first database registers', () => {
     // Act
-    const lines = renderProgressTable(fold(midRun), 30);
+    const lines = renderProgressTable(fold([]), [], 120);
     // Assess
-    expect(lines[2]).toBe('orders    FULL_LOAD      dms.…');
-    expect(lines.every((line) => line.length <= 31)).toBe(true);
+    expect(lines).toEqual(['lakeshift demo  +0:00 emulated', 'no databases in the registry']);
   });
 
-  it('fills the bar in proportion and clamps out-of-range values', () => {
-    expect(progressBar(0, 10)).toBe('[----------]   0%');
-    expect(progressBar(55, 10)).toBe('[######----]  55%');
-    expect(progressBar(140, 10)).toBe('[##########] 100%');
+  it('cuts the notes and acted events to the terminal width', () => {
+    // Act
+    const lines = renderProgressTable(fold(midRun), midRunFleet, 30);
+    // Assess
+    expect(lines.at(-2)).toBe('  types: resized dms.r5.xlarg…');
+    expect(lines.at(-1)).toBe('  types ↳ DMS-EVENT-0079: sto…');
   });
 });
 
@@ -199,7 +235,7 @@ describe('createProgressReporter', () => {
     expect(chunks.map((chunk) => JSON.parse(chunk).type)).toEqual(['cdc', 'phase']);
   });
 
-  it('redraws the table in place on a TTY, at most once per redraw interval', () => {
+  it('redraws the table in place on a TTY, at most once per redraw interval, and at once for new fleet rows', () => {
     // Prepare
     const { chunks, out } = capture();
     let wall = 0;
@@ -215,13 +251,12 @@ describe('createProgressReporter', () => {
     reporter.emit({ type: 'phase', at: T0 + S, databaseId: 'orders', phase: 'PROVISIONING' });
     wall = 50;
     reporter.emit({ type: 'phase', at: T0 + 2 * S, databaseId: 'orders', phase: 'FULL_LOAD' });
-    wall = 250;
-    reporter.emit({ type: 'fullLoad', at: T0 + 3 * S, databaseId: 'orders', percent: 10, rows: 10 });
-    // Assess: a first draw, nothing at 50 ms, then cursor up 3 lines, clear, redraw.
+    reporter.fleet([fleetRow({ databaseId: 'orders', phase: 'FULL_LOAD' })]);
+    // Assess: a first draw (header, nothing registered), nothing at 50 ms, then the fleet at once.
     expect(chunks).toHaveLength(3);
-    expect(chunks[0]).toContain('orders    PROVISIONING');
-    expect(chunks[1]).toBe('\x1b[3F\x1b[0J');
-    expect(chunks[2]).toContain('orders    FULL_LOAD');
+    expect(chunks[0]).toBe('lakeshift demo  +0:01 emulated\nno databases in the registry\n');
+    expect(chunks[1]).toBe('\x1b[2F\x1b[0J');
+    expect(chunks[2]).toContain('demo       orders    FULL_LOAD  dms.r5.xlarge');
   });
 
   it('prints messages above the table on a TTY and redraws it below', () => {
@@ -234,14 +269,25 @@ describe('createProgressReporter', () => {
       databaseIds: ['orders'],
       wallNow: () => 0,
     });
-    reporter.emit({ type: 'phase', at: T0, databaseId: 'orders', phase: 'PROVISIONING' });
+    reporter.fleet([fleetRow({ databaseId: 'orders', phase: 'PROVISIONING' })]);
     // Act
     reporter.emit({ type: 'message', at: T0 + S, text: 'alarm fired' });
-    // Assess
-    expect(chunks.slice(1)).toEqual([
-      '\x1b[3F\x1b[0J',
+    // Assess: the table is the header, the column titles, one row and the total.
+    expect(chunks).toEqual([
+      expect.stringContaining('demo       orders    PROVISIONING'),
+      '\x1b[4F\x1b[0J',
       '+0:01 alarm fired\n',
-      expect.stringContaining('orders    PROVISIONING'),
+      expect.stringContaining('demo       orders    PROVISIONING'),
     ]);
+  });
+
+  it('shows fleet rows only on a TTY', () => {
+    // Prepare
+    const { chunks, out } = capture();
+    const reporter = createProgressReporter({ mode: 'log', out, startedAt: T0, databaseIds: ['orders'] });
+    // Act
+    reporter.fleet([fleetRow({ databaseId: 'orders', phase: 'CDC' })]);
+    // Assess
+    expect(chunks).toEqual([]);
   });
 });

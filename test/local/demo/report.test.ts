@@ -187,13 +187,13 @@ describe('writeReport', () => {
     expect(orders.match(/class="event"/g)).toHaveLength(4);
   });
 
-  it('shows the verification table with counts, short hashes and results', () => {
+  it('shows the verification table with counts, short hashes, what the lake was read through and results', () => {
     // Act
     const html = writeHtml();
     // Assess
     const verification = sectionOf(html, 'verification');
     expect(verification).toMatch(
-      /<tr><td>orders<\/td><td>public\.order_lines<\/td><td class="num">1000412<\/td><td class="num">1000412<\/td><td>[0-9a-f]{12}<\/td><td>[0-9a-f]{12}<\/td><td>EQUAL<\/td><\/tr>/,
+      /<tr><td>orders<\/td><td>public\.order_lines<\/td><td class="num">1000412<\/td><td class="num">1000412<\/td><td>[0-9a-f]{12}<\/td><td>[0-9a-f]{12}<\/td><td>files<\/td><td>EQUAL<\/td><\/tr>/,
     );
     expect(verification.match(/<tr><td>/g)).toHaveLength(4);
   });

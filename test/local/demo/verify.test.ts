@@ -427,6 +427,7 @@ describe('renderVerificationTable', () => {
         status: 'equal',
         source: digest,
         lake: digest,
+        catalogView: 'lakeshift_m__orders.orders',
       },
       {
         database: 'catalog',
@@ -441,13 +442,13 @@ describe('renderVerificationTable', () => {
     // Assess
     const lines = text.split('\n');
     expect(lines[0]).toBe(
-      'database  table          source rows  lake rows  source hash   lake hash     result',
+      'database  table          source rows  lake rows  source hash   lake hash     read through                result',
     );
     expect(lines[2]).toBe(
-      'orders    public.orders      1000000    1000000  673aeeb08cfb  673aeeb08cfb  EQUAL',
+      'orders    public.orders      1000000    1000000  673aeeb08cfb  673aeeb08cfb  lakeshift_m__orders.orders  EQUAL',
     );
     expect(lines[3]).toBe(
-      'catalog   public.items            10          9  673aeeb08cfb  85f2ef987b76  DIFFERS (row-count-differs: 10 rows in the source, 9 in the lake)',
+      'catalog   public.items            10          9  673aeeb08cfb  85f2ef987b76  files                       DIFFERS (row-count-differs: 10 rows in the source, 9 in the lake)',
     );
     expect(lines[4]).toBe('1 of 2 tables differ.');
   });

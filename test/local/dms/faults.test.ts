@@ -175,6 +175,50 @@ describe('busy resources and capacity', () => {
   });
 });
 
+describe('class changes that never apply', () => {
+  const modifyTo = (arn: string, instanceClass: string) =>
+    harness.client.send(
+      new ModifyReplicationInstanceCommand({
+        ReplicationInstanceArn: arn,
+        ReplicationInstanceClass: instanceClass,
+        ApplyImmediately: true,
+      }),
+    );
+  const instanceNamed = async (identifier: string) =>
+    (await describeCall()).ReplicationInstances?.find(
+      (instance) => instance.ReplicationInstanceIdentifier === identifier,
+    );
+
+  it('keeps the instance modifying for good, or available with the class pending, once each', async () => {
+    // Prepare
+    harness = await startHarness();
+    const stuck = await availableInstance(harness, 'rep-stuck');
+    const deferred = await availableInstance(harness, 'rep-deferred');
+    harness.emulator.configureFaults({
+      instances: [
+        { fault: 'modification-never-applies', instance: 'rep-stuck', times: 1 },
+        { fault: 'modification-never-applies', instance: 'rep-deferred', stays: 'pending', times: 1 },
+      ],
+    });
+    // Act
+    await modifyTo(stuck, 'dms.r5.large');
+    await modifyTo(deferred, 'dms.r5.large');
+    await harness.advance(DEFAULT_DURATIONS.instanceClassChange * 10);
+    const after = [await instanceNamed('rep-stuck'), await instanceNamed('rep-deferred')];
+    // Assess
+    expect(
+      after.map((instance) => [
+        instance?.ReplicationInstanceStatus,
+        instance?.ReplicationInstanceClass,
+        instance?.PendingModifiedValues?.ReplicationInstanceClass,
+      ]),
+    ).toEqual([
+      ['modifying', 'dms.r5.xlarge', undefined],
+      ['available', 'dms.r5.xlarge', 'dms.r5.large'],
+    ]);
+  });
+});
+
 describe('task failures', () => {
   it('fails a task with FATAL_ERROR during the full load; the failure event carries no eventId', async () => {
     // Prepare

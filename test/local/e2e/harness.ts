@@ -5,10 +5,13 @@
  * emulated time (how often an alarm re-fires within a cooldown, how soon a decision follows) does not depend on how
  * fast the machine is.
  */
-import { PHASES, type Phase } from '#contracts/phases';
+import type { Phase } from '#contracts/phases';
+import { compileFaultPlan, type FaultPlan } from '#local/aws/faults/plan';
+import { armTeardowns } from '#local/aws/faults/teardown-triggers';
 import type { StartLocalAwsOptions } from '#local/aws/index';
+import { registryWriteOf } from '#local/aws/registry-writes';
 import type { EventEnvelope } from '#local/aws/shared/service-event';
-import { prepareSyntheticFleet } from '#local/aws/synthetic-fleet';
+import { prepareSyntheticFleet, type SyntheticFleetOptions } from '#local/aws/synthetic-fleet';
 import { type LocalLakeshift, startLocalLakeshift } from '#local/local-lakeshift';
 import { IdlePacedClock } from '#test/idle-paced-clock';
 
@@ -28,34 +31,18 @@ export interface E2eRun {
   /** Phases each database's registry item was written with, in order, consecutive repeats collapsed. */
   readonly phases: Map<string, Phase[]>;
   readonly events: ObservedEvent[];
-  /** Latest registry item attributes per database (DynamoDB JSON values flattened to strings). */
+  /** Latest registry item attributes per database (see RegistryWrite.item). */
   readonly items: Map<string, Record<string, string>>;
   requestMigration(): Promise<void>;
   requestTeardown(databaseIds: readonly string[]): Promise<void>;
   requestRetry(attempts: Readonly<Record<string, number>>): Promise<void>;
   waitFor(label: string, condition: () => boolean, timeoutMs?: number): Promise<void>;
+  /** Databases a `teardown-at` fault sent Teardown Requested for, in order. */
+  readonly teardownsSent: readonly string[];
   /** Routed events of one detail-type. */
   eventsOf(detailType: string): EventEnvelope[];
   stop(): Promise<void>;
 }
-
-const PHASE_VALUES = new Set<string>(PHASES);
-
-type DynamoAttributes = Record<string, { S?: string; N?: string } | undefined>;
-
-/** The item a registry write leaves: PutItem's Item, or UpdateItem's ALL_NEW attributes. */
-const writtenItem = (
-  operation: string,
-  request: unknown,
-  response: unknown,
-): DynamoAttributes | undefined => {
-  const req = request as { Item?: DynamoAttributes; ReturnValues?: string } | undefined;
-  if (operation === 'PutItem') return req?.Item;
-  if (operation === 'UpdateItem' && req?.ReturnValues === 'ALL_NEW') {
-    return (response as { Attributes?: DynamoAttributes } | undefined)?.Attributes;
-  }
-  return undefined;
-};
 
 /** The request's `defaults.resize` unless a run overrides some of it: short windows for a fast clock. */
 const E2E_RESIZE = {
@@ -73,13 +60,18 @@ export const startE2eRun = async (
     clockSpeed: number;
     /** Top-level fields of `defaults.resize` to use instead of the run's defaults. */
     resize?: Partial<typeof E2E_RESIZE>;
+    /** Real PostgreSQL databases to migrate instead of synthetic ones, by database id. */
+    sources?: SyntheticFleetOptions['sources'];
+    /** Faults by name (local/aws/faults/plan.ts), teardowns at a phase included; or the two rule sets directly. */
+    faults?: FaultPlan;
   } & Pick<StartLocalAwsOptions, 'dmsFaults' | 'awsFaults'>,
 ): Promise<E2eRun> => {
   const clock = new IdlePacedClock(options.clockSpeed);
+  const plan = options.faults ? compileFaultPlan(options.faults, options.migrationId) : undefined;
   const aws = await startLocalLakeshift({
     clock,
-    dmsFaults: options.dmsFaults,
-    awsFaults: options.awsFaults,
+    dmsFaults: plan?.dmsFaults ?? options.dmsFaults,
+    awsFaults: plan?.awsFaults ?? options.awsFaults,
   });
   clock.standStillDuringInvocations(aws.lambda);
   const registryTable = aws.stack.registryTableName;
@@ -87,27 +79,22 @@ export const startE2eRun = async (
   const items = new Map<string, Record<string, string>>();
   const events: ObservedEvent[] = [];
   aws.events.observe((event, bus) => events.push({ bus, event }));
-  aws.dynamoDb.observe(({ operation, request, response, statusCode }) => {
-    if (statusCode !== 200 || (request as { TableName?: string } | undefined)?.TableName !== registryTable)
-      return;
-    const item = writtenItem(operation, request, response);
-    const databaseId = item?.sk?.S;
-    const phase = item?.phase?.S;
-    if (!item || !databaseId || !phase || !PHASE_VALUES.has(phase)) return;
-    items.set(
-      databaseId,
-      Object.fromEntries(Object.entries(item).map(([key, value]) => [key, value?.S ?? value?.N ?? ''])),
-    );
-    const seen = phases.get(databaseId) ?? [];
-    if (seen.at(-1) !== phase) seen.push(phase as Phase);
-    phases.set(databaseId, seen);
+  aws.dynamoDb.observe((exchange) => {
+    const write = registryWriteOf(exchange, registryTable);
+    if (!write) return;
+    items.set(write.databaseId, write.item);
+    const seen = phases.get(write.databaseId) ?? [];
+    if (seen.at(-1) !== write.phase) seen.push(write.phase);
+    phases.set(write.databaseId, seen);
   });
 
   const fleet = prepareSyntheticFleet(aws, {
     migrationId: options.migrationId,
     databaseIds: options.databaseIds,
     resize: { ...E2E_RESIZE, ...options.resize },
+    ...(options.sources ? { sources: options.sources } : {}),
   });
+  const teardowns = armTeardowns(aws, plan?.teardowns ?? [], fleet.requestTeardown);
 
   return {
     aws,
@@ -136,7 +123,9 @@ export const startE2eRun = async (
     },
     eventsOf: (detailType) =>
       events.filter((observed) => observed.event['detail-type'] === detailType).map((o) => o.event),
+    teardownsSent: teardowns.sent,
     stop: async () => {
+      teardowns.disarm();
       fleet.close();
       await aws.stop();
     },
@@ -158,6 +147,14 @@ export const migrateToCdc = async (run: E2eRun): Promise<void> => {
   await run.waitFor('every database in CDC', () => allIn(run, 'CDC'), 150_000);
   await run.waitFor('migrate-fleet to finish', () =>
     executionsOf(run, 'migrate-fleet').every((e) => e.status !== 'RUNNING'),
+  );
+};
+
+/** Sends Migration Requested and waits until the (first) migrate-database execution has ended, however it ended. */
+export const migrateUntilDatabaseRunEnds = async (run: E2eRun): Promise<void> => {
+  await run.requestMigration();
+  await run.waitFor('migrate-database to end', () =>
+    executionsOf(run, 'migrate-database').some((e) => e.status !== 'RUNNING'),
   );
 };
 

@@ -1,6 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
-import { type E2eRun, executionsOf, LIFECYCLE_TO_CDC, startE2eRun, taskStatuses } from './harness.ts';
+import {
+  type E2eRun,
+  executionsOf,
+  LIFECYCLE_TO_CDC,
+  migrateUntilDatabaseRunEnds,
+  startE2eRun,
+  taskStatuses,
+} from './harness.ts';
 
 const FULL_LOAD_CLASS = 'dms.r5.xlarge';
 let current: E2eRun | undefined;
@@ -22,10 +29,7 @@ describe('a step-down that fails after the task stopped, on the local AWS', () =
     });
     current = run;
     // Act
-    await run.requestMigration();
-    await run.waitFor('migrate-database to end', () =>
-      executionsOf(run, 'migrate-database').some((e) => e.status !== 'RUNNING'),
-    );
+    await migrateUntilDatabaseRunEnds(run);
     // Assess
     expect(executionsOf(run, 'migrate-database').map((e) => e.status)).toEqual(['SUCCEEDED']);
     expect(run.phases.get('ledger')).toEqual(LIFECYCLE_TO_CDC);

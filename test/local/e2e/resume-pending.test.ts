@@ -1,6 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
-import { type E2eRun, executionsOf, LIFECYCLE_TO_CDC, startE2eRun, taskStatuses } from './harness.ts';
+import {
+  type E2eRun,
+  executionsOf,
+  LIFECYCLE_TO_CDC,
+  migrateUntilDatabaseRunEnds,
+  startE2eRun,
+  taskStatuses,
+} from './harness.ts';
 
 let current: E2eRun | undefined;
 
@@ -10,20 +17,16 @@ afterAll(async () => {
 
 describe('a failed step-down whose resume keeps failing, on the local AWS', () => {
   it('leaves a resume that keeps failing to the reconciler, which brings CDC back once DMS lets it', async () => {
-    // Prepare: the full load's start goes through; the next 16 starts (every resume) find the task busy.
-    const busyResumes = Array.from({ length: 16 }, (_, index) => index + 2);
+    // Prepare: the full load's start goes through; the first 16 resumes find the task busy.
     const run = await startE2eRun({
       migrationId: 'e2e-resume',
       databaseIds: ['ledger'],
       clockSpeed: 300,
-      dmsFaults: { api: [{ fault: 'busy', operations: ['StartReplicationTask'], nth: busyResumes }] },
+      faults: { faults: [{ fault: 'resume-fails', database: 'ledger', times: 16 }] },
     });
     current = run;
     // Act
-    await run.requestMigration();
-    await run.waitFor('migrate-database to end', () =>
-      executionsOf(run, 'migrate-database').some((e) => e.status !== 'RUNNING'),
-    );
+    await migrateUntilDatabaseRunEnds(run);
     const pendingAfterRun = run.items.get('ledger')?.phase;
     await run.waitFor('the reconciler to bring CDC back', () => run.phases.get('ledger')?.at(-1) === 'CDC');
     // Assess

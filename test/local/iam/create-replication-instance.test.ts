@@ -1,13 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AccessDeniedError, IamAuthority } from '#local/aws/iam/authority';
+import { AccessDeniedError } from '#local/aws/iam/authority';
 import { readStackModel, type StackModel } from '#local/aws/iam/stack-model';
 import { synthesizedTemplate } from '#local/aws/iam/synthesized-template';
+import { authorityFor } from './template-authority.ts';
 
-const SUBNET_GROUP_ARN = 'arn:aws:dms:us-east-1:000000000000:subgrp:lakeshift-local';
+const SUBNET_GROUP_ARN = 'arn:aws:dms:us-east-1:000000000000:subgrp:lakeshift-default';
 const CREATE_INPUT = {
   ReplicationInstanceIdentifier: 'orders-db',
   ReplicationInstanceClass: 'dms.r5.xlarge',
-  ReplicationSubnetGroupIdentifier: 'lakeshift-local',
+  ReplicationSubnetGroupIdentifier: 'lakeshift-default',
   Tags: [
     { Key: 'lakeshift:managed', Value: 'true' },
     { Key: 'lakeshift:migration', Value: 'm' },
@@ -20,13 +21,6 @@ let model: StackModel;
 beforeAll(async () => {
   model = readStackModel(await synthesizedTemplate());
 }, 120_000);
-
-const authorityFor = (stack: StackModel) =>
-  new IamAuthority({
-    model: stack,
-    operatorAccessKeyId: 'local',
-    lookups: { dmsTags: () => [], secretArn: () => undefined, tokenExecution: () => undefined },
-  });
 
 /** The template with the subnet-group ARN taken out of every statement's resources. */
 const withoutSubnetGroupGrant = (stack: StackModel): StackModel => ({
@@ -84,6 +78,25 @@ describe('CreateReplicationInstance under the synthesized template', () => {
     expect(act).toThrow(AccessDeniedError);
     expect(act).toThrow(
       `User: ${session.arn} is not authorized to perform: dms:CreateReplicationInstance on resource: ${SUBNET_GROUP_ARN} because no identity-based policy allows the dms:CreateReplicationInstance action`,
+    );
+  });
+
+  it('is denied on a subnet group the stack did not create', () => {
+    // Prepare
+    const authority = authorityFor(model);
+    const session = authority.functionSession(
+      'ensure-replication-instance',
+      'lakeshift-ensure-replication-instance',
+    );
+    if (!session) throw new Error('no role for ensure-replication-instance');
+    const input = { ...CREATE_INPUT, ReplicationSubnetGroupIdentifier: 'another-teams-group' };
+
+    // Act
+    const act = () => authority.authorizeAs(session, 'dms', 'CreateReplicationInstance', input);
+
+    // Assess
+    expect(act).toThrow(
+      `not authorized to perform: dms:CreateReplicationInstance on resource: arn:aws:dms:us-east-1:000000000000:subgrp:another-teams-group`,
     );
   });
 

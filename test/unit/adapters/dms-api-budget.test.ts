@@ -1,17 +1,26 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  type ConfiguredDmsApiBudget,
   configuredDmsApiBudget,
   createDmsApiBudget,
   DMS_API_BUDGET,
   readDmsApiBudget,
 } from '#adapters/retry';
-import { formatTokenBucketRate, parseTokenBucketRate } from '#adapters/token-bucket';
-import { OPTIONAL_ENV } from '#contracts/env';
+import { SharedTokenBucket } from '#adapters/shared-token-bucket';
+import { formatTokenBucketRate, parseTokenBucketRate, TokenBucket } from '#adapters/token-bucket';
+import { ENV, OPTIONAL_ENV } from '#contracts/env';
 import { ERROR_NAMES } from '#contracts/errors';
 import { ManualClock } from '#local/clock';
 
 const VARIABLE = OPTIONAL_ENV.dmsApiBudget;
 const FALLBACK = { capacity: 7, refillPerSecond: 0.5 };
+
+/** The in-process bucket a budget without a registry table draws from. */
+const bucketOf = (budget: ConfiguredDmsApiBudget): TokenBucket => {
+  const current = budget.current();
+  if (!(current instanceof TokenBucket)) throw new Error('expected an in-process bucket');
+  return current;
+};
 
 describe('parseTokenBucketRate', () => {
   it.each([
@@ -69,12 +78,12 @@ describe('parseTokenBucketRate', () => {
 });
 
 describe('readDmsApiBudget', () => {
-  it('is DMS’s own budget, 100 tokens refilled at 4 per second, when the variable is unset', () => {
+  it('is lakeshift’s share of the account’s budget, 20 at once and 3.2 per second, when the variable is unset', () => {
     // Act
     const budget = readDmsApiBudget({});
 
     // Assess
-    expect(budget).toEqual({ capacity: 100, refillPerSecond: 4 });
+    expect(budget).toEqual({ capacity: 20, refillPerSecond: 3.2 });
     expect(budget).toBe(DMS_API_BUDGET);
   });
 
@@ -127,7 +136,7 @@ describe('configuredDmsApiBudget', () => {
 
     // Assess
     expect(budget.current()).toMatchObject({ capacity: 100, refillPerSecond: 480 });
-    expect(budget.current().available()).toBe(99);
+    expect(bucketOf(budget).available()).toBe(99);
   });
 
   it('keeps one bucket while the variable stays the same', async () => {
@@ -139,7 +148,7 @@ describe('configuredDmsApiBudget', () => {
     await budget.take();
 
     // Assess
-    expect(budget.current().available()).toBe(8);
+    expect(bucketOf(budget).available()).toBe(8);
   });
 
   it('starts a fresh bucket at the new rate when the variable changes', async () => {
@@ -154,7 +163,22 @@ describe('configuredDmsApiBudget', () => {
 
     // Assess
     expect(budget.current()).toMatchObject({ capacity: 50, refillPerSecond: 600 });
-    expect(budget.current().available()).toBe(49);
+    expect(bucketOf(budget).available()).toBe(49);
+  });
+
+  it('draws from the bucket shared through the registry table when the handler has one', () => {
+    // Prepare
+    const budget = configuredDmsApiBudget(
+      { [VARIABLE]: '20:3.2', [ENV.registryTableName]: 'lakeshift-registry' },
+      new ManualClock(),
+    );
+
+    // Act
+    const current = budget.current();
+
+    // Assess
+    expect(current).toBeInstanceOf(SharedTokenBucket);
+    expect(current.rate).toEqual({ capacity: 20, refillPerSecond: 3.2 });
   });
 
   it('fails the call with a ConfigurationError naming the variable when the value is malformed', async () => {

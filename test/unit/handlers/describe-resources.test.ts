@@ -5,6 +5,7 @@ import {
   DescribeReplicationTasksCommand,
   ResourceNotFoundFault,
 } from '@aws-sdk/client-database-migration-service';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_NAMES } from '#contracts/errors';
@@ -21,6 +22,8 @@ import {
 } from './fixtures.ts';
 
 const dms = mockClient(DatabaseMigrationServiceClient);
+/** The shared DMS API budget's item in the registry: every call finds the bucket idle. */
+const budget = mockClient(DynamoDBDocumentClient);
 const notFound = () => new ResourceNotFoundFault({ message: 'not found', $metadata: {} });
 
 beforeAll(() => {
@@ -28,6 +31,8 @@ beforeAll(() => {
 });
 beforeEach(() => {
   dms.reset();
+  budget.reset();
+  budget.on(UpdateCommand).resolves({});
 });
 
 const probe = (kind: string, fields: Record<string, unknown>, loop = { attempt: 3, waitSeconds: 40 }) =>

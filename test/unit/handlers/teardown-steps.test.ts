@@ -3,6 +3,7 @@ import {
   DeleteEndpointCommand,
   DeleteReplicationInstanceCommand,
   DeleteReplicationTaskCommand,
+  DescribeReplicationInstancesCommand,
   InvalidResourceStateFault,
   ResourceNotFoundFault,
 } from '@aws-sdk/client-database-migration-service';
@@ -95,26 +96,28 @@ describe('Handler: delete-endpoints', () => {
 });
 
 describe('Handler: delete-instance', () => {
-  it('deletes the instance, and is done when it is gone', async () => {
+  it('deletes the instance, leaves one already deleting alone, and is done when it is gone', async () => {
     // Prepare
     dms
-      .on(DeleteReplicationInstanceCommand)
-      .resolvesOnce({ ReplicationInstance: instance({ ReplicationInstanceStatus: 'deleting' }) })
+      .on(DescribeReplicationInstancesCommand)
+      .resolvesOnce({ ReplicationInstances: [instance({ ReplicationInstanceStatus: 'available' })] })
+      .resolvesOnce({ ReplicationInstances: [instance({ ReplicationInstanceStatus: 'deleting' })] })
       .rejects(notFound());
+    dms
+      .on(DeleteReplicationInstanceCommand)
+      .resolves({ ReplicationInstance: instance({ ReplicationInstanceStatus: 'deleting' }) });
+    const input = { ...KEY, instanceArn: instanceArnOf('orders'), now: NOW };
     // Act
-    const first = await invokeHandler('delete-instance', {
-      ...KEY,
-      instanceArn: instanceArnOf('orders'),
-      now: NOW,
-    });
-    const again = await invokeHandler('delete-instance', {
-      ...KEY,
-      instanceArn: instanceArnOf('orders'),
-      now: NOW,
-    });
+    const first = await invokeHandler('delete-instance', input);
+    const whileDeleting = await invokeHandler('delete-instance', input);
+    const again = await invokeHandler('delete-instance', input);
     // Assess
-    expect(first).toEqual({ instanceArn: instanceArnOf('orders'), deleting: true });
-    expect(again).toEqual({ instanceArn: instanceArnOf('orders'), deleting: false });
+    expect([first, whileDeleting, again]).toEqual([
+      { instanceArn: instanceArnOf('orders'), deleting: true },
+      { instanceArn: instanceArnOf('orders'), deleting: true },
+      { instanceArn: instanceArnOf('orders'), deleting: false },
+    ]);
+    expect(dms).toHaveReceivedCommandTimes(DeleteReplicationInstanceCommand, 1);
   });
 });
 

@@ -165,7 +165,7 @@ describe('planDatabase with the seed configuration', () => {
     });
   });
 
-  it('selects every table of every schema', () => {
+  it('selects every table of every schema and adds the change sequence header to each', () => {
     // Act
     const plan = planBilling();
 
@@ -179,6 +179,17 @@ describe('planDatabase with the seed configuration', () => {
           'object-locator': { 'schema-name': '%', 'table-name': '%' },
           'rule-action': 'include',
           filters: [],
+        },
+        {
+          'rule-type': 'transformation',
+          'rule-id': '2',
+          'rule-name': 'add-change-sequence',
+          'rule-target': 'column',
+          'object-locator': { 'schema-name': '%', 'table-name': '%' },
+          'rule-action': 'add-column',
+          value: 'dms_change_seq',
+          expression: '$AR_H_CHANGE_SEQ',
+          'data-type': { type: 'string', length: 50 },
         },
       ],
     });
@@ -302,6 +313,7 @@ describe('planDatabase with overrides', () => {
       ['1', 'include-1'],
       ['2', 'include-2'],
       ['3', 'exclude-3'],
+      ['4', 'add-change-sequence'],
     ]);
     expect(plan.resize.steadyClass).toBe('auto');
     expect(plan.resize.cooldownMinutes).toBe(60);
@@ -345,9 +357,9 @@ describe('planDatabase with overrides', () => {
     expect(billing.targetEndpoint.S3Settings.DatePartitionEnabled).toBe(false);
     expect(billing.resize).toMatchObject({ floor: 'dms.r5.large', steadyClass: 'dms.r5.2xlarge' });
     expect(
-      JSON.parse(billing.task.TableMappings).rules.map(
-        (rule: { 'object-locator': object }) => rule['object-locator'],
-      ),
+      JSON.parse(billing.task.TableMappings)
+        .rules.filter((rule: { 'rule-type': string }) => rule['rule-type'] === 'selection')
+        .map((rule: { 'object-locator': object }) => rule['object-locator']),
     ).toEqual([
       { 'schema-name': 'ledger', 'table-name': '%' },
       { 'schema-name': 'public', 'table-name': 'audit_%' },
@@ -517,15 +529,17 @@ describe('planning against the lake folder of the deployment', () => {
     );
   });
 
-  it('refuses the default folder (the migration id) when the deployment allows another one', () => {
+  it('puts a request without a folder under the lake folder, in a folder named after the migration', () => {
     // Prepare
     const request = parseMigrationRequest(withValue(threeDatabaseRequest(), 'target.folder', undefined));
 
     // Act
-    const plan = () => planDatabase(request, 'orders', environment({ lakeFolder: 'raw' }));
+    const underLake = planDatabase(request, 'orders', environment({ lakeFolder: 'raw' }));
+    const withoutLake = planDatabase(request, 'orders', environment());
 
     // Assess
-    expect(plan).toThrow(/target\.folder: must be "raw" or a folder below it/);
+    expect(underLake.targetEndpoint.S3Settings.BucketFolder).toBe(`raw/${request.migrationId}/orders`);
+    expect(withoutLake.targetEndpoint.S3Settings.BucketFolder).toBe(`${request.migrationId}/orders`);
   });
 });
 
@@ -611,6 +625,7 @@ describe('planDatabase with a source inspection', () => {
     // Assess
     const rules = JSON.parse(plan.task.TableMappings).rules;
     expect(rules.filter((rule: { 'rule-type': string }) => rule['rule-type'] === 'transformation')).toEqual([
+      expect.objectContaining({ 'rule-action': 'add-column', expression: '$AR_H_CHANGE_SEQ' }),
       expect.objectContaining({
         'rule-action': 'change-data-type',
         'data-type': { type: 'string', length: 100 },

@@ -27,7 +27,10 @@ describe('tableMappingsJson', () => {
     expect(first).toBe(second);
     expect(first).toBe(
       '{"rules":[{"rule-type":"selection","rule-id":"1","rule-name":"include-1",' +
-        '"object-locator":{"schema-name":"%","table-name":"%"},"rule-action":"include","filters":[]}]}',
+        '"object-locator":{"schema-name":"%","table-name":"%"},"rule-action":"include","filters":[]},' +
+        '{"rule-type":"transformation","rule-id":"2","rule-name":"add-change-sequence","rule-target":"column",' +
+        '"object-locator":{"schema-name":"%","table-name":"%"},"rule-action":"add-column","value":"dms_change_seq",' +
+        '"expression":"$AR_H_CHANGE_SEQ","data-type":{"type":"string","length":50}}]}',
     );
   });
 });

@@ -31,7 +31,7 @@ describe('parseMigrationRequest', () => {
     // Assess
     expect(request).toEqual({
       migrationId: 'shop-2026',
-      target: { bucket: 'acme-lake', folder: 'shop-2026', kmsKeyArn: KMS_KEY_ARN, s3Settings: {} },
+      target: { bucket: 'acme-lake', kmsKeyArn: KMS_KEY_ARN, s3Settings: {} },
       defaults: {
         fullLoadClass: 'dms.r5.xlarge',
         allocatedStorageGb: 100,

@@ -49,7 +49,8 @@ describe('examples', () => {
 
     // Assess
     expect(request.migrationId).toBe('shop-2026');
-    expect(request.target.folder).toBe('shop-2026');
+    // No folder: the planner puts it under the deployment's lake folder.
+    expect(request.target.folder).toBeUndefined();
     expect(request.defaults.fullLoadClass).toBe('dms.r5.xlarge');
   });
 });
