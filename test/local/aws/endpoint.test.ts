@@ -79,6 +79,7 @@ describe('startLocalLakeshift', () => {
     expect(machines.stateMachines?.map((m) => m.name).sort()).toEqual([
       'lakeshift-migrate-database',
       'lakeshift-migrate-fleet',
+      'lakeshift-refresh-catalogs',
       'lakeshift-resize-instance',
       'lakeshift-teardown',
     ]);

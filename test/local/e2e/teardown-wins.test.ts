@@ -41,6 +41,9 @@ beforeAll(async () => {
     ...DATABASES.map((id): NamedFault => ({ fault: 'teardown-at', database: id, at: TEARDOWN_POINTS[id] })),
     // The `failed` database's task fails on its own during the full load.
     { fault: 'task-fails', database: 'failed', at: 'full-load' },
+    // The `loading` database's full load hangs part way (its task keeps running), so the teardown sent as it
+    // enters FULL_LOAD meets it there however fast the machine loads 20 rows.
+    { fault: 'full-load-stalls', database: 'loading' },
   ];
   run = await startE2eRun({
     migrationId: 'e2e-teardown',
@@ -82,7 +85,7 @@ const slotsOn = async (databaseId: string): Promise<string[]> => {
 describe('teardown started from every phase, on the local AWS', () => {
   it('leaves no DMS resource and no replication slot for any database, and the registry DELETED', async () => {
     // Prepare: the `resizing` database is resized by hand once it is in CDC.
-    let resizeStarted = false;
+    let manualResize: { readonly status: string } | undefined;
     let cdcSince: number | undefined;
     // Act
     await run.requestMigration();
@@ -93,9 +96,8 @@ describe('teardown started from every phase, on the local AWS', () => {
           cdcSince = run.aws.clock.now();
         const cooledDown =
           cdcSince !== undefined && run.aws.clock.now() - cdcSince > 2 * COOLDOWN_MINUTES * 60_000;
-        if (!resizeStarted && cooledDown) {
-          resizeStarted = true;
-          run.aws.stepFunctions.startExecution({
+        if (manualResize === undefined && cooledDown) {
+          manualResize = run.aws.stepFunctions.startExecution({
             stateMachineArn: run.aws.stack.stateMachineArns['resize-instance'],
             input: JSON.stringify({
               migrationId: run.migrationId,
@@ -136,7 +138,8 @@ describe('teardown started from every phase, on the local AWS', () => {
     // Nothing kept running for a database that teardown owned: the resize in flight was stopped, not finished.
     const working = [...executionsOf(run, 'migrate-database'), ...executionsOf(run, 'resize-instance')];
     expect(working.filter((execution) => execution.status === 'RUNNING')).toEqual([]);
-    expect(executionsOf(run, 'resize-instance').map((execution) => execution.status)).toEqual(['ABORTED']);
+    // Alarm-driven resizes of other databases may have run and ended; the one teardown met was stopped.
+    expect(manualResize?.status).toBe('ABORTED');
     // IAM was enforced throughout: listing and stopping executions needed nothing the template lacks.
     expect(run.aws.iam?.record.denied()).toEqual([]);
   }, 300_000);
