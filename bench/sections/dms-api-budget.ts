@@ -59,7 +59,7 @@ export interface BudgetedFleetOptions {
 }
 
 /** Quotas a fleet this size has had raised: an instance and a task per database, two endpoints per database. */
-const quotasFor = (databases: number) => ({
+export const quotasFor = (databases: number) => ({
   ...DEFAULT_QUOTAS,
   replicationInstances: Math.max(DEFAULT_QUOTAS.replicationInstances, databases),
   replicationTasks: Math.max(DEFAULT_QUOTAS.replicationTasks, databases),

@@ -6,6 +6,7 @@
  * recorded again (`#domain/resize/decision-history`). Every choice is made in the domain; this only does the calls.
  */
 import { ResizeInProgressError } from '#contracts/errors';
+import type { InstanceClass } from '#domain/instance-classes';
 import { resizeDecided } from '#domain/lakeshift-events';
 import { resizeDecisionMetrics } from '#domain/metrics';
 import type { RegistryItem } from '#domain/registry-item';
@@ -27,7 +28,7 @@ import {
   triggerOf,
 } from '#domain/resize/resize-request';
 import type { PeakReading, ResizeDecision, ResizeHistoryEntry } from '#domain/resize/types';
-import { currentClassOf, storedPlanOf } from '#domain/stored-plan';
+import { currentClassOf, fullLoadClassOf, storedPlanOf } from '#domain/stored-plan';
 import { getPeakUsage, getResizeMetrics, resetAlarmToOk } from './cloudwatch.ts';
 import { findReplicationInstance, findReplicationTaskByArn } from './dms.ts';
 import { publishEvents } from './events.ts';
@@ -71,6 +72,9 @@ const peakWhileWorking = async (item: RegistryItem, at: string): Promise<PeakRea
   });
 };
 
+const withFullLoadClass = (fullLoadClass: InstanceClass | undefined) =>
+  fullLoadClass === undefined ? {} : { fullLoadClass };
+
 const lockFor = async (
   registry: Registry,
   item: RegistryItem,
@@ -113,6 +117,7 @@ export const decideAndRecordResize = async (targets: ResizeDecisionTargets, requ
     history: item.history,
     settings,
     now: request.now,
+    ...withFullLoadClass(fullLoadClassOf(item)),
     ...(needsPeakUsage(request, settings) ? { peak: await peakWhileWorking(item, request.now) } : {}),
   });
   const lockHolder = lockHolderOf(request, item);

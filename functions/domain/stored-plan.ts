@@ -45,3 +45,12 @@ export const currentClassOf = (item: RegistryItem): InstanceClass => {
   }
   return item.currentClass;
 };
+
+/**
+ * The class the plan created the instance on (the full-load class); undefined for a plan that does not say. A
+ * retry may find the instance already stepped down from it.
+ */
+export const fullLoadClassOf = (item: RegistryItem): InstanceClass | undefined => {
+  const planned: unknown = item.plan?.instance?.ReplicationInstanceClass;
+  return typeof planned === 'string' && isInstanceClass(planned) ? planned : undefined;
+};

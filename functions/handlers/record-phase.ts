@@ -115,8 +115,14 @@ const recordTransition = async (input: RecordPhaseInput) => {
         until: input.now,
       })
     : undefined;
+  // A stay on a class the registry does not hold: an earlier attempt changed the class and failed before
+  // recording it (docs/failure-semantics.md, "Retry and re-run"). DMS is the truth.
+  const caughtUp =
+    !resized && resize?.toClass && resize.toClass !== before.currentClass
+      ? { currentClass: resize.toClass }
+      : undefined;
   const patch: RegistryPatch | undefined =
-    resized && changedAt ? { currentClass: resized.toClass, lastResizeAt: changedAt.at } : undefined;
+    resized && changedAt ? { currentClass: resized.toClass, lastResizeAt: changedAt.at } : caughtUp;
   const item =
     before.phase === input.phase
       ? patch

@@ -131,10 +131,13 @@ describe.each(definitions)('State machine definition: $name', ({ name, definitio
           choice.Variable === '$.probe.attempt' &&
           'NumericGreaterThanEquals' in choice,
       );
-      // A give-up is recorded as a failure, or, between stopping a task and seeing it run again, resumes CDC.
+      // A give-up is recorded as a failure, or, between stopping a task and seeing it run again (a retry's stop
+      // before the step-down included), resumes CDC.
       expect({ stateName, giveUp: guard?.Next }).toEqual({
         stateName,
-        giveUp: expect.stringMatching(/^(GaveUpWaiting|ResizeGaveUpWaiting|MarkResumePending)$/),
+        giveUp: expect.stringMatching(
+          /^(GaveUpWaiting|ResizeGaveUpWaiting|MarkResumePending|StopForStepDownGaveUp)$/,
+        ),
       });
     }
     const probes = tasks(states).filter(([, state]) =>

@@ -2,7 +2,8 @@
  * The resize policy (docs/design.md §3), a pure function. In order:
  * 1. Only at a phase boundary or in CDC: never while provisioning or during the full load (a resize there restarts
  *    the tables still loading), never while another resize is in flight.
- * 2. STEPPING_DOWN: step to the after-full-load target (`stepDownTarget`); no cooldown at the phase boundary.
+ * 2. STEPPING_DOWN: step to the after-full-load target (`stepDownTarget`); no cooldown at the phase boundary. An
+ *    instance already below its full-load class (a retry after the step-down) stays.
  * 3. CDC: nothing within `cooldownMinutes` of the last change; then an operator's explicit target; then bring a
  *    class outside [floor, ceiling] back inside; then one rung up on any sustained step-up signal; then one rung
  *    down after a full quiet window, if the smaller class still fits what the window used.
@@ -196,6 +197,11 @@ export const decideResize = (input: ResizeInput): ResizeDecision => {
         return isAllowed(trigger.targetClass, settings)
           ? move(currentClass, trigger.targetClass, 'manual', 'requested by hand', {})
           : stay('manual-not-allowed', `requested class ${trigger.targetClass} is not an allowed rung`, {});
+      }
+      // A retry after the step-down finds the instance below its full-load class: the step-down is done.
+      const fullLoadClass = input.fullLoadClass ?? currentClass;
+      if (compareInstanceClasses(currentClass, fullLoadClass) < 0) {
+        return stay('already-there', `stepped down from ${fullLoadClass} already: on ${currentClass}`, {});
       }
       const target = stepDownTarget(currentClass, settings, input.peak);
       const decision = move(currentClass, target.targetClass, 'step-down-after-full-load', target.reason, {});

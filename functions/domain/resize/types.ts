@@ -145,4 +145,9 @@ export interface ResizeInput {
   readonly now: string;
   /** The peak of the full load and cached changes; read only for an `auto` step-down. */
   readonly peak?: PeakReading;
+  /**
+   * The class the full load ran on, when the plan says: an instance already below it was stepped down by an
+   * earlier attempt, and is not stepped down (or up) again. Without it, the current class.
+   */
+  readonly fullLoadClass?: InstanceClass;
 }

@@ -1,5 +1,11 @@
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
-import { failState, failureStates, RECORD_ANY_ERROR, RECORD_FAILURE } from '../builders/failures.ts';
+import {
+  failState,
+  failureStates,
+  gaveUpWaiting,
+  RECORD_ANY_ERROR,
+  RECORD_FAILURE,
+} from '../builders/failures.ts';
 import { pollLoop } from '../builders/poll-loop.ts';
 import { SLOT_LOOKUP_RETRY } from '../builders/retry.ts';
 import { catchAll, catchErrors, lambdaTask, lambdaTokenWait } from '../builders/tasks.ts';
@@ -16,6 +22,9 @@ import { DATABASE_KEY, EXECUTION_ARN, recordPhasePayload, taskRunningAgain } fro
 
 /** DMS stopped the task after the full load: from here until CDC runs, a failure must still resume it. */
 const RESUME_WITHOUT_DECISION = [catchAll('NoStepDownDecided', RESIZE_ERROR_PATH)];
+
+/** The retry's stop before the step-down gave up waiting: resume the task without a decision. */
+const STOP_FOR_STEP_DOWN_GAVE_UP = 'StopForStepDownGaveUp';
 
 const INSTANCE = { 'instanceArn.$': '$.instance.instanceArn' } as const;
 const TASK = { 'taskArn.$': '$.task.taskArn' } as const;
@@ -142,9 +151,10 @@ export const migrateDatabase: StateMachineDefinition = {
     }),
     StartTask: lambdaTask({
       handler: 'start-task',
-      comment: 'start-replication on a task that never ran, resume-processing otherwise.',
-      payload: { ...DATABASE_KEY, ...TASK },
-      resultSelector: { 'startType.$': '$.Payload.startType' },
+      comment:
+        'start-replication on a task that never ran, resume-processing otherwise; a task a failed attempt took past its full load is not started (fullLoadDone).',
+      payload: { ...DATABASE_KEY, ...TASK, stage: 'attempt' },
+      resultSelector: { 'startType.$': '$.Payload.startType', 'fullLoadDone.$': '$.Payload.fullLoadDone' },
       resultPath: '$.start',
       catch: RECORD_ANY_ERROR,
       next: 'RecordReplicationSlot',
@@ -166,8 +176,36 @@ export const migrateDatabase: StateMachineDefinition = {
       payload: recordPhasePayload('FULL_LOAD'),
       resultPath: null,
       catch: RECORD_ANY_ERROR,
-      next: 'AwaitFullLoad',
+      next: 'IsFullLoadDone',
     }),
+    IsFullLoadDone: {
+      Type: 'Choice',
+      Comment:
+        'A retry whose task a failed attempt took past its full load goes on at the step-down: there is no full load to wait for, and none to reload.',
+      Choices: [{ Variable: '$.start.fullLoadDone', BooleanEquals: true, Next: 'StopTaskForStepDown' }],
+      Default: 'AwaitFullLoad',
+    },
+    StopTaskForStepDown: lambdaTask({
+      handler: 'stop-task',
+      comment:
+        'The adopted task may run CDC on the full-load class: stop it (nothing to do when it is stopped) so the step-down finds it as after a full load.',
+      payload: { ...DATABASE_KEY, ...TASK },
+      resultPath: null,
+      catch: RESUME_WITHOUT_DECISION,
+      next: 'StartStepDownTaskStoppedWait',
+    }),
+    ...pollLoop({
+      name: 'StepDownTaskStopped',
+      comment: 'The task must be stopped before the step-down decides and changes the class.',
+      probe: 'task-stopped',
+      limits: POLL_LIMITS.taskStatus,
+      resource: TASK,
+      next: 'RecordSteppingDown',
+      onError: 'NoStepDownDecided',
+      errorPath: RESIZE_ERROR_PATH,
+      onGiveUp: STOP_FOR_STEP_DOWN_GAVE_UP,
+    }),
+    [STOP_FOR_STEP_DOWN_GAVE_UP]: gaveUpWaiting(RESIZE_ERROR_PATH, 'NoStepDownDecided'),
     AwaitFullLoad: lambdaTokenWait({
       handler: 'await-full-load',
       comment:

@@ -199,6 +199,24 @@ describe('Handler: record-phase', () => {
     expect(published().map((event) => event.detailType)).toEqual([LAKESHIFT_DETAIL_TYPES.phaseChanged]);
   });
 
+  it('takes the class from a stay on another class: an earlier attempt stepped down and failed before recording it', async () => {
+    // Prepare
+    const plan = planFor('record-5b');
+    await world.seed(plan, 'STEPPING_DOWN');
+    // Act
+    await invokeHandler('record-phase', {
+      ...keyOf(plan),
+      phase: 'CDC',
+      resize: { act: false, fromClass: 'dms.r5.large', toClass: 'dms.r5.large', lockHolder: null },
+      now: LATER,
+    });
+    // Assess
+    expect(await world.registry().require(plan)).toMatchObject({
+      phase: 'CDC',
+      currentClass: 'dms.r5.large',
+    });
+  });
+
   it('lets a teardown run again on a database it already deleted, changing nothing', async () => {
     // Prepare
     const plan = planFor('record-7');

@@ -81,6 +81,44 @@ describe('Handler: start-task', () => {
     expect(dms).not.toHaveReceivedCommand(StartReplicationTaskCommand);
   });
 
+  it("at an attempt's start, leaves a task stopped after its full load for the step-down to resume", async () => {
+    // Prepare
+    dms.on(DescribeReplicationTasksCommand).resolves({
+      ReplicationTasks: [
+        ranTask({ Status: 'stopped', StopReason: 'Stop Reason STOPPED_AFTER_CACHED_EVENTS' }),
+      ],
+    });
+    // Act
+    const result = await invokeHandler('start-task', {
+      ...KEY,
+      taskArn: TASK_ARN,
+      stage: 'attempt',
+      now: NOW,
+    });
+    // Assess
+    expect(result).toEqual({ taskArn: TASK_ARN, startType: 'none', status: 'stopped', fullLoadDone: true });
+    expect(dms).not.toHaveReceivedCommand(StartReplicationTaskCommand);
+  });
+
+  it("at an attempt's start, starts a task that never ran and says its full load is still to come", async () => {
+    // Prepare
+    dms.on(DescribeReplicationTasksCommand).resolves({ ReplicationTasks: [task({ Status: 'ready' })] });
+    // Act
+    const result = await invokeHandler('start-task', {
+      ...KEY,
+      taskArn: TASK_ARN,
+      stage: 'attempt',
+      now: NOW,
+    });
+    // Assess
+    expect(result).toEqual({
+      taskArn: TASK_ARN,
+      startType: 'start-replication',
+      status: 'starting',
+      fullLoadDone: false,
+    });
+  });
+
   it('refuses to start the task of a database being torn down: a resize must not undo its stop', async () => {
     // Act
     const attempt = invokeHandler('start-task', { ...TORN_DOWN_KEY, taskArn: TASK_ARN, now: NOW });

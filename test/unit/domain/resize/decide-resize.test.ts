@@ -157,6 +157,40 @@ describe('decideResize', () => {
         rule: 'step-down-after-full-load',
       });
     });
+
+    it('with auto, does not step down again on a retry that finds the instance already stepped down', () => {
+      // Act
+      const decision = decideResize(
+        input({
+          phase: 'STEPPING_DOWN',
+          currentClass: 'dms.r5.large',
+          fullLoadClass: 'dms.r5.xlarge',
+          trigger: { kind: 'full-load-done' },
+          settings: { ...settings, steadyClass: 'auto' },
+          // A peak that alone would size the instance back up to the full-load class.
+          peak: measuredPeak({ cpuPercent: 90, freeableMemoryBytes: 2 * GIB }),
+        }),
+      );
+
+      // Assess
+      expect(decision).toMatchObject({ action: 'stay', rule: 'already-there' });
+    });
+
+    it('with auto, still steps down from the full-load class the plan names', () => {
+      // Act
+      const decision = decideResize(
+        input({
+          phase: 'STEPPING_DOWN',
+          currentClass: 'dms.r5.xlarge',
+          fullLoadClass: 'dms.r5.xlarge',
+          trigger: { kind: 'full-load-done' },
+          settings: { ...settings, steadyClass: 'auto' },
+        }),
+      );
+
+      // Assess
+      expect(decision).toMatchObject({ action: 'step-down', targetClass: 'dms.r5.large' });
+    });
   });
 
   describe('cooldown', () => {
