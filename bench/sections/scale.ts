@@ -6,7 +6,7 @@
  * DEFAULT_DATABASES, a size this machine class finishes in minutes; 1,000 is the size the targets are set for and
  * takes far longer, see README.md), `LAKESHIFT_SCALE_CLOCK_SPEED` the clock speed (default: the local runtime's). A
  * clock much faster than the machine can follow distorts the run: a handler's wall time becomes hours of emulated
- * time. Handlers log at ERROR: every synthetic source is unreachable by design, and the warnings that says for each
+ * time. Handlers log at ERROR: every synthetic source is unreachable by design, and the warnings saying so for each
  * database and step are no figures of this section.
  */
 import { fileURLToPath } from 'node:url';
