@@ -4,8 +4,13 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import type { Construct } from 'constructs';
 import { ENV, OPTIONAL_ENV } from '#contracts/env';
-import { replicationSubnetGroupIdentifier, STATE_MACHINE_NAMES } from '#contracts/names';
+import {
+  catalogRefreshScheduleExpression,
+  replicationSubnetGroupIdentifier,
+  STATE_MACHINE_NAMES,
+} from '#contracts/names';
 import { STACK_OUTPUTS, stateMachineArnOutput } from '#contracts/stack-outputs';
+import { CATALOG_REFRESH_RULE_ID } from '#contracts/wiring';
 import type { LakeshiftConfig } from './config/schema.ts';
 import { CustomerKey } from './constructs/customer-key.ts';
 import { availabilityZonesOf, DmsNetwork } from './constructs/dms-network.ts';
@@ -156,6 +161,9 @@ export class LakeshiftStack extends Stack {
       bus,
       stateMachine: (name) => stateMachines.get(name),
       handler: (name) => handlers.get(name).function,
+      schedules: {
+        [CATALOG_REFRESH_RULE_ID]: catalogRefreshScheduleExpression(config.lake.catalogRefreshMinutes),
+      },
     });
     const operations = new Operations(this, 'Operations', {
       stackName: config.stackName,

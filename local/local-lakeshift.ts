@@ -16,6 +16,8 @@ import { applyLocalStack, type LocalStackNames, localStackOutputs } from './stac
 export interface StartLocalLakeshiftOptions extends Omit<StartLocalAwsOptions, 'iam'> {
   /** Log level of the handlers' Powertools logger (default WARN: a local run's output stays readable). */
   readonly handlerLogLevel?: string;
+  /** Optional settings for every handler (OPTIONAL_ENV names them), as a deployment sets them on its functions. */
+  readonly handlerSettings?: Readonly<Record<string, string>>;
   /**
    * IAM enforcement from the synthesized template (on by default). `false` turns it off; an object tunes the
    * readings of undocumented behaviour, or evaluates another template.
@@ -41,13 +43,21 @@ const dmsRoleArnsOf = (
 };
 
 /** Applies lakeshift's stack to a running local AWS; safe to call again (existing resources are adopted). */
-export const applyStackTo = async (aws: LocalAws, handlerLogLevel = 'WARN'): Promise<LocalStackNames> => {
+export const applyStackTo = async (
+  aws: LocalAws,
+  handlerLogLevel = 'WARN',
+  handlerSettings: Readonly<Record<string, string>> = {},
+): Promise<LocalStackNames> => {
   const names = await applyLocalStack({
     endpoint: aws.endpoint,
     functions: aws.lambda,
     clockSpeed: aws.clock instanceof ScaledClock ? aws.clock.speed : undefined,
     // Handlers run in this process: their metric lines would interleave with the run's own output.
-    extraEnvironment: { POWERTOOLS_LOG_LEVEL: handlerLogLevel, POWERTOOLS_METRICS_DISABLED: 'true' },
+    extraEnvironment: {
+      ...handlerSettings,
+      POWERTOOLS_LOG_LEVEL: handlerLogLevel,
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    },
     roleArns: aws.iam ? dmsRoleArnsOf(aws.iam.model) : undefined,
   });
   // Clients find the local stack as they find a deployed one: by name, through DescribeStacks.
@@ -68,7 +78,7 @@ export const startLocalLakeshift = async (
         };
   const aws = await startLocalAws({ ...options, iam });
   try {
-    return { ...aws, stack: await applyStackTo(aws, options.handlerLogLevel) };
+    return { ...aws, stack: await applyStackTo(aws, options.handlerLogLevel, options.handlerSettings) };
   } catch (error) {
     await aws.stop();
     throw error;

@@ -67,6 +67,7 @@ export const FAIL_STATE_ERRORS = {
   resizeFailed: 'ResizeFailed',
   teardownFailed: 'TeardownFailed',
   fleetFailed: 'FleetFailed',
+  catalogRefreshFailed: 'CatalogRefreshFailed',
 } as const;
 
 /** Errors ASL retries with backoff. */

@@ -35,6 +35,7 @@ export const HANDLER_NAMES = [
   'read-source-tables',
   'publish-catalog',
   'delete-catalog',
+  'list-cdc-databases',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
@@ -56,6 +57,7 @@ export const STATE_MACHINE_NAMES = [
   'migrate-database',
   'resize-instance',
   'teardown',
+  'refresh-catalogs',
 ] as const;
 export type StateMachineName = (typeof STATE_MACHINE_NAMES)[number];
 
@@ -100,6 +102,14 @@ export const DEFAULT_EVENT_BUS_NAME = APP_NAME;
 
 /** Reconciler schedule, as an EventBridge schedule expression. */
 export const RECONCILE_SCHEDULE_EXPRESSION = 'rate(5 minutes)';
+
+/**
+ * How often refresh-catalogs brings the catalog of every database in CDC up to date with its source's columns
+ * (docs/lake.md, "When the catalog is refreshed"); the deployment's `lake.catalogRefreshMinutes` overrides it.
+ */
+export const CATALOG_REFRESH_DEFAULT_MINUTES = 15;
+export const catalogRefreshScheduleExpression = (minutes: number): string =>
+  minutes === 1 ? 'rate(1 minute)' : `rate(${minutes} minutes)`;
 
 /**
  * CA bundles a verify-ca/verify-full source can name instead of giving a PEM (docs/source-safety.md).

@@ -2,7 +2,13 @@
  * How events reach state machines and handlers. The CDK stack and the local stack both build their rules from this
  * table, so production and local runs route identically.
  */
-import { type HandlerName, RECONCILE_SCHEDULE_EXPRESSION, type StateMachineName } from './names.ts';
+import {
+  CATALOG_REFRESH_DEFAULT_MINUTES,
+  catalogRefreshScheduleExpression,
+  type HandlerName,
+  RECONCILE_SCHEDULE_EXPRESSION,
+  type StateMachineName,
+} from './names.ts';
 import {
   alarmStateChangePattern,
   dmsTaskStateChangePattern,
@@ -28,6 +34,9 @@ export interface RuleWiring {
   /** JSONPath of the part of the event sent to the target; the whole event when absent. */
   readonly inputPath?: string;
 }
+
+/** The rule that starts refresh-catalogs; a deployment sets its rate (`lake.catalogRefreshMinutes`). */
+export const CATALOG_REFRESH_RULE_ID = 'RefreshCatalogs';
 
 export const RULES: readonly RuleWiring[] = [
   {
@@ -80,6 +89,12 @@ export const RULES: readonly RuleWiring[] = [
     description: 'Scheduled look at every recorded replication slot: active or not, WAL retained',
     schedule: RECONCILE_SCHEDULE_EXPRESSION,
     target: { kind: 'handler', name: 'inspect-replication-slots' },
+  },
+  {
+    id: CATALOG_REFRESH_RULE_ID,
+    description: 'Scheduled refresh of the lake catalog of every database in CDC from its source tables',
+    schedule: catalogRefreshScheduleExpression(CATALOG_REFRESH_DEFAULT_MINUTES),
+    target: { kind: 'stateMachine', name: 'refresh-catalogs' },
   },
 ];
 

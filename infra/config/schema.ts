@@ -4,6 +4,7 @@
  * is created.
  */
 import { z } from 'zod';
+import { CATALOG_REFRESH_DEFAULT_MINUTES } from '#contracts/names';
 import { DEFAULT_STACK_NAME } from '#contracts/stack-outputs';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
@@ -131,6 +132,13 @@ const lake = z.strictObject({
   accessLogsRetentionDays: z.number().int().min(1).default(365),
   /** Keep the bucket and its key when the stack is deleted (the lake outlives the control plane). */
   retainOnDelete: z.boolean().default(true),
+  /** How often the catalog of every database in CDC is refreshed from its source's columns (docs/lake.md). */
+  catalogRefreshMinutes: z
+    .number()
+    .int('must be a whole number of minutes')
+    .min(1, 'must be at least 1 minute (EventBridge schedules)')
+    .max(1440, 'must be at most 1440 minutes (a day)')
+    .default(CATALOG_REFRESH_DEFAULT_MINUTES),
 });
 
 const sourceSecrets = z
@@ -184,6 +192,7 @@ export const lakeshiftConfigSchema = z
       readerRoleArns: [],
       accessLogsRetentionDays: 365,
       retainOnDelete: true,
+      catalogRefreshMinutes: CATALOG_REFRESH_DEFAULT_MINUTES,
     }),
     sourceSecrets,
     /** The account singletons DMS needs; create them only where they do not exist yet. */

@@ -47,6 +47,8 @@ export interface EventRulesProps {
   readonly bus: events.IEventBus;
   readonly stateMachine: (name: StateMachineName) => sfn.IStateMachine;
   readonly handler: (name: HandlerName) => lambda.IFunction;
+  /** Schedule expressions by rule id that replace the rule's default (a deployment's configured rates). */
+  readonly schedules?: Readonly<Record<string, string>>;
 }
 
 /** One rule per entry of RULES, each target with retries and its own encrypted dead-letter queue. */
@@ -69,7 +71,9 @@ export class EventRules extends Construct {
         // AWS services and schedules deliver only to the default bus (a rule without eventBus listens there).
         ...(listensOnDefaultBus(wiring) ? {} : { eventBus: props.bus }),
         ...(wiring.pattern ? { eventPattern: toCdkEventPattern(wiring.pattern) } : {}),
-        ...(wiring.schedule ? { schedule: events.Schedule.expression(wiring.schedule) } : {}),
+        ...(wiring.schedule
+          ? { schedule: events.Schedule.expression(props.schedules?.[wiring.id] ?? wiring.schedule) }
+          : {}),
       });
       const delivery = {
         deadLetterQueue,

@@ -34,7 +34,7 @@ export interface StateMachinesProps {
 }
 
 /**
- * The four state machines, each from its shared ASL file with every placeholder substituted, logging ALL to an
+ * The state machines, each from its shared ASL file with every placeholder substituted, logging ALL to an
  * encrypted log group, traced, and with a role derived from what its definition calls.
  */
 export class StateMachines extends Construct {

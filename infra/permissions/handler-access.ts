@@ -192,4 +192,6 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
   'publish-catalog': { registry: 'read', publishEvents: true, lakeCatalog: 'write' },
   // Deletes the database's Glue catalog at teardown (the lake's files stay).
   'delete-catalog': { lakeCatalog: 'delete' },
+  // Lists the databases in CDC for the scheduled catalog refresh.
+  'list-cdc-databases': { registry: 'read' },
 };

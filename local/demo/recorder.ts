@@ -37,6 +37,8 @@ export interface DatabaseObservation {
 interface Recorded {
   stepDown?: StepDownSizing;
   readonly phases: PhaseChange[];
+  /** The phase the last progress event reported. */
+  reportedPhase?: Phase;
   readonly classes: InstanceClassChange[];
   readonly events: ActedEvent[];
   readonly seenDecisions: Set<string>;
@@ -80,6 +82,8 @@ export const stepDownSizingOf = (entry: ResizeHistoryEntry): StepDownSizing => (
 
 export class TimelineRecorder {
   private readonly databases = new Map<string, Recorded>();
+  /** Set once `phaseWritten` is called: the timeline's phases come from the registry's writes, not from polls. */
+  private phasesFromWrites = false;
 
   constructor(private readonly startedAt: number) {}
 
@@ -99,9 +103,11 @@ export class TimelineRecorder {
       events.push({ type: 'acted', databaseId, ...acted });
     }
 
-    if (recorded.phases.at(-1)?.phase !== observation.phase) {
+    if (recorded.reportedPhase !== observation.phase) {
+      recorded.reportedPhase = observation.phase;
       const at = observation.phaseChangedAt;
-      recorded.phases.push({ at, phase: observation.phase });
+      // A poll misses a phase shorter than its interval; the registry's writes, when given, miss none.
+      if (!this.phasesFromWrites) recorded.phases.push({ at, phase: observation.phase });
       events.push({ type: 'phase', at, databaseId, phase: observation.phase });
     }
 
@@ -156,6 +162,13 @@ export class TimelineRecorder {
       events.push({ type: 'cdc', at: now, databaseId, latencySeconds: observation.cdcLatencySeconds });
     }
     return events;
+  }
+
+  /** A phase the registry recorded for a database at `at` (epoch ms, emulated), in the order of the writes. */
+  phaseWritten(databaseId: string, phase: Phase, at: number): void {
+    this.phasesFromWrites = true;
+    const recorded = this.recordOf(databaseId);
+    if (recorded.phases.at(-1)?.phase !== phase) recorded.phases.push({ at, phase });
   }
 
   /** Phases seen so far for a database, oldest first. */

@@ -12,6 +12,7 @@ import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
 import { DEFAULT_STACK_NAME } from '#contracts/stack-outputs';
 import { startWriteLoad, type WriteLoad } from '../../examples/demo/write-load.ts';
 import type { LocalAws } from '../aws/index.ts';
+import { type RegistryWrite, registryWriteOf } from '../aws/registry-writes.ts';
 import type { Clock } from '../clock.ts';
 import { createPostgresToS3Workload } from '../dataplane/workload.ts';
 import { type LocalLakeshift, startLocalLakeshift } from '../local-lakeshift.ts';
@@ -148,6 +149,7 @@ export const runDemo = async (
   };
   let prepared: PreparedSources | undefined;
   let observer: MigrationObserver | undefined;
+  let stopWatchingWrites: (() => void) | undefined;
   let fleet: FleetReader | undefined;
   let loads = new Map<string, WriteLoad>();
   try {
@@ -200,6 +202,15 @@ export const runDemo = async (
     log(`local AWS on ${aws.endpoint}, clock ${options.clockSpeed}× real time, lake in ${lakeDir}`);
 
     const localAws = aws;
+    // Every phase the registry records, from the first: the timeline must not depend on how often the demo polls.
+    const phaseWrites: RegistryWrite[] = [];
+    let onPhaseWrite = (write: RegistryWrite) => {
+      phaseWrites.push(write);
+    };
+    stopWatchingWrites = localAws.dynamoDb.observe((exchange) => {
+      const write = registryWriteOf(exchange, stack.registryTableName);
+      if (write && write.item.migrationId === migrationId) onPhaseWrite(write);
+    });
     // The embedded server's CA, as a secret: the database the template verifies (verify-full) imports it into DMS.
     const caSecretArn =
       prepared.caCertificatePem === undefined
@@ -249,6 +260,9 @@ export const runDemo = async (
     const fleetReader = fleet;
     const watchedFrom = clock.now();
     const recorder = new TimelineRecorder(watchedFrom);
+    onPhaseWrite = (write) =>
+      recorder.phaseWritten(write.databaseId, write.phase, Date.parse(write.item.phaseChangedAt ?? ''));
+    for (const write of phaseWrites.splice(0)) onPhaseWrite(write);
     const failure = await watchMigration({
       databaseIds: sources.map((source) => source.databaseId),
       observer,
@@ -335,6 +349,7 @@ export const runDemo = async (
   } finally {
     for (const load of loads.values()) await load.stop().catch(() => undefined);
     observer?.close();
+    stopWatchingWrites?.();
     fleet?.close();
     await aws?.stop();
     await prepared?.stop();

@@ -56,6 +56,7 @@ describe('parseLakeshiftConfig', () => {
         readerRoleArns: [],
         accessLogsRetentionDays: 365,
         retainOnDelete: true,
+        catalogRefreshMinutes: 15,
       },
       accountRoles: { dmsVpcRole: false, dmsCloudWatchLogsRole: false },
       logRetentionDays: 30,

@@ -1,3 +1,4 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NAG_PACK_NAMES } from '../../infra/nag/packs.ts';
 import {
@@ -40,7 +41,11 @@ const importedConfig = {
       sources: { securityGroupIds: ['sg-0bbbbbbbbbbbbbbbb'], port: 5433 },
     },
   },
-  lake: { bucket: { mode: 'import', bucketName: 'acme-data-lake', kmsKeyArn: LAKE_KEY }, folder: 'dms/raw' },
+  lake: {
+    bucket: { mode: 'import', bucketName: 'acme-data-lake', kmsKeyArn: LAKE_KEY },
+    folder: 'dms/raw',
+    catalogRefreshMinutes: 60,
+  },
   sourceSecrets: { arns: [SECRET], kmsKeyArns: [SECRETS_KEY] },
   s3PrefixListId: 'pl-6ea54007',
   dynamoDbPrefixListId: 'pl-66a5400f',
@@ -149,6 +154,14 @@ describe('LakeshiftStack with imported network, bucket and secrets', () => {
       SubnetIds: ['subnet-0fedcba9876543210', 'subnet-0fedcba9876543211'],
     });
     synthesized.template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('refreshes the lake catalog at the configured rate', () => {
+    // Assess
+    synthesized.template.hasResourceProperties('AWS::Events::Rule', {
+      Description: Match.stringLikeRegexp('^Scheduled refresh of the lake catalog'),
+      ScheduleExpression: 'rate(60 minutes)',
+    });
   });
 
   it.each(NAG_PACK_NAMES.map((pack) => [pack]))('passes cdk-nag %s with nothing unacknowledged', (pack) => {

@@ -656,7 +656,7 @@ describe('LakeshiftStack: state machines', () => {
     // Prepare
     const machines = resourcesOfType(synthesized.json, 'AWS::StepFunctions::StateMachine');
     // Assess
-    expect(machines).toHaveLength(4);
+    expect(machines).toHaveLength(STATE_MACHINE_NAMES.length);
     for (const [, machine] of machines) {
       const logging = machine.Properties?.['LoggingConfiguration'] as {
         Level: string;

@@ -1,5 +1,6 @@
 /** Payload fields and steps more than one machine takes the same way. */
 import { pollLoop } from '../builders/poll-loop.ts';
+import { catchAll, lambdaTask } from '../builders/tasks.ts';
 import type { JsonObject, States } from '../builders/types.ts';
 import { POLL_LIMITS } from '../limits.ts';
 
@@ -30,3 +31,30 @@ export const taskRunningAgain = (
     next,
     ...onFailure,
   });
+
+/**
+ * The catalog steps of one database (docs/lake.md): read its replicated tables from the source (inside the network),
+ * then publish the Glue catalog from them (outside it). Any error goes to `onError` with the error at
+ * `$.catalogError`; success goes to `next`.
+ */
+export const catalogSteps = (next: string, onError: string): States => ({
+  ReadSourceTables: lambdaTask({
+    handler: 'read-source-tables',
+    comment: 'The columns and keys of the tables the task replicates, read from the source.',
+    payload: { ...DATABASE_KEY },
+    resultPath: '$.sourceTables',
+    resultSelector: { 'tables.$': '$.Payload.tables' },
+    catch: [catchAll(onError, '$.catalogError')],
+    next: 'PublishCatalog',
+  }),
+  PublishCatalog: lambdaTask({
+    handler: 'publish-catalog',
+    comment:
+      'The Glue catalog of the database: per table a change log over its LOAD and CDC files and a current-state view.',
+    payload: { ...DATABASE_KEY, 'tables.$': '$.sourceTables.tables' },
+    resultPath: '$.catalog',
+    resultSelector: { 'glueDatabase.$': '$.Payload.glueDatabase' },
+    catch: [catchAll(onError, '$.catalogError')],
+    next,
+  }),
+});

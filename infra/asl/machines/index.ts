@@ -3,6 +3,7 @@ import type { StateMachineName } from '#contracts/names';
 import type { StateMachineDefinition } from '../builders/types.ts';
 import { migrateDatabase } from './migrate-database.ts';
 import { migrateFleet } from './migrate-fleet.ts';
+import { refreshCatalogs } from './refresh-catalogs.ts';
 import { resizeInstance } from './resize-instance.ts';
 import { teardown } from './teardown.ts';
 
@@ -11,6 +12,7 @@ export const STATE_MACHINE_DEFINITIONS: Readonly<Record<StateMachineName, StateM
   'migrate-database': migrateDatabase,
   'resize-instance': resizeInstance,
   teardown,
+  'refresh-catalogs': refreshCatalogs,
 };
 
 /** The definition as the JSON the file holds (before formatting). */

@@ -18,7 +18,7 @@ import {
   RECOVER_CDC_WAIT,
   RESIZE_ERROR_PATH,
 } from './cdc-recovery.ts';
-import { DATABASE_KEY, EXECUTION_ARN, recordPhasePayload, taskRunningAgain } from './common.ts';
+import { catalogSteps, DATABASE_KEY, EXECUTION_ARN, recordPhasePayload, taskRunningAgain } from './common.ts';
 
 /** DMS stopped the task after the full load: from here until CDC runs, a failure must still resume it. */
 const RESUME_WITHOUT_DECISION = [catchAll('NoStepDownDecided', RESIZE_ERROR_PATH)];
@@ -300,25 +300,7 @@ export const migrateDatabase: StateMachineDefinition = {
       catch: RECORD_ANY_ERROR,
       next: 'ReadSourceTables',
     }),
-    ReadSourceTables: lambdaTask({
-      handler: 'read-source-tables',
-      comment: 'The columns and keys of the tables the task replicates, read from the source.',
-      payload: { ...DATABASE_KEY },
-      resultPath: '$.sourceTables',
-      resultSelector: { 'tables.$': '$.Payload.tables' },
-      catch: [catchAll('CatalogNotPublished', '$.catalogError')],
-      next: 'PublishCatalog',
-    }),
-    PublishCatalog: lambdaTask({
-      handler: 'publish-catalog',
-      comment:
-        'The Glue catalog of the database: per table a change log over its LOAD and CDC files and a current-state view.',
-      payload: { ...DATABASE_KEY, 'tables.$': '$.sourceTables.tables' },
-      resultPath: '$.catalog',
-      resultSelector: { 'glueDatabase.$': '$.Payload.glueDatabase' },
-      catch: [catchAll('CatalogNotPublished', '$.catalogError')],
-      next: 'Migrated',
-    }),
+    ...catalogSteps('Migrated', 'CatalogNotPublished'),
     CatalogNotPublished: {
       Type: 'Pass',
       Comment:

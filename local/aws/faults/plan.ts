@@ -14,6 +14,7 @@ import type {
   InstanceFaultRule,
   StuckModification,
   TaskFailureRule,
+  TaskStallRule,
   Trigger,
 } from '../../dms/faults/config.ts';
 import type { AwsApiFaultRule, HandlerFaultRule, LocalAwsFaultConfig } from './injector.ts';
@@ -52,6 +53,8 @@ export type NamedFault =
       readonly stopReason?: TaskFailureRule['stopReason'];
     } & OfDatabase &
       Trigger)
+  /** The full load stops advancing once it reaches `atPercent` (default 10) while the task stays `running`. */
+  | ({ readonly fault: 'full-load-stalls'; readonly atPercent?: number } & OfDatabase & Trigger)
   /** A handler's invocation dies before or after its work, or times out after it (every handler when absent). */
   | ({
       readonly fault: 'handler-crash' | 'handler-timeout';
@@ -84,6 +87,9 @@ export interface CompiledFaultPlan {
   readonly teardowns: readonly TeardownTrigger[];
 }
 
+/** Where a `full-load-stalls` load stops unless the fault says: early, so that a test need not wait for it. */
+const DEFAULT_STALL_PERCENT = 10;
+
 const triggerOf = (fault: Trigger): Trigger => ({
   ...(fault.nth === undefined ? {} : { nth: fault.nth }),
   ...(fault.probability === undefined ? {} : { probability: fault.probability }),
@@ -96,6 +102,7 @@ export const compileFaultPlan = (plan: FaultPlan, migrationId: string): Compiled
   const events: EventFaultRule[] = [];
   const instances: InstanceFaultRule[] = [];
   const tasks: TaskFailureRule[] = [];
+  const stalls: TaskStallRule[] = [];
   const awsApi: AwsApiFaultRule[] = [];
   const handlers: HandlerFaultRule[] = [];
   const teardowns: TeardownTrigger[] = [];
@@ -104,6 +111,12 @@ export const compileFaultPlan = (plan: FaultPlan, migrationId: string): Compiled
   const instanceOf = (database: string | undefined) => {
     const instance = ids(database)?.instance;
     return instance === undefined ? {} : { instance };
+  };
+  /** The task of the database a fault names; a fault about one task refuses to apply to all. */
+  const namedTask = (database: string | undefined, refusal: string): string => {
+    const task = ids(database)?.task;
+    if (task === undefined) throw new FaultPlanError(refusal);
+    return task;
   };
   const resourceOf = (database: string | undefined, kind: 'instance' | 'task') => {
     const resource = ids(database)?.[kind];
@@ -158,10 +171,16 @@ export const compileFaultPlan = (plan: FaultPlan, migrationId: string): Compiled
         });
         break;
       case 'task-fails': {
-        const task = ids(fault.database)?.task;
-        if (task === undefined)
-          throw new FaultPlanError('task-fails: must name the database whose task fails');
+        const task = namedTask(fault.database, 'task-fails: must name the database whose task fails');
         tasks.push({ task, at: fault.at, stopReason: fault.stopReason ?? 'FATAL_ERROR', ...when });
+        break;
+      }
+      case 'full-load-stalls': {
+        const task = namedTask(
+          fault.database,
+          'full-load-stalls: must name the database whose full load stalls',
+        );
+        stalls.push({ task, atPercent: fault.atPercent ?? DEFAULT_STALL_PERCENT, ...when });
         break;
       }
       case 'handler-crash':
@@ -193,7 +212,7 @@ export const compileFaultPlan = (plan: FaultPlan, migrationId: string): Compiled
   }
   const seed = plan.seed === undefined ? {} : { seed: plan.seed };
   return {
-    dmsFaults: { ...seed, api, events, instances, tasks },
+    dmsFaults: { ...seed, api, events, instances, tasks, stalls },
     awsFaults: { ...seed, api: awsApi, handlers },
     teardowns,
   };

@@ -49,6 +49,16 @@ export interface TaskFailureRule extends Trigger {
   readonly message?: string;
 }
 
+/**
+ * `full-load-stalls`: once the task's full load reaches `atPercent`, it stops advancing while the task stays
+ * `running` (a hung load: its statistics freeze until the task is stopped).
+ */
+export interface TaskStallRule extends Trigger {
+  /** Task identifier or ARN. */
+  readonly task: string;
+  readonly atPercent: number;
+}
+
 export interface EventFaultRule extends Trigger {
   readonly action: 'drop' | 'duplicate';
   readonly eventId?: string;
@@ -86,6 +96,7 @@ export interface DmsFaultConfig {
   readonly throttleBucket?: boolean | TokenBucketConfig;
   readonly api?: readonly ApiFaultRule[];
   readonly tasks?: readonly TaskFailureRule[];
+  readonly stalls?: readonly TaskStallRule[];
   readonly events?: readonly EventFaultRule[];
   readonly instances?: readonly InstanceFaultRule[];
 }

@@ -18,6 +18,7 @@ import type {
   StuckModification,
   TaskFailurePoint,
   TaskFailureRule,
+  TaskStallRule,
   Trigger,
 } from './config.ts';
 import { type Random, seededRandom } from './random.ts';
@@ -78,6 +79,7 @@ export class FaultInjector {
   private tasks: Array<{ rule: TaskFailureRule; state: TriggerState }> = [];
   private events: Array<{ rule: EventFaultRule; state: TriggerState }> = [];
   private instances: Array<{ rule: InstanceFaultRule; state: TriggerState }> = [];
+  private stalls: Array<{ rule: TaskStallRule; state: TriggerState }> = [];
 
   constructor(
     private readonly clock: Clock,
@@ -97,6 +99,7 @@ export class FaultInjector {
     this.tasks = (config.tasks ?? []).map((rule) => ({ rule, state: new TriggerState(rule) }));
     this.events = (config.events ?? []).map((rule) => ({ rule, state: new TriggerState(rule) }));
     this.instances = (config.instances ?? []).map((rule) => ({ rule, state: new TriggerState(rule) }));
+    this.stalls = (config.stalls ?? []).map((rule) => ({ rule, state: new TriggerState(rule) }));
   }
 
   current(): DmsFaultConfig {
@@ -144,6 +147,17 @@ export class FaultInjector {
       .map(({ rule }) => rule)
       .filter((rule) => typeof rule.at === 'object' && 'afterMs' in rule.at)
       .filter((rule) => task.names.some((name) => sameName(name, rule.task)));
+  }
+
+  /** True when this run's full load, at `progress` percent, stops advancing from now on (consumes one firing). */
+  fullLoadStalls(task: TaskRunInfo, progress: number): boolean {
+    let stalls = false;
+    for (const { rule, state } of this.stalls) {
+      if (!task.names.some((name) => sameName(name, rule.task))) continue;
+      if (progress < rule.atPercent) continue;
+      if (state.hit(this.random, !stalls)) stalls = true;
+    }
+    return stalls;
   }
 
   /** How this class change of the instance (named by its identifiers) never completes, if it is not to. */

@@ -30,6 +30,8 @@ export interface TaskFaultHooks {
   delayedFaults(task: TaskRunInfo): readonly DelayedTaskFault[];
   /** The full load reached `percent`. */
   fullLoadProgressed(task: TaskRunInfo, percent: number): TaskFault | undefined;
+  /** The full load reached `percent`: true when it stops advancing there while the task stays `running`. */
+  fullLoadStalls(task: TaskRunInfo, percent: number): boolean;
   /** The full load finished and the task goes on with CDC. */
   cdcBegan(task: TaskRunInfo): TaskFault | undefined;
   /** A class change of the instance its tasks run on (named by ARN and identifier) is due: how it never applies, if so. */
@@ -41,6 +43,7 @@ export const NO_TASK_FAULTS: TaskFaultHooks = {
   runBegan: () => undefined,
   delayedFaults: () => [],
   fullLoadProgressed: () => undefined,
+  fullLoadStalls: () => false,
   cdcBegan: () => undefined,
   stuckModification: () => undefined,
 };
@@ -70,6 +73,7 @@ export const taskFaultHooks = (injector: FaultInjector): TaskFaultHooks => {
         return [{ afterMs: point.afterMs, check: () => at(task, point) }];
       }),
     fullLoadProgressed: (task, percent) => at(task, 'progress', percent),
+    fullLoadStalls: (task, percent) => injector.fullLoadStalls(task, percent),
     cdcBegan: (task) => at(task, 'cdc'),
     stuckModification: (instance) => injector.stuckModification(instance),
   };

@@ -302,8 +302,11 @@ export class TaskRunner {
     const source = state.endpoints[task.sourceArn];
     const target = state.endpoints[task.targetArn];
     if (!source || !target) throw new Error('endpoints checked by launch');
+    // A stalled run (aborted, still the task's run) reports nothing more: its statistics stay frozen.
     const current = (): TaskRecord | undefined =>
-      this.runs.get(task.arn) === run ? this.env.state.tasks[task.arn] : undefined;
+      this.runs.get(task.arn) === run && !run.controller.signal.aborted
+        ? this.env.state.tasks[task.arn]
+        : undefined;
     const capacity = capacityOf(instance.instanceClass);
     const runner = this;
     return {
@@ -380,8 +383,24 @@ export class TaskRunner {
 
   private checkProgressFaults(task: TaskRecord): void {
     if (task.status !== 'running' || taskPhase(task) !== 'full-load') return;
-    const fault = this.env.faults.fullLoadProgressed(runInfo(task), progressOf(task));
+    const percent = progressOf(task);
+    if (this.env.faults.fullLoadStalls(runInfo(task), percent)) {
+      this.stall(task.arn);
+      return;
+    }
+    const fault = this.env.faults.fullLoadProgressed(runInfo(task), percent);
     if (fault) queueMicrotask(() => this.failFromFault(task, fault));
+  }
+
+  /**
+   * The load hangs: the workload stops, but the run stays the task's, so the task shows `running` with its
+   * statistics frozen until it is stopped or deleted.
+   */
+  private stall(arn: string): void {
+    const run = this.runs.get(arn);
+    if (!run) return;
+    for (const cancel of run.cancels) cancel();
+    run.controller.abort(new Error('replication task run stalled'));
   }
 
   private finished(arn: string, runId: number, outcome: RunOutcome | undefined): void {

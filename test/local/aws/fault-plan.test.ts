@@ -16,6 +16,7 @@ describe('compileFaultPlan', () => {
           { fault: 'capacity-on-modify', database: 'ledger', nth: [1] },
           { fault: 'modification-never-applies', database: 'ledger', stays: 'pending' },
           { fault: 'resume-fails', database: 'ledger', times: 2 },
+          { fault: 'full-load-stalls', database: 'ledger', atPercent: 40 },
           { fault: 'lost-events', eventType: 'REPLICATION_TASK_STOPPED', nth: [1] },
           { fault: 'handler-crash', handlers: ['start-task'], when: 'after', times: 1 },
           { fault: 'handler-timeout', handlers: ['modify-instance'], nth: [2] },
@@ -48,6 +49,7 @@ describe('compileFaultPlan', () => {
       events: [{ action: 'drop', eventType: 'REPLICATION_TASK_STOPPED', nth: [1] }],
       instances: [{ fault: 'modification-never-applies', instance: ledger.instance, stays: 'pending' }],
       tasks: [],
+      stalls: [{ task: ledger.task, atPercent: 40 }],
     });
     expect(compiled.awsFaults).toEqual({
       seed: 'plan',
@@ -77,5 +79,17 @@ describe('compileFaultPlan', () => {
     // Assess
     expect(compile).toThrow(FaultPlanError);
     expect(compile).toThrow('task-fails: must name the database whose task fails');
+  });
+
+  it('stalls a full load at 10% unless the fault says where, and refuses one that names no database', () => {
+    // Act
+    const compiled = compileFaultPlan(
+      { faults: [{ fault: 'full-load-stalls', database: 'ledger' }] },
+      MIGRATION,
+    );
+    const compileUnnamed = () => compileFaultPlan({ faults: [{ fault: 'full-load-stalls' }] }, MIGRATION);
+    // Assess
+    expect(compiled.dmsFaults.stalls).toEqual([{ task: ledger.task, atPercent: 10 }]);
+    expect(compileUnnamed).toThrow('full-load-stalls: must name the database whose full load stalls');
   });
 });

@@ -61,6 +61,7 @@ describe('local stack definitions', () => {
       'AlarmStateChange',
       'Reconcile',
       'InspectReplicationSlots',
+      'RefreshCatalogs',
     ]);
   });
 });

@@ -1,35 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DDL_AUDIT_TABLE, DDL_INTERCEPT } from '#local/dataplane/ddl-capture';
-import { createPostgresToS3Workload } from '#local/dataplane/workload';
 import { type TestDatabase, usePostgres } from '#test/postgres';
-import { CdcDriver } from './cdc-driver.ts';
-import { newLake, parquetColumns, tableFiles } from './lake-queries.ts';
-import { type FakeTaskOptions, fakeTask, secretFor, taskArnOf } from './task-context.ts';
+import { parquetColumns, tableFiles } from './lake-queries.ts';
+import { streamingTask } from './streaming-task.ts';
 
 const postgres = usePostgres();
-
-/** Runs a task on a one-table source until it streams; `done()` stops it. */
-const streamingTask = async (db: TestDatabase, task: Omit<FakeTaskOptions, 'db'>) => {
-  const lakeDir = await newLake();
-  const driver = new CdcDriver();
-  const fake = fakeTask({ db, taskArn: taskArnOf(db), s3Settings: { CdcMaxBatchInterval: 1 }, ...task });
-  const outcome = createPostgresToS3Workload({
-    lakeDir,
-    resolveSecret: secretFor(db),
-    observer: driver.observer(),
-  }).run(fake.ctx);
-  driver.watch(outcome);
-  await driver.streaming;
-  return {
-    lakeDir,
-    written: () =>
-      driver.stepUntil(fake.clock, 500, (cycle) => cycle.filesWritten.length > 0 && cycle.rowsBuffered === 0),
-    done: async () => {
-      fake.controller.abort();
-      return outcome;
-    },
-  };
-};
 
 /** Column names of the newest CDC file of table `t`. */
 const latestCdcColumns = async (lakeDir: string): Promise<string[]> => {

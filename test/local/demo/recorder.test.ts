@@ -187,4 +187,27 @@ describe('TimelineRecorder', () => {
       ],
     });
   });
+  it('takes the timeline phases from the registry writes when given, so a phase shorter than a poll is kept', () => {
+    // Prepare
+    const recorder = new TimelineRecorder(T0);
+    recorder.phaseWritten('orders', 'PROVISIONING', T0 + MIN);
+    recorder.phaseWritten('orders', 'FULL_LOAD', T0 + 2 * MIN);
+    recorder.phaseWritten('orders', 'STEPPING_DOWN', T0 + 3 * MIN);
+    // Act: the poll sees PROVISIONING, then STEPPING_DOWN; FULL_LOAD fell between two polls
+    const first = recorder.observe(base, T0 + MIN);
+    const later = recorder.observe(
+      { ...base, phase: 'STEPPING_DOWN', phaseChangedAt: T0 + 3 * MIN },
+      T0 + 4 * MIN,
+    );
+    // Assess
+    expect(recorder.phases('orders').map((change) => change.phase)).toEqual([
+      'PROVISIONING',
+      'FULL_LOAD',
+      'STEPPING_DOWN',
+    ]);
+    expect(first.filter((event) => event.type === 'phase')).toHaveLength(1);
+    expect(later.filter((event) => event.type === 'phase')).toEqual([
+      { type: 'phase', at: T0 + 3 * MIN, databaseId: 'orders', phase: 'STEPPING_DOWN' },
+    ]);
+  });
 });

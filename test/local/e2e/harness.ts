@@ -64,6 +64,8 @@ export const startE2eRun = async (
     sources?: SyntheticFleetOptions['sources'];
     /** Faults by name (local/aws/faults/plan.ts), teardowns at a phase included; or the two rule sets directly. */
     faults?: FaultPlan;
+    /** Optional handler settings by variable name (OPTIONAL_ENV), e.g. a short full-load stall time. */
+    handlerSettings?: Readonly<Record<string, string>>;
   } & Pick<StartLocalAwsOptions, 'dmsFaults' | 'awsFaults'>,
 ): Promise<E2eRun> => {
   const clock = new IdlePacedClock(options.clockSpeed);
@@ -72,6 +74,7 @@ export const startE2eRun = async (
     clock,
     dmsFaults: plan?.dmsFaults ?? options.dmsFaults,
     awsFaults: plan?.awsFaults ?? options.awsFaults,
+    ...(options.handlerSettings ? { handlerSettings: options.handlerSettings } : {}),
   });
   clock.standStillDuringInvocations(aws.lambda);
   const registryTable = aws.stack.registryTableName;

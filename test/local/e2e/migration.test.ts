@@ -192,6 +192,18 @@ describe('DMS stop events without a stop reason (the emulator default, as captur
   });
 });
 
+describe('the scheduled catalog refresh, during the migration', () => {
+  it('starts refresh-catalogs on its schedule, and each run ends well although the synthetic sources cannot be read', async () => {
+    // Prepare
+    const ended = () =>
+      executionsOf(run, 'refresh-catalogs').filter((execution) => execution.status !== 'RUNNING');
+    // Act
+    await run.waitFor('a scheduled refresh-catalogs run to end', () => ended().length > 0);
+    // Assess
+    expect(new Set(ended().map((execution) => execution.status))).toEqual(new Set(['SUCCEEDED']));
+  });
+});
+
 describe('a teardown requested through EventBridge, after the migration and the resizes', () => {
   it('deletes every task, endpoint and instance and leaves each database DELETED', {
     timeout: 150_000,

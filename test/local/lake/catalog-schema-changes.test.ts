@@ -1,24 +1,19 @@
 import type { Server } from 'node:http';
 import { GetDatabasesCommand, GetTablesCommand, GlueClient, type Table } from '@aws-sdk/client-glue';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { refreshCatalog } from '#adapters/lake-catalog';
 import { readSourceTables } from '#adapters/source-catalog';
 import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
 import { SCHEMA_CHANGE_OUTCOMES } from '#contracts/lake';
 import { RETIRED_COLUMN_COMMENT } from '#domain/lake/catalog-plan';
-import { changeSequenceRule } from '#domain/planner/table-mappings';
 import { deleteCatalog } from '#handlers/delete-catalog';
 import { LocalGlue } from '#local/aws/glue/service';
 import { sdkEnvironment } from '#local/aws/shared/account';
 import { ManualClock } from '#local/clock';
-import { createPostgresToS3Workload } from '#local/dataplane/workload';
 import { createAwsServer, listen } from '#local/http/server';
-import { createCatalogLakeReader } from '#local/verify/catalog-reader';
 import { type TestDatabase, usePostgres } from '#test/postgres';
-import { CdcDriver } from '../dataplane/cdc-driver.ts';
-import { newLake } from '../dataplane/lake-queries.ts';
-import { fakeTask, includeAll, secretFor, taskArnOf } from '../dataplane/task-context.ts';
+import { streamingTask } from '../dataplane/streaming-task.ts';
+import { STREAMED_RULES, viewRows } from './catalog-lake.ts';
 
 const postgres = usePostgres();
 let server: Server;
@@ -64,21 +59,6 @@ const catalogTables = async (): Promise<Table[]> =>
 const columnsOf = (tables: readonly Table[], name: string) =>
   tables.find((table) => table.Name === name)?.StorageDescriptor?.Columns ?? [];
 
-/** The current-state view read through the catalog, as the demo reads it. */
-const viewRows = async (lakeDir: string, tables: Table[]) => {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    const reader = createCatalogLakeReader({ databaseName: DATABASE, tables }, lakeDir, connection);
-    const view = await reader.open({ schema: 'public', table: 't' }, ['id']);
-    if (!view) throw new Error('the catalog has no view of public.t');
-    return (await connection.runAndReadAll(`SELECT * FROM ${view.relation} ORDER BY id`)).getRows();
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-};
-
 describe('the lake catalog under schema changes', () => {
   it('adds a column added during CDC to the table and the view with the source values; a dropped column stays, reported as Schema Changed', async () => {
     // Prepare
@@ -86,25 +66,8 @@ describe('the lake catalog under schema changes', () => {
     const client = await db.connect();
     await client.query('CREATE TABLE t (id int PRIMARY KEY, v text, gone int)');
     await client.query(`INSERT INTO t VALUES (1, 'a', 10), (2, 'b', 20)`);
-    const lakeDir = await newLake();
-    const driver = new CdcDriver();
-    const fake = fakeTask({
-      db,
-      rules: [includeAll(), changeSequenceRule(2)],
-      s3Settings: { CdcMaxBatchInterval: 1 },
-      taskArn: taskArnOf(db),
-    });
-    const workload = createPostgresToS3Workload({
-      lakeDir,
-      resolveSecret: secretFor(db),
-      observer: driver.observer(),
-    });
-    const outcome = workload.run(fake.ctx);
-    driver.watch(outcome);
-    await driver.streaming;
+    const { lakeDir, written, done } = await streamingTask(db, { rules: STREAMED_RULES });
     const first = await publish(db);
-    const written = () =>
-      driver.stepUntil(fake.clock, 500, (cycle) => cycle.filesWritten.length > 0 && cycle.rowsBuffered === 0);
 
     // Act: a column added, then written
     await client.query('ALTER TABLE t ADD COLUMN extra integer');
@@ -112,7 +75,7 @@ describe('the lake catalog under schema changes', () => {
     await written();
     const added = await publish(db);
     const afterAdd = await catalogTables();
-    const rowsAfterAdd = await viewRows(lakeDir, afterAdd);
+    const rowsAfterAdd = await viewRows(DATABASE, lakeDir, afterAdd);
 
     // Act: a column dropped, then a write
     await client.query('ALTER TABLE t DROP COLUMN gone');
@@ -120,9 +83,8 @@ describe('the lake catalog under schema changes', () => {
     await written();
     const dropped = await publish(db);
     const afterDrop = await catalogTables();
-    const rowsAfterDrop = await viewRows(lakeDir, afterDrop);
-    fake.controller.abort();
-    await outcome;
+    const rowsAfterDrop = await viewRows(DATABASE, lakeDir, afterDrop);
+    await done();
 
     // Assess
     expect(first.event).toBeUndefined();

@@ -22,6 +22,7 @@ const REQUIRED_ENV: Partial<Record<HandlerName, readonly EnvName[]>> = {
   'delete-certificate': [ENV.registryTableName],
   'record-replication-slot': [ENV.registryTableName],
   'inspect-replication-slots': [ENV.registryTableName],
+  'list-cdc-databases': [ENV.registryTableName],
   'test-connections': [ENV.registryTableName],
 };
 
