@@ -54,6 +54,8 @@ export interface BudgetedFleetOptions {
   readonly clockSpeed: number;
   readonly migrationId: string;
   readonly deadlineMs: number;
+  /** The handlers' log level (the local default, WARN, when absent). */
+  readonly handlerLogLevel?: string;
 }
 
 /** Quotas a fleet this size has had raised: an instance and a task per database, two endpoints per database. */
@@ -72,7 +74,11 @@ export const runBudgetedFleet = async (
   options: BudgetedFleetOptions,
 ): Promise<DmsApiBudgetFigures & { readonly stateTransitionsPerDatabase: number }> => {
   const { databases, clockSpeed } = options;
-  const aws = await startLocalLakeshift({ clockSpeed, dms: { quotas: quotasFor(databases) } });
+  const aws = await startLocalLakeshift({
+    clockSpeed,
+    dms: { quotas: quotasFor(databases) },
+    handlerLogLevel: options.handlerLogLevel,
+  });
   const fleet = prepareSyntheticFleet(aws, {
     migrationId: options.migrationId,
     databaseIds: fleetDatabaseIds(databases),

@@ -184,6 +184,19 @@ const fullLoadWaitActions = (
   ];
 };
 
+/**
+ * What a sweep can still do when DMS could not be asked (the describe failed, e.g. refused by the shared API budget):
+ * keep every full-load wait alive. Without DMS's answer nothing is completed, failed or resumed, and no progress is
+ * recorded, so a load that has stopped advancing is still failed once a later sweep can see it. One busy moment of
+ * the account's budget must not cost every waiting database its heartbeat.
+ */
+export const heartbeatsWithoutDms = (items: readonly RegistryItem[]): ReconcileAction[] =>
+  items.flatMap((item) => {
+    const token = item.taskToken;
+    if (token?.waitingFor !== FULL_LOAD_WAIT || item.resumePending) return [];
+    return [{ kind: 'heartbeat', key: keyOf(item), token }];
+  });
+
 /** What to do for every active database, given its task as DMS describes it (absent: DMS does not know it). */
 export const planReconciliation = (
   items: readonly RegistryItem[],

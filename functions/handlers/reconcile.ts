@@ -4,7 +4,8 @@
  * full-load wait whose event was lost, fails a wait whose task failed, keeps live waits alive with a
  * heartbeat, resumes a task DMS stopped on a recoverable error and then gave up on, and reports drift. It also
  * puts back to OK the resize alarms left in ALARM for a whole window (`#domain/alarms/stale-alarms`). One
- * database's trouble never stops the sweep: its error is reported with the rest.
+ * database's trouble never stops the sweep: its error is reported with the rest. Nor does a describe DMS refuses
+ * (the shared API budget is busy): the waits still get their heartbeats, and the rest waits for the next sweep.
  */
 import * as z from 'zod';
 import { describeAlarmsByPrefix, putMetricAlarms, resetAlarmToOk } from '#adapters/cloudwatch';
@@ -27,6 +28,7 @@ import {
 } from '#domain/metrics';
 import {
   DEFAULT_FULL_LOAD_STALL_MINUTES,
+  heartbeatsWithoutDms,
   planReconciliation,
   type ReconcileAction,
 } from '#domain/reconciliation';
@@ -46,6 +48,9 @@ const fullLoadStallMinutes = optionalMinutes(
 );
 const slotSettings = slotWatchSettingsFrom(process.env);
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });
+
+const errorText = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
 /** The scheduled event; its `time` is the reconciler's clock. */
 const ReconcileInput = z.looseObject({ time: now });
@@ -129,8 +134,16 @@ export const reconcile = async (event: unknown) => {
   const items = await registry.listActive();
   publishMetrics(fleetPhaseMetrics(items.map((item) => item.phase)));
   const taskArns = items.flatMap((item) => (item.taskArn ? [item.taskArn] : []));
-  const tasks = taskArns.length > 0 ? await describeTasksByArns(taskArns) : [];
-  const actions = planReconciliation(items, tasks, time, { fullLoadStallMinutes });
+  let actions: ReconcileAction[];
+  let describeError: string | undefined;
+  try {
+    const tasks = taskArns.length > 0 ? await describeTasksByArns(taskArns) : [];
+    actions = planReconciliation(items, tasks, time, { fullLoadStallMinutes });
+  } catch (error) {
+    // The waits are kept alive all the same; everything that needs DMS's answer waits for the next sweep.
+    describeError = errorText(error);
+    actions = heartbeatsWithoutDms(items);
+  }
   const outcomes = [];
   for (const action of actions) {
     const base = {
@@ -143,7 +156,7 @@ export const reconcile = async (event: unknown) => {
     } catch (error) {
       outcomes.push({
         ...base,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        error: errorText(error),
       });
     }
   }
@@ -153,10 +166,17 @@ export const reconcile = async (event: unknown) => {
   try {
     alarmResets = await resetStaleAlarms(items, time);
   } catch (error) {
-    alarmResets = { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    alarmResets = { error: errorText(error) };
   }
   const slots = await reportSlots(items, time);
-  return { checked: items.length, resumesPending, actions: outcomes, alarmResets, slots };
+  return {
+    checked: items.length,
+    ...(describeError === undefined ? {} : { describeError }),
+    resumesPending,
+    actions: outcomes,
+    alarmResets,
+    slots,
+  };
 };
 
 /**
@@ -183,7 +203,7 @@ const reportSlots = async (items: readonly RegistryItem[], time: string) => {
     } catch (error) {
       reports.push({
         ...key,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        error: errorText(error),
       });
     }
   }

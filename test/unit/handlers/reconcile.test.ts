@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { planReconciliation } from '#domain/reconciliation';
+import { heartbeatsWithoutDms, planReconciliation } from '#domain/reconciliation';
 import type { RegistryItem } from '#domain/registry-item';
 import { invokeHandler } from '#test/lambda-context';
 import { instanceArnOf, keyOf, NOW, planFor, ranTask, taskArnOf, useHandlerWorld } from './fixtures.ts';
@@ -254,6 +254,21 @@ describe('Function: planReconciliation', () => {
     expect(patient).toEqual([{ kind: 'heartbeat', key, token: waiting.taskToken }]);
   });
 
+  it('keeps only the full-load waits alive when DMS could not be asked', () => {
+    // Prepare
+    const items = [
+      item('a', waiting),
+      item('b'),
+      item('c', { ...waiting, resumePending: { since: NOW, error: 'Busy', cause: 'resume refused' } }),
+    ];
+    // Act
+    const actions = heartbeatsWithoutDms(items);
+    // Assess
+    expect(actions).toEqual([
+      { kind: 'heartbeat', key: { migrationId: 'sweep', databaseId: 'a' }, token: waiting.taskToken },
+    ]);
+  });
+
   it('has nothing to do for a database without a task yet', () => {
     // Act
     const actions = planReconciliation([item('a', { phase: 'PROVISIONING', taskArn: undefined })], [], NOW);
@@ -387,6 +402,34 @@ describe('Handler: reconcile', () => {
       outcome: 'the wait had ended',
     });
     expect((await world.registry().require(keyOf(plan))).taskToken).toBeUndefined();
+  });
+
+  it('still sends the heartbeats when DMS refuses the describe, and reports why', async () => {
+    // Prepare
+    const plan = planFor('sweep-4', 'loading');
+    await world.seed(plan, 'FULL_LOAD');
+    await world.registry().update(keyOf(plan), { taskArn: taskArnOf('sweep4loading') }, { now: NOW });
+    await world
+      .registry()
+      .storeTaskToken(keyOf(plan), { token: 'token-loading', waitingFor: 'full-load', now: NOW });
+    dms
+      .on(DescribeReplicationTasksCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedFault', $metadata: {} }));
+    // Act
+    const result = (await invokeHandler('reconcile', { time: NOW })) as {
+      describeError?: string;
+      actions: { databaseId: string; kind: string; outcome?: string }[];
+    };
+    // Assess
+    expect(result.describeError).toBe(
+      'AccessDenied: DescribeReplicationTasks failed: AccessDeniedFault: denied',
+    );
+    expect(result.actions.find((action) => action.databaseId === 'loading')).toMatchObject({
+      kind: 'heartbeat',
+      outcome: 'heartbeat sent',
+    });
+    expect(sfn).toHaveReceivedCommandWith(SendTaskHeartbeatCommand, { taskToken: 'token-loading' });
+    expect((await world.registry().require(keyOf(plan))).fullLoadProgress).toBeUndefined();
   });
 
   it("reports one database's error and goes on with the others", async () => {
