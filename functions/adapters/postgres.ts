@@ -87,7 +87,7 @@ const whereOf = (access: SourceAccess): string =>
   `${access.credentials.host}:${access.credentials.port}/${access.database ?? access.credentials.dbname ?? '(default database)'}`;
 
 /** Runs `work` on a connection to the source database; failures come out named by their cause. */
-const onSource = async <T>(
+export const onSource = async <T>(
   access: SourceAccess,
   what: string,
   work: (client: pg.Client) => Promise<T>,

@@ -3,7 +3,8 @@
  * treats them), their columns with the base type behind any domain, and their primary keys.
  */
 import type { CatalogSourceTable } from '#domain/lake/catalog-plan';
-import { type SourceConnection, sourceClient } from './source-client.ts';
+import { onSource } from './postgres.ts';
+import type { SourceConnection } from './source-client.ts';
 
 interface ColumnRow {
   schema: string;
@@ -32,10 +33,9 @@ const COLUMNS_SQL = `
     AND c.relname NOT LIKE 'awsdms\\_%'
   ORDER BY n.nspname, c.relname, a.attnum`;
 
-export const readSourceTables = async (connection: SourceConnection): Promise<CatalogSourceTable[]> => {
-  const client = sourceClient(connection);
-  try {
-    await client.connect();
+/** Fails as SourceUnreachable, SourceTls or SourceAccessDenied when the source cannot be read, as the slot steps do. */
+export const readSourceTables = (connection: SourceConnection): Promise<CatalogSourceTable[]> =>
+  onSource({ ...connection, database: connection.database }, 'read the source tables', async (client) => {
     const rows = (await client.query<ColumnRow>(COLUMNS_SQL)).rows;
     const tables = new Map<string, { schema: string; table: string; rows: ColumnRow[] }>();
     for (const row of rows) {
@@ -58,7 +58,4 @@ export const readSourceTables = async (connection: SourceConnection): Promise<Ca
         .sort((a, b) => (a.primary_key_position ?? 0) - (b.primary_key_position ?? 0))
         .map((row) => row.column),
     }));
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-};
+  });
