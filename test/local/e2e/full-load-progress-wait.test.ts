@@ -34,9 +34,13 @@ beforeAll(async () => {
   });
   for (const id of [SLOW, HUNG]) run.aws.synthetic.define(id, LARGE_DATABASE);
   await run.requestMigration();
+  // The execution goes on past the CDC write (the catalog steps), so its end is waited for too.
   await run.waitFor(
-    `${SLOW} in CDC and ${HUNG} failed`,
-    () => run.phases.get(SLOW)?.at(-1) === 'CDC' && run.phases.get(HUNG)?.at(-1) === 'FAILED',
+    `${SLOW} in CDC with its execution ended, and ${HUNG} failed`,
+    () =>
+      run.phases.get(SLOW)?.at(-1) === 'CDC' &&
+      executionsOf(run, 'migrate-database').some((e) => e.name.includes(SLOW) && e.status !== 'RUNNING') &&
+      run.phases.get(HUNG)?.at(-1) === 'FAILED',
   );
 }, 150_000);
 
