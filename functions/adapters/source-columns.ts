@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { ConnectionTestFailedError } from '#contracts/errors';
 import { type CapturedColumn, typeFamily } from '#domain/fidelity/classify';
 import { mappingRow } from '#domain/fidelity/type-mapping';
+import { selectionPattern } from '#domain/planner/selection-pattern';
 import { type PostgresSslMode, tlsFailureReason } from './postgres-tls.ts';
 import type { PostgresCredentials } from './secrets.ts';
 import { sourceClient } from './source-client.ts';
@@ -58,14 +59,7 @@ const declaredLength = (typeName: string, modifier: number): number | null => {
 };
 
 /** `%` is the only wildcard (the planner's selection rules); everything else is literal. */
-const patternMatches = (pattern: string, value: string): boolean =>
-  new RegExp(
-    `^${pattern
-      .split('%')
-      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-    's',
-  ).test(value);
+const patternMatches = (pattern: string, value: string): boolean => selectionPattern(pattern).test(value);
 
 const selected = (
   include: readonly string[],

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { InvalidInputError } from '#contracts/errors';
 import { formatPath } from '#domain/field-path';
+import { selectionPattern } from '#domain/planner/selection-pattern';
 import type { RegistryItem } from '#domain/registry-item';
 import type { CatalogLayout, CatalogSourceTable } from './catalog-plan.ts';
 
@@ -31,15 +32,6 @@ export interface CatalogSource {
   readonly selects: (table: { schema: string; table: string }) => boolean;
 }
 
-const wildcard = (pattern: string): RegExp =>
-  new RegExp(
-    `^${pattern
-      .split('%')
-      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-    's',
-  );
-
 /** Tables DMS itself creates on the source (DDL capture, heartbeats) never reach the lake as tables of the user. */
 const DMS_ARTIFACT = /^awsdms_/;
 
@@ -60,8 +52,8 @@ export const catalogSourceOf = (item: RegistryItem): CatalogSource => {
       ? [
           {
             include: rule['rule-action'] !== 'exclude',
-            schema: wildcard(rule['object-locator']['schema-name']),
-            table: wildcard(rule['object-locator']['table-name']),
+            schema: selectionPattern(rule['object-locator']['schema-name']),
+            table: selectionPattern(rule['object-locator']['table-name']),
           },
         ]
       : [],
