@@ -23,6 +23,29 @@ export const pathSegment = (name: string): string => {
   return name.replaceAll('%', '%25').replaceAll('/', '%2F').replaceAll('\\', '%5C').replaceAll('\0', '%00');
 };
 
+/** The name a key's segment has on disk: escaped as above; an empty segment (`a//b`, `a/`) as a lone `%`. */
+const EMPTY_SEGMENT = '%';
+const keySegmentName = (segment: string): string => (segment === '' ? EMPTY_SEGMENT : pathSegment(segment));
+
+/** The inverse of `pathSegment` (which escapes every `%`, so a `%XX` on disk is always one of its escapes). */
+const segmentOfName = (name: string): string =>
+  name === EMPTY_SEGMENT
+    ? ''
+    : name.replace(/%(2E|2F|5C|00|25)/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+
+/**
+ * Where the object `key` of `bucket` lies: `<lakeDir>/<bucket>/<segment>/…/<segment>`, one folder per `/` of the key,
+ * each segment escaped as `pathSegment` escapes it. The data plane's table folders are this mapping of their keys.
+ */
+export const objectPath = (lakeDir: string, bucket: string, key: string): string =>
+  join(lakeDir, bucket, ...key.split('/').map(keySegmentName));
+
+/** The key of a file given by its names on disk below the bucket folder (the inverse of `objectPath`). */
+export const keyOfNames = (names: readonly string[]): string => names.map(segmentOfName).join('/');
+
+/** Temporary files of a write in progress: never an object. */
+export const isTemporaryName = (name: string): boolean => name.startsWith(TEMP_PREFIX);
+
 export const bucketDirectory = (lakeDir: string, target: Pick<S3TargetSettings, 'bucketName'>): string =>
   join(lakeDir, target.bucketName);
 
@@ -157,7 +180,7 @@ export const removeTemporaryFiles = async (directory: string): Promise<void> => 
   const entries = await readdir(directory, { withFileTypes: true, recursive: true }).catch(() => []);
   await Promise.all(
     entries
-      .filter((entry) => entry.name.startsWith(TEMP_PREFIX))
+      .filter((entry) => isTemporaryName(entry.name))
       .map((entry) => rm(join(entry.parentPath, entry.name), { recursive: true, force: true })),
   );
 };
