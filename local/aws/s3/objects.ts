@@ -64,8 +64,11 @@ export class LakeObjects {
       throw error;
     });
     const keys = entries
-      .filter((entry) => entry.isFile() && !isTemporaryName(entry.name))
-      .map((entry) => keyOfNames(relative(root, join(entry.parentPath, entry.name)).split(sep)))
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(root, join(entry.parentPath, entry.name)).split(sep))
+      // A write in progress (a temporary file, or a load's staging folder) is no object yet.
+      .filter((names) => !names.some(isTemporaryName))
+      .map(keyOfNames)
       .filter((key) => key.startsWith(prefix))
       .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     const objects: StoredObject[] = [];

@@ -117,6 +117,19 @@ describe('the local S3 over the lake folder', () => {
     expect(objects.every((object) => object.LastModified instanceof Date)).toBe(true);
   });
 
+  it('lists no write in progress: neither a temporary file nor the files of a load staging folder', async () => {
+    // Prepare
+    await writeLakeFile(aws, 'staging/items/.tmp-0a1b2c3d-LOAD00000001.parquet.partial', 'partial');
+    await writeLakeFile(aws, 'staging/items/.tmp-0a1b2c3d-load.partial/part0.parquet', 'part');
+    await writeLakeFile(aws, 'staging/items/LOAD00000001.parquet', 'done');
+
+    // Act
+    const listing = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'staging/' }));
+
+    // Assess
+    expect(listing.Contents?.map((object) => object.Key)).toEqual(['staging/items/LOAD00000001.parquet']);
+  });
+
   it('rolls keys into common prefixes under a delimiter', async () => {
     // Prepare
     await writeLakeFile(aws, 'raw/shop/public/items/LOAD00000001.parquet', 'a');
