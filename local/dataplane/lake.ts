@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ReloadTableFolder } from './choices.ts';
 import type { DatePartitioning, S3TargetSettings, TargetTablePrepMode } from './settings.ts';
 import type { TableName } from './table-mappings.ts';
 
@@ -169,9 +170,39 @@ const syncPath = async (path: string): Promise<void> => {
   }
 };
 
-/** Empties a table folder as TargetTablePrepMode asks before its full load. */
-export const prepareTableDirectory = async (directory: string, mode: TargetTablePrepMode): Promise<void> => {
-  if (mode !== 'DO_NOTHING') await rm(directory, { recursive: true, force: true });
+/**
+ * What a load does to its table's folder first, and where its LOAD numbering starts: emptied (every file under it,
+ * CDC files and date folders included) or kept, and numbered from 1 or after the highest LOAD file there.
+ */
+export interface TableFolderTreatment {
+  readonly empty: boolean;
+  readonly numbering: 'from-one' | 'after-existing';
+}
+
+/** A first load: TargetTablePrepMode empties the folder, or DO_NOTHING keeps it and numbers on after its files. */
+export const firstLoadTreatment = (mode: TargetTablePrepMode): TableFolderTreatment =>
+  mode === 'DO_NOTHING'
+    ? { empty: false, numbering: 'after-existing' }
+    : { empty: true, numbering: 'from-one' };
+
+/**
+ * A reload (ReloadTables) under the reading of what DMS does (choices.ts `reloadTableFolder`). DO_NOTHING never
+ * empties: DMS asks the user to truncate the table first.
+ */
+export const reloadTreatment = (
+  mode: TargetTablePrepMode,
+  reading: ReloadTableFolder,
+): TableFolderTreatment => {
+  if (reading === 'emptied' && mode !== 'DO_NOTHING') return { empty: true, numbering: 'from-one' };
+  return { empty: false, numbering: reading === 'kept, numbered again' ? 'from-one' : 'after-existing' };
+};
+
+/** Prepares a table folder before its load, as `treatment` says. */
+export const prepareTableDirectory = async (
+  directory: string,
+  treatment: TableFolderTreatment,
+): Promise<void> => {
+  if (treatment.empty) await rm(directory, { recursive: true, force: true });
   await mkdir(directory, { recursive: true });
 };
 
