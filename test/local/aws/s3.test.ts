@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -186,6 +187,27 @@ describe('the local S3 over the lake folder', () => {
         'utf8',
       ),
     ).toBe('odd');
+  });
+
+  it('takes a streamed upload, which the SDK sends aws-chunked with a trailing checksum', async () => {
+    // Prepare
+    const content = 'x'.repeat(70_000);
+
+    // Act
+    const put = await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'streamed/LOAD00000001.parquet',
+        Body: Readable.from([Buffer.from(content)]),
+        ContentLength: content.length,
+      }),
+    );
+
+    // Assess
+    expect(put.ETag).toBe(md5Etag(content));
+    expect(await readFile(objectPath(aws.lakeDir, BUCKET, 'streamed/LOAD00000001.parquet'), 'utf8')).toBe(
+      content,
+    );
   });
 
   it('deletes one object, then a batch quietly, reporting only what failed', async () => {
