@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import type pg from 'pg';
+import type { ReloadPoint } from '../dms/faults/reload-gate.ts';
 import type {
   ConnectionTestResult,
   DeletedTask,
@@ -376,8 +377,8 @@ class TaskRun {
 
   /**
    * Reloads one table while CDC goes on. Its changes from the start are cached (held out of the lake) and written
-   * after the new LOAD files, as a full load's cached changes are (docs/dms-behaviour.md §2.4); a reload that fails
-   * leaves the table in error and its changes are no longer applied.
+   * after the new LOAD files, as a full load's cached changes are; a reload that fails leaves the table in error and
+   * its changes are no longer applied (docs/data-plane-fidelity.md, "Reloading a table").
    */
   private async reload(
     cdc: CdcStream,
@@ -387,7 +388,7 @@ class TaskRun {
     const { ctx, options } = this;
     const key = tableKey(plan.source);
     cdc.hold(key);
-    const reached = (at: 'prepared' | 'loaded') => ctx.reloadReached?.(table, at) ?? Promise.resolve();
+    const reached = (at: ReloadPoint) => ctx.reloadReached?.(table, at) ?? Promise.resolve();
     try {
       const reloading = reloadTable(
         plan,
