@@ -61,10 +61,17 @@ export interface BudgetedFleetOptions {
   readonly maxConcurrency?: number;
 }
 
-/** Quotas a fleet this size has had raised: an instance and a task per database, two endpoints per database. */
+/** The storage the request's default gives each replication instance, in GB. */
+const INSTANCE_STORAGE_GB = 100;
+
+/**
+ * Quotas a fleet this size has had raised: an instance, its storage and a task per database, two endpoints per
+ * database. Without them the local DMS refuses the instance past its quota, as DMS does.
+ */
 export const quotasFor = (databases: number) => ({
   ...DEFAULT_QUOTAS,
   replicationInstances: Math.max(DEFAULT_QUOTAS.replicationInstances, databases),
+  allocatedStorage: Math.max(DEFAULT_QUOTAS.allocatedStorage, databases * INSTANCE_STORAGE_GB),
   replicationTasks: Math.max(DEFAULT_QUOTAS.replicationTasks, databases),
   endpoints: Math.max(DEFAULT_QUOTAS.endpoints, 2 * databases),
 });

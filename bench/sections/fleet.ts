@@ -97,7 +97,12 @@ export const migrateFleetToCdc = async (
     if (failed.length > 0 || performance.now() - started > deadlineMs) {
       throw new FleetRunError(
         `${inCdc.length} of ${databases} databases reached CDC; failed: ${
-          failed.map((e) => `${e.stateMachineName}/${e.name} ${e.status}`).join(', ') || 'none'
+          failed
+            .map((e) => {
+              const described = aws.stepFunctions.getExecution(e.executionArn);
+              return `${e.stateMachineName}/${e.name} ${e.status} ${described?.error ?? ''}: ${described?.cause ?? ''}`;
+            })
+            .join(', ') || 'none'
         }`,
       );
     }

@@ -19,7 +19,7 @@ import { inFreshProcess, reportWhenForked, TARGETS, wholeNumberFromEnv } from '.
 const DEFAULT_DATABASES = 100;
 /** The most the request schema allows: a fleet this size is sent at full concurrency. */
 const MAX_CONCURRENCY = 40;
-const DEADLINE_MS = 60 * 60_000;
+const DEADLINE_MS = 120 * 60_000;
 
 export interface ScaleFigures extends TransitionFigures {
   readonly databases: number;
