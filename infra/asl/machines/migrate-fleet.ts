@@ -54,6 +54,7 @@ export const migrateFleet: StateMachineDefinition = {
             input: {
               'request.$': '$.request',
               'databaseId.$': '$.run.databaseId',
+              'network.$': '$.run.network',
               'attempt.$': '$.run.attempt',
               'trigger.$': '$.trigger',
             },
