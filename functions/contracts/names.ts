@@ -10,6 +10,7 @@ export const HANDLER_NAMES = [
   'ensure-replication-instance',
   'ensure-endpoints',
   'test-connections',
+  'inspect-toast-exposure',
   'ensure-task',
   'start-task',
   'record-replication-slot',
@@ -62,7 +63,7 @@ export const DEFAULT_NETWORK_NAME = 'default';
  */
 export const SOURCE_HANDLER_NAMES = [
   'inspect-source',
-  'test-connections',
+  'inspect-toast-exposure',
   'record-replication-slot',
   'drop-replication-slot',
   'inspect-replication-slots',

@@ -102,8 +102,10 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     passDmsRoles: true,
     registry: 'readWrite',
   },
-  // Reads the plan, then inspects the source's catalogue for the pre-flight warnings.
-  'test-connections': { dmsManage: ['dms:TestConnection'], registry: 'read' },
+  // Only the DMS API: it runs outside the networks, which have no route to DMS.
+  'test-connections': { dmsManage: ['dms:TestConnection'] },
+  // Reads the plan, then inspects the source's catalogue for the pre-flight warnings, inside the network.
+  'inspect-toast-exposure': { registry: 'read' },
   'ensure-task': {
     dmsCreate: ['task'],
     dmsDescribe: ['dms:DescribeReplicationTasks'],

@@ -495,8 +495,8 @@ describe('LakeshiftStack: IAM', () => {
         'inspect-source',
         'read-source-tables',
         'read-source-tables',
+        'inspect-toast-exposure',
         'record-replication-slot',
-        'test-connections',
       ].sort(),
     );
   });
@@ -801,7 +801,7 @@ describe('LakeshiftStack: handlers and registry', () => {
     }
   });
 
-  it('places only the handlers that reach sources (pre-flight inspections; table reading; recording, inspecting and dropping slots) in the VPC, with egress to the sources and Secrets Manager only', () => {
+  it('places only the handlers that reach sources (pre-flight inspections, before and after the endpoints; table reading; recording, inspecting and dropping slots) in the VPC, with egress to the sources and Secrets Manager only', () => {
     // Prepare
     const inVpc = HANDLER_NAMES.filter(
       (name) =>
@@ -821,6 +821,30 @@ describe('LakeshiftStack: handlers and registry', () => {
         },
       ],
     });
+  });
+
+  it('gives no function inside a network any DMS permission: the networks have no route to the DMS API', () => {
+    // Prepare
+    const inNetworks = resourcesOfType(synthesized.json, 'AWS::Lambda::Function').filter(
+      ([, resource]) => resource.Properties?.['VpcConfig'] !== undefined,
+    );
+    const dmsActionsOf = (role: string) =>
+      statementsOf(role)
+        .flatMap((statement) => asArray(statement.Action))
+        .filter((action) => action.startsWith('dms:') || action === '*');
+    // Act
+    const granted = inNetworks.map(([, resource]) => {
+      const role = resource.Properties?.['Role'] as { 'Fn::GetAtt': [string, string] } | undefined;
+      return { functionName: resource.Properties?.['FunctionName'], role: role?.['Fn::GetAtt'][0] };
+    });
+    // Assess
+    expect(inNetworks).toHaveLength(SOURCE_HANDLER_NAMES.length * NETWORKS.length);
+    for (const { role } of granted) expect(role).toMatch(/Role/);
+    expect(
+      granted
+        .map(({ functionName, role }) => ({ functionName, actions: dmsActionsOf(role ?? '') }))
+        .filter(({ actions }) => actions.length > 0),
+    ).toEqual([]);
   });
 
   it.each(NETWORKS)(

@@ -107,12 +107,21 @@ export const migrateDatabase: StateMachineDefinition = {
     }),
     TestConnections: lambdaTask({
       handler: 'test-connections',
-      network: PLANNED_NETWORK,
       comment:
-        'Start the connection tests of both endpoints from the instance; warn about source columns the lake may lose.',
+        'Start the connection tests of both endpoints from the instance (DMS API only, outside the networks).',
       payload: { ...DATABASE_KEY, ...INSTANCE, ...ENDPOINT_ARNS },
       resultPath: null,
       catch: RECORD_ANY_ERROR,
+      next: 'InspectToastExposure',
+    }),
+    InspectToastExposure: lambdaTask({
+      handler: 'inspect-toast-exposure',
+      network: PLANNED_NETWORK,
+      comment:
+        "Warn about source columns the lake may lose, from inside the database's network. It only informs: its failure is kept in $.toastInspectionError and the migration goes on.",
+      payload: { ...DATABASE_KEY },
+      resultPath: null,
+      catch: [catchAll('StartConnectionsTestedWait', '$.toastInspectionError')],
       next: 'StartConnectionsTestedWait',
     }),
     ...pollLoop({

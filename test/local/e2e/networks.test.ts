@@ -71,14 +71,15 @@ describe('a database in a second network, on the local AWS', () => {
     for (const id of DATABASES) expect({ id, slots: slotsInCdc[id]?.length }).toEqual({ id, slots: 1 });
     expect(executionsOf(run, 'teardown').map((execution) => execution.status)).toEqual(['SUCCEEDED']);
     for (const id of DATABASES) expect({ id, slots: await slotsOn(id) }).toEqual({ id, slots: [] });
-    // Each database's source handlers ran as its network's copies: the pre-flight, the connection tests, the two
-    // looks around the first start, the catalog's table read, the scheduled inspection and the drop.
+    // Each database's source handlers ran as its network's copies: the pre-flight, the inspection for values the
+    // lake may lose, the two looks around the first start, the catalog's table read, the scheduled inspection and
+    // the drop.
     const inSecond = invocationsIn(SECOND_NETWORK);
     const inDefault = invocationsIn('default');
     for (const counts of [inSecond, inDefault]) {
       expect(counts).toMatchObject({
         'inspect-source': 1,
-        'test-connections': 1,
+        'inspect-toast-exposure': 1,
         'drop-replication-slot': 1,
       });
       // The look after the start is retried until the task's slot shows.
@@ -86,6 +87,10 @@ describe('a database in a second network, on the local AWS', () => {
       expect(counts['read-source-tables']).toBeGreaterThanOrEqual(1);
       expect(counts['inspect-replication-slots']).toBeGreaterThanOrEqual(1);
     }
+    // The connection tests call only the DMS API: its one function, outside the networks, started both databases'.
+    expect(run.aws.counters.lambdaInvocationsByFunction().get('lakeshift-test-connections')).toBe(
+      DATABASES.length,
+    );
     // IAM was enforced throughout: each copy's role, and each state machine's grant on the copies, sufficed.
     expect(run.aws.iam?.record.denied()).toEqual([]);
   }, 240_000);

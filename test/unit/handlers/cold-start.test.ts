@@ -23,7 +23,7 @@ const REQUIRED_ENV: Partial<Record<HandlerName, readonly EnvName[]>> = {
   'record-replication-slot': [ENV.registryTableName],
   'inspect-replication-slots': [ENV.registryTableName],
   'list-cdc-databases': [ENV.registryTableName],
-  'test-connections': [ENV.registryTableName],
+  'inspect-toast-exposure': [ENV.registryTableName],
 };
 
 const CASES = Object.entries(REQUIRED_ENV).flatMap(([name, variables]) =>
