@@ -23,6 +23,12 @@ const REQUIRED_ENV: Partial<Record<HandlerName, readonly EnvName[]>> = {
   'record-replication-slot': [ENV.registryTableName],
   'inspect-replication-slots': [ENV.registryTableName],
   'list-cdc-databases': [ENV.registryTableName],
+  'begin-table-resync': [ENV.registryTableName],
+  'freeze-table-generation': [ENV.registryTableName],
+  'switch-table-view': [ENV.registryTableName],
+  'reload-table': [ENV.registryTableName],
+  'prune-table-generation': [ENV.registryTableName],
+  'end-table-resync': [ENV.registryTableName, ENV.eventBusName],
   'test-connections': [ENV.registryTableName],
 };
 
