@@ -7,6 +7,7 @@
  * `LAKESHIFT_BUDGET_DATABASES` changes the fleet size, `LAKESHIFT_BUDGET_CLOCK_SPEED` the clock speed.
  */
 import { fileURLToPath } from 'node:url';
+import { APP_NAME } from '#contracts/names';
 import { busiestWindow } from '#local/aws/busiest-window';
 import { DEFAULT_CLOCK_SPEED } from '#local/aws/index';
 import { prepareSyntheticFleet } from '#local/aws/synthetic-fleet';
@@ -56,6 +57,8 @@ export interface BudgetedFleetOptions {
   readonly deadlineMs: number;
   /** The handlers' log level (the local default, WARN, when absent). */
   readonly handlerLogLevel?: string;
+  /** The request's `maxConcurrency` (its default when absent). */
+  readonly maxConcurrency?: number;
 }
 
 /** Quotas a fleet this size has had raised: an instance and a task per database, two endpoints per database. */
@@ -66,13 +69,59 @@ export const quotasFor = (databases: number) => ({
   endpoints: Math.max(DEFAULT_QUOTAS.endpoints, 2 * databases),
 });
 
+/** The state machine that refreshes catalogs on a schedule: its cost grows with time in CDC, not per migration. */
+const REFRESH_MACHINE = `${APP_NAME}-refresh-catalogs`;
+const MIGRATE_DATABASE_MACHINE = `${APP_NAME}-migrate-database`;
+
+export interface TransitionFigures {
+  /** Every execution's transitions, per database. */
+  readonly stateTransitionsPerDatabase: number;
+  /** Per database, by the state machine whose executions made them. */
+  readonly stateTransitionsPerDatabaseByMachine: Readonly<Record<string, number>>;
+  /** Transitions of the migration itself (every machine but the scheduled catalog refresh), per database. */
+  readonly migrationTransitionsPerDatabase: number;
+  /** The scheduled catalog refresh's transitions per hour a database spent in CDC during the run. */
+  readonly refreshTransitionsPerDatabaseHourInCdc: number;
+}
+
+/** Transitions split into the migration's and the scheduled refresh's, which runs as long as databases are in CDC. */
+const transitionFigures = (
+  executions: readonly { stateMachineName: string; transitions: number; status: string; stopDate?: number }[],
+  databases: number,
+  endedAt: number,
+): TransitionFigures => {
+  const totals = new Map<string, number>();
+  for (const execution of executions) {
+    totals.set(
+      execution.stateMachineName,
+      (totals.get(execution.stateMachineName) ?? 0) + execution.transitions,
+    );
+  }
+  const all = [...totals.values()].reduce((sum, count) => sum + count, 0);
+  const refresh = totals.get(REFRESH_MACHINE) ?? 0;
+  const cdcHours = executions
+    .filter(
+      (execution) =>
+        execution.stateMachineName === MIGRATE_DATABASE_MACHINE && execution.status === 'SUCCEEDED',
+    )
+    .reduce((sum, execution) => sum + (endedAt - (execution.stopDate ?? endedAt)) / 3_600_000, 0);
+  return {
+    stateTransitionsPerDatabase: round(all / databases),
+    stateTransitionsPerDatabaseByMachine: Object.fromEntries(
+      [...totals].map(([machine, total]) => [machine, round(total / databases)]),
+    ),
+    migrationTransitionsPerDatabase: round((all - refresh) / databases),
+    refreshTransitionsPerDatabaseHourInCdc: cdcHours > 0 ? round(refresh / cdcHours) : 0,
+  };
+};
+
 /**
  * Migrates a synthetic fleet through CDC on the local AWS, whose DMS throttles on the account's bucket, and measures
  * every DMS request the control plane made (all handlers, all executions) by the emulated time it arrived.
  */
 export const runBudgetedFleet = async (
   options: BudgetedFleetOptions,
-): Promise<DmsApiBudgetFigures & { readonly stateTransitionsPerDatabase: number }> => {
+): Promise<DmsApiBudgetFigures & TransitionFigures> => {
   const { databases, clockSpeed } = options;
   const aws = await startLocalLakeshift({
     clockSpeed,
@@ -82,6 +131,7 @@ export const runBudgetedFleet = async (
   const fleet = prepareSyntheticFleet(aws, {
     migrationId: options.migrationId,
     databaseIds: fleetDatabaseIds(databases),
+    maxConcurrency: options.maxConcurrency,
   });
   try {
     // The stack's own DMS calls (the subnet group) are not the control plane's.
@@ -108,7 +158,16 @@ export const runBudgetedFleet = async (
       emulatedSeconds: round(emulatedSeconds, 0),
       wallSeconds: round((performance.now() - startedWall) / 1000),
       withinTarget: sustained <= BUDGET_TARGET.requestsPerSecond,
-      stateTransitionsPerDatabase: round(aws.counters.stateTransitions / databases),
+      ...transitionFigures(
+        aws.stepFunctions.listAll().map((execution) => ({
+          stateMachineName: execution.target.stateMachineName,
+          transitions: execution.transitions,
+          status: execution.status,
+          stopDate: execution.stopDate,
+        })),
+        databases,
+        aws.clock.now(),
+      ),
     };
   } finally {
     fleet.close();
@@ -120,7 +179,13 @@ export const runDmsApiBudget = async (
   databases: number,
   clockSpeed = DEFAULT_CLOCK_SPEED,
 ): Promise<DmsApiBudgetFigures> => {
-  const { stateTransitionsPerDatabase: _, ...figures } = await runBudgetedFleet({
+  const {
+    stateTransitionsPerDatabase: _all,
+    stateTransitionsPerDatabaseByMachine: _byMachine,
+    migrationTransitionsPerDatabase: _migration,
+    refreshTransitionsPerDatabaseHourInCdc: _refresh,
+    ...figures
+  } = await runBudgetedFleet({
     databases,
     clockSpeed,
     migrationId: 'bench-budget',

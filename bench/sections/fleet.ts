@@ -60,7 +60,10 @@ export const round = (value: number, digits = 1): number => Math.round(value * 1
 
 /** `db001`, `db002`, ...: sorted as they are numbered. */
 export const fleetDatabaseIds = (count: number): string[] =>
-  Array.from({ length: count }, (_, index) => `db${String(index + 1).padStart(3, '0')}`);
+  Array.from(
+    { length: count },
+    (_, index) => `db${String(index + 1).padStart(Math.max(3, String(count).length), '0')}`,
+  );
 
 /** A whole number >= 1 from the environment variable `name`, or `fallback` when it is unset. */
 export const wholeNumberFromEnv = (name: string, fallback: number): number => {

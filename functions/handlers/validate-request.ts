@@ -18,6 +18,7 @@ import { requestForRetry } from '#domain/request/database-request';
 import { parseMigrationRequest } from '#domain/request/index';
 import { sourceReachWarnings } from '#domain/request/source-reach';
 import { plainTextWarnings } from '#domain/request/source-tls';
+import { assertFleetFitsStatePayload } from '#domain/request/state-payload';
 import { requireEnv } from '#shared/env';
 import { now } from '#shared/fields';
 import { parseInput } from '#shared/input';
@@ -64,11 +65,12 @@ export const validateRequest = async (event: unknown) => {
   const plans = planFleet(request, environment);
   const warnings = [...plainTextWarnings(request), ...sourceReachWarnings(request)];
   for (const warning of warnings) logger.warn(warning);
-  return {
+  const output = {
     ...(warnings.length > 0 ? { warnings } : {}),
     migrationId: request.migrationId,
     maxConcurrency: request.maxConcurrency,
-    request: raw,
+    // A migration request is migrate-fleet's own input, read from there; only a retry's rebuilt one is carried.
+    ...(retry ? { request: raw } : {}),
     databases: plans.map((plan) => {
       const item = items.find((candidate) => candidate.databaseId === plan.databaseId);
       return {
@@ -77,6 +79,8 @@ export const validateRequest = async (event: unknown) => {
       };
     }),
   };
+  assertFleetFitsStatePayload(output, raw, plans.length);
+  return output;
 };
 
 export const handler = lambdaHandler(validateRequest);

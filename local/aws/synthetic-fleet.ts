@@ -24,6 +24,8 @@ export interface SyntheticFleetOptions {
   readonly database?: SyntheticDatabase;
   /** `defaults.resize` of the request. */
   readonly resize?: Record<string, unknown>;
+  /** The request's `maxConcurrency` (the request's default when absent). */
+  readonly maxConcurrency?: number;
   /**
    * Real PostgreSQL databases to migrate instead of synthetic ones, by database id (RDS secret keys): their secrets
    * point at them, so the local DMS moves their data and creates their replication slots.
@@ -85,6 +87,7 @@ export const prepareSyntheticFleet = (
       kmsKeyArn: 'arn:aws:kms:us-east-1:000000000000:key/6f1c2a8e-4b7d-4c1e-9a3f-2d5e8b9c0a17',
     },
     ...(options.resize ? { defaults: { resize: options.resize } } : {}),
+    ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
     databases: options.databaseIds.map((id) => ({
       id,
       secretArn: secretArns.get(id),

@@ -2,10 +2,70 @@ import { FLEET_DATABASE_STATUSES } from '#contracts/attempts';
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
 import { failState } from '../builders/failures.ts';
 import { catchAll, catchErrors, lambdaTask, nestedExecution } from '../builders/tasks.ts';
-import type { StateMachineDefinition } from '../builders/types.ts';
+import type { MapState, StateMachineDefinition } from '../builders/types.ts';
 
 const FLEET_FAILED = FAIL_STATE_ERRORS.fleetFailed;
 const STATUS = FLEET_DATABASE_STATUSES;
+
+/**
+ * The Map that starts each database's attempt, with the request read from `requestPath`. State names are unique
+ * across a state machine, so the states of a second copy carry `prefix`.
+ */
+const migrateDatabases = (requestPath: string, prefix = ''): MapState => ({
+  Type: 'Map',
+  Comment:
+    "One migrate-database execution per database this trigger starts, named by the database's attempt; a database that is running or done is only reported.",
+  ItemsPath: '$.databases',
+  MaxConcurrencyPath: '$.maxConcurrency',
+  ItemSelector: {
+    'run.$': '$$.Map.Item.Value',
+    'request.$': requestPath,
+    // Part of the input, so another trigger's start of the same attempt is ExecutionAlreadyExists even while it runs.
+    'trigger.$': '$$.Execution.Id',
+  },
+  ItemProcessor: {
+    ProcessorConfig: { Mode: 'INLINE' },
+    StartAt: `${prefix}StartsAttempt`,
+    States: {
+      [`${prefix}StartsAttempt`]: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.run.action', StringEquals: 'start', Next: `${prefix}MigrateDatabase` }],
+        Default: `${prefix}ReportDatabase`,
+      },
+      [`${prefix}ReportDatabase`]: {
+        Type: 'Pass',
+        Comment: 'Running or done on its current attempt, or tearing down: nothing is started.',
+        OutputPath: '$.run.status',
+        End: true,
+      },
+      [`${prefix}MigrateDatabase`]: nestedExecution({
+        machine: 'migrate-database',
+        namePath: '$.run.executionName',
+        input: {
+          'request.$': '$.request',
+          'databaseId.$': '$.run.databaseId',
+          'attempt.$': '$.run.attempt',
+          'trigger.$': '$.trigger',
+        },
+        catch: [
+          catchErrors(['StepFunctions.ExecutionAlreadyExistsException'], `${prefix}AlreadyRunning`, null),
+          catchAll(`${prefix}DatabaseFailed`, null),
+        ],
+        next: `${prefix}DatabaseStarted`,
+      }),
+      [`${prefix}DatabaseStarted`]: { Type: 'Pass', Result: STATUS.started, End: true },
+      [`${prefix}AlreadyRunning`]: {
+        Type: 'Pass',
+        Comment: 'Another trigger started this attempt: it is not run twice, and nothing is created.',
+        Result: STATUS.alreadyRunning,
+        End: true,
+      },
+      [`${prefix}DatabaseFailed`]: { Type: 'Pass', Result: STATUS.failed, End: true },
+    },
+  },
+  ResultPath: '$.statuses',
+  Next: 'Summarize',
+});
 
 export const migrateFleet: StateMachineDefinition = {
   Comment:
@@ -19,63 +79,17 @@ export const migrateFleet: StateMachineDefinition = {
       payload: { 'request.$': '$' },
       outputPath: '$.Payload',
       catch: [catchAll(FLEET_FAILED)],
-      next: 'MigrateDatabases',
+      next: 'RequestRebuilt',
     }),
-    MigrateDatabases: {
-      Type: 'Map',
+    RequestRebuilt: {
+      Type: 'Choice',
       Comment:
-        "One migrate-database execution per database this trigger starts, named by the database's attempt; a database that is running or done is only reported.",
-      ItemsPath: '$.databases',
-      MaxConcurrencyPath: '$.maxConcurrency',
-      ItemSelector: {
-        'run.$': '$$.Map.Item.Value',
-        'request.$': '$.request',
-        // Part of the input, so another trigger's start of the same attempt is ExecutionAlreadyExists even while it runs.
-        'trigger.$': '$$.Execution.Id',
-      },
-      ItemProcessor: {
-        ProcessorConfig: { Mode: 'INLINE' },
-        StartAt: 'StartsAttempt',
-        States: {
-          StartsAttempt: {
-            Type: 'Choice',
-            Choices: [{ Variable: '$.run.action', StringEquals: 'start', Next: 'MigrateDatabase' }],
-            Default: 'ReportDatabase',
-          },
-          ReportDatabase: {
-            Type: 'Pass',
-            Comment: 'Running or done on its current attempt, or tearing down: nothing is started.',
-            OutputPath: '$.run.status',
-            End: true,
-          },
-          MigrateDatabase: nestedExecution({
-            machine: 'migrate-database',
-            namePath: '$.run.executionName',
-            input: {
-              'request.$': '$.request',
-              'databaseId.$': '$.run.databaseId',
-              'attempt.$': '$.run.attempt',
-              'trigger.$': '$.trigger',
-            },
-            catch: [
-              catchErrors(['StepFunctions.ExecutionAlreadyExistsException'], 'AlreadyRunning', null),
-              catchAll('DatabaseFailed', null),
-            ],
-            next: 'DatabaseStarted',
-          }),
-          DatabaseStarted: { Type: 'Pass', Result: STATUS.started, End: true },
-          AlreadyRunning: {
-            Type: 'Pass',
-            Comment: 'Another trigger started this attempt: it is not run twice, and nothing is created.',
-            Result: STATUS.alreadyRunning,
-            End: true,
-          },
-          DatabaseFailed: { Type: 'Pass', Result: STATUS.failed, End: true },
-        },
-      },
-      ResultPath: '$.statuses',
-      Next: 'Summarize',
+        "A retry's request is rebuilt from the registry and carried in the state; a migration request is the execution's input and is read from there, so no state holds it beside every database's run (docs/failure-semantics.md).",
+      Choices: [{ Variable: '$.request', IsPresent: true, Next: 'MigrateRetriedDatabases' }],
+      Default: 'MigrateDatabases',
     },
+    MigrateDatabases: migrateDatabases('$$.Execution.Input'),
+    MigrateRetriedDatabases: migrateDatabases('$.request', 'Retried'),
     Summarize: {
       Type: 'Pass',
       Comment: 'statuses[i] is the outcome of databases[i].',

@@ -138,10 +138,10 @@ export class LocalExecution implements NestedExecution {
     };
   }
 
-  private terminate(status: 'ABORTED' | 'TIMED_OUT', error?: string, cause?: string): void {
+  private terminate(status: 'ABORTED' | 'TIMED_OUT' | 'FAILED', error?: string, cause?: string): void {
     if (this.status !== 'RUNNING') return;
     this.finish(status, { error, cause });
-    this.controller.abort(new Error(`Execution ${status === 'ABORTED' ? 'stopped' : 'timed out'}`));
+    this.controller.abort(new Error(`Execution ${TERMINATED_BECAUSE[status]}`));
     this.abortRun();
   }
 
@@ -180,6 +180,8 @@ export class LocalExecution implements NestedExecution {
     for await (const event of events) {
       if (event.type === 'StateEntered' || event.type === 'StateRetried') this.transitions++;
       this.history.library(event);
+      const oversized = oversizedPayload(event);
+      if (oversized) this.terminate('FAILED', STATES_DATA_LIMIT_EXCEEDED, oversized);
     }
   }
 
@@ -194,6 +196,7 @@ export class LocalExecution implements NestedExecution {
     return {
       Execution: {
         Id: arn,
+        Input: JSON.parse(this.input),
         Name: this.name,
         RoleArn: this.target.roleArn,
         RedriveCount: 0,
@@ -232,3 +235,25 @@ export class LocalExecution implements NestedExecution {
     return overrides;
   }
 }
+
+const TERMINATED_BECAUSE = { ABORTED: 'stopped', TIMED_OUT: 'timed out', FAILED: 'failed' } as const;
+
+/**
+ * Step Functions fails an execution whose state input or output exceeds 256 KiB (UTF-8) with this terminal error,
+ * which no `States.ALL` catcher matches (local/aws/README.md, "Payload limit").
+ */
+export const STATES_DATA_LIMIT_EXCEEDED = 'States.DataLimitExceeded';
+export const MAX_STATE_PAYLOAD_BYTES = 256 * 1024;
+
+/** The cause AWS gives when a state's input or output is over the limit, or undefined when both fit. */
+const oversizedPayload = (event: LibraryEvent): string | undefined => {
+  const state = event.state;
+  if (!state) return undefined;
+  const payload =
+    event.type === 'StateEntered' ? state.input : event.type === 'StateExited' ? state.output : undefined;
+  if (payload === undefined) return undefined;
+  const bytes = Buffer.byteLength(JSON.stringify(payload ?? null), 'utf8');
+  return bytes > MAX_STATE_PAYLOAD_BYTES
+    ? `The state/task '${state.name}' ${event.type === 'StateEntered' ? 'received an input' : 'returned a result'} of ${bytes} bytes, exceeding the maximum of ${MAX_STATE_PAYLOAD_BYTES} bytes.`
+    : undefined;
+};

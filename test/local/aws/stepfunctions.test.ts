@@ -529,6 +529,50 @@ describe('LocalStepFunctions CreateStateMachine', () => {
   });
 });
 
+describe('LocalStepFunctions payload limit', () => {
+  it('fails the execution with States.DataLimitExceeded, which States.ALL does not catch, when a state output exceeds 256 KiB', async () => {
+    // Prepare
+    const h = sfnHarness({ big: async () => ({ blob: 'x'.repeat(256 * 1024) }) });
+    const arn = await h.create('oversized', {
+      StartAt: 'Produce',
+      States: {
+        Produce: lambdaTask(
+          'big',
+          {},
+          { Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], Next: 'Done' },
+        ),
+        Caught: { Type: 'Pass', End: true },
+        Done: { Type: 'Pass', End: true },
+      },
+    });
+
+    // Act
+    const executionArn = await h.start(arn, {}, 'big-1');
+    await eventually(() => h.sfn.getExecution(executionArn)?.status !== 'RUNNING');
+
+    // Assess
+    const described = await h.describe(executionArn);
+    expect(described).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+    expect(described.cause).toMatch(
+      /^The state\/task 'Produce' returned a result of \d+ bytes, exceeding the maximum of 262144 bytes\.$/,
+    );
+  });
+
+  it('runs a state whose input and output are just under the limit', async () => {
+    // Prepare
+    const h = sfnHarness({});
+    const arn = await h.create('fits', { StartAt: 'Keep', States: { Keep: { Type: 'Pass', End: true } } });
+    const input = { blob: 'x'.repeat(256 * 1024 - 20) };
+
+    // Act
+    const executionArn = await h.start(arn, input, 'fits-1');
+    await eventually(() => h.sfn.getExecution(executionArn)?.status !== 'RUNNING');
+
+    // Assess
+    expect((await h.describe(executionArn)).status).toBe('SUCCEEDED');
+  });
+});
+
 describe('LocalStepFunctions context object', () => {
   it('gives $$.Execution.StartTime and $$.State.EnteredTime on the emulated clock, and the execution name', async () => {
     // Prepare
@@ -543,6 +587,7 @@ describe('LocalStepFunctions context object', () => {
             'start.$': '$$.Execution.StartTime',
             'entered.$': '$$.State.EnteredTime',
             'name.$': '$$.Execution.Name',
+            'input.$': '$$.Execution.Input',
           },
           End: true,
         },
@@ -550,7 +595,7 @@ describe('LocalStepFunctions context object', () => {
     });
 
     // Act
-    const executionArn = await h.start(arn, {}, 'ctx-1');
+    const executionArn = await h.start(arn, { migrationId: 'm1' }, 'ctx-1');
     await h.clock.advance(90_000);
     await eventually(() => h.sfn.getExecution(executionArn)?.status !== 'RUNNING');
 
@@ -559,6 +604,7 @@ describe('LocalStepFunctions context object', () => {
       start: '2026-01-01T00:00:00.000Z',
       entered: '2026-01-01T00:01:30.000Z',
       name: 'ctx-1',
+      input: { migrationId: 'm1' },
     });
   });
 

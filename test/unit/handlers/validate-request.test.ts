@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_NAMES } from '#contracts/errors';
 import { attemptExecutionName, deriveIdentifiers } from '#domain/naming';
 import { requestForDatabase } from '#domain/request/database-request';
+import { STATE_PAYLOAD_LIMIT_BYTES } from '#domain/request/state-payload';
 import { invokeHandler } from '#test/lambda-context';
 import { withValue } from '../domain/request/fixtures.ts';
 import { NOW, planFor, requestFor, useHandlerWorld } from './fixtures.ts';
@@ -9,7 +10,7 @@ import { NOW, planFor, requestFor, useHandlerWorld } from './fixtures.ts';
 const world = useHandlerWorld();
 
 describe('Handler: validate-request', () => {
-  it('starts the first attempt of every new database under its deterministic name, with the default concurrency', async () => {
+  it('starts the first attempt of every new database under its deterministic name, with the default concurrency, leaving the request in the execution input', async () => {
     // Prepare
     const request = requestFor('fleet-1', ['orders', 'billing', 'inventory']);
     // Act
@@ -18,7 +19,6 @@ describe('Handler: validate-request', () => {
     expect(result).toEqual({
       migrationId: 'fleet-1',
       maxConcurrency: 10,
-      request,
       databases: ['orders', 'billing', 'inventory'].map((databaseId) => ({
         databaseId,
         action: 'start',
@@ -112,6 +112,30 @@ describe('Handler: validate-request', () => {
     await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.invalidRequest });
     await expect(attempt).rejects.toThrow(
       /\(2 problems\): databases\[0\]\.secretArn: .*; databases\[1\]\.acknowledgePlainText: /,
+    );
+  });
+
+  it('keeps a fleet of 1,000 databases within the Step Functions state payload limit', async () => {
+    // Prepare
+    const databaseIds = Array.from({ length: 1000 }, (_, index) => `db${String(index + 1).padStart(4, '0')}`);
+    const request = requestFor('fleet-8', databaseIds);
+    // Act
+    const result = await invokeHandler('validate-request', { request, now: NOW });
+    // Assess
+    expect(new TextEncoder().encode(JSON.stringify(result)).length).toBeLessThan(STATE_PAYLOAD_LIMIT_BYTES);
+    expect((result as { databases: unknown[] }).databases).toHaveLength(1000);
+  });
+
+  it('refuses a fleet whose runs would not fit in one Step Functions state, naming the remedy', async () => {
+    // Prepare
+    const databaseIds = Array.from({ length: 2500 }, (_, index) => `db${String(index + 1).padStart(4, '0')}`);
+    const request = requestFor('fleet-9', databaseIds);
+    // Act
+    const attempt = invokeHandler('validate-request', { request, now: NOW });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: ERROR_NAMES.invalidInput });
+    await expect(attempt).rejects.toThrow(
+      /^databases: 2500 databases make migrate-fleet's state \d+ bytes, over Step Functions' 262144-byte limit; split them into several migrations/,
     );
   });
 
