@@ -1,6 +1,6 @@
 /**
  * The local AWS: one HTTP endpoint on 127.0.0.1 serving DMS (the emulator), Step Functions, EventBridge, CloudWatch, Glue Data Catalog,
- * Secrets Manager and DynamoDB (dynalite behind a proxy), all on one shared clock. It knows nothing of lakeshift's
+ * S3 (over the lake folder), Secrets Manager and DynamoDB (dynalite behind a proxy), all on one shared clock. It knows nothing of lakeshift's
  * stack: `local/local-lakeshift.ts` applies the stack to it.
  * Events flow as on AWS: DMS and CloudWatch publish to the default bus, rules start executions or invoke handlers,
  * the DMS metric sink feeds CloudWatch, and alarms publish their state changes.
@@ -42,6 +42,7 @@ import { IamAuthority } from './iam/authority.ts';
 import { type IamSettings, stateMachineOfExecution } from './iam/request-context.ts';
 import type { StackModel } from './iam/stack-model.ts';
 import { type InvocationOrigin, LocalLambda } from './lambda/functions.ts';
+import { LocalS3 } from './s3/service.ts';
 import { LocalSecretsManager } from './secrets/service.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, sdkEnvironment } from './shared/account.ts';
 import { fileStore } from './shared/json-store.ts';
@@ -112,6 +113,8 @@ export interface LocalAws {
   readonly cloudFormation: LocalCloudFormation;
   /** The Glue Data Catalog (databases, tables and views). */
   readonly glue: LocalGlue;
+  /** S3 over `lakeDir` (one first-level folder per bucket), where the DMS data plane writes. */
+  readonly s3: LocalS3;
   /** dynalite behind the endpoint (observe its traffic with `observe`). */
   readonly dynamoDb: LocalDynamoDb;
   readonly lambda: LocalLambda;
@@ -231,6 +234,17 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     }),
   });
   const cloudFormation = new LocalCloudFormation();
+  const s3 = new LocalS3({
+    lakeDir,
+    clock,
+    onRequest: (operation, statusCode) => counters.recordRequest('s3', operation, statusCode),
+    ...(iam
+      ? {
+          authorize: (operation: string, input: Record<string, unknown>, authorization?: string) =>
+            iam.authorizeSigned('s3', operation, input, authorization),
+        }
+      : {}),
+  });
   const dynamodb = await startLocalDynamoDb({ path: stateDir ? join(stateDir, 'dynamodb') : undefined });
   const server = createAwsServer({
     services: [
@@ -243,6 +257,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     ],
     fallback: firstHandling([
       dynamodb.fallback,
+      s3.fallback,
       queryProtocolFallback(cloudWatch),
       queryProtocolFallback(cloudFormation),
     ]),
@@ -277,6 +292,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     secretsManager,
     cloudFormation,
     glue,
+    s3,
     dynamoDb: dynamodb,
     lambda,
     faults,

@@ -106,6 +106,10 @@ export class CdcStream {
   /** Files written while reading (a table's schema changed), published with the cycle's own. */
   private readonly writtenOutOfCycle: string[] = [];
   private readonly changeSequence = new ChangeSequence();
+  /** Tables being reloaded: their changes are read and kept (cached), and written once the reload is done. */
+  private readonly held = new Set<string>();
+  /** Tables whose reload failed: their changes are no longer applied (DMS suspends a table in error). */
+  private readonly suspended = new Set<string>();
 
   constructor(private readonly options: CdcOptions) {
     this.files = new CdcFileWriter(options);
@@ -130,10 +134,37 @@ export class CdcStream {
     this.client = undefined;
   }
 
-  /** Runs cycles every poll interval until the signal aborts. Unwritten rows are dropped, not acknowledged. */
-  async runUntilAborted(): Promise<void> {
+  /**
+   * Keeps the table's changes from now on out of the lake until `release` (a reload's cached changes). Called
+   * between cycles, so no file of the table is being written meanwhile.
+   */
+  hold(key: string): void {
+    this.held.add(key);
+  }
+
+  release(key: string): void {
+    this.held.delete(key);
+  }
+
+  /** Drops the table's buffered changes and ignores its later ones. */
+  suspend(key: string): void {
+    this.held.delete(key);
+    this.suspended.add(key);
+    const buffer = this.buffers.get(key);
+    if (buffer) {
+      buffer.rows.length = 0;
+      buffer.bytes = 0;
+    }
+  }
+
+  /**
+   * Runs cycles every poll interval until the signal aborts; `betweenCycles` runs before each (no file is being
+   * written then). Unwritten rows are dropped, not acknowledged.
+   */
+  async runUntilAborted(betweenCycles?: () => void): Promise<void> {
     const { clock, signal, pollIntervalMs } = this.options;
     while (!signal.aborted) {
+      betweenCycles?.();
       await this.cycle({ force: false });
       // Wake for the next read, or earlier when a buffer falls due, so files are not late by a poll interval.
       await clock.sleep(Math.min(pollIntervalMs, this.msUntilNextFlush()), signal).catch(() => undefined);
@@ -143,8 +174,9 @@ export class CdcStream {
   private msUntilNextFlush(): number {
     const intervalMs = this.options.settings.target.cdcMaxBatchIntervalSeconds * 1000;
     let soonest = Number.POSITIVE_INFINITY;
-    for (const buffer of this.buffers.values()) {
-      if (buffer.rows.length > 0) soonest = Math.min(soonest, buffer.firstReadAt + intervalMs);
+    for (const [key, buffer] of this.buffers) {
+      if (buffer.rows.length > 0 && !this.held.has(key))
+        soonest = Math.min(soonest, buffer.firstReadAt + intervalMs);
     }
     return Math.max(0, soonest - this.options.clock.now());
   }
@@ -294,7 +326,7 @@ export class CdcStream {
     if (target.cdcInsertsOnly && op !== 'I') return undefined;
     if (target.cdcInsertsAndUpdates && op === 'D') return undefined;
     const plan = await this.options.planFor(change.schema, change.table, false);
-    if (!plan) return undefined;
+    if (!plan || this.suspended.has(tableKey(plan.source))) return undefined;
     if (op !== 'I' && !plan.capturesUpdatesAndDeletes) return undefined;
     if (op === 'U' && keyChanged(plan, change)) return undefined;
     const old = change.oldKey;
@@ -323,8 +355,8 @@ export class CdcStream {
     const intervalMs = settings.target.cdcMaxBatchIntervalSeconds * 1000;
     const minBytes = settings.target.cdcMinFileSizeKb * 1024;
     const files: string[] = [];
-    for (const buffer of this.buffers.values()) {
-      if (buffer.rows.length === 0) continue;
+    for (const [key, buffer] of this.buffers) {
+      if (buffer.rows.length === 0 || this.held.has(key)) continue;
       const due = force || clock.now() - buffer.firstReadAt >= intervalMs || buffer.bytes >= minBytes;
       if (!due) continue;
       files.push(...(await this.writeTable(buffer)));

@@ -4,6 +4,20 @@
  * it. docs/data-plane-fidelity.md gives the evidence for each.
  */
 
+/**
+ * What a reload (ReloadTables) does to the table's folder: `emptied` (TargetTablePrepMode removes every file under
+ * it, CDC files included, before the new LOAD files), `kept, numbered on` (the old files stay and the new LOAD files
+ * take the numbers after the highest one there) or `kept, numbered again` (the old files stay and the new LOAD files
+ * start again at 1, replacing old files of the same name).
+ */
+export type ReloadTableFolder = 'emptied' | 'kept, numbered on' | 'kept, numbered again';
+
+export const RELOAD_TABLE_FOLDER_READINGS: readonly ReloadTableFolder[] = [
+  'emptied',
+  'kept, numbered on',
+  'kept, numbered again',
+];
+
 export interface UndocumentedBehaviour {
   /**
    * Whether `MapBooleanAsBoolean` on the source endpoint alone makes booleans Parquet BOOLEAN on an S3 target.
@@ -29,6 +43,13 @@ export interface UndocumentedBehaviour {
    * milliseconds. DMS does not document the order. Default false: the string holds the changed value.
    */
   readonly changeDataTypeOnSourceValue: boolean;
+  /**
+   * What ReloadTables does to the table's folder on an S3 target (the reload applies TargetTablePrepMode, and what
+   * a truncate removes there is not said). Default `emptied`: the table's change history goes with its old files,
+   * and the table reads empty until the new LOAD files are written. Under TargetTablePrepMode DO_NOTHING the folder
+   * is kept whatever the reading (DMS says the user must truncate first), numbered on unless `kept, numbered again`.
+   */
+  readonly reloadTableFolder: ReloadTableFolder;
 }
 
 export const UNDOCUMENTED_DEFAULTS: UndocumentedBehaviour = {
@@ -36,4 +57,5 @@ export const UNDOCUMENTED_DEFAULTS: UndocumentedBehaviour = {
   unchangedToast: 'null',
   maxFileSizeSplitsParquetLoad: true,
   changeDataTypeOnSourceValue: false,
+  reloadTableFolder: 'emptied',
 };

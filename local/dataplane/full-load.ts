@@ -12,11 +12,14 @@ import { LOB_TRUNCATION_MARKER } from './column-types.ts';
 import { type CsvChunk, CsvChunkSink } from './copy-chunks.ts';
 import { LobTruncationError, messageOf, TaskFailure } from './errors.ts';
 import {
+  firstLoadTreatment,
   highestLoadCounter,
   loadFileName,
   PARQUET_EXTENSION,
   prepareTableDirectory,
   publishFile,
+  reloadTreatment,
+  type TableFolderTreatment,
   tableDirectory,
   temporaryPath,
 } from './lake.ts';
@@ -26,19 +29,33 @@ import { connectSource, qualifiedName, quoteIdent } from './source.ts';
 import { type TablePlan, tableKey } from './table-plan.ts';
 import { timestampColumnText } from './timestamps.ts';
 
-export interface FullLoadOptions extends RunContext {
-  /** Exported snapshot of the slot's creation; absent on a resumed load. */
+/** What loading one table needs besides the run's context. */
+export interface TableLoadOptions extends RunContext {
+  /** Exported snapshot of the slot's creation; absent on a resumed load and on a reload (a snapshot of its own). */
   readonly snapshotName?: string;
   /** Epoch ms the task started (UseTaskStartTimeForFullLoadTimestamp). */
   readonly taskStartMs: number;
-  /** Tables loaded before by this task: their state reads `Table is being reloaded`. */
-  readonly reloading: ReadonlySet<string>;
   /** Tables at least this large are read as two ranges in parallel. */
   readonly parallelSegmentBytes: number;
   /** Bytes of COPY output per chunk: the granularity of the full load's transfer times. */
   readonly loadChunkBytes: number;
+}
+
+export interface FullLoadOptions extends TableLoadOptions {
+  /** Tables loaded before by this task: their state reads `Table is being reloaded`. */
+  readonly reloading: ReadonlySet<string>;
   /** Called once a table's files are published (checkpointing). */
   tableLoaded(plan: TablePlan, rows: number): void;
+}
+
+/** How one table is loaded: as part of the full load, or reloaded alone (ReloadTables). */
+interface LoadStage {
+  readonly reloading: boolean;
+  readonly folder: TableFolderTreatment;
+  /** After the folder is prepared, before the table is read. */
+  readonly prepared?: () => Promise<void>;
+  /** After the LOAD files are published, before the table is reported loaded. */
+  readonly published?: () => Promise<void>;
 }
 
 /** Rows between progress reports while a table is being copied. */
@@ -52,7 +69,10 @@ export const runFullLoad = async (plans: readonly TablePlan[], options: FullLoad
     for (let plan = queue.shift(); plan && failure === undefined; plan = queue.shift()) {
       if (options.signal.aborted) return;
       try {
-        const rows = await loadTable(plan, options);
+        const rows = await loadTable(plan, options, {
+          reloading: options.reloading.has(tableKey(plan.source)),
+          folder: firstLoadTreatment(options.settings.fullLoad.targetTablePrepMode),
+        });
         options.tableLoaded(plan, rows);
       } catch (error) {
         if (options.signal.aborted) return;
@@ -78,12 +98,39 @@ const tableFailure = (plan: TablePlan, error: unknown): TaskFailure => {
   );
 };
 
-const loadTable = async (plan: TablePlan, options: FullLoadOptions): Promise<number> => {
+/** The hooks of a reload: where it may be held between its start and its completion. */
+export interface ReloadHooks {
+  /** The folder is prepared (emptied or kept) and the table not read yet. */
+  readonly prepared: () => Promise<void>;
+  /** The new LOAD files are published and the table not reported loaded yet. */
+  readonly published: () => Promise<void>;
+}
+
+/**
+ * Loads one table again while the task runs (ReloadTables): `Table is being reloaded`, the folder treated as the
+ * run's reading of DMS says (choices.ts), the table read in a snapshot of its own, then `Table completed`.
+ * Returns the rows loaded.
+ */
+export const reloadTable = (
+  plan: TablePlan,
+  options: TableLoadOptions,
+  hooks: ReloadHooks,
+): Promise<number> =>
+  loadTable(plan, options, {
+    reloading: true,
+    folder: reloadTreatment(options.settings.fullLoad.targetTablePrepMode, options.choices.reloadTableFolder),
+    ...hooks,
+  }).catch((error: unknown) => {
+    if (!options.signal.aborted) options.stats.loadFailed(plan.source);
+    throw tableFailure(plan, error);
+  });
+
+const loadTable = async (plan: TablePlan, options: TableLoadOptions, stage: LoadStage): Promise<number> => {
   const { settings, stats } = options;
-  const key = tableKey(plan.source);
-  stats.loadStarted(plan.source, options.reloading.has(key));
+  stats.loadStarted(plan.source, stage.reloading);
   const directory = tableDirectory(options.lakeDir, settings.target, plan.target);
-  await prepareTableDirectory(directory, settings.fullLoad.targetTablePrepMode);
+  await prepareTableDirectory(directory, stage.folder);
+  await stage.prepared?.();
   const chunks = await copySegments(plan, options);
   const csvFiles = chunks.map((chunk) => chunk.file);
   const staging = temporaryPath(directory, 'load');
@@ -113,8 +160,9 @@ const loadTable = async (plan: TablePlan, options: FullLoadOptions): Promise<num
         options.signal,
       );
     }
-    const bytesWritten = rows > 0 ? await publishLoadFiles(staging, directory, options) : 0;
+    const bytesWritten = rows > 0 ? await publishLoadFiles(staging, directory, stage.folder, options) : 0;
     options.reportSample({ rowsRead: 0, bytesWritten, rowsBuffered: 0, bytesBuffered: 0 });
+    await stage.published?.();
     stats.loadFinished(plan.source, rows);
     return rows;
   } finally {
@@ -126,7 +174,7 @@ const loadTable = async (plan: TablePlan, options: FullLoadOptions): Promise<num
 };
 
 /** Most bytes of COPY output one LOAD file is made from (MaxFileSize, when it applies to Parquet LOAD files). */
-const loadFileLimit = (options: FullLoadOptions): number =>
+const loadFileLimit = (options: TableLoadOptions): number =>
   options.choices.maxFileSizeSplitsParquetLoad
     ? options.settings.target.maxFileSizeKb * 1024
     : Number.POSITIVE_INFINITY;
@@ -156,15 +204,15 @@ const groupChunks = (chunks: readonly CsvChunk[], limit: number): CsvChunk[][] =
 const publishLoadFiles = async (
   staging: string,
   directory: string,
-  { settings, authorizeLakeWrite }: Pick<RunContext, 'settings' | 'authorizeLakeWrite'>,
+  folder: TableFolderTreatment,
+  { authorizeLakeWrite }: Pick<RunContext, 'authorizeLakeWrite'>,
 ): Promise<number> => {
   const parts = (await readdir(staging))
     .filter((name) => name.endsWith(PARQUET_EXTENSION))
     .map((name) => ({ name, index: Number(/(\d+)/.exec(name)?.[1] ?? 0) }))
     .sort((a, b) => a.index - b.index);
-  // DO_NOTHING keeps earlier files, so numbering continues after them rather than overwriting.
-  let counter =
-    settings.fullLoad.targetTablePrepMode === 'DO_NOTHING' ? await highestLoadCounter(directory) : 0;
+  // A kept folder numbers on after its files, or again from 1 over them, as the treatment says.
+  let counter = folder.numbering === 'after-existing' ? await highestLoadCounter(directory) : 0;
   let bytes = 0;
   for (const part of parts) {
     counter += 1;
@@ -185,7 +233,7 @@ interface Segment {
 /** PostgreSQL's default page size; a server built with another only makes the two ranges uneven, never wrong. */
 const BLOCK_SIZE = 8192;
 
-const segmentsOf = (plan: TablePlan, options: FullLoadOptions): Segment[] => {
+const segmentsOf = (plan: TablePlan, options: TableLoadOptions): Segment[] => {
   const base = join(options.workDir, `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
   if (plan.sizeBytes < options.parallelSegmentBytes) return [{ where: '', base: `${base}-0` }];
   const middle = Math.ceil(plan.sizeBytes / BLOCK_SIZE / 2);
@@ -196,7 +244,7 @@ const segmentsOf = (plan: TablePlan, options: FullLoadOptions): Segment[] => {
 };
 
 /** Copies the table out in chunks; returns them in arrival order (at least one, possibly empty, file). */
-const copySegments = async (plan: TablePlan, options: FullLoadOptions): Promise<CsvChunk[]> => {
+const copySegments = async (plan: TablePlan, options: TableLoadOptions): Promise<CsvChunk[]> => {
   await mkdir(options.workDir, { recursive: true });
   const columns = plan.columns.map((column) => quoteIdent(column.source)).join(', ');
   const from = qualifiedName(plan.source.schema, plan.source.table);
@@ -243,7 +291,7 @@ const copySegments = async (plan: TablePlan, options: FullLoadOptions): Promise<
   return [{ file: empty, arrivedAt: options.clock.now(), rows: 0, bytes: 0 }];
 };
 
-const copySegment = async (options: FullLoadOptions, sql: string, sink: CsvChunkSink): Promise<void> => {
+const copySegment = async (options: TableLoadOptions, sql: string, sink: CsvChunkSink): Promise<void> => {
   const client = await connectSource(options.source);
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');

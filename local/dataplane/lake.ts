@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ReloadTableFolder } from './choices.ts';
 import type { DatePartitioning, S3TargetSettings, TargetTablePrepMode } from './settings.ts';
 import type { TableName } from './table-mappings.ts';
 
@@ -22,6 +23,29 @@ export const pathSegment = (name: string): string => {
   if (name === '.' || name === '..') return name.replaceAll('.', '%2E');
   return name.replaceAll('%', '%25').replaceAll('/', '%2F').replaceAll('\\', '%5C').replaceAll('\0', '%00');
 };
+
+/** The name a key's segment has on disk: escaped as above; an empty segment (`a//b`, `a/`) as a lone `%`. */
+const EMPTY_SEGMENT = '%';
+const keySegmentName = (segment: string): string => (segment === '' ? EMPTY_SEGMENT : pathSegment(segment));
+
+/** The inverse of `pathSegment` (which escapes every `%`, so a `%XX` on disk is always one of its escapes). */
+const segmentOfName = (name: string): string =>
+  name === EMPTY_SEGMENT
+    ? ''
+    : name.replace(/%(2E|2F|5C|00|25)/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+
+/**
+ * Where the object `key` of `bucket` lies: `<lakeDir>/<bucket>/<segment>/…/<segment>`, one folder per `/` of the key,
+ * each segment escaped as `pathSegment` escapes it. The data plane's table folders are this mapping of their keys.
+ */
+export const objectPath = (lakeDir: string, bucket: string, key: string): string =>
+  join(lakeDir, bucket, ...key.split('/').map(keySegmentName));
+
+/** The key of a file given by its names on disk below the bucket folder (the inverse of `objectPath`). */
+export const keyOfNames = (names: readonly string[]): string => names.map(segmentOfName).join('/');
+
+/** Temporary files of a write in progress: never an object. */
+export const isTemporaryName = (name: string): boolean => name.startsWith(TEMP_PREFIX);
 
 export const bucketDirectory = (lakeDir: string, target: Pick<S3TargetSettings, 'bucketName'>): string =>
   join(lakeDir, target.bucketName);
@@ -146,9 +170,39 @@ const syncPath = async (path: string): Promise<void> => {
   }
 };
 
-/** Empties a table folder as TargetTablePrepMode asks before its full load. */
-export const prepareTableDirectory = async (directory: string, mode: TargetTablePrepMode): Promise<void> => {
-  if (mode !== 'DO_NOTHING') await rm(directory, { recursive: true, force: true });
+/**
+ * What a load does to its table's folder first, and where its LOAD numbering starts: emptied (every file under it,
+ * CDC files and date folders included) or kept, and numbered from 1 or after the highest LOAD file there.
+ */
+export interface TableFolderTreatment {
+  readonly empty: boolean;
+  readonly numbering: 'from-one' | 'after-existing';
+}
+
+/** A first load: TargetTablePrepMode empties the folder, or DO_NOTHING keeps it and numbers on after its files. */
+export const firstLoadTreatment = (mode: TargetTablePrepMode): TableFolderTreatment =>
+  mode === 'DO_NOTHING'
+    ? { empty: false, numbering: 'after-existing' }
+    : { empty: true, numbering: 'from-one' };
+
+/**
+ * A reload (ReloadTables) under the reading of what DMS does (choices.ts `reloadTableFolder`). DO_NOTHING never
+ * empties: DMS asks the user to truncate the table first.
+ */
+export const reloadTreatment = (
+  mode: TargetTablePrepMode,
+  reading: ReloadTableFolder,
+): TableFolderTreatment => {
+  if (reading === 'emptied' && mode !== 'DO_NOTHING') return { empty: true, numbering: 'from-one' };
+  return { empty: false, numbering: reading === 'kept, numbered again' ? 'from-one' : 'after-existing' };
+};
+
+/** Prepares a table folder before its load, as `treatment` says. */
+export const prepareTableDirectory = async (
+  directory: string,
+  treatment: TableFolderTreatment,
+): Promise<void> => {
+  if (treatment.empty) await rm(directory, { recursive: true, force: true });
   await mkdir(directory, { recursive: true });
 };
 
@@ -157,7 +211,7 @@ export const removeTemporaryFiles = async (directory: string): Promise<void> => 
   const entries = await readdir(directory, { withFileTypes: true, recursive: true }).catch(() => []);
   await Promise.all(
     entries
-      .filter((entry) => entry.name.startsWith(TEMP_PREFIX))
+      .filter((entry) => isTemporaryName(entry.name))
       .map((entry) => rm(join(entry.parentPath, entry.name), { recursive: true, force: true })),
   );
 };

@@ -4,7 +4,7 @@
  * removes the row. Rows without an `Op` column are inserts. Used by the tests and by the demo's verification.
  */
 import { readdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type Json } from '@duckdb/node-api';
 import { isLoadFile, PARQUET_EXTENSION, pathSegment } from './lake.ts';
 import { OP_COLUMN } from './output-columns.ts';
@@ -62,8 +62,9 @@ export const lakeTableDirectory = (
 /** The table's LOAD and CDC files (temporary files of an interrupted write are not data and are skipped). */
 export const listLakeTableFiles = async (directory: string): Promise<LakeTableFiles> => {
   const entries = await readdir(directory, { recursive: true }).catch(() => [] as string[]);
+  // Dot-named files and folders are writes in progress (a temporary file, a load's staging folder).
   const parquet = entries.filter(
-    (entry) => entry.endsWith(PARQUET_EXTENSION) && !basename(entry).startsWith('.'),
+    (entry) => entry.endsWith(PARQUET_EXTENSION) && !entry.split(sep).some((name) => name.startsWith('.')),
   );
   const load = parquet.filter((entry) => entry === basename(entry) && isLoadFile(entry)).sort();
   const cdc = parquet

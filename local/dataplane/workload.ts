@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import type pg from 'pg';
+import type { ReloadPoint } from '../dms/faults/reload-gate.ts';
 import type {
   ConnectionTestResult,
   DeletedTask,
@@ -24,7 +25,7 @@ import { type Checkpoint, decodeCheckpoint, EMPTY_CHECKPOINT, encodeCheckpoint }
 import { UNDOCUMENTED_DEFAULTS, type UndocumentedBehaviour } from './choices.ts';
 import { DDL_AUDIT_TABLE, DDL_INTERCEPT, installDdlCapture } from './ddl-capture.ts';
 import { InvalidSettingError, messageOf, TaskFailure } from './errors.ts';
-import { runFullLoad } from './full-load.ts';
+import { reloadTable, runFullLoad } from './full-load.ts';
 import { runHeartbeat } from './heartbeat.ts';
 import { removeTemporaryFiles, tableDirectory } from './lake.ts';
 import { ParquetWriter } from './parquet-writer.ts';
@@ -72,6 +73,8 @@ export interface DataPlaneObserver extends CdcObserver {
   tableLoaded?(info: { readonly table: string; readonly rows: number }): void;
   /** When ongoing replication starts (after the full load and its cached changes, or at once for CDC tasks). */
   streaming?(): void;
+  /** A reload (ReloadTables) of a table ended: loaded again, or failed (the table is then in error). */
+  tableReloaded?(info: { readonly table: string; readonly rows?: number; readonly error?: string }): void;
 }
 
 export interface PostgresToS3WorkloadOptions {
@@ -241,6 +244,10 @@ class TaskRun {
   private snapshot: SlotWithSnapshot | undefined;
   private cdc: CdcStream | undefined;
   private heartbeat: { readonly stop: () => void; readonly done: Promise<void> } | undefined;
+  /** Reloads (ReloadTables) running while CDC goes on, by table key. */
+  private readonly reloads = new Map<string, Promise<void>>();
+  /** Reloads a previous run left unfinished: started again once CDC runs. */
+  private interruptedReloads: { readonly schemaName: string; readonly tableName: string }[] = [];
 
   private constructor(
     private readonly ctx: TaskContext,
@@ -341,8 +348,70 @@ class TaskRun {
     if (ctx.signal.aborted) return undefined;
     const cdc = await this.openCdc(slotName);
     this.options.observer?.streaming?.();
-    await cdc.runUntilAborted();
+    this.interruptedReloads = this.stats
+      .snapshot()
+      .filter((table) => table.TableState === 'Table is being reloaded')
+      .map((table) => ({ schemaName: table.SchemaName, tableName: table.TableName }));
+    try {
+      await cdc.runUntilAborted(() => this.startReloads(cdc));
+    } finally {
+      await Promise.allSettled(this.reloads.values());
+    }
     return undefined;
+  }
+
+  /** Starts the reloads asked for since the last cycle (ReloadTables), each alongside CDC. */
+  private startReloads(cdc: CdcStream): void {
+    const wanted = [...this.interruptedReloads.splice(0), ...(this.ctx.takeTableReloads?.() ?? [])];
+    for (const table of wanted) {
+      const key = tableKey({ schema: table.schemaName, table: table.tableName });
+      const plan = this.plans.get(key);
+      // A table the task does not replicate is ignored; one already being reloaded is reloaded once.
+      if (!plan || this.reloads.has(key)) continue;
+      this.reloads.set(
+        key,
+        this.reload(cdc, plan, table).finally(() => this.reloads.delete(key)),
+      );
+    }
+  }
+
+  /**
+   * Reloads one table while CDC goes on. Its changes from the start are cached (held out of the lake) and written
+   * after the new LOAD files, as a full load's cached changes are; a reload that fails leaves the table in error and
+   * its changes are no longer applied (docs/data-plane-fidelity.md, "Reloading a table").
+   */
+  private async reload(
+    cdc: CdcStream,
+    plan: TablePlan,
+    table: { readonly schemaName: string; readonly tableName: string },
+  ): Promise<void> {
+    const { ctx, options } = this;
+    const key = tableKey(plan.source);
+    cdc.hold(key);
+    const reached = (at: ReloadPoint) => ctx.reloadReached?.(table, at) ?? Promise.resolve();
+    try {
+      const reloading = reloadTable(
+        plan,
+        {
+          ...this.runContext('reload'),
+          taskStartMs: ctx.clock.now(),
+          parallelSegmentBytes: options.parallelSegmentBytes ?? DEFAULTS.parallelSegmentBytes,
+          loadChunkBytes: options.loadChunkBytes ?? DEFAULTS.loadChunkBytes,
+        },
+        { prepared: () => reached('prepared'), published: () => reached('loaded') },
+      );
+      // The table reads `Table is being reloaded` from here: checkpointed, a resumed run reloads it again.
+      this.save({});
+      const rows = await reloading;
+      cdc.release(key);
+      options.observer?.tableReloaded?.({ table: key, rows });
+    } catch (error) {
+      if (ctx.signal.aborted) return;
+      cdc.suspend(key);
+      options.observer?.tableReloaded?.({ table: key, error: messageOf(error) });
+    } finally {
+      if (!ctx.signal.aborted) this.save({});
+    }
   }
 
   private runContext(workFolder: string): RunContext {

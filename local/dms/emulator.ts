@@ -12,6 +12,7 @@ import { DEFAULT_DURATIONS, DEFAULT_QUOTAS, type Durations, type Quotas } from '
 import { type DmsEventSink, EventPublisher, type TaskStopEventShape } from './events/publisher.ts';
 import type { DmsFaultConfig } from './faults/config.ts';
 import { FaultInjector } from './faults/injector.ts';
+import { ReloadGate } from './faults/reload-gate.ts';
 import { taskFaultHooks } from './faults/task-hooks.ts';
 import { DmsLifecycle } from './lifecycle/lifecycle.ts';
 import { MetricPublisher, type MetricSink } from './metrics/publisher.ts';
@@ -70,6 +71,8 @@ export class DmsEmulator implements AwsJsonService {
   readonly protocol = 'json1.1' as const;
   /** Calls answered, by operation (faulted calls included). */
   readonly calls = new Map<string, number>();
+  /** Table reloads held between their start and their completion until released (fault configuration `reloads`). */
+  readonly reloads = new ReloadGate();
 
   private readonly state: StateData;
   private readonly context: DmsContext;
@@ -100,6 +103,7 @@ export class DmsEmulator implements AwsJsonService {
     const changed = () => this.writer?.markDirty();
     this.faults = new FaultInjector(clock, config.seed);
     this.faults.configure(options.faults ?? {});
+    this.reloads.configure(options.faults?.reloads ?? []);
     const meter = new WorkMeter();
     const events = new EventPublisher({
       region: config.region,
@@ -122,6 +126,7 @@ export class DmsEmulator implements AwsJsonService {
         state: this.state,
         events,
         faults: taskFaultHooks(this.faults),
+        reloads: this.reloads,
         workloadFor: options.workloadFor ?? (() => synthetic ?? createSyntheticWorkload()),
         changed,
       },
@@ -182,6 +187,7 @@ export class DmsEmulator implements AwsJsonService {
   /** Replaces the fault configuration (counters restart). */
   configureFaults(config: DmsFaultConfig): void {
     this.faults.configure(config);
+    this.reloads.configure(config.reloads ?? []);
   }
 
   /** A deep copy of the state, for inspection. */

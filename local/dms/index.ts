@@ -11,6 +11,12 @@ export type {
   TaskFailurePoint,
   TaskFailureRule,
 } from './faults/config.ts';
+export {
+  type ReloadAtPoint,
+  ReloadGate,
+  type ReloadHoldRule,
+  type ReloadPoint,
+} from './faults/reload-gate.ts';
 export { DMS_TOKEN_BUCKET, type TokenBucketConfig } from './faults/token-bucket.ts';
 export { DMS_NAMESPACE, type MetricBatch, type MetricDatum, type MetricSink } from './metrics/publisher.ts';
 export { includeAllTables } from './settings/table-mappings.ts';

@@ -5,6 +5,7 @@
  * and the PostgreSQL → Parquet data plane (`local/dataplane`).
  */
 import type { Clock } from '../clock.ts';
+import type { ReloadPoint } from './faults/reload-gate.ts';
 
 export type StartType = 'start-replication' | 'resume-processing' | 'reload-target';
 export type MigrationType = 'full-load' | 'cdc' | 'full-load-and-cdc';
@@ -118,6 +119,15 @@ export interface TaskContext {
    * workload reports it loaded again); a workload in CDC takes them and reloads them while CDC goes on.
    */
   takeTableReloads?(): readonly { readonly schemaName: string; readonly tableName: string }[];
+  /**
+   * A reload reached a point between its start and its completion (`prepared`: folder treated, table not read;
+   * `loaded`: LOAD files written, table not reported completed); resolves when it may go on (the emulator's
+   * ReloadGate may hold it).
+   */
+  reloadReached?(
+    table: { readonly schemaName: string; readonly tableName: string },
+    at: ReloadPoint,
+  ): Promise<void>;
 }
 
 /** How a run ended when it ended on its own (not through the signal). */

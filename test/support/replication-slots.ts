@@ -37,3 +37,16 @@ export const expectNoReplicationSlots = async (...urls: readonly string[]): Prom
     expect(count).toBe(0);
   }
 };
+
+/** Drops the slots no process reads, e.g. those of tasks whose names a later harness numbers again. */
+export const dropInactiveReplicationSlots = async (url: string): Promise<void> => {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(
+      'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active',
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+};

@@ -17,6 +17,7 @@ import type {
   TaskStallRule,
   Trigger,
 } from '../../dms/faults/config.ts';
+import type { ReloadHoldRule, ReloadPoint } from '../../dms/faults/reload-gate.ts';
 import type { AwsApiFaultRule, HandlerFaultRule, LocalAwsFaultConfig } from './injector.ts';
 
 /** A database of the plan's migration; every database when absent. */
@@ -67,6 +68,11 @@ export type NamedFault =
       readonly error?: string;
       readonly status?: number;
     } & Trigger)
+  /**
+   * A table reload (ReloadTables) of the database's task stops at `at` (default `loaded`: its new LOAD files written,
+   * the table not yet completed) until `DmsEmulator.reloads.release` lets it go on; `table` is `schema.table`.
+   */
+  | ({ readonly fault: 'reload-held'; readonly at?: ReloadPoint; readonly table?: string } & OfDatabase)
   /** A Teardown Requested is sent for the database when it reaches `at` (once per database). */
   | ({ readonly fault: 'teardown-at'; readonly at: TeardownPoint } & OfDatabase);
 
@@ -103,6 +109,7 @@ export const compileFaultPlan = (plan: FaultPlan, migrationId: string): Compiled
   const instances: InstanceFaultRule[] = [];
   const tasks: TaskFailureRule[] = [];
   const stalls: TaskStallRule[] = [];
+  const reloads: ReloadHoldRule[] = [];
   const awsApi: AwsApiFaultRule[] = [];
   const handlers: HandlerFaultRule[] = [];
   const teardowns: TeardownTrigger[] = [];
@@ -205,6 +212,15 @@ export const compileFaultPlan = (plan: FaultPlan, migrationId: string): Compiled
           ...when,
         });
         break;
+      case 'reload-held': {
+        const task = ids(fault.database)?.task;
+        reloads.push({
+          ...(task === undefined ? {} : { task }),
+          ...(fault.table === undefined ? {} : { table: fault.table }),
+          at: fault.at ?? 'loaded',
+        });
+        break;
+      }
       case 'teardown-at':
         teardowns.push({ ...(fault.database ? { databaseId: fault.database } : {}), at: fault.at });
         break;
@@ -212,7 +228,7 @@ export const compileFaultPlan = (plan: FaultPlan, migrationId: string): Compiled
   }
   const seed = plan.seed === undefined ? {} : { seed: plan.seed };
   return {
-    dmsFaults: { ...seed, api, events, instances, tasks, stalls },
+    dmsFaults: { ...seed, api, events, instances, tasks, stalls, reloads },
     awsFaults: { ...seed, api: awsApi, handlers },
     teardowns,
   };

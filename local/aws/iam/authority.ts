@@ -94,6 +94,16 @@ export class IamAuthority {
   ): void {
     const service = IAM_SERVICE_BY_TARGET[targetPrefix];
     if (!service) return;
+    this.authorizeSigned(service, operation, input, authorization);
+  }
+
+  /** Authorizes one request of `service` (an IAM prefix) as the principal its SigV4 header names. */
+  authorizeSigned(
+    service: string,
+    operation: string,
+    input: Record<string, unknown>,
+    authorization: string | undefined,
+  ): void {
     const accessKeyId = accessKeyOf(authorization);
     if (!accessKeyId) throw new MissingAuthenticationTokenError();
     const principal = this.principals.byAccessKeyId(accessKeyId);

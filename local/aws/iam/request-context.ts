@@ -6,7 +6,7 @@
  * `iam:PassRole` on that role with `iam:PassedToService`.
  */
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../shared/account.ts';
-import { referenceAction, resourceArn } from './service-reference.ts';
+import { placeholder, referenceAction, resourceArn, resourceTypeArnFormat } from './service-reference.ts';
 
 export interface AuthorizationCheck {
   readonly action: string;
@@ -311,6 +311,69 @@ const glueChecks = (operation: string, input: Input): AuthorizationCheck[] => {
   return resources.map((resource) => ({ action, resource, context: {} }));
 };
 
+/**
+ * The IAM action S3 authorizes each operation with (S3's "Required permissions for Amazon S3 API operations"):
+ * listing is `s3:ListBucket` on the bucket, HEAD and GET of an object `s3:GetObject`, a copy `s3:PutObject` on the
+ * target (and `s3:GetObject` on the source), a batch delete `s3:DeleteObject` on each key.
+ */
+const S3_ACTIONS: Readonly<Record<string, string>> = {
+  ListObjectsV2: 'ListBucket',
+  HeadBucket: 'ListBucket',
+  HeadObject: 'GetObject',
+  GetObject: 'GetObject',
+  PutObject: 'PutObject',
+  CopyObject: 'PutObject',
+  DeleteObject: 'DeleteObject',
+  DeleteObjects: 'DeleteObject',
+};
+
+/** An S3 bucket or object ARN, in the reference's format for that resource type. */
+export const s3Arn = (bucket: string, key?: string): string =>
+  resourceTypeArnFormat('s3', key === undefined ? 'bucket' : 'object')
+    .replace(placeholder('Partition'), 'aws')
+    .replace(placeholder('BucketName'), bucket)
+    .replace(placeholder('ObjectName'), key ?? '');
+
+/** `CopySource` as S3 reads it: `[/]bucket/key`, URL-encoded, with an optional `?versionId=`. */
+export const copySourceOf = (copySource: string): { readonly bucket: string; readonly key: string } => {
+  const path = decodeURIComponent((copySource.split('?')[0] ?? '').replace(/^\//, ''));
+  const slash = path.indexOf('/');
+  return slash < 0 ? { bucket: path, key: '' } : { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
+};
+
+const s3Checks = (operation: string, input: Input): AuthorizationCheck[] => {
+  const name = S3_ACTIONS[operation] ?? operation;
+  const action = `s3:${referenceAction('s3', name).name}`;
+  const bucket = str(input, 'Bucket') ?? '*';
+  if (name === 'ListBucket') {
+    const context: Record<string, string> = {};
+    for (const [member, key] of [
+      ['Prefix', 's3:prefix'],
+      ['Delimiter', 's3:delimiter'],
+      ['MaxKeys', 's3:max-keys'],
+    ] as const) {
+      const value = input[member];
+      if (value !== undefined) context[key] = String(value);
+    }
+    return [{ action, resource: s3Arn(bucket), context }];
+  }
+  const deleted = input['Delete'] as { Objects?: readonly Input[] } | undefined;
+  const keys = deleted?.Objects
+    ? deleted.Objects.map((object) => str(object, 'Key') ?? '')
+    : [str(input, 'Key') ?? '*'];
+  const checks = keys.map((key) => ({ action, resource: s3Arn(bucket, key), context: {} }));
+  const copySource = str(input, 'CopySource');
+  if (operation === 'CopyObject' && copySource) {
+    const source = copySourceOf(copySource);
+    checks.unshift({
+      action: `s3:${referenceAction('s3', 'GetObject').name}`,
+      resource: s3Arn(source.bucket, source.key),
+      context: {},
+    });
+  }
+  return checks;
+};
+
 /** Every check AWS makes for one request to `service` (an IAM service prefix). */
 export const authorizationChecks = (
   service: string,
@@ -334,6 +397,8 @@ export const authorizationChecks = (
       return dynamoDbChecks(operation, input);
     case 'glue':
       return glueChecks(operation, input);
+    case 's3':
+      return s3Checks(operation, input);
     default:
       return [{ action: `${service}:${operation}`, resource: '*', context: {} }];
   }

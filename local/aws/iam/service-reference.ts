@@ -68,7 +68,7 @@ export const resourceTypeArnFormat = (service: string, resourceType: string): st
 };
 
 /** `${Name}` as the reference writes its ARN variables. */
-const placeholder = (name: string): string => `\${${name}}`;
+export const placeholder = (name: string): string => `\${${name}}`;
 
 /**
  * A concrete ARN of a resource type: the reference's format with the partition, region and account filled in and

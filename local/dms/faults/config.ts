@@ -3,6 +3,7 @@
  * runs) it matches and fires on the `nth` of them, with a `probability`, or on all of them when neither is given,
  * at most `times` times.
  */
+import type { ReloadHoldRule } from './reload-gate.ts';
 import type { TokenBucketConfig } from './token-bucket.ts';
 
 export interface Trigger {
@@ -99,4 +100,6 @@ export interface DmsFaultConfig {
   readonly stalls?: readonly TaskStallRule[];
   readonly events?: readonly EventFaultRule[];
   readonly instances?: readonly InstanceFaultRule[];
+  /** Table reloads held at a point until released (`DmsEmulator.reloads`). */
+  readonly reloads?: readonly ReloadHoldRule[];
 }

@@ -2,6 +2,7 @@
 import type { Clock } from '../../clock.ts';
 import type { DmsConfig, WorkloadResolver } from '../config.ts';
 import type { EventPublisher } from '../events/publisher.ts';
+import type { ReloadGate } from '../faults/reload-gate.ts';
 import type { TaskFaultHooks } from '../faults/task-hooks.ts';
 import type { StateData } from '../state/records.ts';
 
@@ -11,6 +12,8 @@ export interface LifecycleEnvironment {
   readonly state: StateData;
   readonly events: EventPublisher;
   readonly faults: TaskFaultHooks;
+  /** Where table reloads may be held (docs: local/dms/README.md). */
+  readonly reloads?: ReloadGate;
   readonly workloadFor: WorkloadResolver;
   /** Marks the state changed (persistence). */
   changed(): void;

@@ -328,7 +328,17 @@ export class TaskRunner {
       reportTables(tables) {
         const live = current();
         if (!live) return;
-        live.tables = tables.map(normalizeTable);
+        // A table asked for with ReloadTables shows as being reloaded until the workload takes it.
+        const pending = live.pendingReloads ?? [];
+        live.tables = tables
+          .map(normalizeTable)
+          .map((table) =>
+            pending.some(
+              (wanted) => wanted.SchemaName === table.SchemaName && wanted.TableName === table.TableName,
+            )
+              ? { ...table, TableState: 'Table is being reloaded' as const }
+              : table,
+          );
         if (
           live.stats.fullLoadStartDate === undefined &&
           live.tables.some((table) => table.TableState !== 'Before load')
@@ -368,6 +378,14 @@ export class TaskRunner {
         if (!live) return;
         live.checkpoint = checkpoint;
         runner.env.changed();
+      },
+      reloadReached(table, at) {
+        return (
+          runner.env.reloads?.reached(
+            { taskArn: task.arn, taskIdentifier: task.identifier, ...table, at },
+            run.controller.signal,
+          ) ?? Promise.resolve()
+        );
       },
       takeTableReloads() {
         const live = current();

@@ -21,6 +21,8 @@ describe('compileFaultPlan', () => {
           { fault: 'handler-crash', handlers: ['start-task'], when: 'after', times: 1 },
           { fault: 'handler-timeout', handlers: ['modify-instance'], nth: [2] },
           { fault: 'send-task-success-fails', error: 'KmsInvalidStateException', status: 400, times: 3 },
+          { fault: 'reload-held', database: 'ledger', table: 'public.items' },
+          { fault: 'reload-held', at: 'prepared' },
           { fault: 'teardown-at', database: 'ledger', at: { phase: 'STEPPING_DOWN' } },
           { fault: 'teardown-at', at: { afterHandler: 'ensure-replication-instance' } },
         ],
@@ -50,6 +52,7 @@ describe('compileFaultPlan', () => {
       instances: [{ fault: 'modification-never-applies', instance: ledger.instance, stays: 'pending' }],
       tasks: [],
       stalls: [{ task: ledger.task, atPercent: 40 }],
+      reloads: [{ task: ledger.task, table: 'public.items', at: 'loaded' }, { at: 'prepared' }],
     });
     expect(compiled.awsFaults).toEqual({
       seed: 'plan',

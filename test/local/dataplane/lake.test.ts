@@ -1,11 +1,17 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   cdcFileName,
   datePartitionPath,
+  keyOfNames,
   loadFileName,
+  objectPath,
   pathSegment,
   tableDirectory,
 } from '#local/dataplane/lake';
+import { listLakeTableFiles } from '#local/dataplane/replay';
 import { parseCommitTime, timestampColumnText } from '#local/dataplane/timestamps';
 
 const AT = Date.UTC(2026, 0, 31, 23, 30, 15, 42);
@@ -67,6 +73,43 @@ describe('lake layout', () => {
     // Assess
     expect(directory).toBe('/data/lake/raw/%2E%2E/a%2Fb');
     expect(pathSegment('50%')).toBe('50%25');
+  });
+
+  it('maps an S3 key to a file and back, table folders included, whatever the key holds', () => {
+    // Prepare
+    const keys = ['raw/%2E/../a\\b/', 'raw//x.parquet', 'raw/public/items/LOAD00000001.parquet'];
+
+    // Act
+    const paths = keys.map((key) => objectPath('/data', 'lake', key));
+    const back = paths.map((path) => keyOfNames(relative('/data/lake', path).split(sep)));
+
+    // Assess
+    expect(back).toEqual(keys);
+    expect(paths[2]).toBe(
+      join(
+        tableDirectory(
+          '/data',
+          { bucketName: 'lake', bucketFolder: ['raw'] },
+          { schema: 'public', table: 'items' },
+        ),
+        'LOAD00000001.parquet',
+      ),
+    );
+  });
+
+  it('reads no file of a write in progress as a table file', async () => {
+    // Prepare
+    const directory = await mkdtemp(join(tmpdir(), 'lakeshift-files-'));
+    await mkdir(join(directory, '.tmp-0a1b2c3d-load.partial'), { recursive: true });
+    await writeFile(join(directory, '.tmp-0a1b2c3d-load.partial', 'part0.parquet'), 'x');
+    await writeFile(join(directory, 'LOAD00000001.parquet'), 'x');
+
+    // Act
+    const files = await listLakeTableFiles(directory);
+    await rm(directory, { recursive: true, force: true });
+
+    // Assess
+    expect(files).toEqual({ load: [join(directory, 'LOAD00000001.parquet')], cdc: [] });
   });
 
   it('formats the timestamp column and commit times with microseconds', () => {

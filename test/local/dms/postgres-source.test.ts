@@ -10,12 +10,15 @@ import {
   StopReplicationTaskCommand,
   TestConnectionCommand,
 } from '@aws-sdk/client-database-migration-service';
-import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPostgresToS3Workload, type PostgresToS3WorkloadOptions } from '#local/dataplane/workload';
 import { DEFAULT_DURATIONS } from '#local/dms/index';
 import { usePostgres } from '#test/postgres';
-import { expectNoReplicationSlots, replicationSlotsOn } from '#test/replication-slots';
+import {
+  dropInactiveReplicationSlots,
+  expectNoReplicationSlots,
+  replicationSlotsOn,
+} from '#test/replication-slots';
 import { newLake } from '../dataplane/lake-queries.ts';
 import {
   ALL_TABLES,
@@ -32,10 +35,7 @@ let harness: Harness;
 afterEach(async () => {
   await harness.close();
   // Each harness numbers its resources from the start, so tasks (and the slot names derived from them) repeat.
-  const admin = new pg.Client({ connectionString: postgres.server().url });
-  await admin.connect();
-  await admin.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active');
-  await admin.end();
+  await dropInactiveReplicationSlots(postgres.server().url);
 });
 
 /** The real data plane; the sources here log in with the endpoint's own credentials, so no secret is read. */
