@@ -334,7 +334,9 @@ describe('Handler: switch-table-view', () => {
     ]);
     const table = catalog.tables[0];
     if (!table) throw new Error('no table planned');
-    glue.on(GetTableCommand, { Name: 'orders_changes' }).resolves({ Table: structuredClone(table.changes) as Table });
+    glue
+      .on(GetTableCommand, { Name: 'orders_changes' })
+      .resolves({ Table: structuredClone(table.changes) as Table });
     glue.on(GetTableCommand, { Name: 'orders' }).resolves({ Table: structuredClone(table.view) as Table });
     glue.on(CreateTableCommand).resolves({});
     glue.on(UpdateTableCommand).resolves({});
