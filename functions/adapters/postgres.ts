@@ -58,7 +58,19 @@ const UNREACHABLE = new Set([
   'EAI_AGAIN',
 ]);
 
-const describeFailure = (error: unknown, what: string, sslMode: PostgresSslMode): unknown => {
+/**
+ * pg's own connection timeout fails `connect()` with a plain error and no code. A server behind a security group
+ * that drops the packets looks exactly like that, so it is named as unreachable too.
+ */
+const isConnectTimeout = (error: unknown, code: string | undefined): boolean =>
+  code === undefined && error instanceof Error && /timeout/i.test(error.message);
+
+const describeFailure = (
+  error: unknown,
+  what: string,
+  sslMode: PostgresSslMode,
+  connecting: boolean,
+): unknown => {
   // A source that refuses the TLS the endpoint asks for will not change its mind on a retry.
   const tls = tlsFailureReason(error, sslMode);
   if (tls !== undefined) return new SourceTlsError(`cannot ${what}: ${tls}`, { cause: error });
@@ -75,7 +87,7 @@ const describeFailure = (error: unknown, what: string, sslMode: PostgresSslMode)
       },
     );
   }
-  if (code !== undefined && UNREACHABLE.has(code)) {
+  if ((code !== undefined && UNREACHABLE.has(code)) || (connecting && isConnectTimeout(error, code))) {
     return new SourceUnreachableError(`cannot ${what}: the source database is unreachable: ${reason}`, {
       cause: error,
     });
@@ -93,11 +105,13 @@ export const onSource = async <T>(
   work: (client: pg.Client) => Promise<T>,
 ): Promise<T> => {
   const client = sourceClient({ ...access, database: access.database ?? access.credentials.dbname });
+  let connecting = true;
   try {
     await client.connect();
+    connecting = false;
     return await work(client);
   } catch (error) {
-    throw describeFailure(error, `${what} on ${whereOf(access)}`, access.sslMode);
+    throw describeFailure(error, `${what} on ${whereOf(access)}`, access.sslMode, connecting);
   } finally {
     await client.end().catch(() => undefined);
   }

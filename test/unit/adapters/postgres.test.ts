@@ -186,6 +186,30 @@ describe('dropReplicationSlot', () => {
   });
 });
 
+describe('connection timeouts', () => {
+  it('reports a server that accepts the connection and never answers as unreachable', async () => {
+    // Prepare
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = silent.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+
+    // Act
+    const attempt = listLogicalSlots({
+      credentials: { host: '127.0.0.1', port, username: 'dms', password: 'x', dbname: 'shop' },
+      sslMode: 'none',
+      connectTimeoutMs: 50,
+    });
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({
+      name: 'SourceUnreachable',
+      message: expect.stringMatching(/the source database is unreachable: .*timeout/),
+    });
+    silent.close();
+  });
+});
+
 describe('listLogicalSlots and readReplicationSlot', () => {
   it('lists only the logical slots of the database connected to, with the WAL each retains', async () => {
     // Prepare
