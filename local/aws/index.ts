@@ -235,7 +235,9 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
           lakeDir,
           resolveSecret,
           authorizeLakeWrite: lakeWriteAuthorizer(iam),
-          ...(options.workloads?.dataPlaneChoices ? { undocumented: options.workloads.dataPlaneChoices } : {}),
+          ...(options.workloads?.dataPlaneChoices
+            ? { undocumented: options.workloads.dataPlaneChoices }
+            : {}),
         }),
       isSynthetic:
         options.workloads?.isSynthetic ?? ((endpoint) => isSyntheticSource(endpoint, secretsManager)),
