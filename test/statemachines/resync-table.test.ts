@@ -191,4 +191,33 @@ describe('State machine: resync-table', () => {
     const item = await world.registry().require(keyOf(plan));
     expect(item.tableResyncs?.['public.orders']).toMatchObject({ executionArn: holder });
   });
+
+  it('is stopped by a teardown that meets it waiting for the reload: teardown wins', async () => {
+    // Prepare: a resync whose reload never completes, holding the table's lock.
+    const { plan } = await inCdc('resync-teardown');
+    world.dms.provisioned(plan.identifiers, 'dms.r5.large');
+    world.dms.mock.on(DescribeTableStatisticsCommand).callsFake(() => ({
+      TableStatistics: [{ SchemaName: 'public', TableName: 'orders', TableState: 'Table is being reloaded' }],
+    }));
+    const local = world.runtime();
+    const resync = local.stepFunctions.startExecution({
+      stateMachineArn: local.names.stateMachineArns['resync-table'],
+      name: 'resync-teardown',
+      input: JSON.stringify({ ...keyOf(plan), schemaName: 'public', tableName: 'orders' }),
+    });
+    const locked = async () =>
+      (await world.registry().require(keyOf(plan))).tableResyncs?.['public.orders'] !== undefined;
+    for (let turn = 0; turn < 100 && !(await locked()); turn++) await local.clock.advance(0);
+    const lockedBeforeTeardown = await locked();
+
+    // Act
+    const teardown = await world.run('teardown', { migrationId: 'resync-teardown', databaseIds: ['orders'] });
+    await resync.done;
+
+    // Assess
+    expect(lockedBeforeTeardown).toBe(true);
+    expect(teardown).toMatchObject({ status: 'SUCCEEDED', output: { statuses: ['DELETED'] } });
+    expect(resync.status).toBe('ABORTED');
+    expect((await world.registry().require(keyOf(plan))).phase).toBe('DELETED');
+  });
 });
