@@ -10,6 +10,7 @@ import { createRegistry } from '#adapters/registry';
 import { listRunningExecutions, stopExecution } from '#adapters/sfn';
 import { ENV } from '#contracts/env';
 import { ERROR_NAMES } from '#contracts/errors';
+import { sourceNetworkOf } from '#domain/planner/network';
 import { RESIZE_LOCK_TTL_SECONDS } from '#domain/resize/resize-request';
 import { executionsOfDatabase } from '#domain/teardown-fence';
 import { requireEnv } from '#shared/env';
@@ -62,7 +63,8 @@ export const stopDatabaseExecutions = async (event: unknown) => {
     if (await stopExecution(execution.executionArn, { error: ERROR_NAMES.teardownInProgress, cause }))
       stopped.push(execution.executionArn);
   }
-  return { stopped };
+  // Teardown invokes the database's network's copy of drop-replication-slot.
+  return { stopped, network: sourceNetworkOf(before.plan) };
 };
 
 export const handler = lambdaHandler(stopDatabaseExecutions);

@@ -81,7 +81,10 @@ export interface HandlerAccess {
    */
   readonly lakeCatalog?: 'write' | 'delete' | 'switchView';
   readonly lakeObjects?: readonly LakeObjectAccess[];
-  /** Read source credentials and connect to sources: runs inside the default network. */
+  /**
+   * Read source credentials and connect to sources. Not listed here: it holds for SOURCE_HANDLER_NAMES, whose
+   * copies run inside each network (HandlerFunctions sets it).
+   */
   readonly connectsToSources?: boolean;
   /** Read the secrets the config admits without connecting to sources (CA certificates). */
   readonly readsSourceSecrets?: boolean;
@@ -108,7 +111,7 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     registry: 'readWrite',
   },
   // Reads the plan, then inspects the source's catalogue for the pre-flight warnings.
-  'test-connections': { dmsManage: ['dms:TestConnection'], connectsToSources: true, registry: 'read' },
+  'test-connections': { dmsManage: ['dms:TestConnection'], registry: 'read' },
   'ensure-task': {
     dmsCreate: ['task'],
     dmsDescribe: ['dms:DescribeReplicationTasks'],
@@ -200,17 +203,17 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     registry: 'read',
   },
   // Pre-flight: reads the source's catalogue with the secret's credentials, before anything is created.
-  'inspect-source': { connectsToSources: true },
+  'inspect-source': {},
   // Reads the plan from the registry, then connects to the source: it needs DynamoDB from inside the network.
-  'drop-replication-slot': { connectsToSources: true, registry: 'read' },
+  'drop-replication-slot': { registry: 'read' },
   'disarm-alarms': { alarms: ['delete'], slotAlarms: ['delete'] },
   // Reads the source's slots around the first start and records the task's one.
-  'record-replication-slot': { connectsToSources: true, registry: 'readWrite' },
+  'record-replication-slot': { registry: 'readWrite' },
   // Reads each recorded slot on its source and writes what it found to the registry.
   'delete-certificate': { dmsManage: ['dms:DeleteCertificate'], registry: 'read' },
-  'inspect-replication-slots': { connectsToSources: true, registry: 'readWrite', timeoutSeconds: 300 },
+  'inspect-replication-slots': { registry: 'readWrite', timeoutSeconds: 300 },
   // Reads the replicated tables' columns from the source, inside the network, as drop-replication-slot does.
-  'read-source-tables': { connectsToSources: true, registry: 'read' },
+  'read-source-tables': { registry: 'read' },
   // Writes the lake's catalog from what read-source-tables found, outside the network; reports schema changes.
   'publish-catalog': { registry: 'read', publishEvents: true, lakeCatalog: 'write' },
   // Deletes the database's Glue catalog at teardown (the lake's files stay).

@@ -167,8 +167,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     faultFor: (handler) => faults.handlerFault(handler),
     ...(iam
       ? {
-          sessionAccessKey: (functionName: string, handlerKey: string) =>
-            iam.functionSession(handlerKey, functionName)?.accessKeyId,
+          sessionAccessKey: (functionName: string) => iam.functionSession(functionName)?.accessKeyId,
           authorizeInvoke: (functionArn: string, origin: InvocationOrigin) =>
             authorizeInvoke(iam, functionArn, origin),
         }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { RETRYABLE_ERRORS } from '#contracts/errors';
+import { ERROR_NAMES, RETRYABLE_ERRORS } from '#contracts/errors';
 import {
   RECONCILE_SCHEDULE_EXPRESSION,
   STATE_MACHINE_NAMES,
@@ -29,12 +29,30 @@ describe('ASL builders', () => {
 
   it('retry the named busy and throttle errors, and Lambda service errors, with full jitter', () => {
     // Act
-    const [named, service] = LAMBDA_TASK_RETRY;
+    const [throttled, named, service] = LAMBDA_TASK_RETRY;
     // Assess
-    expect(named).toMatchObject({ ErrorEquals: [...RETRYABLE_ERRORS], JitterStrategy: 'FULL' });
+    expect([...(throttled?.ErrorEquals ?? []), ...(named?.ErrorEquals ?? [])].sort()).toEqual(
+      [...RETRYABLE_ERRORS].sort(),
+    );
+    expect(throttled).toMatchObject({ ErrorEquals: [ERROR_NAMES.throttled], JitterStrategy: 'FULL' });
+    expect(named).toMatchObject({ JitterStrategy: 'FULL' });
     expect(named?.MaxAttempts).toBeGreaterThan(0);
     expect(service).toMatchObject({ ErrorEquals: [...LAMBDA_SERVICE_ERRORS], JitterStrategy: 'FULL' });
     expect(service?.ErrorEquals).toContain('Lambda.ServiceException');
+  });
+
+  it('wait out a busy account budget for longer than the budget queue holds, so Throttled does not fail a database', () => {
+    // Prepare: the backoff before each attempt, doubled up to the cap; full jitter waits half of it on average.
+    const [throttled] = LAMBDA_TASK_RETRY;
+    const attempts = throttled?.MaxAttempts ?? 0;
+    const cap = throttled?.MaxDelaySeconds ?? 0;
+    // Act
+    const meanWaitSeconds =
+      Array.from({ length: attempts }, (_, attempt) =>
+        Math.min(cap, (throttled?.IntervalSeconds ?? 0) * (throttled?.BackoffRate ?? 1) ** attempt),
+      ).reduce((sum, seconds) => sum + seconds, 0) / 2;
+    // Assess: a quarter of an hour on average, against the 30 s a full budget queue represents.
+    expect(meanWaitSeconds).toBeGreaterThanOrEqual(15 * 60);
   });
 
   it('allow the reconciler several runs between full-load heartbeats', () => {

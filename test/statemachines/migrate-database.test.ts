@@ -18,7 +18,12 @@ const BUDGET = { stateTransitions: 120, dmsCalls: 60 };
 
 const key = (migrationId: string) => ({ migrationId, databaseId: 'orders' });
 const migrate = (migrationId: string) =>
-  world.run('migrate-database', { request: requestFor(migrationId), databaseId: 'orders', attempt: 1 });
+  world.run('migrate-database', {
+    request: requestFor(migrationId),
+    databaseId: 'orders',
+    network: 'default',
+    attempt: 1,
+  });
 
 describe('State machine: migrate-database', () => {
   it('provisions, runs the full load, steps the instance down, resumes CDC and arms the alarms', async () => {
@@ -124,6 +129,7 @@ describe('State machine: migrate-database', () => {
     const outcome = await world.run('migrate-database', {
       request: { ...requestFor('sm-bad'), target: { bucket: 'x' } },
       databaseId: 'orders',
+      network: 'default',
       attempt: 1,
     });
     // Assess

@@ -41,9 +41,25 @@ export const START_EXECUTION_ERRORS = [
   'StepFunctions.ExecutionLimitExceededException',
 ] as const;
 
+/**
+ * `Throttled` says only that the account's DMS API budget is busy (docs/design.md §1.7): with hundreds of databases
+ * it may stay busy for minutes, and that is no reason for a database to fail. It is retried patiently, about half
+ * an hour of backoff capped at a minute, before the database fails; busy resources and registry conflicts keep the
+ * short policy.
+ */
+const THROTTLED_RETRY = retrier([ERROR_NAMES.throttled], {
+  intervalSeconds: 5,
+  maxAttempts: 35,
+  maxDelaySeconds: 60,
+});
+
 /** The retry policy of every Lambda task. */
 export const LAMBDA_TASK_RETRY: readonly Retrier[] = [
-  retrier(RETRYABLE_ERRORS, { intervalSeconds: 5, maxAttempts: 6, maxDelaySeconds: 120 }),
+  THROTTLED_RETRY,
+  retrier(
+    RETRYABLE_ERRORS.filter((name) => name !== ERROR_NAMES.throttled),
+    { intervalSeconds: 5, maxAttempts: 6, maxDelaySeconds: 120 },
+  ),
   retrier(LAMBDA_SERVICE_ERRORS, { intervalSeconds: 2, maxAttempts: 6, maxDelaySeconds: 60 }),
 ];
 

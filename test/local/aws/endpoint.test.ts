@@ -94,7 +94,10 @@ describe('startLocalLakeshift', () => {
     const ruleNames = [...(defaultRules.Rules ?? []), ...(lakeshiftRules.Rules ?? [])]
       .map((r) => r.Name)
       .sort();
-    expect(ruleNames).toEqual(RULES.map((rule) => `lakeshift-${rule.id}`).sort());
+    // A rule for a source handler is repeated for the local stack's second network.
+    expect(ruleNames).toEqual(
+      [...RULES.map((rule) => `lakeshift-${rule.id}`), 'lakeshift-InspectReplicationSlots-partner'].sort(),
+    );
     expect(lakeshiftRules.Rules?.map((r) => r.Name).sort()).toEqual([
       'lakeshift-MigrationRequested',
       'lakeshift-RetryRequested',
@@ -115,9 +118,10 @@ describe('startLocalLakeshift', () => {
       'byInstanceIdentifier',
       'byTaskArn',
     ]);
-    expect(groups.ReplicationSubnetGroups?.map((g) => g.ReplicationSubnetGroupIdentifier)).toContain(
+    expect(groups.ReplicationSubnetGroups?.map((g) => g.ReplicationSubnetGroupIdentifier).sort()).toEqual([
       'lakeshift-default',
-    );
+      'lakeshift-partner',
+    ]);
     expect(aws.counters.dmsApiCalls).toBeGreaterThanOrEqual(2);
   });
 
@@ -130,6 +134,10 @@ describe('startLocalLakeshift', () => {
       default: {
         replicationSubnetGroupId: 'lakeshift-default',
         vpcSecurityGroupIds: ['sg-0000000000000a001'],
+      },
+      partner: {
+        replicationSubnetGroupId: 'lakeshift-partner',
+        vpcSecurityGroupIds: ['sg-0000000000000a002'],
       },
     });
   });
