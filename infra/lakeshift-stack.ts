@@ -163,6 +163,7 @@ export class LakeshiftStack extends Stack {
       replicationSubnetGroups: [...networks.keys()].map((name) =>
         replicationSubnetGroupIdentifier(config.stackName, name),
       ),
+      lake: { bucketArn: lake.bucket.bucketArn, folder: lake.folder, keyArn: lake.keyArn },
     });
     grantCatalogRead(this, config.lake.readerRoleArns);
     lake.restrictDataAccessTo([

@@ -32,7 +32,12 @@ export const HANDLER_NAMES = [
   'find-database-resources',
   'disarm-alarms',
   'inspect-replication-slots',
+  'begin-table-resync',
+  'freeze-table-generation',
+  'switch-table-view',
   'reload-table',
+  'prune-table-generation',
+  'end-table-resync',
   'read-source-tables',
   'publish-catalog',
   'delete-catalog',
@@ -112,6 +117,7 @@ export const STATE_MACHINE_NAMES = [
   'resize-instance',
   'teardown',
   'refresh-catalogs',
+  'resync-table',
 ] as const;
 export type StateMachineName = (typeof STATE_MACHINE_NAMES)[number];
 
@@ -119,6 +125,7 @@ export type StateMachineName = (typeof STATE_MACHINE_NAMES)[number];
 export const DATABASE_STATE_MACHINES = [
   'migrate-database',
   'resize-instance',
+  'resync-table',
 ] as const satisfies readonly StateMachineName[];
 
 /** Path of a state machine definition, relative to the repository root. */

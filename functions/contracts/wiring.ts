@@ -63,9 +63,11 @@ export const RULES: readonly RuleWiring[] = [
   },
   {
     id: 'TableResyncRequested',
-    description: 'A table resync request reloads that table with DMS ReloadTables while CDC goes on',
+    description:
+      'A table resync request starts resync-table: the view keeps the previous generation while DMS reloads the table',
     pattern: tableResyncRequestedPattern,
-    target: { kind: 'handler', name: 'reload-table' },
+    target: { kind: 'stateMachine', name: 'resync-table' },
+    inputPath: '$.detail',
   },
   {
     id: 'DmsTaskStateChange',

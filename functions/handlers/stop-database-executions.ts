@@ -1,6 +1,6 @@
 /**
  * Teardown's first step after marking the database TEARING_DOWN: takes the resize lock whoever holds it, then stops
- * every running execution that works on the database, so that nothing creates, starts or resumes anything for it
+ * every running execution that works on the database (a table resync included), so that nothing creates, starts or resumes anything for it
  * while teardown deletes (docs/failure-semantics.md). A migrate-database execution is found by its deterministic
  * name (the name, or the name with a suffix); a resize by the execution the lock recorded. Idempotent: an execution
  * that already ended is not stopped again.
@@ -51,6 +51,10 @@ export const stopDatabaseExecutions = async (event: unknown) => {
   const targets = executionsOfDatabase(running, {
     executionName: before.plan.identifiers.executionName,
     lockExecutionArn: previous.lock?.executionArn,
+    // A resync that took its table's lock before the phase became TEARING_DOWN; none can take one after.
+    resyncExecutionArns: Object.values(previous.tableResyncs ?? {}).flatMap((lock) =>
+      lock.executionArn ? [lock.executionArn] : [],
+    ),
     except: input.executionArn,
   });
   const stopped: string[] = [];

@@ -335,11 +335,12 @@ describe('LakeshiftStack: IAM', () => {
     });
   });
 
-  it("lets only publish-catalog write the lake's Glue catalog and only delete-catalog delete it, both only for databases named lakeshift_* and their tables", () => {
+  it("lets only publish-catalog write the lake's Glue catalog, only switch-table-view switch a view, and only delete-catalog delete it, all only for databases named lakeshift_* and their tables", () => {
     // Prepare
     const bySid = (sid: string) =>
       allStatements(synthesized.json).filter(({ statement }) => statement.Sid === sid);
     const writers = bySid('WriteLakeCatalog');
+    const switchers = bySid('SwitchLakeViews');
     const deleters = bySid('DeleteLakeCatalog');
     const catalogChanges = allStatements(synthesized.json).filter(({ statement }) =>
       asArray(statement.Action).some((action) => /^glue:(Create|Update|Delete)/.test(String(action))),
@@ -353,8 +354,21 @@ describe('LakeshiftStack: IAM', () => {
     // Assess
     expect(writers).toHaveLength(1);
     expect(deleters).toHaveLength(1);
-    expect(catalogChanges).toEqual([...writers, ...deleters]);
+    expect(switchers).toHaveLength(1);
+    expect(catalogChanges.map(({ statement }) => statement.Sid).sort()).toEqual([
+      'DeleteLakeCatalog',
+      'SwitchLakeViews',
+      'WriteLakeCatalog',
+    ]);
     expect(writers[0]?.owner).toBe(policyOf('publish-catalog'));
+    expect(switchers[0]?.owner).toBe(policyOf('switch-table-view'));
+    expect(asArray(switchers[0]?.statement.Action).sort()).toEqual([
+      'glue:CreateTable',
+      'glue:DeleteTable',
+      'glue:GetTable',
+      'glue:UpdateTable',
+    ]);
+    expect(resourcesOf(switchers[0])).toEqual(resourcesOf(writers[0]));
     expect(deleters[0]?.owner).toBe(policyOf('delete-catalog'));
     expect(asArray(writers[0]?.statement.Action).sort()).toEqual([
       'glue:CreateDatabase',
@@ -441,13 +455,57 @@ describe('LakeshiftStack: IAM', () => {
       'dms:DescribeConnections',
       'dms:DescribeReplicationInstances',
       'dms:DescribeReplicationTasks',
+      'dms:DescribeTableStatistics',
     ]);
+    expect(dmsActionsOf('begin-table-resync')).toEqual(['dms:DescribeTableStatistics']);
+    expect(dmsActionsOf('reload-table')).toEqual(['dms:ReloadTables']);
+    expect(dmsActionsOf('freeze-table-generation')).toEqual([]);
     expect(dmsActionsOf('ensure-task')).toEqual([
       'dms:AddTagsToResource',
       'dms:CreateReplicationTask',
       'dms:DescribeReplicationTasks',
       'dms:ListTagsForResource',
     ]);
+  });
+
+  it("lets only the resync's freeze and prune steps reach the lake's objects: list under the lake folder, objects under it, the lake key", () => {
+    // Prepare
+    const s3Handlers = HANDLER_NAMES.filter((name) =>
+      statementsOf(handlerRoleId(name)).some((statement) =>
+        asArray(statement.Action).some((action) => action.startsWith('s3:')),
+      ),
+    );
+    const lakeStatements = (name: string) =>
+      statementsOf(handlerRoleId(name)).filter((statement) =>
+        asArray(statement.Action).some((action) => /^(s3|kms):/.test(action)),
+      );
+    const actionsOf = (name: string) =>
+      lakeStatements(name)
+        .flatMap((statement) => asArray(statement.Action))
+        .sort();
+    const list = lakeStatements('freeze-table-generation').find((statement) =>
+      asArray(statement.Action).includes('s3:ListBucket'),
+    );
+    const objects = lakeStatements('prune-table-generation').find((statement) =>
+      asArray(statement.Action).includes('s3:DeleteObject'),
+    );
+    // Assess
+    expect(s3Handlers.sort()).toEqual(['freeze-table-generation', 'prune-table-generation']);
+    expect(actionsOf('freeze-table-generation')).toEqual([
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+    ]);
+    expect(actionsOf('prune-table-generation')).toEqual([
+      'kms:Decrypt',
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:ListBucket',
+    ]);
+    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': ['raw/*'] } });
+    expect(JSON.stringify(objects?.Resource)).toContain('/raw/*');
   });
 
   it("lets the state machines invoke only the handlers their definitions call, a source handler's copy in every network", () => {

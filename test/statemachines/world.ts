@@ -33,11 +33,14 @@ export const START = Date.parse('2026-03-01T12:00:00.000Z');
 
 const cloudWatchMock = () => mockClient(CloudWatchClient);
 const eventBridgeMock = () => mockClient(EventBridgeClient);
+const glueMock = () => mockClient(GlueClient);
 
 export interface StateMachineWorld extends HandlerWorld {
   readonly dms: FakeDms;
   readonly cloudWatch: ReturnType<typeof cloudWatchMock>;
   readonly events: ReturnType<typeof eventBridgeMock>;
+  /** The lake's Glue catalog: no database has tables unless a test says so. */
+  readonly glue: ReturnType<typeof glueMock>;
   /** The local runtime of the current test. */
   runtime(): LocalStateMachines;
   /** Runs a state machine to its end on the local runtime. */
@@ -67,7 +70,7 @@ export const useStateMachineWorld = (options: StateMachineWorldOptions = {}): St
   const cloudWatch = cloudWatchMock();
   const events = eventBridgeMock();
   const sfn = mockClient(SFNClient);
-  const glue = mockClient(GlueClient);
+  const glue = glueMock();
   let runtime: LocalStateMachines | undefined;
 
   const current = (): LocalStateMachines => {
@@ -175,6 +178,7 @@ export const useStateMachineWorld = (options: StateMachineWorldOptions = {}): St
     dms,
     cloudWatch,
     events,
+    glue,
     sourceSlots,
     failToastInspection: (error) => {
       toastInspectionFailure = error;

@@ -81,6 +81,7 @@ describe('startLocalLakeshift', () => {
       'lakeshift-migrate-fleet',
       'lakeshift-refresh-catalogs',
       'lakeshift-resize-instance',
+      'lakeshift-resync-table',
       'lakeshift-teardown',
     ]);
     expect(fleet.definition).not.toMatch(/\$\{/);

@@ -68,6 +68,8 @@ export const startE2eRun = async (
     faults?: FaultPlan;
     /** Optional handler settings by variable name (OPTIONAL_ENV), e.g. a short full-load stall time. */
     handlerSettings?: Readonly<Record<string, string>>;
+    /** The data plane's readings of undocumented DMS behaviour, for the real sources. */
+    dataPlaneChoices?: NonNullable<StartLocalAwsOptions['workloads']>['dataPlaneChoices'];
   } & Pick<StartLocalAwsOptions, 'dmsFaults' | 'awsFaults'>,
 ): Promise<E2eRun> => {
   const clock = new IdlePacedClock(options.clockSpeed);
@@ -77,6 +79,7 @@ export const startE2eRun = async (
     dmsFaults: plan?.dmsFaults ?? options.dmsFaults,
     awsFaults: plan?.awsFaults ?? options.awsFaults,
     ...(options.handlerSettings ? { handlerSettings: options.handlerSettings } : {}),
+    ...(options.dataPlaneChoices ? { workloads: { dataPlaneChoices: options.dataPlaneChoices } } : {}),
   });
   clock.standStillDuringInvocations(aws.lambda);
   const registryTable = aws.stack.registryTableName;
