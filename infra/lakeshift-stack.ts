@@ -6,8 +6,11 @@ import type { Construct } from 'constructs';
 import { ENV, OPTIONAL_ENV } from '#contracts/env';
 import {
   catalogRefreshScheduleExpression,
+  DEFAULT_NETWORK_NAME,
+  NETWORK_SLOT,
   replicationSubnetGroupIdentifier,
   STATE_MACHINE_NAMES,
+  sourceFunctionName,
 } from '#contracts/names';
 import { STACK_OUTPUTS, stateMachineArnOutput } from '#contracts/stack-outputs';
 import { CATALOG_REFRESH_RULE_ID } from '#contracts/wiring';
@@ -93,18 +96,25 @@ export class LakeshiftStack extends Stack {
         }),
       ]),
     );
-    const defaultNetwork = networks.get('default');
-    if (!defaultNetwork) throw new Error('the config has no "default" network');
+    if (!networks.has(DEFAULT_NETWORK_NAME)) throw new Error('the config has no "default" network');
 
     const registry = new RegistryTable(this, 'Registry').table;
-    const slotDropperSecurityGroup = defaultNetwork.sourceClientSecurityGroup(
-      'SlotDropperSecurityGroup',
-      'replication slot dropper and source table reader',
+    // Each network runs its own copies of the handlers that connect to sources (docs/source-safety.md, "Networks"),
+    // with a source-client group of that network that also reaches DynamoDB (they read the registry from inside).
+    const sourceAccess = new Map(
+      [...networks].map(([name, network]) => {
+        const securityGroup = network.sourceClientSecurityGroup(
+          'SlotDropperSecurityGroup',
+          'replication slot dropper and source table reader',
+        );
+        network.allowDynamoDb(securityGroup);
+        return [name, { vpc: network.vpc, subnets: { subnets: [...network.subnets] }, securityGroup }];
+      }),
     );
-    defaultNetwork.allowDynamoDb(slotDropperSecurityGroup);
     const bus = new events.EventBus(this, 'Bus', { eventBusName: config.stackName });
 
     const handlers = new HandlerFunctions(this, 'Handlers', {
+      stackName: config.stackName,
       code: props.handlerCode,
       environment: {
         [ENV.registryTableName]: registry.tableName,
@@ -120,16 +130,20 @@ export class LakeshiftStack extends Stack {
       },
       logRetention,
       logKey: operationsKey,
-      sourceAccess: {
-        vpc: defaultNetwork.vpc,
-        subnets: { subnets: [...defaultNetwork.subnets] },
-        securityGroup: slotDropperSecurityGroup,
-      },
+      sourceAccess,
     });
     const stateMachines = new StateMachines(this, 'StateMachines', {
       rootDir: props.rootDir,
       stackName: config.stackName,
       functionArn: (name) => handlers.get(name).function.functionArn,
+      functionArns: (name) => [...handlers.copies(name).values()].map((copy) => copy.function.functionArn),
+      functionArnPattern: (name) =>
+        this.formatArn({
+          service: 'lambda',
+          resource: 'function',
+          resourceName: sourceFunctionName(config.stackName, name, NETWORK_SLOT),
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
       registryTable: registry,
       eventBus: bus,
       logKey: operationsKey,
@@ -149,6 +163,7 @@ export class LakeshiftStack extends Stack {
       replicationSubnetGroups: [...networks.keys()].map((name) =>
         replicationSubnetGroupIdentifier(config.stackName, name),
       ),
+      lake: { bucketArn: lake.bucket.bucketArn, folder: lake.folder, keyArn: lake.keyArn },
     });
     grantCatalogRead(this, config.lake.readerRoleArns);
     lake.restrictDataAccessTo([
@@ -160,7 +175,8 @@ export class LakeshiftStack extends Stack {
     const rules = new EventRules(this, 'Rules', {
       bus,
       stateMachine: (name) => stateMachines.get(name),
-      handler: (name) => handlers.get(name).function,
+      handlers: (name) =>
+        new Map([...handlers.copies(name)].map(([network, copy]) => [network, copy.function])),
       schedules: {
         [CATALOG_REFRESH_RULE_ID]: catalogRefreshScheduleExpression(config.lake.catalogRefreshMinutes),
       },
@@ -170,7 +186,7 @@ export class LakeshiftStack extends Stack {
       key: operationsKey,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
       stateMachines: stateMachines.byName,
-      handlers: new Map(handlers.all.map((handler) => [handler.handlerName, handler])),
+      handlers: new Map(handlers.all.map((handler) => [handler.label, handler])),
       deadLetterQueues: rules.deadLetterQueues,
     });
     // The per-database replication-slot alarms the reconciler keeps notify the health topic.

@@ -5,6 +5,7 @@
  * every handler as a function with its environment. It goes through the AWS APIs where AWS has them (so a rerun
  * after a restart adopts what exists); Lambda functions are registered in process.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,20 +35,31 @@ import { ENV, OPTIONAL_ENV } from '#contracts/env';
 import {
   APP_NAME,
   DEFAULT_EVENT_BUS_NAME,
+  DEFAULT_NETWORK_NAME,
   EVENT_BUS_PLACEHOLDER,
   HANDLER_NAMES,
   type HandlerName,
   handlerArnPlaceholder,
+  isSourceHandler,
+  NETWORK_SLOT,
   REGISTRY_TABLE_PLACEHOLDER,
   replicationSubnetGroupIdentifier,
+  SOURCE_HANDLER_NAMES,
   STATE_MACHINE_NAMES,
   type StateMachineName,
+  sourceFunctionArnPatternPlaceholder,
+  sourceFunctionName,
   stateMachineArnPlaceholder,
   stateMachineDefinitionPath,
 } from '#contracts/names';
 import { STACK_OUTPUTS, stateMachineArnOutput } from '#contracts/stack-outputs';
-import { AWS_DEFAULT_EVENT_BUS, listensOnDefaultBus, RULES, type RuleWiring } from '#contracts/wiring';
-import { DEFAULT_NETWORK_NAME } from '#domain/planner/network';
+import {
+  AWS_DEFAULT_EVENT_BUS,
+  listensOnDefaultBus,
+  RULES,
+  type RuleWiring,
+  ruleIdInNetwork,
+} from '#contracts/wiring';
 import {
   LOCAL_ACCOUNT_ID,
   LOCAL_CREDENTIALS,
@@ -59,11 +71,42 @@ import {
 
 const REPOSITORY_ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 
+/**
+ * The networks of the local stack's config (`aws/iam/local-stack-config.json`), the config the template that IAM
+ * enforcement evaluates is synthesized from: the local stack deploys the same copies of the source handlers.
+ */
+export const localNetworkNames = (): readonly string[] =>
+  Object.keys(
+    (
+      JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'local/aws/iam/local-stack-config.json'), 'utf8')) as {
+        networks: Record<string, unknown>;
+      }
+    ).networks,
+  );
+
+/** One Lambda function of the stack: a handler, or a source handler's copy in one network. */
+export interface LocalFunction {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly handler: HandlerName;
+  readonly network?: string;
+}
+
+/** One network of the local stack, as its entry in the handlers' networks variable. */
+export interface LocalNetwork {
+  readonly replicationSubnetGroupId: string;
+  readonly vpcSecurityGroupIds: readonly string[];
+}
+
 export interface LocalStackNames {
   readonly registryTableName: string;
   readonly eventBusName: string;
+  /** Each handler's function; a source handler's copy in `default`. */
   readonly functionNames: Readonly<Record<HandlerName, string>>;
   readonly functionArns: Readonly<Record<HandlerName, string>>;
+  /** Every function, the copies of the source handlers in each network included. */
+  readonly functions: readonly LocalFunction[];
+  readonly networks: Readonly<Record<string, LocalNetwork>>;
   readonly stateMachineNames: Readonly<Record<StateMachineName, string>>;
   readonly stateMachineArns: Readonly<Record<StateMachineName, string>>;
   readonly dmsS3AccessRoleArn: string;
@@ -79,15 +122,46 @@ const byName = <K extends string>(
 ): Readonly<Record<K, string>> =>
   Object.fromEntries(keys.map((key) => [key, value(key)])) as Record<K, string>;
 
-/** Resource names, as the CDK stack names them (`lakeshift-<name>`) in the local account. */
-export const localStackNames = (): LocalStackNames => {
-  const functionNames = byName(HANDLER_NAMES, (name) => `${APP_NAME}-${name}`);
+const functionArnOf = (functionName: string): string => localArn('lambda', `function:${functionName}`);
+
+/**
+ * Resource names, as the CDK stack names them (`lakeshift-<name>`; a source handler's copy by
+ * `sourceFunctionName`) in the local account, for the given networks (the local stack config's by default).
+ */
+export const localStackNames = (networkNames: readonly string[] = localNetworkNames()): LocalStackNames => {
+  const functionNames = byName(HANDLER_NAMES, (name) =>
+    isSourceHandler(name) ? sourceFunctionName(APP_NAME, name, DEFAULT_NETWORK_NAME) : `${APP_NAME}-${name}`,
+  );
+  const functions = HANDLER_NAMES.flatMap((handler): LocalFunction[] =>
+    isSourceHandler(handler)
+      ? networkNames.map((network) => {
+          const functionName = sourceFunctionName(APP_NAME, handler, network);
+          return { functionName, functionArn: functionArnOf(functionName), handler, network };
+        })
+      : [
+          {
+            functionName: functionNames[handler],
+            functionArn: functionArnOf(functionNames[handler]),
+            handler,
+          },
+        ],
+  );
   const stateMachineNames = byName(STATE_MACHINE_NAMES, (name) => `${APP_NAME}-${name}`);
   return {
     registryTableName: `${APP_NAME}-registry`,
     eventBusName: DEFAULT_EVENT_BUS_NAME,
     functionNames,
-    functionArns: byName(HANDLER_NAMES, (name) => localArn('lambda', `function:${functionNames[name]}`)),
+    functionArns: byName(HANDLER_NAMES, (name) => functionArnOf(functionNames[name])),
+    functions,
+    networks: Object.fromEntries(
+      networkNames.map((network, index) => [
+        network,
+        {
+          replicationSubnetGroupId: replicationSubnetGroupIdentifier(APP_NAME, network),
+          vpcSecurityGroupIds: [`sg-0000000000000a${String(index + 1).padStart(3, '0')}`],
+        },
+      ]),
+    ),
     stateMachineNames,
     stateMachineArns: byName(STATE_MACHINE_NAMES, (name) =>
       localArn('states', `stateMachine:${stateMachineNames[name]}`),
@@ -114,6 +188,12 @@ export const localStackOutputs = (names: LocalStackNames): Readonly<Record<strin
 /** What CDK's `definitionSubstitutions` provide: every placeholder a definition may use. */
 export const definitionSubstitutions = (names: LocalStackNames): Readonly<Record<string, string>> => ({
   ...Object.fromEntries(HANDLER_NAMES.map((name) => [handlerArnPlaceholder(name), names.functionArns[name]])),
+  ...Object.fromEntries(
+    SOURCE_HANDLER_NAMES.map((name) => [
+      sourceFunctionArnPatternPlaceholder(name),
+      functionArnOf(sourceFunctionName(APP_NAME, name, NETWORK_SLOT)),
+    ]),
+  ),
   ...Object.fromEntries(
     STATE_MACHINE_NAMES.map((name) => [stateMachineArnPlaceholder(name), names.stateMachineArns[name]]),
   ),
@@ -176,12 +256,7 @@ export const handlerEnvironment = (
   [ENV.eventBusName]: names.eventBusName,
   [ENV.dmsS3AccessRoleArn]: names.dmsS3AccessRoleArn,
   [ENV.dmsSecretsAccessRoleArn]: names.dmsSecretsAccessRoleArn,
-  [ENV.networks]: JSON.stringify({
-    default: {
-      replicationSubnetGroupId: names.replicationSubnetGroupId,
-      vpcSecurityGroupIds: [names.securityGroupId],
-    },
-  }),
+  [ENV.networks]: JSON.stringify(names.networks),
   [ENV.lakeBucketOwner]: LOCAL_ACCOUNT_ID,
   [OPTIONAL_ENV.dmsApiBudget]: localDmsApiBudget(clockSpeed),
   ...sdkEnvironment(endpoint),
@@ -222,7 +297,7 @@ export const applyLocalStack = async (options: ApplyLocalStackOptions): Promise<
       ...handlerEnvironment(names, options.endpoint, options.clockSpeed),
       ...options.extraEnvironment,
     });
-    for (const name of HANDLER_NAMES) options.functions.register(names.functionNames[name], name);
+    for (const fn of names.functions) options.functions.register(fn.functionName, fn.handler);
 
     await ignoring(
       ResourceInUseException,
@@ -232,16 +307,19 @@ export const applyLocalStack = async (options: ApplyLocalStackOptions): Promise<
       ResourceAlreadyExistsException,
       events.send(new CreateEventBusCommand({ Name: names.eventBusName })),
     );
-    await ignoring(
-      ResourceAlreadyExistsFault,
-      dms.send(
-        new CreateReplicationSubnetGroupCommand({
-          ReplicationSubnetGroupIdentifier: names.replicationSubnetGroupId,
-          ReplicationSubnetGroupDescription: 'lakeshift local network',
-          SubnetIds: ['subnet-0000000000000a001', 'subnet-0000000000000b001'],
-        }),
-      ),
-    );
+    for (const [index, network] of Object.keys(names.networks).entries()) {
+      const zoneSubnet = (zone: string) => `subnet-0000000000000${zone}${String(index + 1).padStart(3, '0')}`;
+      await ignoring(
+        ResourceAlreadyExistsFault,
+        dms.send(
+          new CreateReplicationSubnetGroupCommand({
+            ReplicationSubnetGroupIdentifier: names.networks[network]?.replicationSubnetGroupId,
+            ReplicationSubnetGroupDescription: `lakeshift local network ${network}`,
+            SubnetIds: [zoneSubnet('a'), zoneSubnet('b')],
+          }),
+        ),
+      );
+    }
 
     for (const name of STATE_MACHINE_NAMES) {
       const definition = await readStateMachineDefinition(name, names);
@@ -263,23 +341,25 @@ export const applyLocalStack = async (options: ApplyLocalStackOptions): Promise<
 
     for (const rule of RULES) {
       const eventBusName = listensOnDefaultBus(rule) ? AWS_DEFAULT_EVENT_BUS : names.eventBusName;
-      await events.send(
-        new PutRuleCommand({
-          Name: `${APP_NAME}-${rule.id}`,
-          EventBusName: eventBusName,
-          Description: rule.description,
-          EventPattern: rule.pattern ? JSON.stringify(rule.pattern) : undefined,
-          ScheduleExpression: rule.schedule,
-          State: 'ENABLED',
-        }),
-      );
-      await events.send(
-        new PutTargetsCommand({
-          Rule: `${APP_NAME}-${rule.id}`,
-          EventBusName: eventBusName,
-          Targets: [{ Id: 'target', Arn: targetArn(rule, names), InputPath: rule.inputPath }],
-        }),
-      );
+      for (const [ruleId, arn] of ruleTargets(rule, names)) {
+        await events.send(
+          new PutRuleCommand({
+            Name: `${APP_NAME}-${ruleId}`,
+            EventBusName: eventBusName,
+            Description: rule.description,
+            EventPattern: rule.pattern ? JSON.stringify(rule.pattern) : undefined,
+            ScheduleExpression: rule.schedule,
+            State: 'ENABLED',
+          }),
+        );
+        await events.send(
+          new PutTargetsCommand({
+            Rule: `${APP_NAME}-${ruleId}`,
+            EventBusName: eventBusName,
+            Targets: [{ Id: 'target', Arn: arn, InputPath: rule.inputPath }],
+          }),
+        );
+      }
     }
     return names;
   } finally {
@@ -287,10 +367,14 @@ export const applyLocalStack = async (options: ApplyLocalStackOptions): Promise<
   }
 };
 
-const targetArn = (rule: RuleWiring, names: LocalStackNames): string =>
-  rule.target.kind === 'stateMachine'
-    ? names.stateMachineArns[rule.target.name]
-    : names.functionArns[rule.target.name];
+/** A rule's id and target per copy: a rule for a source handler is repeated per network, as the CDK stack does. */
+const ruleTargets = (rule: RuleWiring, names: LocalStackNames): [string, string][] => {
+  const target = rule.target;
+  if (target.kind === 'stateMachine') return [[rule.id, names.stateMachineArns[target.name]]];
+  return names.functions
+    .filter((fn) => fn.handler === target.name)
+    .map((fn) => [ruleIdInNetwork(rule, fn.network), fn.functionArn]);
+};
 
 /** Awaits a create, treating "already exists" as done. */
 const ignoring = async (

@@ -13,6 +13,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { GlueClient } from '@aws-sdk/client-glue';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -48,6 +49,7 @@ export const eventBridgeSdk = /* @__PURE__ */ once(() => import('@aws-sdk/client
 export const secretsManagerSdk = /* @__PURE__ */ once(() => import('@aws-sdk/client-secrets-manager'));
 export const glueSdk = /* @__PURE__ */ once(() => import('@aws-sdk/client-glue'));
 export const documentSdk = /* @__PURE__ */ once(() => import('@aws-sdk/lib-dynamodb'));
+export const s3Sdk = /* @__PURE__ */ once(() => import('@aws-sdk/client-s3'));
 
 export const dmsClient = /* @__PURE__ */ once(
   async (): Promise<DatabaseMigrationServiceClient> =>
@@ -73,6 +75,18 @@ export const secretsManagerClient = /* @__PURE__ */ once(
 
 export const glueClient = /* @__PURE__ */ once(
   async (): Promise<GlueClient> => new (await glueSdk()).GlueClient(SINGLE_ATTEMPT),
+);
+
+/**
+ * The lake's S3 client. An endpoint set by configuration (the local AWS) serves buckets by path, not by host name;
+ * AWS itself takes either, so path style is chosen only there.
+ */
+export const s3Client = /* @__PURE__ */ once(
+  async (): Promise<S3Client> =>
+    new (await s3Sdk()).S3Client({
+      ...SINGLE_ATTEMPT,
+      forcePathStyle: [process.env['AWS_ENDPOINT_URL'], process.env['AWS_ENDPOINT_URL_S3']].some(Boolean),
+    }),
 );
 
 /** The registry's document client (over one DynamoDB client). */

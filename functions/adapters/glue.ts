@@ -3,7 +3,7 @@
  * idempotent, so a step that fails half way is repaired by the next run.
  */
 import type { Table, TableInput } from '@aws-sdk/client-glue';
-import type { DatabaseCatalog, GlueColumn, GlueTableInput } from '#domain/lake/catalog-plan';
+import type { DatabaseCatalog, GlueTableInput } from '#domain/lake/catalog-plan';
 import { glueClient, glueSdk } from './clients.ts';
 import { awsCall } from './retry.ts';
 
@@ -36,7 +36,7 @@ const toTableInput = (input: GlueTableInput): TableInput => ({
 });
 
 /** Creates the table, or replaces its definition when it exists. */
-const putTable = async (databaseName: string, input: GlueTableInput): Promise<void> => {
+export const putTable = async (databaseName: string, input: GlueTableInput): Promise<void> => {
   const sdk = await glueSdk();
   const client = await glueClient();
   const tableInput = toTableInput(input);
@@ -52,8 +52,37 @@ const putTable = async (databaseName: string, input: GlueTableInput): Promise<vo
   }
 };
 
-/** The columns of every table of a database, by table name; empty when the database does not exist yet. */
-export const readCatalogColumns = async (databaseName: string): Promise<Map<string, GlueColumn[]>> => {
+const columnsOf = (columns: readonly { Name?: string; Type?: string; Comment?: string }[] | undefined) =>
+  (columns ?? []).map((column) => ({
+    Name: column.Name ?? '',
+    Type: column.Type ?? '',
+    ...(column.Comment ? { Comment: column.Comment } : {}),
+  }));
+
+/** A table as Glue holds it, in the shape lakeshift writes (what it reads back to write it again). */
+const tableInputOf = (table: Table): GlueTableInput => ({
+  Name: table.Name ?? '',
+  Description: table.Description ?? '',
+  TableType: table.TableType === 'VIRTUAL_VIEW' ? 'VIRTUAL_VIEW' : 'EXTERNAL_TABLE',
+  Parameters: { ...table.Parameters },
+  StorageDescriptor: {
+    Columns: columnsOf(table.StorageDescriptor?.Columns),
+    ...(table.StorageDescriptor?.Location ? { Location: table.StorageDescriptor.Location } : {}),
+    ...(table.StorageDescriptor?.InputFormat ? { InputFormat: table.StorageDescriptor.InputFormat } : {}),
+    ...(table.StorageDescriptor?.OutputFormat ? { OutputFormat: table.StorageDescriptor.OutputFormat } : {}),
+    SerdeInfo: {
+      ...(table.StorageDescriptor?.SerdeInfo?.SerializationLibrary
+        ? { SerializationLibrary: table.StorageDescriptor.SerdeInfo.SerializationLibrary }
+        : {}),
+    },
+  },
+  PartitionKeys: columnsOf(table.PartitionKeys),
+  ...(table.ViewOriginalText ? { ViewOriginalText: table.ViewOriginalText } : {}),
+  ...(table.ViewExpandedText ? { ViewExpandedText: table.ViewExpandedText } : {}),
+});
+
+/** Every table of a database as Glue holds it, by table name; empty when the database does not exist yet. */
+export const readCatalogTables = async (databaseName: string): Promise<Map<string, GlueTableInput>> => {
   const sdk = await glueSdk();
   const client = await glueClient();
   const tables: Table[] = [];
@@ -73,22 +102,62 @@ export const readCatalogColumns = async (databaseName: string): Promise<Map<stri
     if (isNamed(error, 'EntityNotFoundException')) return new Map();
     throw error;
   }
-  return new Map(
-    tables.map((table) => [
-      table.Name ?? '',
-      (table.StorageDescriptor?.Columns ?? []).map((column) => ({
-        Name: column.Name ?? '',
-        Type: column.Type ?? '',
-        ...(column.Comment ? { Comment: column.Comment } : {}),
-      })),
-    ]),
+  return new Map(tables.map((table) => [table.Name ?? '', tableInputOf(table)]));
+};
+
+/** One table as Glue holds it; undefined when it (or its database) does not exist. */
+export const readCatalogTable = async (
+  databaseName: string,
+  tableName: string,
+): Promise<GlueTableInput | undefined> => {
+  const sdk = await glueSdk();
+  const client = await glueClient();
+  try {
+    const output = await awsCall('GetTable', () =>
+      client.send(new sdk.GetTableCommand({ DatabaseName: databaseName, Name: tableName })),
+    );
+    return output.Table ? tableInputOf(output.Table) : undefined;
+  } catch (error) {
+    if (isNamed(error, 'EntityNotFoundException')) return undefined;
+    throw error;
+  }
+};
+
+/** Replaces the definition of a table that exists (one UpdateTable: readers see the old or the new, never none). */
+export const replaceTable = async (databaseName: string, input: GlueTableInput): Promise<void> => {
+  const sdk = await glueSdk();
+  const client = await glueClient();
+  await awsCall('UpdateTable', () =>
+    client.send(new sdk.UpdateTableCommand({ DatabaseName: databaseName, TableInput: toTableInput(input) })),
   );
 };
 
-/** Creates the database and every table and view of the plan (change logs before the views over them). */
-export const publishCatalog = async (catalog: DatabaseCatalog): Promise<void> => {
+/** Deletes a table; false when there was none. */
+export const deleteCatalogTable = async (databaseName: string, tableName: string): Promise<boolean> => {
+  const sdk = await glueSdk();
+  const client = await glueClient();
+  try {
+    await awsCall('DeleteTable', () =>
+      client.send(new sdk.DeleteTableCommand({ DatabaseName: databaseName, Name: tableName })),
+    );
+    return true;
+  } catch (error) {
+    if (isNamed(error, 'EntityNotFoundException')) return false;
+    throw error;
+  }
+};
+
+/**
+ * Creates the database and every table and view of the plan: change logs and the previous generations a resync
+ * keeps (`previous`) before the views over them.
+ */
+export const publishCatalog = async (
+  catalog: DatabaseCatalog,
+  previous: readonly GlueTableInput[] = [],
+): Promise<void> => {
   await ensureDatabase(catalog.databaseName, catalog.description);
   for (const table of catalog.tables) await putTable(catalog.databaseName, table.changes);
+  for (const table of previous) await putTable(catalog.databaseName, table);
   for (const table of catalog.tables) await putTable(catalog.databaseName, table.view);
 };
 

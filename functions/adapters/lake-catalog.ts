@@ -10,13 +10,14 @@ import {
   type DatabaseCatalog,
   planDatabaseCatalog,
 } from '#domain/lake/catalog-plan';
+import { keepGeneration } from '#domain/lake/generations';
 import {
   needsReport,
   schemaChanged,
   type TableSchemaChange,
   tableSchemaChange,
 } from '#domain/lake/schema-change';
-import { publishCatalog, readCatalogColumns } from './glue.ts';
+import { publishCatalog, readCatalogTables } from './glue.ts';
 
 export interface CatalogRefresh {
   readonly catalog: DatabaseCatalog;
@@ -30,9 +31,9 @@ export const refreshCatalog = async (
   now: string,
 ): Promise<CatalogRefresh> => {
   const first = planDatabaseCatalog(layout, tables);
-  const existing = await readCatalogColumns(first.databaseName);
+  const existing = await readCatalogTables(first.databaseName);
   const changes = first.tables.flatMap((table) => {
-    const before = existing.get(table.changes.Name);
+    const before = existing.get(table.changes.Name)?.StorageDescriptor.Columns;
     return before
       ? [tableSchemaChange(table.changes.Name, before, table.changes.StorageDescriptor.Columns)]
       : [];
@@ -41,14 +42,22 @@ export const refreshCatalog = async (
   const retired = new Map(
     changes.map((change) => [change.table, change.dropped.map(({ Name, Type }) => ({ Name, Type }))]),
   );
-  const catalog = planDatabaseCatalog(
+  const planned = planDatabaseCatalog(
     layout,
     tables.map((table, index) => ({
       ...table,
       retiredColumns: retired.get(first.tables[index]?.changes.Name ?? '') ?? [],
     })),
   );
-  await publishCatalog(catalog);
+  // A view a resync left reloading stays so (docs/lake.md, "Resync"): the refresh must not put the LOAD files back.
+  const kept = planned.tables.map((table) =>
+    keepGeneration(layout, planned.databaseName, table, existing.get(table.view.Name)),
+  );
+  const catalog = { ...planned, tables: kept.map((table) => table.catalog) };
+  await publishCatalog(
+    catalog,
+    kept.flatMap((table) => (table.previous ? [table.previous] : [])),
+  );
   const reported = changes.filter(needsReport);
   return {
     catalog,

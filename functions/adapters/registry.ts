@@ -1,6 +1,6 @@
 /**
  * The registry over DynamoDB: one item per database (pk = migrationId, sk = databaseId) holding its phase, plan,
- * resource ARNs, the stored task token, the resize lock and the resize history. Every write bumps `version` under
+ * resource ARNs, the stored task token, the resize lock, the per-table resync locks and the resize history. Every write bumps `version` under
  * a condition, so concurrent writers never overwrite each other silently. Time always comes from the caller.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -11,14 +11,17 @@ import {
   InvalidInputError,
   RegistryConflictError,
   ResizeInProgressError,
+  ResourceBusyError,
   ResourceNotFoundError,
+  TableResyncInProgressError,
 } from '#contracts/errors';
-import { isLegalTransition, PHASE_TRANSITIONS, type Phase } from '#contracts/phases';
+import { isLegalTransition, PHASE_TRANSITIONS, type Phase, RESYNCABLE_PHASE } from '#contracts/phases';
 import type { RegistryKey, RegistryPatch } from '#contracts/registry-item';
 import { REGISTRY_TABLE } from '#contracts/registry-table';
 import type { DatabasePlan } from '#domain/planner/plan';
 import { type RegistryItem, registryItemSchema } from '#domain/registry-item';
 import type { ResizeHistoryEntry } from '#domain/resize/types';
+import { refuseDuringTeardown } from '#domain/teardown-fence';
 import { documentClient, documentSdk } from './clients.ts';
 import { isFault } from './faults.ts';
 import { collectPages } from './responses.ts';
@@ -36,7 +39,14 @@ const CONFLICT = Symbol('ConditionalCheckFailed');
 /** Phases a new attempt may begin from. */
 const NEW_ATTEMPT_PHASES: readonly Phase[] = ['FAILED', 'DELETED'];
 /** What belongs to one attempt's execution and ends with it. */
-const ATTEMPT_STATE = ['taskToken', 'lock', 'resumePending', 'fullLoadProgress', 'failure'] as const;
+const ATTEMPT_STATE = [
+  'taskToken',
+  'lock',
+  'tableResyncs',
+  'resumePending',
+  'fullLoadProgress',
+  'failure',
+] as const;
 /** What named the resources a teardown deleted (the slot was dropped, the imported certificate deleted). */
 const DELETED_RESOURCES = [
   'instanceArn',
@@ -171,6 +181,34 @@ export interface Registry {
   releaseResizeLock(
     key: RegistryKey,
     lock: { readonly holder: string; readonly now: string },
+  ): Promise<boolean>;
+  /**
+   * Takes the resync lock of one table (`schema.table`) of a database in CDC: refused with
+   * TableResyncInProgressError while another holder has a live one, with TeardownInProgressError once teardown
+   * began, and with ResourceBusyError in any other phase. Returns the item with the lock.
+   */
+  acquireTableResyncLock(
+    key: RegistryKey,
+    lock: {
+      readonly table: string;
+      readonly holder: string;
+      readonly now: string;
+      readonly ttlSeconds: number;
+      readonly executionArn: string;
+    },
+  ): Promise<RegistryItem>;
+  /**
+   * Releases the holder's resync lock of a table, recording the table's new generation when given (a resync that
+   * ended with the view switched); false when the holder did not hold it.
+   */
+  releaseTableResyncLock(
+    key: RegistryKey,
+    release: {
+      readonly table: string;
+      readonly holder: string;
+      readonly now: string;
+      readonly generation?: number | undefined;
+    },
   ): Promise<boolean>;
   /** Marks a database whose task a failed resize left stopped: the reconciler resumes it. */
   markResumePending(
@@ -536,6 +574,54 @@ export const createRegistry = (options: {
         now,
       });
       return result !== CONFLICT;
+    },
+
+    acquireTableResyncLock: async (key, { table, holder, now, ttlSeconds, executionArn }) => {
+      checkKey(key);
+      for (let attempt = 1; ; attempt++) {
+        const current = await requireItem(key);
+        refuseDuringTeardown(current, `resync of ${table}`);
+        if (current.phase !== RESYNCABLE_PHASE)
+          throw new ResourceBusyError(
+            `${describeKey(key)} is ${current.phase}; ${table} can be resynced only in ${RESYNCABLE_PHASE}`,
+          );
+        const held = current.tableResyncs?.[table];
+        const { at, lock } = lockOf(holder, now, ttlSeconds, executionArn);
+        if (held && held.holder !== holder && held.expiresAt > at)
+          throw new TableResyncInProgressError(
+            `${describeKey(key)}: ${table} is being resynced by ${held.executionArn ?? held.holder} (lock until ${held.expiresAt}); wait for it to end`,
+          );
+        const result = await write(key, 'UpdateItem', {
+          set: { tableResyncs: { ...current.tableResyncs, [table]: lock } },
+          condition: '#version = :expectedVersion AND #phase = :resyncable',
+          values: { ':expectedVersion': current.version, ':resyncable': RESYNCABLE_PHASE },
+          now: at,
+        });
+        if (result !== CONFLICT) return parseItem(result);
+        if (attempt >= APPEND_ATTEMPTS) throw conflict(key, `taking the resync lock of ${table}`);
+      }
+    },
+
+    releaseTableResyncLock: async (key, { table, holder, now, generation }) => {
+      checkKey(key);
+      for (let attempt = 1; ; attempt++) {
+        const current = await requireItem(key);
+        if (current.tableResyncs?.[table]?.holder !== holder) return false;
+        const { [table]: _released, ...others } = current.tableResyncs;
+        const result = await write(key, 'UpdateItem', {
+          set: {
+            tableResyncs: others,
+            ...(generation === undefined
+              ? {}
+              : { tableGenerations: { ...current.tableGenerations, [table]: generation } }),
+          },
+          condition: '#version = :expectedVersion',
+          values: { ':expectedVersion': current.version },
+          now,
+        });
+        if (result !== CONFLICT) return true;
+        if (attempt >= APPEND_ATTEMPTS) throw conflict(key, `releasing the resync lock of ${table}`);
+      }
     },
 
     markResumePending: async (key, { error, cause, now }) => {

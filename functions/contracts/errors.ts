@@ -56,6 +56,10 @@ export const ERROR_NAMES = {
    * where waiting can help (teardown's slot drop); a slot lookup that meets it records nothing.
    */
   sourceUnreachable: 'SourceUnreachable',
+  /** Another resync of the same table holds its lock. Never retried: the caller waits for it to end. */
+  tableResyncInProgress: 'TableResyncInProgress',
+  /** DMS reports the reloaded table in error (`Table error`), or the task no longer migrates it. */
+  tableReloadFailed: 'TableReloadFailed',
 } as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];
@@ -68,6 +72,7 @@ export const FAIL_STATE_ERRORS = {
   teardownFailed: 'TeardownFailed',
   fleetFailed: 'FleetFailed',
   catalogRefreshFailed: 'CatalogRefreshFailed',
+  resyncFailed: 'ResyncFailed',
 } as const;
 
 /** Errors ASL retries with backoff. */
@@ -86,6 +91,8 @@ export const EXPECTED_FAILURES: readonly ErrorName[] = [
   ERROR_NAMES.slotNotYetCreated,
   ERROR_NAMES.slotAmbiguous,
   ERROR_NAMES.sourceUnreachable,
+  // A resync refused because another holds the table: resync-table ends it as a documented failure.
+  ERROR_NAMES.tableResyncInProgress,
 ];
 
 abstract class LakeshiftError extends Error {
@@ -157,6 +164,12 @@ export class ReplicationSlotNotYetCreatedError extends LakeshiftError {
 }
 export class SourceUnreachableError extends LakeshiftError {
   override readonly name = ERROR_NAMES.sourceUnreachable;
+}
+export class TableResyncInProgressError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.tableResyncInProgress;
+}
+export class TableReloadFailedError extends LakeshiftError {
+  override readonly name = ERROR_NAMES.tableReloadFailed;
 }
 export class AwsFaultError extends LakeshiftError {
   override readonly name = ERROR_NAMES.awsFault;

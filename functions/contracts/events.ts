@@ -8,6 +8,10 @@ export const LAKESHIFT_DETAIL_TYPES = {
   teardownRequested: 'Teardown Requested',
   retryRequested: 'Retry Requested',
   tableResyncRequested: 'Table Resync Requested',
+  /** A table was loaded again and its view reads the new generation (docs/lake.md, "Resync"). */
+  tableResynced: 'Table Resynced',
+  /** A resync failed; the view stays on the previous generation plus changes, and running it again repairs. */
+  tableResyncFailed: 'Table Resync Failed',
   phaseChanged: 'Database Phase Changed',
   resizeDecided: 'Resize Decided',
   instanceResized: 'Replication Instance Resized',

@@ -64,3 +64,13 @@ export const GENERATION_PARAMETERS = {
   /** `current` (the view reads the change log) or `reloading` (the previous generation and the changes since). */
   viewState: 'lakeshift_view_state',
 } as const;
+
+/**
+ * The keys and ETags a resync froze of generation `n`, kept beside its copy (`g<n>.manifest.json` next to the
+ * `g<n>/` folder, outside the folder the `<table>_previous` table reads): its existence marks the copy complete.
+ */
+export const GENERATION_MANIFEST_SUFFIX = '.manifest.json';
+
+/** The view states a resync moves a table's view between (GENERATION_PARAMETERS.viewState). */
+export const VIEW_STATES = { current: 'current', reloading: 'reloading' } as const;
+export type ViewState = (typeof VIEW_STATES)[keyof typeof VIEW_STATES];

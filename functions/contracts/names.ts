@@ -10,6 +10,7 @@ export const HANDLER_NAMES = [
   'ensure-replication-instance',
   'ensure-endpoints',
   'test-connections',
+  'inspect-toast-exposure',
   'ensure-task',
   'start-task',
   'record-replication-slot',
@@ -31,7 +32,12 @@ export const HANDLER_NAMES = [
   'find-database-resources',
   'disarm-alarms',
   'inspect-replication-slots',
+  'begin-table-resync',
+  'freeze-table-generation',
+  'switch-table-view',
   'reload-table',
+  'prune-table-generation',
+  'end-table-resync',
   'read-source-tables',
   'publish-catalog',
   'delete-catalog',
@@ -52,12 +58,66 @@ export const handlerArnPlaceholder = (name: HandlerName): string =>
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('')}FunctionArn`;
 
+/** The network a database uses when its request names none, and where its source handlers run then. */
+export const DEFAULT_NETWORK_NAME = 'default';
+
+/**
+ * Handlers that connect to the source databases. Lambda places a function in one VPC, so the stack deploys one copy
+ * of each per configured network, and a state machine invokes the copy of the database's network
+ * (docs/source-safety.md, "Networks").
+ */
+export const SOURCE_HANDLER_NAMES = [
+  'inspect-source',
+  'inspect-toast-exposure',
+  'record-replication-slot',
+  'drop-replication-slot',
+  'inspect-replication-slots',
+  'read-source-tables',
+] as const satisfies readonly HandlerName[];
+export type SourceHandlerName = (typeof SOURCE_HANDLER_NAMES)[number];
+
+export const isSourceHandler = (name: HandlerName): name is SourceHandlerName =>
+  (SOURCE_HANDLER_NAMES as readonly HandlerName[]).includes(name);
+
+/** Lambda's limit on a function name (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html). */
+export const FUNCTION_NAME_MAX_LENGTH = 64;
+
+/**
+ * The one naming rule of a source handler's copy in a network: `<stack>-<handler>-<network>`, e.g.
+ * `lakeshift-drop-replication-slot-default`. The network comes last, so a state machine builds the name from the
+ * database's network (`States.Format`) and a copy reads its network back from its own name.
+ */
+export const sourceFunctionName = (stackName: string, handler: SourceHandlerName, network: string): string =>
+  `${stackName}-${handler}-${network}`;
+
+/** The network of a source handler's copy, read from its function name; undefined when the name is not one. */
+export const networkOfSourceFunction = (
+  handler: SourceHandlerName,
+  functionName: string,
+): string | undefined => {
+  const marker = `-${handler}-`;
+  const at = functionName.lastIndexOf(marker);
+  const network = at < 0 ? '' : functionName.slice(at + marker.length);
+  return network === '' ? undefined : network;
+};
+
+/** Where the network name goes in a source function's ARN pattern (a `States.Format` slot). */
+export const NETWORK_SLOT = '{}';
+
+/**
+ * Substitution key for the ARN pattern of a source handler's copies, e.g. `drop-replication-slot` ->
+ * `DropReplicationSlotFunctionArnPattern`; its value is the copies' ARN with NETWORK_SLOT for the network.
+ */
+export const sourceFunctionArnPatternPlaceholder = (name: SourceHandlerName): string =>
+  `${handlerArnPlaceholder(name)}Pattern`;
+
 export const STATE_MACHINE_NAMES = [
   'migrate-fleet',
   'migrate-database',
   'resize-instance',
   'teardown',
   'refresh-catalogs',
+  'resync-table',
 ] as const;
 export type StateMachineName = (typeof STATE_MACHINE_NAMES)[number];
 
@@ -65,6 +125,7 @@ export type StateMachineName = (typeof STATE_MACHINE_NAMES)[number];
 export const DATABASE_STATE_MACHINES = [
   'migrate-database',
   'resize-instance',
+  'resync-table',
 ] as const satisfies readonly StateMachineName[];
 
 /** Path of a state machine definition, relative to the repository root. */

@@ -28,3 +28,6 @@ export const PHASE_TRANSITIONS: Readonly<Record<Phase, readonly Phase[]>> = {
 };
 
 export const isLegalTransition = (from: Phase, to: Phase): boolean => PHASE_TRANSITIONS[from].includes(to);
+
+/** A table loads again only under a running task (DMS ReloadTables); in CDC lakeshift keeps it running. */
+export const RESYNCABLE_PHASE: Phase = 'CDC';

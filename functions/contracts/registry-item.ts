@@ -95,6 +95,10 @@ export const registryItemSchemaOf = <Plan extends object, Decision extends objec
     lastResizeAt: z.string().optional(),
     taskToken: taskTokenSchema.optional(),
     lock: lockSchema.optional(),
+    /** Per-table resync locks, by `schema.table` (docs/lake.md, "Resync"): one resync of a table at a time. */
+    tableResyncs: z.record(z.string(), lockSchema).optional(),
+    /** The generation each resynced table's view reads, by `schema.table`; a table never resynced is at 0. */
+    tableGenerations: z.record(z.string(), z.number().int().min(0)).optional(),
     history: z.array(jsonObject<Decision>()),
     failure: failureSchema.optional(),
     resumePending: resumePendingSchema.optional(),

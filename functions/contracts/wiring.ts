@@ -5,6 +5,7 @@
 import {
   CATALOG_REFRESH_DEFAULT_MINUTES,
   catalogRefreshScheduleExpression,
+  DEFAULT_NETWORK_NAME,
   type HandlerName,
   RECONCILE_SCHEDULE_EXPRESSION,
   type StateMachineName,
@@ -62,9 +63,11 @@ export const RULES: readonly RuleWiring[] = [
   },
   {
     id: 'TableResyncRequested',
-    description: 'A table resync request reloads that table with DMS ReloadTables while CDC goes on',
+    description:
+      'A table resync request starts resync-table: the view keeps the previous generation while DMS reloads the table',
     pattern: tableResyncRequestedPattern,
-    target: { kind: 'handler', name: 'reload-table' },
+    target: { kind: 'stateMachine', name: 'resync-table' },
+    inputPath: '$.detail',
   },
   {
     id: 'DmsTaskStateChange',
@@ -97,6 +100,14 @@ export const RULES: readonly RuleWiring[] = [
     target: { kind: 'stateMachine', name: 'refresh-catalogs' },
   },
 ];
+
+/**
+ * A rule that targets a source handler is repeated per network, each copy targeting the handler's copy there
+ * (docs/source-safety.md, "Networks"). The `default` network's rule keeps the rule's id; another network's adds its
+ * name.
+ */
+export const ruleIdInNetwork = (rule: RuleWiring, network: string | undefined): string =>
+  network === undefined || network === DEFAULT_NETWORK_NAME ? rule.id : `${rule.id}-${network}`;
 
 /** The account's default event bus: the only bus AWS services (`aws.*` sources) and schedules deliver to. */
 export const AWS_DEFAULT_EVENT_BUS = 'default';

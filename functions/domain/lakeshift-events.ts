@@ -74,3 +74,29 @@ export const planWarnings = (
     detail: { ...keyOf(item), ...warning },
     time: now,
   }));
+
+/** A table's resync ended: loaded again and read from its new generation, or failed (its view stays as it was). */
+export const tableResyncEnded = (
+  item: RegistryItem,
+  resync:
+    | { readonly outcome: 'resynced'; readonly table: string; readonly generation: number }
+    | {
+        readonly outcome: 'failed';
+        readonly table: string;
+        readonly generation: number;
+        readonly error: string;
+        readonly cause: string;
+      },
+  now: string,
+): LakeshiftEvent => {
+  const { outcome, ...detail } = resync;
+  return {
+    detailType:
+      outcome === 'resynced'
+        ? LAKESHIFT_DETAIL_TYPES.tableResynced
+        : LAKESHIFT_DETAIL_TYPES.tableResyncFailed,
+    detail: { ...keyOf(item), ...detail },
+    time: now,
+    resources: resourcesOf(item),
+  };
+};

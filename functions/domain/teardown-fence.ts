@@ -28,13 +28,15 @@ export interface ListedExecution {
 
 /**
  * The executions that work on one database: those named by its deterministic execution name (exactly, or with a
- * suffix after it, as a later attempt may carry) and the one the resize lock recorded; never the teardown itself.
+ * suffix after it, as a later attempt may carry), the one the resize lock recorded and those the table resync locks
+ * recorded; never the teardown itself.
  */
 export const executionsOfDatabase = (
   running: readonly ListedExecution[],
   database: {
     readonly executionName: string;
     readonly lockExecutionArn?: string | undefined;
+    readonly resyncExecutionArns?: readonly string[];
     readonly except: string;
   },
 ): ListedExecution[] =>
@@ -44,5 +46,6 @@ export const executionsOfDatabase = (
       (execution.name === database.executionName ||
         execution.name.startsWith(`${database.executionName}-`) ||
         execution.name.startsWith(`${database.executionName}_`) ||
-        execution.executionArn === database.lockExecutionArn),
+        execution.executionArn === database.lockExecutionArn ||
+        (database.resyncExecutionArns ?? []).includes(execution.executionArn)),
   );

@@ -4,7 +4,12 @@
  * throws a named error for the state machine's Catch.
  */
 import * as z from 'zod';
-import { describeConnections, findReplicationInstanceByArn, findReplicationTaskByArn } from '#adapters/dms';
+import {
+  describeConnections,
+  describeTableStatistics,
+  findReplicationInstanceByArn,
+  findReplicationTaskByArn,
+} from '#adapters/dms';
 import { nextWaitSeconds } from '#domain/polling';
 import {
   connectionsTested,
@@ -12,12 +17,13 @@ import {
   instanceDeletable,
   instanceDeletion,
   type Readiness,
+  tableReloaded,
   taskDeletion,
   taskReady,
   taskRunning,
   taskStopped,
 } from '#domain/tasks/readiness';
-import { endpointArn, instanceArn, now, taskArn } from '#shared/fields';
+import { endpointArn, instanceArn, now, sourceTable, taskArn } from '#shared/fields';
 import { parseInput } from '#shared/input';
 import { lambdaHandler } from '#shared/lambda';
 
@@ -50,6 +56,14 @@ const DescribeResourcesInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('task-running'), taskArn, ...loop }),
   z.object({ kind: z.literal('task-stopped'), taskArn: maybe(taskArn), ...loop }),
   z.object({ kind: z.literal('task-deleted'), taskArn: maybe(taskArn), ...loop }),
+  z.object({
+    kind: z.literal('table-reloaded'),
+    taskArn,
+    ...sourceTable,
+    /** When ReloadTables was asked for: a load that ended before it is the old one. */
+    requestedAt: now,
+    ...loop,
+  }),
 ]);
 
 type Probe = z.output<typeof DescribeResourcesInput>;
@@ -78,6 +92,13 @@ const judge = async (probe: Probe): Promise<Readiness> => {
       return taskStopped(await task(probe.taskArn));
     case 'task-deleted':
       return taskDeletion(await task(probe.taskArn));
+    case 'table-reloaded': {
+      const tables = await describeTableStatistics(probe.taskArn);
+      return tableReloaded(
+        tables.find((table) => table.SchemaName === probe.schemaName && table.TableName === probe.tableName),
+        { name: `${probe.schemaName}.${probe.tableName}`, requestedAt: probe.requestedAt },
+      );
+    }
   }
 };
 

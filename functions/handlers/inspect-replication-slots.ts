@@ -2,17 +2,22 @@
  * The scheduled look at every recorded replication slot: whether its task reads it, and how much WAL it keeps on
  * the source (`pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)`). It runs where the sources are reachable and
  * writes what it found to the registry; the reconciler publishes it as metrics, keeps the per-database alarm, and
- * reports a slot left inactive during CDC. One database's trouble never stops the sweep.
+ * reports a slot left inactive during CDC. One database's trouble never stops the sweep. Each network has its own
+ * copy of this function, on its own schedule, and a copy inspects only the databases of its network (the one its
+ * function name ends with, docs/source-safety.md, "Networks").
  */
 import * as z from 'zod';
 import { readReplicationSlot } from '#adapters/postgres';
 import { createRegistry } from '#adapters/registry';
 import { ENV } from '#contracts/env';
+import { InvalidInputError } from '#contracts/errors';
+import { networkOfSourceFunction } from '#contracts/names';
+import { sourceNetworkOf } from '#domain/planner/network';
 import { nextSlotWatch } from '#domain/source-safety/slot-watch';
 import { requireEnv } from '#shared/env';
 import { now } from '#shared/fields';
 import { parseInput } from '#shared/input';
-import { lambdaHandler } from '#shared/lambda';
+import { type InvocationContext, lambdaHandler } from '#shared/lambda';
 import { sourceAccessOf } from '#shared/source-access';
 
 const env = requireEnv([ENV.registryTableName]);
@@ -23,10 +28,25 @@ const InspectInput = z.looseObject({ time: now });
 
 const WATCHED_PHASES = new Set(['FULL_LOAD', 'STEPPING_DOWN', 'CDC', 'RESIZING', 'STOPPED', 'FAILED']);
 
-export const inspectSlots = async (event: unknown) => {
+/** The network whose databases this copy inspects. */
+const networkOf = (context: InvocationContext): string => {
+  const network = networkOfSourceFunction('inspect-replication-slots', context.functionName);
+  if (network === undefined) {
+    throw new InvalidInputError(
+      `functionName: "${context.functionName}" does not end with "-inspect-replication-slots-<network>"`,
+    );
+  }
+  return network;
+};
+
+export const inspectSlots = async (event: unknown, context: InvocationContext) => {
   const { time } = parseInput(InspectInput, event);
+  const network = networkOf(context);
   const items = (await registry.listActive()).filter(
-    (item) => item.replicationSlot !== undefined && WATCHED_PHASES.has(item.phase),
+    (item) =>
+      item.replicationSlot !== undefined &&
+      WATCHED_PHASES.has(item.phase) &&
+      sourceNetworkOf(item.plan) === network,
   );
   const results = [];
   for (const item of items) {
@@ -43,7 +63,7 @@ export const inspectSlots = async (event: unknown) => {
       });
     }
   }
-  return { inspected: items.length, slots: results };
+  return { network, inspected: items.length, slots: results };
 };
 
 export const handler = lambdaHandler(inspectSlots);

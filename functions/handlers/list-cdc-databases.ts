@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { createRegistry } from '#adapters/registry';
 import { ENV } from '#contracts/env';
+import { sourceNetworkOf } from '#domain/planner/network';
 import { requireEnv } from '#shared/env';
 import { now } from '#shared/fields';
 import { parseInput } from '#shared/input';
@@ -20,7 +21,12 @@ export const listCdcDatabases = async (event: unknown) => {
   parseInput(ListCdcDatabasesInput, event);
   const items = (await registry.listActive()).filter((item) => item.phase === 'CDC');
   return {
-    databases: items.map(({ migrationId, databaseId }) => ({ migrationId, databaseId })),
+    // The network says which copy of read-source-tables reaches the database's source.
+    databases: items.map(({ migrationId, databaseId, plan }) => ({
+      migrationId,
+      databaseId,
+      network: sourceNetworkOf(plan),
+    })),
   };
 };
 

@@ -1,6 +1,6 @@
 /**
  * Teardown's first step after marking the database TEARING_DOWN: takes the resize lock whoever holds it, then stops
- * every running execution that works on the database, so that nothing creates, starts or resumes anything for it
+ * every running execution that works on the database (a table resync included), so that nothing creates, starts or resumes anything for it
  * while teardown deletes (docs/failure-semantics.md). A migrate-database execution is found by its deterministic
  * name (the name, or the name with a suffix); a resize by the execution the lock recorded. Idempotent: an execution
  * that already ended is not stopped again.
@@ -10,6 +10,7 @@ import { createRegistry } from '#adapters/registry';
 import { listRunningExecutions, stopExecution } from '#adapters/sfn';
 import { ENV } from '#contracts/env';
 import { ERROR_NAMES } from '#contracts/errors';
+import { sourceNetworkOf } from '#domain/planner/network';
 import { RESIZE_LOCK_TTL_SECONDS } from '#domain/resize/resize-request';
 import { executionsOfDatabase } from '#domain/teardown-fence';
 import { requireEnv } from '#shared/env';
@@ -50,6 +51,10 @@ export const stopDatabaseExecutions = async (event: unknown) => {
   const targets = executionsOfDatabase(running, {
     executionName: before.plan.identifiers.executionName,
     lockExecutionArn: previous.lock?.executionArn,
+    // A resync that took its table's lock before the phase became TEARING_DOWN; none can take one after.
+    resyncExecutionArns: Object.values(previous.tableResyncs ?? {}).flatMap((lock) =>
+      lock.executionArn ? [lock.executionArn] : [],
+    ),
     except: input.executionArn,
   });
   const stopped: string[] = [];
@@ -58,7 +63,8 @@ export const stopDatabaseExecutions = async (event: unknown) => {
     if (await stopExecution(execution.executionArn, { error: ERROR_NAMES.teardownInProgress, cause }))
       stopped.push(execution.executionArn);
   }
-  return { stopped };
+  // Teardown invokes the database's network's copy of drop-replication-slot.
+  return { stopped, network: sourceNetworkOf(before.plan) };
 };
 
 export const handler = lambdaHandler(stopDatabaseExecutions);

@@ -75,6 +75,8 @@ export const validateRequest = async (event: unknown) => {
       const item = items.find((candidate) => candidate.databaseId === plan.databaseId);
       return {
         databaseId: plan.databaseId,
+        // The network whose copies of the source handlers migrate-database invokes for this database.
+        network: plan.network,
         ...decideDatabaseRun(plan, item, retry?.attempts?.[plan.databaseId]),
       };
     }),

@@ -30,3 +30,17 @@ export const caughtError = z.object({
   Error: z.string().min(1, 'must name the error'),
   Cause: z.string().optional(),
 });
+
+/** The source table a resync works on, as DMS names it. */
+export const sourceTable = {
+  schemaName: z.string().min(1, 'must be a non-empty schema name'),
+  tableName: z.string().min(1, 'must be a non-empty table name'),
+} as const;
+
+/** The generation a resync loads: 1 for a table's first resync (its first load is generation 0). */
+export const generation = z.number().int().min(1, 'must be an integer >= 1');
+
+/** `$$.Execution.Id`: the execution that holds a lock, so that a teardown can stop it. */
+export const executionArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:.+$/, 'must be a Step Functions execution ARN');

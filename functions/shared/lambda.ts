@@ -47,7 +47,12 @@ const boundaryLog = {
   },
 };
 
-export type HandlerFunction<Result> = (event: unknown) => Promise<Result>;
+/** The part of the Lambda context a handler may read: a source handler's copy finds its network in its name. */
+export interface InvocationContext {
+  readonly functionName: string;
+}
+
+export type HandlerFunction<Result> = (event: unknown, context: InvocationContext) => Promise<Result>;
 
 /** Wraps a handler function for Lambda. The function itself stays callable without middy (and without a context). */
 export const lambdaHandler = <Result>(

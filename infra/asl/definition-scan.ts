@@ -9,8 +9,11 @@ import {
   type HandlerName,
   handlerArnPlaceholder,
   REGISTRY_TABLE_PLACEHOLDER,
+  SOURCE_HANDLER_NAMES,
+  type SourceHandlerName,
   STATE_MACHINE_NAMES,
   type StateMachineName,
+  sourceFunctionArnPatternPlaceholder,
   stateMachineArnPlaceholder,
 } from '#contracts/names';
 
@@ -21,6 +24,8 @@ export class StateMachineDefinitionError extends Error {
 
 export type PlaceholderTarget =
   | { readonly kind: 'handler'; readonly name: HandlerName }
+  /** The ARN pattern of a source handler's copies, one per network (docs/source-safety.md, "Networks"). */
+  | { readonly kind: 'sourceHandler'; readonly name: SourceHandlerName }
   | { readonly kind: 'stateMachine'; readonly name: StateMachineName }
   | { readonly kind: 'registryTable' }
   | { readonly kind: 'eventBus' };
@@ -34,7 +39,10 @@ export interface NestedExecution {
 export interface DefinitionScan {
   /** Every placeholder the file uses, sorted. */
   readonly placeholders: readonly string[];
+  /** Handlers invoked by their ARN. */
   readonly invokedHandlers: readonly HandlerName[];
+  /** Source handlers invoked as their copy in the database's network: any of their copies. */
+  readonly invokedByNetwork: readonly SourceHandlerName[];
   readonly nestedExecutions: readonly NestedExecution[];
   /** Some Task waits for a task token (someone outside must be allowed to complete it). */
   readonly waitsForTaskToken: boolean;
@@ -46,6 +54,9 @@ export interface DefinitionScan {
 /** Every placeholder the stack knows how to fill, with what it stands for. */
 export const KNOWN_PLACEHOLDERS: ReadonlyMap<string, PlaceholderTarget> = new Map<string, PlaceholderTarget>([
   ...HANDLER_NAMES.map((name) => [handlerArnPlaceholder(name), { kind: 'handler', name }] as const),
+  ...SOURCE_HANDLER_NAMES.map(
+    (name) => [sourceFunctionArnPatternPlaceholder(name), { kind: 'sourceHandler', name }] as const,
+  ),
   ...STATE_MACHINE_NAMES.map(
     (name) => [stateMachineArnPlaceholder(name), { kind: 'stateMachine', name }] as const,
   ),
@@ -58,6 +69,8 @@ const LAMBDA_INVOKE = /^arn:aws:states:::lambda:invoke(\.waitForTaskToken)?$/;
 const START_EXECUTION = /^arn:aws:states:::states:startExecution(\.sync(:2)?|\.waitForTaskToken)?$/;
 const DYNAMODB = /^arn:aws:states:::dynamodb:(getItem|putItem|updateItem|deleteItem)$/;
 const PUT_EVENTS = /^arn:aws:states:::events:putEvents(\.waitForTaskToken)?$/;
+/** A function chosen by network: `States.Format('${…ArnPattern}', <path>)`, the only dynamic target allowed. */
+const BY_NETWORK = /^States\.Format\('\$\{([A-Za-z0-9_]+)\}', \$[^,()']*\)$/;
 
 /** Scans one definition. `label` names the file in errors. */
 export const scanDefinition = (text: string, label: string): DefinitionScan => {
@@ -80,6 +93,7 @@ export const scanDefinition = (text: string, label: string): DefinitionScan => {
 
 class Accumulator {
   private readonly handlers = new Set<HandlerName>();
+  private readonly byNetwork = new Set<SourceHandlerName>();
   private readonly nested = new Map<StateMachineName, boolean>();
   private readonly registryActions = new Set<string>();
   private waitsForTaskToken = false;
@@ -100,7 +114,11 @@ class Accumulator {
     if (direct?.kind === 'handler') {
       this.handlers.add(direct.name);
     } else if (LAMBDA_INVOKE.test(resource)) {
-      this.handlers.add(this.requireTarget(stateName, parameters, 'FunctionName', 'handler').name);
+      if (parameters['FunctionName.$'] === undefined) {
+        this.handlers.add(this.requireTarget(stateName, parameters, 'FunctionName', 'handler').name);
+      } else {
+        this.byNetwork.add(this.requireNetworkTarget(stateName, parameters['FunctionName.$']).name);
+      }
     } else if (START_EXECUTION.test(resource)) {
       const child = this.requireTarget(stateName, parameters, 'StateMachineArn', 'stateMachine').name;
       const sync = resource.includes('.sync');
@@ -122,6 +140,7 @@ class Accumulator {
     return {
       placeholders,
       invokedHandlers: [...this.handlers].sort(),
+      invokedByNetwork: [...this.byNetwork].sort(),
       nestedExecutions: [...this.nested].map(([name, sync]) => ({ name, sync })).sort(byName),
       waitsForTaskToken: this.waitsForTaskToken,
       registryActions: [...this.registryActions].sort(),
@@ -132,6 +151,18 @@ class Accumulator {
   private targetOf(value: string): PlaceholderTarget | undefined {
     const match = /^\$\{([A-Za-z0-9_]+)\}(:.*)?$/.exec(value);
     return match ? KNOWN_PLACEHOLDERS.get(match[1] ?? '') : undefined;
+  }
+
+  /** A function chosen at run time must be a source handler's copy, picked by network from its ARN pattern. */
+  private requireNetworkTarget(stateName: string, value: unknown): { name: SourceHandlerName } {
+    const match = typeof value === 'string' ? BY_NETWORK.exec(value) : null;
+    const target = match ? KNOWN_PLACEHOLDERS.get(match[1] ?? '') : undefined;
+    if (target?.kind !== 'sourceHandler') {
+      throw new StateMachineDefinitionError(
+        `${this.label}: state "${stateName}" must set FunctionName.$ to States.Format('\${…} sourceHandler placeholder', <network path>) (found ${JSON.stringify(value)})`,
+      );
+    }
+    return target;
   }
 
   /** The named parameter must be a literal placeholder of the expected kind: a dynamic target cannot be scoped. */

@@ -21,6 +21,11 @@ export const POLL_LIMITS = {
   instanceDeletable: { firstWaitSeconds: 30, maxWaitSeconds: 300, maxAttempts: 30 },
   /** Any replication task status change: ready, running, stopped, deleted. */
   taskStatus: { firstWaitSeconds: 30, maxWaitSeconds: 60, maxAttempts: 30 },
+  /**
+   * One table loaded again while CDC goes on (a resync): as long as that table's full load took, up to 10 hours.
+   * The table's resync lock outlives it (TABLE_RESYNC_LOCK_TTL_SECONDS, functions/domain/lake/resync-lock.ts).
+   */
+  tableReload: { firstWaitSeconds: 30, maxWaitSeconds: 300, maxAttempts: 120 },
 } as const satisfies Record<string, PollLimits>;
 
 /**

@@ -4,7 +4,12 @@
  * is created.
  */
 import { z } from 'zod';
-import { CATALOG_REFRESH_DEFAULT_MINUTES } from '#contracts/names';
+import {
+  CATALOG_REFRESH_DEFAULT_MINUTES,
+  FUNCTION_NAME_MAX_LENGTH,
+  SOURCE_HANDLER_NAMES,
+  sourceFunctionName,
+} from '#contracts/names';
 import { DEFAULT_STACK_NAME } from '#contracts/stack-outputs';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
@@ -51,7 +56,7 @@ const importedVpc = z.strictObject({
     ),
   /** `existing` when the route tables already carry an S3 gateway endpoint (a second one would collide). */
   s3Endpoint: z.enum(['create', 'existing']).default('create'),
-  /** The same for DynamoDB (the handler that drops replication slots reads the registry from the default network). */
+  /** The same for DynamoDB (the network's copies of the source handlers read the registry from inside it). */
   dynamoDbEndpoint: z.enum(['create', 'existing']).default('create'),
   secretsManagerEndpoint: z
     .discriminatedUnion('mode', [
@@ -218,6 +223,18 @@ export const lakeshiftConfigSchema = z
   .superRefine((config, context) => {
     // Zones must belong to the configured region; a typo here fails at deploy time otherwise.
     for (const [name, { vpc }] of Object.entries(config.networks)) {
+      // Each network runs a copy of the source handlers, named by stack, handler and network
+      // (docs/source-safety.md, "Networks").
+      const longest = SOURCE_HANDLER_NAMES.map((handler) =>
+        sourceFunctionName(config.stackName, handler, name),
+      ).sort((left, right) => right.length - left.length)[0];
+      if (longest !== undefined && longest.length > FUNCTION_NAME_MAX_LENGTH) {
+        context.addIssue({
+          code: 'custom',
+          path: ['networks', name],
+          message: `network name too long for stack "${config.stackName}": the function ${longest} has ${longest.length} characters, Lambda allows ${FUNCTION_NAME_MAX_LENGTH}`,
+        });
+      }
       const zones =
         vpc.mode === 'create'
           ? (vpc.availabilityZones ?? [])

@@ -4,7 +4,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { METRIC_DIMENSIONS, METRIC_NAMES, METRICS_NAMESPACE } from '#contracts/metrics';
-import type { HandlerName, StateMachineName } from '#contracts/names';
+import type { StateMachineName } from '#contracts/names';
 import type { HandlerFunction } from './handler-function.ts';
 
 const PERIOD = Duration.minutes(5);
@@ -13,7 +13,8 @@ const WIDTH = 24;
 export interface DashboardProps {
   readonly dashboardName: string;
   readonly stateMachines: ReadonlyMap<StateMachineName, sfn.StateMachine>;
-  readonly handlers: ReadonlyMap<HandlerName, HandlerFunction>;
+  /** Keyed by label: the handler's name, with the network for a copy outside `default`. */
+  readonly handlers: ReadonlyMap<string, HandlerFunction>;
   readonly deadLetterQueues: ReadonlyMap<string, sqs.Queue>;
   readonly alarms: readonly cloudwatch.IAlarm[];
 }

@@ -5,7 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { HandlerName } from '#contracts/names';
+import { DEFAULT_NETWORK_NAME, type HandlerName } from '#contracts/names';
 import { allowWithWildcard } from '../nag/wildcards.ts';
 import type { HandlerCode } from './handler-code.ts';
 
@@ -22,12 +22,17 @@ export interface HandlerFunctionProps {
    * those functions an on-failure destination.
    */
   readonly invocation: 'synchronous' | 'asynchronous';
-  /** Only for handlers that must reach a source database. */
-  readonly vpcPlacement?: {
-    readonly vpc: ec2.IVpc;
-    readonly subnets: ec2.SubnetSelection;
-    readonly securityGroup: ec2.ISecurityGroup;
-  };
+  /** Only for handlers that must reach a source database: the network this copy runs in, and its name. */
+  readonly vpcPlacement?: VpcPlacement;
+}
+
+export interface VpcPlacement {
+  readonly networkName: string;
+  /** The copy's physical name (`sourceFunctionName`): state machines build it from the database's network. */
+  readonly functionName: string;
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  readonly securityGroup: ec2.ISecurityGroup;
 }
 
 /** Memory of every handler: they wait on AWS APIs and PostgreSQL, never compute much. */
@@ -43,20 +48,34 @@ const NODE_22_REASON =
  */
 export class HandlerFunction extends Construct {
   readonly handlerName: HandlerName;
+  /** The network of a source handler's copy; undefined for handlers outside the networks. */
+  readonly networkName: string | undefined;
   readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
+  /** The handler's name, with the network for a copy outside `default` (alarm and dashboard labels). */
+  get label(): string {
+    return this.networkName === undefined || this.networkName === DEFAULT_NETWORK_NAME
+      ? this.handlerName
+      : `${this.handlerName}-${this.networkName}`;
+  }
+
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     super(scope, id);
     this.handlerName = props.handlerName;
+    this.networkName = props.vpcPlacement?.networkName;
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
       encryptionKey: props.logKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.role = new iam.Role(this, 'Role', {
-      description: `lakeshift ${props.handlerName} handler`,
+      // A copy outside `default` says its network; the default copy's role keeps the description it always had.
+      description:
+        props.vpcPlacement === undefined || props.vpcPlacement.networkName === DEFAULT_NETWORK_NAME
+          ? `lakeshift ${props.handlerName} handler`
+          : `lakeshift ${props.handlerName} handler in network ${props.vpcPlacement.networkName}`,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
     this.role.addToPrincipalPolicy(
@@ -86,6 +105,7 @@ export class HandlerFunction extends Construct {
       );
     }
     this.function = new lambda.Function(this, 'Function', {
+      ...(placement ? { functionName: placement.functionName } : {}),
       description: `lakeshift ${props.handlerName}`,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,

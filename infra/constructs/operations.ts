@@ -8,7 +8,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { METRIC_NAMES, METRICS_NAMESPACE } from '#contracts/metrics';
-import { APP_NAME, type HandlerName, type StateMachineName } from '#contracts/names';
+import { APP_NAME, type StateMachineName } from '#contracts/names';
 import { lakeshiftDashboard } from './dashboard.ts';
 import { failureQueue } from './failure-queue.ts';
 import type { HandlerFunction } from './handler-function.ts';
@@ -39,7 +39,8 @@ export interface OperationsProps {
   readonly key: kms.IKey;
   readonly alarmEmail?: string;
   readonly stateMachines: ReadonlyMap<StateMachineName, sfn.StateMachine>;
-  readonly handlers: ReadonlyMap<HandlerName, HandlerFunction>;
+  /** Keyed by label: the handler's name, with the network for a copy outside `default`. */
+  readonly handlers: ReadonlyMap<string, HandlerFunction>;
   readonly deadLetterQueues: ReadonlyMap<string, sqs.Queue>;
 }
 

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import {
   DATABASE_STATE_MACHINES,
   type HandlerName,
+  type SourceHandlerName,
   STATE_MACHINE_NAMES,
   type StateMachineName,
   stateMachineArnPlaceholder,
@@ -27,6 +28,10 @@ export interface StateMachinesProps {
   readonly rootDir: string;
   readonly stackName: string;
   readonly functionArn: (name: HandlerName) => string;
+  /** A source handler's copy in each network (docs/source-safety.md, "Networks"). */
+  readonly functionArns: (name: SourceHandlerName) => string[];
+  /** The ARN of a source handler's copies with NETWORK_SLOT for the network (a `States.Format` template). */
+  readonly functionArnPattern: (name: SourceHandlerName) => string;
   readonly registryTable: dynamodb.ITable;
   readonly eventBus: events.IEventBus;
   readonly logKey: kms.IKey;
@@ -138,22 +143,28 @@ export class StateMachines extends Construct {
       values[placeholder] =
         target.kind === 'handler'
           ? this.props.functionArn(target.name)
-          : target.kind === 'stateMachine'
-            ? this.stateMachineArn(target.name)
-            : target.kind === 'registryTable'
-              ? this.props.registryTable.tableName
-              : this.props.eventBus.eventBusName;
+          : target.kind === 'sourceHandler'
+            ? this.props.functionArnPattern(target.name)
+            : target.kind === 'stateMachine'
+              ? this.stateMachineArn(target.name)
+              : target.kind === 'registryTable'
+                ? this.props.registryTable.tableName
+                : this.props.eventBus.eventBusName;
     }
     return values;
   }
 
   private grantDefinition(machine: sfn.StateMachine, scan: DefinitionScan): void {
-    if (scan.invokedHandlers.length > 0) {
+    if (scan.invokedHandlers.length + scan.invokedByNetwork.length > 0) {
       machine.addToRolePolicy(
         new iam.PolicyStatement({
           sid: 'InvokeHandlers',
           actions: ['lambda:InvokeFunction'],
-          resources: scan.invokedHandlers.map((handler) => this.props.functionArn(handler)),
+          // A source handler chosen by network: each of its copies, and nothing else.
+          resources: [
+            ...scan.invokedHandlers.map((handler) => this.props.functionArn(handler)),
+            ...scan.invokedByNetwork.flatMap((handler) => this.props.functionArns(handler)),
+          ],
         }),
       );
     }

@@ -49,6 +49,12 @@ export type DmsResourceType = 'rep' | 'endpoint' | 'task' | 'subgrp' | 'cert';
 /** `reset` puts an alarm back to OK (SetAlarmState) so that CloudWatch evaluates it afresh. */
 export type AlarmAccess = 'put' | 'delete' | 'describe' | 'reset';
 
+/**
+ * The lake's objects under the deployment's folder (a table resync, docs/lake.md "Resync"): list keys, read objects
+ * (a copy's source, a generation manifest), write objects (a copy, a manifest), delete objects.
+ */
+export type LakeObjectAccess = 'list' | 'read' | 'write' | 'delete';
+
 export interface HandlerAccess {
   readonly dmsCreate?: readonly DmsCreate[];
   readonly dmsManage?: readonly DmsManageAction[];
@@ -70,10 +76,15 @@ export interface HandlerAccess {
   readonly readMetrics?: boolean;
   /**
    * The lake's Glue databases and tables (names starting with GLUE_DATABASE_PREFIX): create and update them, or
-   * delete a database with its tables.
+   * delete a database with its tables; `switchView`: read one table, and create, replace or delete one (a resync's
+   * view and its `<table>_previous`).
    */
-  readonly lakeCatalog?: 'write' | 'delete';
-  /** Read source credentials and connect to sources: runs inside the default network. */
+  readonly lakeCatalog?: 'write' | 'delete' | 'switchView';
+  readonly lakeObjects?: readonly LakeObjectAccess[];
+  /**
+   * Read source credentials and connect to sources. Not listed here: it holds for SOURCE_HANDLER_NAMES, whose
+   * copies run inside each network (HandlerFunctions sets it).
+   */
   readonly connectsToSources?: boolean;
   /** Read the secrets the config admits without connecting to sources (CA certificates). */
   readonly readsSourceSecrets?: boolean;
@@ -99,24 +110,41 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     passDmsRoles: true,
     registry: 'readWrite',
   },
-  // Reads the plan, then inspects the source's catalogue for the pre-flight warnings.
-  'test-connections': { dmsManage: ['dms:TestConnection'], connectsToSources: true, registry: 'read' },
+  // Only the DMS API: it runs outside the networks, which have no route to DMS.
+  'test-connections': { dmsManage: ['dms:TestConnection'] },
+  // Reads the plan, then inspects the source's catalogue for the pre-flight warnings, inside the network.
+  'inspect-toast-exposure': { registry: 'read' },
   'ensure-task': {
     dmsCreate: ['task'],
     dmsDescribe: ['dms:DescribeReplicationTasks'],
     dmsListTags: true,
     registry: 'readWrite',
   },
-  'reload-table': {
-    dmsManage: ['dms:ReloadTables', 'dms:DescribeTableStatistics'],
+  // Resync (docs/lake.md, "Resync"): checks the task migrates the table, then takes the table's lock.
+  'begin-table-resync': { dmsManage: ['dms:DescribeTableStatistics'], registry: 'readWrite' },
+  // Copies the table's files to the generations folder and writes the manifest (reads it first).
+  'freeze-table-generation': {
     registry: 'read',
+    lakeObjects: ['list', 'read', 'write'],
+    timeoutSeconds: 900,
   },
+  'switch-table-view': { registry: 'read', lakeCatalog: 'switchView' },
+  'reload-table': { dmsManage: ['dms:ReloadTables'], registry: 'read' },
+  // Reads the manifest and deletes the previous generation's leftovers from the table's folder.
+  'prune-table-generation': {
+    registry: 'read',
+    lakeObjects: ['list', 'read', 'delete'],
+    timeoutSeconds: 900,
+  },
+  'end-table-resync': { registry: 'readWrite', publishEvents: true },
   'start-task': {
     dmsManage: ['dms:StartReplicationTask'],
     dmsDescribe: ['dms:DescribeReplicationTasks', 'dms:DescribeReplicationInstances'],
     registry: 'read',
   },
+  // A resync's wait reads the reloaded table's statistics.
   'describe-resources': {
+    dmsManage: ['dms:DescribeTableStatistics'],
     dmsDescribe: [
       'dms:DescribeReplicationInstances',
       'dms:DescribeConnections',
@@ -165,7 +193,7 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     dmsManage: ['dms:DeleteReplicationInstance'],
     dmsDescribe: ['dms:DescribeReplicationInstances'],
   },
-  // Teardown: takes the resize lock, then stops the database's migrate-database and resize-instance executions.
+  // Teardown: takes the resize lock, then stops the database's migrate-database, resize-instance and resync-table executions.
   'stop-database-executions': { registry: 'readWrite', stopDatabaseExecutions: true },
   // Teardown: what DMS holds under the database's deterministic identifiers, after its executions stopped.
   'find-database-resources': {
@@ -177,17 +205,17 @@ export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
     registry: 'read',
   },
   // Pre-flight: reads the source's catalogue with the secret's credentials, before anything is created.
-  'inspect-source': { connectsToSources: true },
+  'inspect-source': {},
   // Reads the plan from the registry, then connects to the source: it needs DynamoDB from inside the network.
-  'drop-replication-slot': { connectsToSources: true, registry: 'read' },
+  'drop-replication-slot': { registry: 'read' },
   'disarm-alarms': { alarms: ['delete'], slotAlarms: ['delete'] },
   // Reads the source's slots around the first start and records the task's one.
-  'record-replication-slot': { connectsToSources: true, registry: 'readWrite' },
+  'record-replication-slot': { registry: 'readWrite' },
   // Reads each recorded slot on its source and writes what it found to the registry.
   'delete-certificate': { dmsManage: ['dms:DeleteCertificate'], registry: 'read' },
-  'inspect-replication-slots': { connectsToSources: true, registry: 'readWrite', timeoutSeconds: 300 },
+  'inspect-replication-slots': { registry: 'readWrite', timeoutSeconds: 300 },
   // Reads the replicated tables' columns from the source, inside the network, as drop-replication-slot does.
-  'read-source-tables': { connectsToSources: true, registry: 'read' },
+  'read-source-tables': { registry: 'read' },
   // Writes the lake's catalog from what read-source-tables found, outside the network; reports schema changes.
   'publish-catalog': { registry: 'read', publishEvents: true, lakeCatalog: 'write' },
   // Deletes the database's Glue catalog at teardown (the lake's files stay).

@@ -13,6 +13,7 @@ import {
   DMS_MANAGE_ACTIONS,
   type DmsResourceType,
   type HandlerAccess,
+  type LakeObjectAccess,
 } from './handler-access.ts';
 
 export const REGISTRY_READ_ACTIONS = [
@@ -51,6 +52,34 @@ export const LAKE_CATALOG_WRITE_ACTIONS = [
 ] as const;
 /** Glue authorizes DeleteDatabase on the database's tables and functions too; it deletes them with it. */
 export const LAKE_CATALOG_DELETE_ACTIONS = ['glue:DeleteDatabase'] as const;
+/** What a resync's view switch calls: one table read, created, replaced or deleted (docs/lake.md, "Resync"). */
+export const LAKE_CATALOG_SWITCH_VIEW_ACTIONS = [
+  'glue:GetTable',
+  'glue:CreateTable',
+  'glue:UpdateTable',
+  'glue:DeleteTable',
+] as const;
+const LAKE_CATALOG_ACTIONS = {
+  write: LAKE_CATALOG_WRITE_ACTIONS,
+  delete: LAKE_CATALOG_DELETE_ACTIONS,
+  switchView: LAKE_CATALOG_SWITCH_VIEW_ACTIONS,
+} as const;
+const LAKE_CATALOG_SIDS = {
+  write: 'WriteLakeCatalog',
+  delete: 'DeleteLakeCatalog',
+  switchView: 'SwitchLakeViews',
+};
+
+/** S3 and KMS actions per kind of lake object access; objects are encrypted with the lake's key (SSE-KMS). */
+const LAKE_OBJECT_ACTIONS: Readonly<
+  Record<LakeObjectAccess, { s3: readonly string[]; kms: readonly string[] }>
+> = {
+  list: { s3: ['s3:ListBucket'], kms: [] },
+  read: { s3: ['s3:GetObject'], kms: ['kms:Decrypt'] },
+  write: { s3: ['s3:PutObject'], kms: ['kms:GenerateDataKey'] },
+  delete: { s3: ['s3:DeleteObject'], kms: [] },
+};
+
 /** What a reader of the lake needs of the catalog to query it with Athena (views included). */
 export const LAKE_CATALOG_READ_ACTIONS = [
   'glue:GetDatabase',
@@ -110,6 +139,8 @@ export interface AccessTargets {
   readonly sourceSecretStatements: readonly iam.PolicyStatement[];
   /** Identifiers of the replication subnet groups the stack creates, one per network. */
   readonly replicationSubnetGroups: readonly string[];
+  /** The lake: its bucket, the folder DMS writes under (every table and generation folder is below it), its key. */
+  readonly lake: { readonly bucketArn: string; readonly folder: string; readonly keyArn: string };
 }
 
 /** The alarms whose names start with `prefix` (all of the account's for an empty prefix). */
@@ -270,13 +301,14 @@ export const grantHandlerAccess = (role: iam.Role, access: HandlerAccess, target
     allowWithWildcard(
       role,
       new iam.PolicyStatement({
-        sid: deletes ? 'DeleteLakeCatalog' : 'WriteLakeCatalog',
-        actions: [...(deletes ? LAKE_CATALOG_DELETE_ACTIONS : LAKE_CATALOG_WRITE_ACTIONS)],
+        sid: LAKE_CATALOG_SIDS[access.lakeCatalog],
+        actions: [...LAKE_CATALOG_ACTIONS[access.lakeCatalog]],
         resources: lakeCatalogArns(scope, { functions: deletes }),
       }),
       `Glue databases are created per migrated database; the grant covers only names starting with "${GLUE_DATABASE_PREFIX}" and their tables.`,
     );
   }
+  if (access.lakeObjects?.length) grantLakeObjects(role, access.lakeObjects, targets.lake);
   if (access.connectsToSources || access.readsSourceSecrets) {
     for (const statement of targets.sourceSecretStatements) {
       allowWithWildcard(role, statement, SECRET_PREFIX_REASON);
@@ -383,4 +415,48 @@ function grantRegistry(role: iam.Role, level: 'read' | 'readWrite', tableArn: st
       ],
     }),
   );
+}
+
+/**
+ * The lake's objects under the deployment's folder (a resync's table and generation folders are all below it):
+ * ListBucket only for keys under the folder, object actions only on its objects, and the lake key for what reads
+ * or writes encrypted objects.
+ */
+function grantLakeObjects(
+  role: iam.Role,
+  kinds: readonly LakeObjectAccess[],
+  lake: AccessTargets['lake'],
+): void {
+  const objectActions = kinds
+    .filter((kind) => kind !== 'list')
+    .flatMap((kind) => LAKE_OBJECT_ACTIONS[kind].s3);
+  if (kinds.includes('list')) {
+    allowWithWildcard(
+      role,
+      new iam.PolicyStatement({
+        sid: 'ListLakeFolder',
+        actions: [...LAKE_OBJECT_ACTIONS.list.s3],
+        resources: [lake.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${lake.folder}/*`] } },
+      }),
+      `Listing is limited to keys under the lake folder "${lake.folder}/", where DMS writes every table.`,
+    );
+  }
+  if (objectActions.length > 0) {
+    allowWithWildcard(
+      role,
+      new iam.PolicyStatement({
+        sid: 'ResyncLakeObjects',
+        actions: objectActions,
+        resources: [`${lake.bucketArn}/${lake.folder}/*`],
+      }),
+      `A resync copies, reads and deletes the files of one table under the lake folder "${lake.folder}/"; their names are DMS's, known only at run time.`,
+    );
+  }
+  const keyActions = kinds.flatMap((kind) => LAKE_OBJECT_ACTIONS[kind].kms);
+  if (keyActions.length > 0) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'UseLakeKey', actions: keyActions, resources: [lake.keyArn] }),
+    );
+  }
 }

@@ -25,6 +25,7 @@ export class LocalCounters {
   private lambdaCalls = 0;
   private readonly lambdaByExecution = new Map<string, number>();
   private readonly lambdaByRule = new Map<string, number>();
+  private readonly lambdaByFunction = new Map<string, number>();
   private readonly deliveryLog: Delivery[] = [];
   private readonly dmsCallLog: ServiceCall[] = [];
   private readonly requestsByOperation = new Map<string, { succeeded: number; failed: number }>();
@@ -52,8 +53,9 @@ export class LocalCounters {
     this.dmsCallLog.push(call);
   }
 
-  recordInvocation(_functionName: string, origin: InvocationOrigin): void {
+  recordInvocation(functionName: string, origin: InvocationOrigin): void {
     this.lambdaCalls++;
+    increment(this.lambdaByFunction, functionName);
     if (origin.executionArn) increment(this.lambdaByExecution, origin.executionArn);
     if (origin.rule) increment(this.lambdaByRule, origin.rule);
   }
@@ -97,6 +99,11 @@ export class LocalCounters {
 
   lambdaInvocationsByRule(): ReadonlyMap<string, number> {
     return this.lambdaByRule;
+  }
+
+  /** Lambda invocations by function name (a source handler's copies count apart). */
+  lambdaInvocationsByFunction(): ReadonlyMap<string, number> {
+    return this.lambdaByFunction;
   }
 
   /** DMS API requests in arrival order, stamped with emulated time (throttled and failed ones included). */

@@ -15,6 +15,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, ScaledClock } from '../clock.ts';
+import type { UndocumentedBehaviour } from '../dataplane/choices.ts';
 import { createPostgresToS3Workload } from '../dataplane/workload.ts';
 import {
   createDmsEmulator,
@@ -60,6 +61,8 @@ export interface LocalWorkloads {
   readonly synthetic?: SyntheticWorkload;
   /** The workload behind every other source; the PostgreSQL → Parquet data plane over `lakeDir` when absent. */
   readonly dataPlane?: Workload;
+  /** The readings of undocumented DMS behaviour the default data plane takes (docs/data-plane-fidelity.md). */
+  readonly dataPlaneChoices?: Partial<UndocumentedBehaviour>;
   /**
    * Which sources are synthetic; default: ServerName ending `.synthetic`, or a source secret whose `host` ends with
    * `.synthetic` (lakeshift's endpoints name only the secret).
@@ -164,8 +167,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
     faultFor: (handler) => faults.handlerFault(handler),
     ...(iam
       ? {
-          sessionAccessKey: (functionName: string, handlerKey: string) =>
-            iam.functionSession(handlerKey, functionName)?.accessKeyId,
+          sessionAccessKey: (functionName: string) => iam.functionSession(functionName)?.accessKeyId,
           authorizeInvoke: (functionArn: string, origin: InvocationOrigin) =>
             authorizeInvoke(iam, functionArn, origin),
         }
@@ -228,7 +230,14 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
       synthetic,
       other:
         options.workloads?.dataPlane ??
-        createPostgresToS3Workload({ lakeDir, resolveSecret, authorizeLakeWrite: lakeWriteAuthorizer(iam) }),
+        createPostgresToS3Workload({
+          lakeDir,
+          resolveSecret,
+          authorizeLakeWrite: lakeWriteAuthorizer(iam),
+          ...(options.workloads?.dataPlaneChoices
+            ? { undocumented: options.workloads.dataPlaneChoices }
+            : {}),
+        }),
       isSynthetic:
         options.workloads?.isSynthetic ?? ((endpoint) => isSyntheticSource(endpoint, secretsManager)),
     }),

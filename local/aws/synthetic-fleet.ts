@@ -31,6 +31,8 @@ export interface SyntheticFleetOptions {
    * point at them, so the local DMS moves their data and creates their replication slots.
    */
   readonly sources?: Readonly<Record<string, SourceLogin>>;
+  /** The deployment network a database's request names (`network.name`), by database id; `default` otherwise. */
+  readonly networks?: Readonly<Record<string, string>>;
 }
 
 /** A source's login in the layout of an RDS secret. */
@@ -92,6 +94,7 @@ export const prepareSyntheticFleet = (
       id,
       secretArn: secretArns.get(id),
       databaseName: options.sources?.[id]?.dbname ?? id,
+      ...(options.networks?.[id] === undefined ? {} : { network: { name: options.networks[id] } }),
     })),
   };
   const eventBridge = new EventBridgeClient({

@@ -68,6 +68,9 @@ const ordersTable = async () => {
 const taskStatus = () =>
   Object.values(aws.dms.snapshot().tasks).find((task) => task.arn === taskArnOf('orders'))?.status;
 
+const resyncExecutions = () =>
+  aws.counters.executions().filter((execution) => execution.stateMachineName === 'lakeshift-resync-table');
+
 const allIn = async (phase: string): Promise<boolean> => {
   const rows = await statusJson().catch(() => []);
   return rows.length === DATABASES.length && rows.every((row) => row.phase === phase);
@@ -137,7 +140,9 @@ describe('lakeshift against the local AWS', () => {
     const inCdc = await statusJson();
     const human = await lakeshift('status', MIGRATION_ID);
     const resync = await lakeshift('resync', MIGRATION_ID, 'orders', 'public.orders');
-    await pollUntil('orders.orders reloaded', async () => (await ordersTable())?.FullLoadReloaded === true);
+    await pollUntil('the resync of orders.orders to end', async () =>
+      resyncExecutions().some((execution) => execution.status !== 'RUNNING'),
+    );
     const reloaded = await ordersTable();
     const taskAfterResync = await taskStatus();
     const unknownDatabase = await lakeshift('teardown', MIGRATION_ID, 'nope');
@@ -167,7 +172,12 @@ describe('lakeshift against the local AWS', () => {
     expect(aws.counters.dmsRequests().filter((call) => call.operation === 'ReloadTables')).toEqual([
       expect.not.objectContaining({ errorCode: expect.anything() }),
     ]);
-    expect(reloaded).toMatchObject({ TableState: 'Table completed', FullLoadRows: 5_000 });
+    expect(reloaded).toMatchObject({
+      TableState: 'Table completed',
+      FullLoadRows: 5_000,
+      FullLoadReloaded: true,
+    });
+    expect(resyncExecutions().map((execution) => execution.status)).toEqual(['SUCCEEDED']);
     expect(taskAfterResync).toBe('running');
     expect(unknownDatabase).toMatchObject({ code: 1 });
     expect(unknownDatabase.stderr).toContain('has no database nope; it has billing, orders');

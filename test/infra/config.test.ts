@@ -105,6 +105,21 @@ describe('parseLakeshiftConfig', () => {
     );
   });
 
+  it("refuses a network whose source handlers' function names would pass Lambda's 64 characters, naming the longest", () => {
+    // Prepare: 'lakeshift-inspect-replication-slots-' is 36 characters, so a network may have 28.
+    const network = { vpc: { mode: 'create' }, sources: { cidrs: ['10.1.0.0/16'] } };
+    const raw = {
+      ...minimalConfig(),
+      networks: { default: network, ['a'.repeat(28)]: network, ['b'.repeat(29)]: network },
+    };
+    // Act
+    const issues = issuesOf(raw);
+    // Assess
+    expect(issues).toEqual([
+      `networks.${'b'.repeat(29)}: network name too long for stack "lakeshift": the function lakeshift-inspect-replication-slots-${'b'.repeat(29)} has 65 characters, Lambda allows 64`,
+    ]);
+  });
+
   it('requires imported networks to span two zones of the configured region', () => {
     // Prepare
     const raw = {

@@ -45,6 +45,7 @@ describe('scanDefinition', () => {
     expect(scan).toEqual({
       placeholders: ['EnsureTaskFunctionArn', 'PlanDatabaseFunctionArn', 'StopTaskFunctionArn'],
       invokedHandlers: ['ensure-task', 'plan-database', 'stop-task'],
+      invokedByNetwork: [],
       nestedExecutions: [],
       waitsForTaskToken: false,
       registryActions: [],
@@ -103,9 +104,34 @@ describe('scanDefinition', () => {
     // Act
     const act = () => scanDefinition(text, 'x.asl.json');
     // Assess
-    expect(act).toThrow(
-      `x.asl.json: state "Invoke" must set FunctionName to a ${ref('…')} handler placeholder (found "$.fn")`,
-    );
+    expect(act).toThrow(`x.asl.json: state "Invoke" must set FunctionName.$ to States.Format(`);
+  });
+
+  it("reads a source handler chosen by the database's network as an invocation of any of its copies", () => {
+    // Prepare
+    const text = definition({
+      Drop: task('arn:aws:states:::lambda:invoke', {
+        'FunctionName.$': `States.Format('${ref('DropReplicationSlotFunctionArnPattern')}', $.source.network)`,
+      }),
+    });
+    // Act
+    const scan = scanDefinition(text, 'x.asl.json');
+    // Assess
+    expect(scan.invokedByNetwork).toEqual(['drop-replication-slot']);
+    expect(scan.invokedHandlers).toEqual([]);
+  });
+
+  it('rejects a function chosen by network from the ARN of a handler that has no copy per network', () => {
+    // Prepare
+    const text = definition({
+      Plan: task('arn:aws:states:::lambda:invoke', {
+        'FunctionName.$': `States.Format('${ref('PlanDatabaseFunctionArn')}{}', $.network)`,
+      }),
+    });
+    // Act
+    const act = () => scanDefinition(text, 'x.asl.json');
+    // Assess
+    expect(act).toThrow('x.asl.json: state "Plan" must set FunctionName.$ to States.Format(');
   });
 
   it('rejects an integration the stack would not grant', () => {

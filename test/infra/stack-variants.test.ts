@@ -98,8 +98,9 @@ describe('LakeshiftStack with imported network, bucket and secrets', () => {
         (statement) => statement.Sid === 'ReadSourceSecrets' || statement.Sid === 'DecryptSourceSecrets',
       );
     // Assess
-    // A read and a decrypt statement for each of the eight roles that read source secrets (DMS's, test-connections,
-    // inspect-source, read-source-tables, record, inspect and drop slots, and ensure-endpoints for CA certificates).
+    // A read and a decrypt statement for each of the eight roles that read source secrets (DMS's, inspect-source,
+    // inspect-toast-exposure, read-source-tables, record, inspect and drop slots, and ensure-endpoints for CA
+    // certificates).
     expect(secretStatements).toHaveLength(16);
     for (const statement of secretStatements) {
       if (statement.Sid === 'ReadSourceSecrets') expect(statement.Resource).toBe(SECRET);

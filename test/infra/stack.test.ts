@@ -8,14 +8,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV, OPTIONAL_ENV } from '#contracts/env';
 import {
   ALARM_NAME_PREFIX,
+  DEFAULT_NETWORK_NAME,
   HANDLER_NAMES,
+  type HandlerName,
+  isSourceHandler,
+  SOURCE_HANDLER_NAMES,
   STATE_MACHINE_NAMES,
+  sourceFunctionName,
   stateMachineArnPlaceholder,
   stateMachineDefinitionPath,
 } from '#contracts/names';
 import { REGISTRY_TABLE } from '#contracts/registry-table';
 import { TAG_KEYS } from '#contracts/tags';
-import { RULES } from '#contracts/wiring';
+import { RULES, ruleIdInNetwork } from '#contracts/wiring';
 import { KNOWN_PLACEHOLDERS, scanDefinition } from '../../infra/asl/definition-scan.ts';
 import { LAKE_DATA_ACTIONS } from '../../infra/constructs/lake.ts';
 import { HEALTH_ALARMS } from '../../infra/constructs/operations.ts';
@@ -29,6 +34,7 @@ import {
 import {
   allStatements,
   asArray,
+  exampleConfig,
   handlerFunctionId,
   type PolicyStatement,
   ROOT_DIR,
@@ -58,6 +64,23 @@ const lakeBucketId = (): string =>
 const roleIdByDescription = (description: string): string =>
   logicalIdOf('AWS::IAM::Role', (properties) => properties['Description'] === description);
 const handlerRoleId = (name: string): string => roleIdByDescription(`lakeshift ${name} handler`);
+/** The example config's networks: each runs a copy of every source handler. */
+const NETWORKS = Object.keys(exampleConfig()['networks'] as Record<string, unknown>);
+/** Each rule as the stack deploys it: a rule for a source handler once per network. */
+const RULE_COPIES = RULES.flatMap((rule) =>
+  rule.target.kind === 'handler' && isSourceHandler(rule.target.name)
+    ? NETWORKS.map((network) => [ruleIdInNetwork(rule, network), rule, network] as const)
+    : [[rule.id, rule, DEFAULT_NETWORK_NAME] as const],
+);
+/** The roles of a handler's functions: one, or a source handler's copy in each network. */
+const handlerRoleIds = (name: HandlerName): string[] =>
+  isSourceHandler(name)
+    ? NETWORKS.map((network) =>
+        network === DEFAULT_NETWORK_NAME
+          ? handlerRoleId(name)
+          : roleIdByDescription(`lakeshift ${name} handler in network ${network}`),
+      )
+    : [handlerRoleId(name)];
 const statementsOf = (owner: string): PolicyStatement[] => {
   const policies = resourcesOfType(synthesized.json, 'AWS::IAM::Policy')
     .filter(([, resource]) =>
@@ -155,7 +178,7 @@ describe('LakeshiftStack: the lake bucket', () => {
     const allowed = (deny?.Condition?.['ArnNotEquals']?.['aws:PrincipalArn'] ?? []) as unknown[];
     const expected = [
       { 'Fn::GetAtt': [roleIdByDescription('Assumed by DMS to write Parquet into the lake folder'), 'Arn'] },
-      ...HANDLER_NAMES.map((name) => ({ 'Fn::GetAtt': [handlerRoleId(name), 'Arn'] })),
+      ...HANDLER_NAMES.flatMap((name) => handlerRoleIds(name).map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }))),
       'arn:aws:iam::123456789012:role/analytics-athena',
     ];
     // Assess
@@ -312,11 +335,12 @@ describe('LakeshiftStack: IAM', () => {
     });
   });
 
-  it("lets only publish-catalog write the lake's Glue catalog and only delete-catalog delete it, both only for databases named lakeshift_* and their tables", () => {
+  it("lets only publish-catalog write the lake's Glue catalog, only switch-table-view switch a view, and only delete-catalog delete it, all only for databases named lakeshift_* and their tables", () => {
     // Prepare
     const bySid = (sid: string) =>
       allStatements(synthesized.json).filter(({ statement }) => statement.Sid === sid);
     const writers = bySid('WriteLakeCatalog');
+    const switchers = bySid('SwitchLakeViews');
     const deleters = bySid('DeleteLakeCatalog');
     const catalogChanges = allStatements(synthesized.json).filter(({ statement }) =>
       asArray(statement.Action).some((action) => /^glue:(Create|Update|Delete)/.test(String(action))),
@@ -330,8 +354,21 @@ describe('LakeshiftStack: IAM', () => {
     // Assess
     expect(writers).toHaveLength(1);
     expect(deleters).toHaveLength(1);
-    expect(catalogChanges).toEqual([...writers, ...deleters]);
+    expect(switchers).toHaveLength(1);
+    expect(catalogChanges.map(({ statement }) => statement.Sid).sort()).toEqual([
+      'DeleteLakeCatalog',
+      'SwitchLakeViews',
+      'WriteLakeCatalog',
+    ]);
     expect(writers[0]?.owner).toBe(policyOf('publish-catalog'));
+    expect(switchers[0]?.owner).toBe(policyOf('switch-table-view'));
+    expect(asArray(switchers[0]?.statement.Action).sort()).toEqual([
+      'glue:CreateTable',
+      'glue:DeleteTable',
+      'glue:GetTable',
+      'glue:UpdateTable',
+    ]);
+    expect(resourcesOf(switchers[0])).toEqual(resourcesOf(writers[0]));
     expect(deleters[0]?.owner).toBe(policyOf('delete-catalog'));
     expect(asArray(writers[0]?.statement.Action).sort()).toEqual([
       'glue:CreateDatabase',
@@ -372,7 +409,7 @@ describe('LakeshiftStack: IAM', () => {
     );
     // Assess
     expect(manage).toHaveLength(
-      Object.values(HANDLER_ACCESS).filter((access) => access.dmsManage?.length).length,
+      HANDLER_NAMES.filter((name) => HANDLER_ACCESS[name].dmsManage?.length).flatMap(handlerRoleIds).length,
     );
     for (const { statement } of manage) {
       expect(statement.Condition).toEqual({
@@ -418,7 +455,11 @@ describe('LakeshiftStack: IAM', () => {
       'dms:DescribeConnections',
       'dms:DescribeReplicationInstances',
       'dms:DescribeReplicationTasks',
+      'dms:DescribeTableStatistics',
     ]);
+    expect(dmsActionsOf('begin-table-resync')).toEqual(['dms:DescribeTableStatistics']);
+    expect(dmsActionsOf('reload-table')).toEqual(['dms:ReloadTables']);
+    expect(dmsActionsOf('freeze-table-generation')).toEqual([]);
     expect(dmsActionsOf('ensure-task')).toEqual([
       'dms:AddTagsToResource',
       'dms:CreateReplicationTask',
@@ -427,7 +468,47 @@ describe('LakeshiftStack: IAM', () => {
     ]);
   });
 
-  it('lets the state machines invoke only the handlers their definitions call', () => {
+  it("lets only the resync's freeze and prune steps reach the lake's objects: list under the lake folder, objects under it, the lake key", () => {
+    // Prepare
+    const s3Handlers = HANDLER_NAMES.filter((name) =>
+      statementsOf(handlerRoleId(name)).some((statement) =>
+        asArray(statement.Action).some((action) => action.startsWith('s3:')),
+      ),
+    );
+    const lakeStatements = (name: string) =>
+      statementsOf(handlerRoleId(name)).filter((statement) =>
+        asArray(statement.Action).some((action) => /^(s3|kms):/.test(action)),
+      );
+    const actionsOf = (name: string) =>
+      lakeStatements(name)
+        .flatMap((statement) => asArray(statement.Action))
+        .sort();
+    const list = lakeStatements('freeze-table-generation').find((statement) =>
+      asArray(statement.Action).includes('s3:ListBucket'),
+    );
+    const objects = lakeStatements('prune-table-generation').find((statement) =>
+      asArray(statement.Action).includes('s3:DeleteObject'),
+    );
+    // Assess
+    expect(s3Handlers.sort()).toEqual(['freeze-table-generation', 'prune-table-generation']);
+    expect(actionsOf('freeze-table-generation')).toEqual([
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+    ]);
+    expect(actionsOf('prune-table-generation')).toEqual([
+      'kms:Decrypt',
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:ListBucket',
+    ]);
+    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': ['raw/*'] } });
+    expect(JSON.stringify(objects?.Resource)).toContain('/raw/*');
+  });
+
+  it("lets the state machines invoke only the handlers their definitions call, a source handler's copy in every network", () => {
     // Prepare
     const machineRole = (name: string): string =>
       logicalIdOf(
@@ -447,12 +528,35 @@ describe('LakeshiftStack: IAM', () => {
         readFileSync(join(ROOT_DIR, stateMachineDefinitionPath(name)), 'utf8'),
         name,
       );
-      expect(invoked(name)).toEqual(
-        scan.invokedHandlers.map((handler) => ({
+      expect(invoked(name)).toEqual([
+        ...scan.invokedHandlers.map((handler) => ({
           'Fn::GetAtt': [handlerFunctionId(synthesized.json, handler), 'Arn'],
         })),
-      );
+        ...scan.invokedByNetwork.flatMap((handler) =>
+          NETWORKS.map((network) => ({
+            'Fn::GetAtt': [handlerFunctionId(synthesized.json, handler, network), 'Arn'],
+          })),
+        ),
+      ]);
+      expect(JSON.stringify(invoked(name))).not.toContain('*');
     }
+    // The source handlers are invoked by network from migrate-database, teardown and refresh-catalogs.
+    expect(
+      STATE_MACHINE_NAMES.flatMap(
+        (name) =>
+          scanDefinition(readFileSync(join(ROOT_DIR, stateMachineDefinitionPath(name)), 'utf8'), name)
+            .invokedByNetwork,
+      ).sort(),
+    ).toEqual(
+      [
+        'drop-replication-slot',
+        'inspect-source',
+        'read-source-tables',
+        'read-source-tables',
+        'inspect-toast-exposure',
+        'record-replication-slot',
+      ].sort(),
+    );
   });
 
   it('lets only decide-resize, arm-alarms and the reconciler reset alarm states, and only on alarms named with lakeshift’s prefix', () => {
@@ -494,49 +598,45 @@ describe('LakeshiftStack: IAM', () => {
 });
 
 describe('LakeshiftStack: event rules', () => {
-  it.each(RULES.map((rule) => [rule.id, rule] as const))(
-    'deploys %s exactly as the shared wiring says',
-    (_id, wiring) => {
-      // Prepare
-      const ruleId = logicalIdOf(
-        'AWS::Events::Rule',
-        (properties) => properties['Description'] === wiring.description,
-      );
-      const rule = synthesized.json.Resources[ruleId]?.Properties ?? {};
-      const target = (rule['Targets'] as Record<string, unknown>[])[0] ?? {};
-      const queueId = (target['DeadLetterConfig'] as { Arn: { 'Fn::GetAtt': [string] } }).Arn[
-        'Fn::GetAtt'
-      ][0];
-      const expectedTarget =
-        wiring.target.kind === 'handler'
-          ? { 'Fn::GetAtt': [handlerFunctionId(synthesized.json, wiring.target.name), 'Arn'] }
-          : {
-              Ref: logicalIdOf(
-                'AWS::StepFunctions::StateMachine',
-                (properties) => properties['StateMachineName'] === `lakeshift-${wiring.target.name}`,
-              ),
-            };
-      // Assess
-      if (wiring.pattern) expect(rule['EventPattern']).toEqual(wiring.pattern);
-      else expect(rule['ScheduleExpression']).toBe(wiring.schedule);
-      expect(target['Arn']).toEqual(expectedTarget);
-      expect(target['InputPath']).toBe(wiring.inputPath);
-      expect(target['RetryPolicy']).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 });
-      expect(synthesized.json.Resources[queueId]?.Properties).toEqual({
-        MessageRetentionPeriod: 1209600,
-        SqsManagedSseEnabled: true,
-      });
-    },
-  );
+  it.each(RULE_COPIES)('deploys %s exactly as the shared wiring says', (_id, wiring, network) => {
+    // Prepare
+    const expectedTarget =
+      wiring.target.kind === 'handler'
+        ? { 'Fn::GetAtt': [handlerFunctionId(synthesized.json, wiring.target.name, network), 'Arn'] }
+        : {
+            Ref: logicalIdOf(
+              'AWS::StepFunctions::StateMachine',
+              (properties) => properties['StateMachineName'] === `lakeshift-${wiring.target.name}`,
+            ),
+          };
+    const ruleId = logicalIdOf(
+      'AWS::Events::Rule',
+      (properties) =>
+        properties['Description'] === wiring.description &&
+        JSON.stringify((properties['Targets'] as { Arn: unknown }[])[0]?.Arn) ===
+          JSON.stringify(expectedTarget),
+    );
+    const rule = synthesized.json.Resources[ruleId]?.Properties ?? {};
+    const target = (rule['Targets'] as Record<string, unknown>[])[0] ?? {};
+    const queueId = (target['DeadLetterConfig'] as { Arn: { 'Fn::GetAtt': [string] } }).Arn['Fn::GetAtt'][0];
+    // Assess
+    if (wiring.pattern) expect(rule['EventPattern']).toEqual(wiring.pattern);
+    else expect(rule['ScheduleExpression']).toBe(wiring.schedule);
+    expect(target['Arn']).toEqual(expectedTarget);
+    expect(target['InputPath']).toBe(wiring.inputPath);
+    expect(target['RetryPolicy']).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 });
+    expect(synthesized.json.Resources[queueId]?.Properties).toEqual({
+      MessageRetentionPeriod: 1209600,
+      SqsManagedSseEnabled: true,
+    });
+  });
 
   it('gives every function an event rule invokes an on-failure destination after Lambda’s two retries', () => {
     // Prepare
     const configs = resourcesOfType(synthesized.json, 'AWS::Lambda::EventInvokeConfig').map(
       ([, config]) => config.Properties ?? {},
     );
-    const handlerTargets = RULES.flatMap((rule) =>
-      rule.target.kind === 'handler' ? [rule.target.name] : [],
-    );
+    const handlerTargets = RULE_COPIES.filter(([, rule]) => rule.target.kind === 'handler');
     // Assess
     expect(configs).toHaveLength(handlerTargets.length);
     for (const config of configs) {
@@ -587,14 +687,14 @@ describe('LakeshiftStack: event rules', () => {
 
   it('refuses dead-letter deliveries without TLS', () => {
     // Prepare
-    const handlerTargets = RULES.filter((rule) => rule.target.kind === 'handler').length;
+    const handlerTargets = RULE_COPIES.filter(([, rule]) => rule.target.kind === 'handler').length;
     const denials = allStatements(synthesized.json).filter(
       ({ owner, statement }) =>
         synthesized.json.Resources[owner]?.Type === 'AWS::SQS::QueuePolicy' && statement.Effect === 'Deny',
     );
     // Assess
     // One per rule target and per on-failure destination, and the alarm e-mail's dead-letter queue.
-    expect(denials).toHaveLength(RULES.length + handlerTargets + 1);
+    expect(denials).toHaveLength(RULE_COPIES.length + handlerTargets + 1);
     for (const { statement } of denials) {
       expect(statement.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
     }
@@ -622,6 +722,10 @@ describe('LakeshiftStack: state machines', () => {
           const target = KNOWN_PLACEHOLDERS.get(placeholder);
           if (target?.kind === 'handler') {
             return [placeholder, { 'Fn::GetAtt': [handlerFunctionId(synthesized.json, target.name), 'Arn'] }];
+          }
+          if (target?.kind === 'sourceHandler') {
+            const pattern = `:lambda:us-east-1:123456789012:function:lakeshift-${target.name}-{}`;
+            return [placeholder, { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, pattern]] }];
           }
           const machineName = target?.kind === 'stateMachine' ? target.name : 'none';
           return [
@@ -755,21 +859,14 @@ describe('LakeshiftStack: handlers and registry', () => {
     }
   });
 
-  it('places only the handlers that reach sources (pre-flight inspections; table reading; recording, inspecting and dropping slots) in the VPC, with egress to the sources and Secrets Manager only', () => {
+  it('places only the handlers that reach sources (pre-flight inspections, before and after the endpoints; table reading; recording, inspecting and dropping slots) in the VPC, with egress to the sources and Secrets Manager only', () => {
     // Prepare
     const inVpc = HANDLER_NAMES.filter(
       (name) =>
         synthesized.json.Resources[handlerFunctionId(synthesized.json, name)]?.Properties?.['VpcConfig'],
     );
     // Assess
-    expect(inVpc).toEqual([
-      'inspect-source',
-      'test-connections',
-      'record-replication-slot',
-      'drop-replication-slot',
-      'inspect-replication-slots',
-      'read-source-tables',
-    ]);
+    expect(inVpc).toEqual([...SOURCE_HANDLER_NAMES]);
     synthesized.template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('replication slot dropper'),
       SecurityGroupEgress: [
@@ -783,6 +880,75 @@ describe('LakeshiftStack: handlers and registry', () => {
       ],
     });
   });
+
+  it('gives no function inside a network any DMS permission: the networks have no route to the DMS API', () => {
+    // Prepare
+    const inNetworks = resourcesOfType(synthesized.json, 'AWS::Lambda::Function').filter(
+      ([, resource]) => resource.Properties?.['VpcConfig'] !== undefined,
+    );
+    const dmsActionsOf = (role: string) =>
+      statementsOf(role)
+        .flatMap((statement) => asArray(statement.Action))
+        .filter((action) => action.startsWith('dms:') || action === '*');
+    // Act
+    const granted = inNetworks.map(([, resource]) => {
+      const role = resource.Properties?.['Role'] as { 'Fn::GetAtt': [string, string] } | undefined;
+      return { functionName: resource.Properties?.['FunctionName'], role: role?.['Fn::GetAtt'][0] };
+    });
+    // Assess
+    expect(inNetworks).toHaveLength(SOURCE_HANDLER_NAMES.length * NETWORKS.length);
+    for (const { role } of granted) expect(role).toMatch(/Role/);
+    expect(
+      granted
+        .map(({ functionName, role }) => ({ functionName, actions: dmsActionsOf(role ?? '') }))
+        .filter(({ actions }) => actions.length > 0),
+    ).toEqual([]);
+  });
+
+  it.each(NETWORKS)(
+    'runs a copy of every source handler in network %s: named by the shared rule, in its subnets, with its own source-client group',
+    (network) => {
+      // Prepare
+      const networkVpc =
+        network === DEFAULT_NETWORK_NAME
+          ? { Ref: logicalIdOf('AWS::EC2::VPC', () => true) }
+          : 'vpc-0a1b2c3d4e5f60718';
+      const group = logicalIdOf(
+        'AWS::EC2::SecurityGroup',
+        (properties) =>
+          properties['GroupDescription'] ===
+          `lakeshift ${network}: replication slot dropper and source table reader (egress to the sources and the endpoints only)`,
+      );
+      const groupEgress = resourcesOfType(synthesized.json, 'AWS::EC2::SecurityGroupEgress')
+        .map(([, rule]) => rule.Properties ?? {})
+        .filter(
+          (rule) => JSON.stringify(rule['GroupId']) === JSON.stringify({ 'Fn::GetAtt': [group, 'GroupId'] }),
+        )
+        .map((rule) => [rule['FromPort'], Object.keys(rule).find((key) => key.startsWith('Destination'))])
+        .sort();
+      // Assess
+      expect(synthesized.json.Resources[group]?.Properties?.['VpcId']).toEqual(networkVpc);
+      expect(groupEgress).toEqual([
+        [443, 'DestinationPrefixListId'],
+        [443, 'DestinationSecurityGroupId'],
+      ]);
+      for (const name of SOURCE_HANDLER_NAMES) {
+        const properties =
+          synthesized.json.Resources[handlerFunctionId(synthesized.json, name, network)]?.Properties ?? {};
+        const vpcConfig = properties['VpcConfig'] as { SecurityGroupIds: unknown[]; SubnetIds: unknown[] };
+        expect(properties['FunctionName']).toBe(sourceFunctionName('lakeshift', name, network));
+        expect(vpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [group, 'GroupId'] }]);
+        if (network === DEFAULT_NETWORK_NAME) {
+          expect(vpcConfig.SubnetIds).toEqual([
+            { Ref: expect.stringMatching(/^NetworkdefaultVpcreplicationSubnet1/) },
+            { Ref: expect.stringMatching(/^NetworkdefaultVpcreplicationSubnet2/) },
+          ]);
+        } else {
+          expect(vpcConfig.SubnetIds).toEqual(['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002']);
+        }
+      }
+    },
+  );
 
   it('builds the registry table from the shared key schema, with PITR and encryption', () => {
     // Assess
@@ -821,7 +987,7 @@ describe('LakeshiftStack: network', () => {
     }
   });
 
-  it('gives every network an S3 gateway endpoint, a Secrets Manager endpoint and a subnet group, and the default network a DynamoDB endpoint', () => {
+  it('gives every network an S3 gateway endpoint, a Secrets Manager endpoint, a subnet group and a DynamoDB endpoint (its source handlers read the registry)', () => {
     // Assess
     synthesized.template.resourceCountIs('AWS::DMS::ReplicationSubnetGroup', 2);
     synthesized.template.hasResourceProperties('AWS::DMS::ReplicationSubnetGroup', {
@@ -832,10 +998,14 @@ describe('LakeshiftStack: network', () => {
       resourcesOfType(synthesized.json, 'AWS::EC2::VPCEndpoint')
         .map(([, endpoint]) => endpoint.Properties?.['VpcEndpointType'])
         .sort(),
-    ).toEqual(['Gateway', 'Gateway', 'Gateway', 'Interface', 'Interface']);
+    ).toEqual(['Gateway', 'Gateway', 'Gateway', 'Gateway', 'Interface', 'Interface']);
     synthesized.template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.dynamodb']] },
       VpcId: { Ref: Match.stringLikeRegexp('^NetworkdefaultVpc') },
+    });
+    synthesized.template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.dynamodb']] },
+      VpcId: 'vpc-0a1b2c3d4e5f60718',
     });
   });
 
@@ -884,10 +1054,10 @@ describe('LakeshiftStack: operations', () => {
       alarms.filter((alarm) => String(alarm['AlarmName']).startsWith(`health-lakeshift-${prefix}`));
     // Assess
     expect(byPrefix('failed-executions-')).toHaveLength(STATE_MACHINE_NAMES.length);
-    expect(byPrefix('handler-errors-')).toHaveLength(HANDLER_NAMES.length);
-    const handlerTargets = RULES.filter((rule) => rule.target.kind === 'handler').length;
+    expect(byPrefix('handler-errors-')).toHaveLength(HANDLER_NAMES.flatMap(handlerRoleIds).length);
+    const handlerTargets = RULE_COPIES.filter(([, rule]) => rule.target.kind === 'handler').length;
     // One per rule target and per on-failure destination, and the alarm e-mail's dead-letter queue.
-    expect(byPrefix('dead-letters-')).toHaveLength(RULES.length + handlerTargets + 1);
+    expect(byPrefix('dead-letters-')).toHaveLength(RULE_COPIES.length + handlerTargets + 1);
     expect(byPrefix('resumes-pending')).toHaveLength(1);
     for (const [prefix, thresholds] of [
       ['failed-executions-', HEALTH_ALARMS.failedExecutions],
@@ -928,11 +1098,16 @@ describe('LakeshiftStack: operations', () => {
       String(alarm.Properties?.['AlarmName']),
     );
     // Assess
-    const handlerTargets = RULES.filter((rule) => rule.target.kind === 'handler').length;
+    const handlerTargets = RULE_COPIES.filter(([, rule]) => rule.target.kind === 'handler').length;
     // One per state machine, handler, queue (dead letters, failed invocations and undelivered alarm e-mails), the
     // pending resumes and the replication-slot incidents.
     expect(names).toHaveLength(
-      STATE_MACHINE_NAMES.length + HANDLER_NAMES.length + RULES.length + handlerTargets + 1 + 2,
+      STATE_MACHINE_NAMES.length +
+        HANDLER_NAMES.flatMap(handlerRoleIds).length +
+        RULE_COPIES.length +
+        handlerTargets +
+        1 +
+        2,
     );
     expect(names.filter((name) => name.startsWith(ALARM_NAME_PREFIX))).toEqual([]);
   });
@@ -1071,17 +1246,17 @@ describe('LakeshiftStack: cdk-nag', () => {
     const ruleTargets = JSON.stringify(
       resourcesOfType(synthesized.json, 'AWS::Events::Rule').map(([, rule]) => rule.Properties?.['Targets']),
     );
-    const definitions = JSON.stringify(
-      resourcesOfType(synthesized.json, 'AWS::StepFunctions::StateMachine').map(
-        ([, machine]) => machine.Properties?.['DefinitionSubstitutions'],
-      ),
+    const invokeGrants = JSON.stringify(
+      allStatements(synthesized.json)
+        .filter(({ statement }) => statement.Sid === 'InvokeHandlers')
+        .map(({ statement }) => statement.Resource),
     );
     // Assess
-    expect(asynchronous.length + synchronous.length).toBe(HANDLER_NAMES.length);
+    expect(asynchronous.length + synchronous.length).toBe(HANDLER_NAMES.flatMap(handlerRoleIds).length);
     expect(asynchronous.sort()).toEqual(withFailureDestination.sort());
     for (const functionId of synchronous) {
       expect(ruleTargets).not.toContain(`"${functionId}"`);
-      expect(definitions).toContain(`"${functionId}"`);
+      expect(invokeGrants).toContain(`"${functionId}"`);
     }
   });
 });

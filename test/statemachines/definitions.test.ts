@@ -7,11 +7,13 @@ import {
   HANDLER_NAMES,
   type HandlerName,
   handlerArnPlaceholder,
+  isSourceHandler,
   STATE_MACHINE_NAMES,
+  sourceFunctionArnPatternPlaceholder,
   stateMachineDefinitionPath,
 } from '#contracts/names';
 import { RULES } from '#contracts/wiring';
-import { localStackNames, readStateMachineDefinition } from '#local/stack';
+import { definitionSubstitutions, localStackNames, readStateMachineDefinition } from '#local/stack';
 
 /** asl-validator ships no type declarations. */
 const aslValidator = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
@@ -35,6 +37,7 @@ const allStates = (definition: Pick<StateMachineDefinition, 'States'>): [string,
 
 /** The local stack's names: the definitions as deployed locally, placeholders substituted. */
 const names = localStackNames();
+const substitutions = definitionSubstitutions(names);
 const definitions = await Promise.all(
   STATE_MACHINE_NAMES.map(async (name) => ({
     name,
@@ -169,7 +172,15 @@ describe('State machine definitions together', () => {
       definitions.flatMap(({ definition }) =>
         tasks(allStates(definition)).flatMap(([, state]) => {
           const target = parameters(state).FunctionName;
-          return HANDLER_NAMES.filter((handler) => names.functionArns[handler] === target);
+          const byNetwork = parameters(state)['FunctionName.$'];
+          return HANDLER_NAMES.filter((handler) =>
+            isSourceHandler(handler)
+              ? typeof byNetwork === 'string' &&
+                byNetwork.startsWith(
+                  `States.Format('${substitutions[sourceFunctionArnPatternPlaceholder(handler)]}', $.`,
+                )
+              : names.functionArns[handler] === target,
+          );
         }),
       ),
     );
@@ -189,7 +200,7 @@ describe('State machine definitions together', () => {
     const placeholders = new Set(
       texts.flatMap((text) => [...text.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1])),
     );
-    expect([...placeholders].every((placeholder) => placeholder?.endsWith('Arn'))).toBe(true);
+    expect([...placeholders].every((placeholder) => /Arn(Pattern)?$/.test(placeholder ?? ''))).toBe(true);
     expect(placeholders.has(handlerArnPlaceholder('plan-database'))).toBe(true);
     expect(texts.join('\n')).not.toMatch(/arn:aws:lambda:/);
   });

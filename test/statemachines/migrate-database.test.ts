@@ -18,7 +18,12 @@ const BUDGET = { stateTransitions: 120, dmsCalls: 60 };
 
 const key = (migrationId: string) => ({ migrationId, databaseId: 'orders' });
 const migrate = (migrationId: string) =>
-  world.run('migrate-database', { request: requestFor(migrationId), databaseId: 'orders', attempt: 1 });
+  world.run('migrate-database', {
+    request: requestFor(migrationId),
+    databaseId: 'orders',
+    network: 'default',
+    attempt: 1,
+  });
 
 describe('State machine: migrate-database', () => {
   it('provisions, runs the full load, steps the instance down, resumes CDC and arms the alarms', async () => {
@@ -76,6 +81,26 @@ describe('State machine: migrate-database', () => {
     expect((await world.registry().require(key('sm-busy'))).currentClass).toBe('dms.r5.large');
   });
 
+  it('goes on to CDC when the inspection for values the lake may lose fails, keeping its error', async () => {
+    // Prepare
+    const failure = Object.assign(new Error('the source could not be reached in 5000 ms'), {
+      name: 'SourceUnreachable',
+    });
+    world.failToastInspection(failure);
+    // Act
+    const outcome = await migrate('sm-toast');
+    // Assess
+    expect(outcome).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { toastInspectionError: { Error: 'SourceUnreachable' } },
+    });
+    const entered = statesEntered(outcome);
+    expect(entered.slice(entered.indexOf('TestConnections'), entered.indexOf('TestConnections') + 3)).toEqual(
+      ['TestConnections', 'InspectToastExposure', 'StartConnectionsTestedWait'],
+    );
+    expect((await world.registry().require(key('sm-toast'))).phase).toBe('CDC');
+  });
+
   it('ends in MigrationFailed with the failure in the registry when a connection test fails', async () => {
     // Prepare
     world.dms.failsConnectionTest = (endpoint) => endpoint.EndpointType === 'source';
@@ -124,6 +149,7 @@ describe('State machine: migrate-database', () => {
     const outcome = await world.run('migrate-database', {
       request: { ...requestFor('sm-bad'), target: { bucket: 'x' } },
       databaseId: 'orders',
+      network: 'default',
       attempt: 1,
     });
     // Assess

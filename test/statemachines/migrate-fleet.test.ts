@@ -30,7 +30,13 @@ describe('State machine: migrate-fleet', () => {
       DATABASES.map((databaseId) => ({
         stateMachine: 'migrate-database',
         name: deriveIdentifiers('fleet-sm', databaseId).executionName,
-        input: { request, databaseId, attempt: 1, trigger: expect.stringContaining(':migrate-fleet') },
+        input: {
+          request,
+          databaseId,
+          network: 'default',
+          attempt: 1,
+          trigger: expect.stringContaining(':migrate-fleet'),
+        },
       })),
     );
     const items = await world.registry().listByMigration('fleet-sm');

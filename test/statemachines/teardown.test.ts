@@ -53,6 +53,7 @@ describe('State machine: teardown', () => {
     const migrated = await world.run('migrate-database', {
       request: requestFor('down-slot'),
       databaseId: 'orders',
+      network: 'default',
       attempt: 1,
     });
     const recorded = (await world.registry().require({ migrationId: 'down-slot', databaseId: 'orders' }))

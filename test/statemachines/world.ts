@@ -33,11 +33,14 @@ export const START = Date.parse('2026-03-01T12:00:00.000Z');
 
 const cloudWatchMock = () => mockClient(CloudWatchClient);
 const eventBridgeMock = () => mockClient(EventBridgeClient);
+const glueMock = () => mockClient(GlueClient);
 
 export interface StateMachineWorld extends HandlerWorld {
   readonly dms: FakeDms;
   readonly cloudWatch: ReturnType<typeof cloudWatchMock>;
   readonly events: ReturnType<typeof eventBridgeMock>;
+  /** The lake's Glue catalog: no database has tables unless a test says so. */
+  readonly glue: ReturnType<typeof glueMock>;
   /** The local runtime of the current test. */
   runtime(): LocalStateMachines;
   /** Runs a state machine to its end on the local runtime. */
@@ -46,6 +49,8 @@ export interface StateMachineWorld extends HandlerWorld {
   publishedDetailTypes(): string[];
   /** Replication slots on the fake source, by name: the task's appears when it starts, teardown drops it. */
   readonly sourceSlots: Set<string>;
+  /** Makes inspect-toast-exposure fail with `error` until the next test (by default the real handler runs). */
+  failToastInspection(error: Error): void;
 }
 
 /** The name DMS gives the fake task's slot (any name: lakeshift must learn it, not guess it). */
@@ -65,7 +70,7 @@ export const useStateMachineWorld = (options: StateMachineWorldOptions = {}): St
   const cloudWatch = cloudWatchMock();
   const events = eventBridgeMock();
   const sfn = mockClient(SFNClient);
-  const glue = mockClient(GlueClient);
+  const glue = glueMock();
   let runtime: LocalStateMachines | undefined;
 
   const current = (): LocalStateMachines => {
@@ -117,6 +122,15 @@ export const useStateMachineWorld = (options: StateMachineWorldOptions = {}): St
       return { slotName: name, dropped: sourceSlots.delete(name) };
     };
 
+  let toastInspectionFailure: Error | undefined;
+  const inspectToastExposure =
+    () =>
+    async (payload: unknown): Promise<unknown> => {
+      if (toastInspectionFailure) throw toastInspectionFailure;
+      const handler = await importHandler('inspect-toast-exposure');
+      return handler(payload, lambdaContext('inspect-toast-exposure'));
+    };
+
   beforeAll(async () => {
     runtime = await new LocalStateMachines({
       start: START,
@@ -126,6 +140,7 @@ export const useStateMachineWorld = (options: StateMachineWorldOptions = {}): St
         'inspect-source': () => async () => ({ columnsInspected: 0, columns: [] }),
         // The catalog step reads a PostgreSQL source, which these tests do not run; its own tests cover it.
         'read-source-tables': () => async () => ({ tables: [] }),
+        'inspect-toast-exposure': inspectToastExposure,
         ...(options.realSlotHandlers
           ? {}
           : { 'record-replication-slot': recordSlot, 'drop-replication-slot': dropSlot }),
@@ -135,6 +150,7 @@ export const useStateMachineWorld = (options: StateMachineWorldOptions = {}): St
 
   beforeEach(() => {
     sourceSlots.clear();
+    toastInspectionFailure = undefined;
     const local = current();
     local.restart(START);
     // The fake DMS has no API rate; the budget's own tests cover it. Without this, a file's later runs would wait
@@ -162,7 +178,11 @@ export const useStateMachineWorld = (options: StateMachineWorldOptions = {}): St
     dms,
     cloudWatch,
     events,
+    glue,
     sourceSlots,
+    failToastInspection: (error) => {
+      toastInspectionFailure = error;
+    },
     runtime: current,
     run: (name, input) => current().run(name, input),
     publishedDetailTypes: () =>

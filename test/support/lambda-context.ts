@@ -4,7 +4,14 @@
  */
 import type { Context } from 'aws-lambda';
 import { ENV, type EnvName } from '#contracts/env';
-import { APP_NAME, type HandlerName, handlerSourcePath } from '#contracts/names';
+import {
+  APP_NAME,
+  DEFAULT_NETWORK_NAME,
+  type HandlerName,
+  handlerSourcePath,
+  isSourceHandler,
+  sourceFunctionName,
+} from '#contracts/names';
 
 export const TEST_REGION = 'us-east-1';
 export const TEST_ACCOUNT = '123456789012';
@@ -19,6 +26,10 @@ export const HANDLER_TEST_ENV: Readonly<Record<EnvName, string>> = {
     default: {
       replicationSubnetGroupId: `${APP_NAME}-subnets`,
       vpcSecurityGroupIds: ['sg-0123456789abcdef0'],
+    },
+    partner: {
+      replicationSubnetGroupId: `${APP_NAME}-partner-subnets`,
+      vpcSecurityGroupIds: ['sg-0123456789abcdef1'],
     },
   }),
   [ENV.lakeBucketOwner]: TEST_ACCOUNT,
@@ -60,9 +71,20 @@ export const importHandler = async (name: HandlerName): Promise<LambdaEntry> => 
   return module.handler;
 };
 
-/** Calls a handler as Lambda does: JSON in, JSON out. */
-export const invokeHandler = async (name: HandlerName, event: unknown): Promise<unknown> => {
+/** The function name a handler runs as: a source handler as its copy in `network` (default `default`). */
+export const functionNameOf = (name: HandlerName, network = DEFAULT_NETWORK_NAME): string =>
+  isSourceHandler(name) ? sourceFunctionName(APP_NAME, name, network) : `${APP_NAME}-${name}`;
+
+/** Calls a handler as Lambda does: JSON in, JSON out; a source handler as its copy in `network`. */
+export const invokeHandler = async (
+  name: HandlerName,
+  event: unknown,
+  network?: string,
+): Promise<unknown> => {
   const handler = await importHandler(name);
-  const result = await handler(JSON.parse(JSON.stringify(event)), lambdaContext(`${APP_NAME}-${name}`));
+  const result = await handler(
+    JSON.parse(JSON.stringify(event)),
+    lambdaContext(functionNameOf(name, network)),
+  );
   return result === undefined ? undefined : JSON.parse(JSON.stringify(result));
 };

@@ -10,12 +10,7 @@
  * moves the clock to the next timer (a Wait state, a retry's backoff, a token's heartbeat). So an execution that
  * waits 30 checks of five minutes ends as soon as its handlers do, and `$$.State.EnteredTime` is the emulated time.
  */
-import {
-  HANDLER_NAMES,
-  type HandlerName,
-  STATE_MACHINE_NAMES,
-  type StateMachineName,
-} from '#contracts/names';
+import { type HandlerName, STATE_MACHINE_NAMES, type StateMachineName } from '#contracts/names';
 import { type LambdaHandler, LocalLambda } from '#local/aws/lambda/functions';
 import type { HistoryEvent } from '#local/aws/stepfunctions/history';
 import { LocalStepFunctions } from '#local/aws/stepfunctions/service';
@@ -117,7 +112,7 @@ export class LocalStateMachines {
       },
     });
     this.stepFunctions = new LocalStepFunctions({ clock: this.time, lambda: this.lambda });
-    for (const name of HANDLER_NAMES) this.lambda.register(this.names.functionNames[name], name);
+    for (const fn of this.names.functions) this.lambda.register(fn.functionName, fn.handler);
   }
 
   /** Creates the state machines (CreateStateMachine, as the local stack does). */

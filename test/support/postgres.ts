@@ -41,6 +41,15 @@ export const credentialsOf = (db: TestDatabase): PostgresCredentials => ({
   dbname: db.name,
 });
 
+/** The names of the replication slots a test database has on its server. */
+export const replicationSlotsOf = async (db: TestDatabase): Promise<string[]> => {
+  const client = await db.connect();
+  const result = await client.query<{ slot_name: string }>(
+    'SELECT slot_name FROM pg_replication_slots WHERE database = current_database()',
+  );
+  return result.rows.map((row) => row.slot_name);
+};
+
 export const usePostgres = (options: EmbeddedPostgresOptions = {}): PostgresHarness => {
   let running: RunningPostgres | undefined;
   let admin: Promise<pg.Client> | undefined;

@@ -17,10 +17,13 @@
  */
 import {
   CHANGE_SEQUENCE_COLUMN,
+  GENERATION_MANIFEST_SUFFIX,
   GENERATION_PARAMETERS,
   GENERATIONS_FOLDER,
   PREVIOUS_GENERATION_SUFFIX,
   TABLE_PARAMETERS,
+  VIEW_STATES,
+  type ViewState,
 } from '#contracts/lake';
 import {
   type CatalogLayout,
@@ -47,6 +50,22 @@ export const generationFolderKey = (
   `${[layout.bucketFolder, GENERATIONS_FOLDER, source.schema, source.table, generationLabel(generation)].filter((part) => part.length > 0).join('/')}/`;
 
 const generationLabel = (generation: number): string => `g${String(generation).padStart(4, '0')}`;
+
+/** The keys and ETags frozen of generation `generation`, beside (not inside) the folder its copy is in. */
+export const generationManifestKey = (
+  layout: CatalogLayout,
+  source: { schema: string; table: string },
+  generation: number,
+): string => `${generationFolderKey(layout, source, generation).slice(0, -1)}${GENERATION_MANIFEST_SUFFIX}`;
+
+/** Whether a table's view reads the change log (`current`) or the previous generation plus changes. */
+export const viewStateOf = (view: Pick<GlueTableInput, 'Parameters'>): ViewState =>
+  view.Parameters[GENERATION_PARAMETERS.viewState] === VIEW_STATES.reloading
+    ? VIEW_STATES.reloading
+    : VIEW_STATES.current;
+
+/** The name of the table over the frozen copy of a view's previous generation. */
+export const previousTableName = (viewName: string): string => `${viewName}${PREVIOUS_GENERATION_SUFFIX}`;
 
 /** The generation a table's view reads now: 0 until its first resync. */
 export const generationOf = (view: Pick<GlueTableInput, 'Parameters'>): number => {
@@ -103,10 +122,10 @@ export const reloadingTableCatalog = (
   current: TableCatalog,
   generation: number,
 ): ReloadingCatalog => {
-  const previousName = `${current.view.Name}${PREVIOUS_GENERATION_SUFFIX}`;
+  const previousName = previousTableName(current.view.Name);
   const marks = {
     [GENERATION_PARAMETERS.generation]: String(generation),
-    [GENERATION_PARAMETERS.viewState]: 'reloading',
+    [GENERATION_PARAMETERS.viewState]: VIEW_STATES.reloading,
   };
   const previous: GlueTableInput = {
     ...current.changes,
@@ -159,11 +178,70 @@ export const reloadingTableCatalog = (
 export const currentTableCatalog = (current: TableCatalog, generation: number): TableCatalog => {
   const marks = {
     [GENERATION_PARAMETERS.generation]: String(generation),
-    [GENERATION_PARAMETERS.viewState]: 'current',
+    [GENERATION_PARAMETERS.viewState]: VIEW_STATES.current,
   };
   return {
     ...current,
     changes: { ...current.changes, Parameters: { ...current.changes.Parameters, ...marks } },
     view: { ...current.view, Parameters: { ...current.view.Parameters, ...marks } },
   };
+};
+
+/**
+ * A table's catalog as Glue holds it, with the view as it reads when current: a resync that finds the view
+ * reloading (or current) starts again from the change log and the view's own columns and key.
+ */
+export const storedTableCatalog = (
+  databaseName: string,
+  source: { readonly schema: string; readonly table: string },
+  stored: { readonly changes: GlueTableInput; readonly view: GlueTableInput },
+): TableCatalog => {
+  const primaryKey = (stored.view.Parameters[TABLE_PARAMETERS.primaryKey] ?? '')
+    .split(',')
+    .filter((name) => name.length > 0);
+  const sql = currentStateSql({
+    changes: `${quoteIdentifier(databaseName)}.${quoteIdentifier(stored.changes.Name)}`,
+    columns: stored.view.StorageDescriptor.Columns.map((column) => column.Name),
+    primaryKey,
+  });
+  const presto = prestoViewOf(stored.view.ViewOriginalText ?? '');
+  return {
+    source: { schema: source.schema, table: source.table },
+    changes: stored.changes,
+    view: {
+      ...stored.view,
+      ViewOriginalText: prestoViewText({
+        originalSql: sql,
+        catalog: presto?.catalog ?? 'awsdatacatalog',
+        schema: databaseName,
+        columns: presto?.columns ?? [],
+      }),
+    },
+  };
+};
+
+/** What a catalog refresh writes for one table so that it keeps the generation and the view state a resync set. */
+export interface GenerationAwareTable {
+  readonly catalog: TableCatalog;
+  /** `<table>_previous`, rewritten while the view is reloading (its columns follow the change log's). */
+  readonly previous?: GlueTableInput;
+}
+
+/**
+ * A refreshed table's catalog given the parameters its view has in Glue: a view a resync left reloading stays
+ * reloading (a refresh must never put the folder's LOAD files back under it), and a generation is kept.
+ */
+export const keepGeneration = (
+  layout: CatalogLayout,
+  databaseName: string,
+  planned: TableCatalog,
+  storedView: Pick<GlueTableInput, 'Parameters'> | undefined,
+): GenerationAwareTable => {
+  if (storedView === undefined || storedView.Parameters[GENERATION_PARAMETERS.generation] === undefined)
+    return { catalog: planned };
+  const generation = generationOf(storedView);
+  if (viewStateOf(storedView) === VIEW_STATES.current)
+    return { catalog: currentTableCatalog(planned, generation) };
+  const reloading = reloadingTableCatalog(layout, databaseName, planned, generation);
+  return { catalog: { ...planned, view: reloading.view }, previous: reloading.previous };
 };

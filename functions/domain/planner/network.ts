@@ -1,16 +1,23 @@
 import { ENV } from '#contracts/env';
 import type { FieldIssue } from '#contracts/errors';
+import { DEFAULT_NETWORK_NAME } from '#contracts/names';
 import type { NetworkSelection } from '#domain/request/schema';
 import type { NamedNetwork } from './plan.ts';
 
-export const DEFAULT_NETWORK_NAME = 'default';
+export { DEFAULT_NETWORK_NAME };
 
 export interface ResolvedNetwork {
   ReplicationSubnetGroupIdentifier?: string;
   VpcSecurityGroupIds?: string[];
 }
 
-export type NetworkResolution = { readonly network: ResolvedNetwork } | { readonly issue: FieldIssue };
+/**
+ * Where the replication instance goes, and `name`: the deployment's network whose copies of the source handlers
+ * reach the database (docs/source-safety.md, "Networks"). Explicit ids without a name run those handlers in `default`.
+ */
+export type NetworkResolution =
+  | { readonly network: ResolvedNetwork; readonly name: string }
+  | { readonly issue: FieldIssue };
 
 const fromParts = (
   subnetGroup: string | undefined,
@@ -32,10 +39,16 @@ export const resolveNetwork = (
 ): NetworkResolution => {
   if (selection === undefined) {
     const fallback = networks[DEFAULT_NETWORK_NAME];
-    return { network: fromParts(fallback?.replicationSubnetGroupId, fallback?.vpcSecurityGroupIds) };
+    return {
+      network: fromParts(fallback?.replicationSubnetGroupId, fallback?.vpcSecurityGroupIds),
+      name: DEFAULT_NETWORK_NAME,
+    };
   }
   if (selection.name === undefined) {
-    return { network: fromParts(selection.replicationSubnetGroupId, selection.vpcSecurityGroupIds) };
+    return {
+      network: fromParts(selection.replicationSubnetGroupId, selection.vpcSecurityGroupIds),
+      name: DEFAULT_NETWORK_NAME,
+    };
   }
   const named = Object.hasOwn(networks, selection.name) ? networks[selection.name] : undefined;
   if (named === undefined) {
@@ -55,5 +68,13 @@ export const resolveNetwork = (
       selection.replicationSubnetGroupId ?? named.replicationSubnetGroupId,
       selection.vpcSecurityGroupIds ?? named.vpcSecurityGroupIds,
     ),
+    name: selection.name,
   };
 };
+
+/**
+ * The network whose copies of the source handlers reach a planned database. A plan stored before plans named it
+ * (the registry keeps plans as written) ran them in `default`.
+ */
+export const sourceNetworkOf = (plan: { readonly network?: string | undefined }): string =>
+  plan.network ?? DEFAULT_NETWORK_NAME;

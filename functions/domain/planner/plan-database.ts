@@ -181,6 +181,7 @@ export const planDatabaseAt = (
       migrationId: request.migrationId,
       databaseId: database.id,
       identifiers,
+      network: network.name,
       tags: tags(),
       instance,
       sourceEndpoint: sourceEndpoint(database, settings, environment, identifiers.sourceEndpoint, tags()),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { CA_BUNDLE_NAMES } from '#contracts/names';
+import { CA_BUNDLE_NAMES, DEFAULT_NETWORK_NAME } from '#contracts/names';
 import { fidelityPlanSchema } from '#domain/fidelity/schemas';
 import { databaseIdentifiersSchema } from '#domain/naming';
 import { resizeSettingsSchema } from '#domain/request/resize-settings';
@@ -48,6 +48,11 @@ export const databasePlanSchema = z.object({
   migrationId: z.string(),
   databaseId: z.string(),
   identifiers: databaseIdentifiersSchema,
+  /**
+   * The deployment's network whose copies of the source handlers reach this database (docs/source-safety.md,
+   * "Networks"). Plans stored before networks had their own copies ran in `default`.
+   */
+  network: z.string().default(DEFAULT_NETWORK_NAME),
   tags: z.array(resourceTagSchema),
   instance: instancePlanSchema,
   sourceEndpoint: sourceEndpointPlanSchema,

@@ -1,9 +1,11 @@
 /**
- * Which sources lakeshift's own source handlers (the slot recording, watching and dropping) may not reach. They run
- * in the deployment's `default` network only (docs/source-safety.md, "Networks"); a database whose replication
- * instance goes elsewhere is migrated all the same, but lakeshift may be unable to record, watch or drop its slot.
+ * Which sources lakeshift's own source handlers (the inspection, the slot recording, watching and dropping) may not
+ * reach. The deployment runs a copy of them in each of its networks, and a database that names a network is reached
+ * through that network's copies (docs/source-safety.md, "Networks"). A database that gives a subnet group or security
+ * groups of its own, without a network name, is reached from `default`: lakeshift cannot know whether that network
+ * reaches it.
  */
-import { DEFAULT_NETWORK_NAME } from '#domain/planner/network';
+import { DEFAULT_NETWORK_NAME } from '#contracts/names';
 import type { NetworkSelection } from './schema.ts';
 
 export const sourceReachWarnings = (request: {
@@ -12,15 +14,10 @@ export const sourceReachWarnings = (request: {
 }): string[] =>
   request.databases.flatMap((database) => {
     const network = database.network ?? request.defaults.network;
-    if (network === undefined) return [];
-    const elsewhere =
-      network.name !== undefined && network.name !== DEFAULT_NETWORK_NAME
-        ? `network "${network.name}"`
-        : network.replicationSubnetGroupId !== undefined || network.vpcSecurityGroupIds !== undefined
-          ? 'a subnet group or security groups of its own'
-          : undefined;
-    if (elsewhere === undefined) return [];
+    if (network === undefined || network.name !== undefined) return [];
+    if (network.replicationSubnetGroupId === undefined && network.vpcSecurityGroupIds === undefined)
+      return [];
     return [
-      `database ${database.id}: its replication instance uses ${elsewhere}, but lakeshift's slot handlers run in network "${DEFAULT_NETWORK_NAME}"; unless that network reaches the source, lakeshift cannot record, watch or drop the task's replication slot (DMS drops the slot it created when the task is deleted)`,
+      `database ${database.id}: its replication instance uses a subnet group or security groups of its own, but lakeshift's source handlers reach it from network "${DEFAULT_NETWORK_NAME}"; unless that network reaches the source, lakeshift cannot record, watch or drop the task's replication slot (name a configured network to run them there)`,
     ];
   });

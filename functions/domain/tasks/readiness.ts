@@ -8,11 +8,13 @@ import type {
   Connection,
   ReplicationInstance,
   ReplicationTask,
+  TableStatistics,
 } from '@aws-sdk/client-database-migration-service';
 import {
   ConnectionTestFailedError,
   ReplicationTaskFailedError,
   ResourceFailedError,
+  TableReloadFailedError,
 } from '#contracts/errors';
 import { isErrorStop, stopReasonOf } from './task-state.ts';
 
@@ -146,3 +148,23 @@ export const taskStopped = (task: ReplicationTask | undefined): Readiness => {
 
 export const taskDeletion = (task: ReplicationTask | undefined): Readiness =>
   task ? pending(task.Status ?? 'unknown') : ready('deleted');
+
+/**
+ * One table's reload (ReloadTables, docs/lake.md "Resync"): ready once DMS reports it `Table completed` with a full
+ * load that ended at or after the reload was asked for (a `Table completed` left from the load before does not
+ * count: DMS may report the reload a moment after it accepted it). `Table error`, or a task that no longer lists the
+ * table, ends the wait. DMS reports times in whole seconds, so the request time is compared at that precision.
+ */
+export const tableReloaded = (
+  table: TableStatistics | undefined,
+  reload: { readonly name: string; readonly requestedAt: string },
+): Readiness => {
+  if (!table) throw new TableReloadFailedError(`the task no longer migrates ${reload.name}`);
+  const state = table.TableState ?? 'unknown';
+  if (state === 'Table error') throw new TableReloadFailedError(`DMS reports ${reload.name} in error`);
+  const requestedSecond = Math.floor(Date.parse(reload.requestedAt) / 1000) * 1000;
+  const endedAt = table.FullLoadEndTime?.getTime();
+  return state === 'Table completed' && endedAt !== undefined && endedAt >= requestedSecond
+    ? ready(state)
+    : pending(state);
+};

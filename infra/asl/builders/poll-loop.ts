@@ -16,7 +16,8 @@ export type ProbeKind =
   | 'task-ready'
   | 'task-running'
   | 'task-stopped'
-  | 'task-deleted';
+  | 'task-deleted'
+  | 'table-reloaded';
 
 /** Where every loop goes when it runs out of attempts; the failure states report which wait it was. */
 export const GAVE_UP_WAITING = 'GaveUpWaiting';

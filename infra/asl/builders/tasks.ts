@@ -5,7 +5,9 @@
 import {
   type HandlerName,
   handlerArnPlaceholder,
+  isSourceHandler,
   type StateMachineName,
+  sourceFunctionArnPatternPlaceholder,
   stateMachineArnPlaceholder,
 } from '#contracts/names';
 import { LAMBDA_TASK_RETRY, START_EXECUTION_RETRY } from './retry.ts';
@@ -42,6 +44,11 @@ export type TaskOutput =
 
 export type LambdaTaskProps = {
   readonly handler: HandlerName;
+  /**
+   * JSONPath of the database's network name; required for a source handler, whose copy in that network is invoked
+   * (docs/source-safety.md, "Networks").
+   */
+  readonly network?: string;
   readonly comment?: string;
   /** Input fields; `now` is appended. */
   readonly payload: JsonObject;
@@ -59,6 +66,22 @@ const outputFields = (output: TaskOutput) =>
         ResultPath: output.resultPath,
       };
 
+/**
+ * The function a task invokes: the handler's ARN, or for a source handler the ARN of its copy in the network at
+ * `props.network`, built from the copies' ARN pattern.
+ */
+const functionNameOf = (props: LambdaTaskProps): JsonObject => {
+  if (!isSourceHandler(props.handler)) {
+    if (props.network !== undefined) throw new Error(`${props.handler} runs outside the networks`);
+    return { FunctionName: placeholder(handlerArnPlaceholder(props.handler)) };
+  }
+  if (props.network === undefined) {
+    throw new Error(`${props.handler} connects to sources: its task must say where the network name is`);
+  }
+  const pattern = placeholder(sourceFunctionArnPatternPlaceholder(props.handler));
+  return { 'FunctionName.$': `States.Format('${pattern}', ${props.network})` };
+};
+
 const invoke = (
   resource: string,
   props: LambdaTaskProps,
@@ -68,7 +91,7 @@ const invoke = (
   ...(props.comment === undefined ? {} : { Comment: props.comment }),
   Resource: resource,
   Parameters: {
-    FunctionName: placeholder(handlerArnPlaceholder(props.handler)),
+    ...functionNameOf(props),
     Payload: { ...props.payload, 'now.$': '$$.State.EnteredTime' },
   },
   ...bounds,

@@ -7,6 +7,9 @@ import { POLL_LIMITS } from '../limits.ts';
 /** The registry key of the database a run works on. */
 export const DATABASE_KEY = { 'migrationId.$': '$.migrationId', 'databaseId.$': '$.databaseId' } as const;
 
+/** Where a migrate-database execution keeps its database's network name once the database is planned. */
+export const PLANNED_NETWORK = '$.plan.network';
+
 /** The running execution's ARN: a step that takes the resize lock records it, so that a teardown can stop it. */
 export const EXECUTION_ARN = { 'executionArn.$': '$$.Execution.Id' } as const;
 
@@ -34,12 +37,13 @@ export const taskRunningAgain = (
 
 /**
  * The catalog steps of one database (docs/lake.md): read its replicated tables from the source (inside the network),
- * then publish the Glue catalog from them (outside it). Any error goes to `onError` with the error at
- * `$.catalogError`; success goes to `next`.
+ * then publish the Glue catalog from them (outside it); `network` is the JSONPath of the database's network name. Any
+ * error goes to `onError` with the error at `$.catalogError`; success goes to `next`.
  */
-export const catalogSteps = (next: string, onError: string): States => ({
+export const catalogSteps = (next: string, onError: string, network: string): States => ({
   ReadSourceTables: lambdaTask({
     handler: 'read-source-tables',
+    network,
     comment: 'The columns and keys of the tables the task replicates, read from the source.',
     payload: { ...DATABASE_KEY },
     resultPath: '$.sourceTables',

@@ -5,6 +5,7 @@ import { migrateDatabase } from './migrate-database.ts';
 import { migrateFleet } from './migrate-fleet.ts';
 import { refreshCatalogs } from './refresh-catalogs.ts';
 import { resizeInstance } from './resize-instance.ts';
+import { resyncTable } from './resync-table.ts';
 import { teardown } from './teardown.ts';
 
 export const STATE_MACHINE_DEFINITIONS: Readonly<Record<StateMachineName, StateMachineDefinition>> = {
@@ -13,6 +14,7 @@ export const STATE_MACHINE_DEFINITIONS: Readonly<Record<StateMachineName, StateM
   'resize-instance': resizeInstance,
   teardown,
   'refresh-catalogs': refreshCatalogs,
+  'resync-table': resyncTable,
 };
 
 /** The definition as the JSON the file holds (before formatting). */

@@ -18,7 +18,14 @@ import {
   RECOVER_CDC_WAIT,
   RESIZE_ERROR_PATH,
 } from './cdc-recovery.ts';
-import { catalogSteps, DATABASE_KEY, EXECUTION_ARN, recordPhasePayload, taskRunningAgain } from './common.ts';
+import {
+  catalogSteps,
+  DATABASE_KEY,
+  EXECUTION_ARN,
+  PLANNED_NETWORK,
+  recordPhasePayload,
+  taskRunningAgain,
+} from './common.ts';
 
 /** DMS stopped the task after the full load: from here until CDC runs, a failure must still resume it. */
 const RESUME_WITHOUT_DECISION = [catchAll('NoStepDownDecided', RESIZE_ERROR_PATH)];
@@ -39,6 +46,8 @@ export const migrateDatabase: StateMachineDefinition = {
   States: {
     InspectSource: lambdaTask({
       handler: 'inspect-source',
+      // Before the plan, the network validate-request planned for the database (migrate-fleet passes it).
+      network: '$.network',
       comment: 'Pre-flight: read the captured columns of the source, before anything is created.',
       payload: { 'request.$': '$.request', 'databaseId.$': '$.databaseId' },
       // The whole payload: it may carry notInspected besides the columns.
@@ -99,10 +108,20 @@ export const migrateDatabase: StateMachineDefinition = {
     TestConnections: lambdaTask({
       handler: 'test-connections',
       comment:
-        'Start the connection tests of both endpoints from the instance; warn about source columns the lake may lose.',
+        'Start the connection tests of both endpoints from the instance (DMS API only, outside the networks).',
       payload: { ...DATABASE_KEY, ...INSTANCE, ...ENDPOINT_ARNS },
       resultPath: null,
       catch: RECORD_ANY_ERROR,
+      next: 'InspectToastExposure',
+    }),
+    InspectToastExposure: lambdaTask({
+      handler: 'inspect-toast-exposure',
+      network: PLANNED_NETWORK,
+      comment:
+        "Warn about source columns the lake may lose, from inside the database's network. It only informs: its failure is kept in $.toastInspectionError and the migration goes on.",
+      payload: { ...DATABASE_KEY },
+      resultPath: null,
+      catch: [catchAll('StartConnectionsTestedWait', '$.toastInspectionError')],
       next: 'StartConnectionsTestedWait',
     }),
     ...pollLoop({
@@ -140,6 +159,7 @@ export const migrateDatabase: StateMachineDefinition = {
     }),
     RecordSlotsBeforeStart: lambdaTask({
       handler: 'record-replication-slot',
+      network: PLANNED_NETWORK,
       comment:
         "The source database's logical slots before the first start: the task's slot is the one that appears after it. Not fatal: without this look no slot is recorded (and none dropped).",
       payload: { ...DATABASE_KEY, stage: 'before-start' },
@@ -161,6 +181,7 @@ export const migrateDatabase: StateMachineDefinition = {
     }),
     RecordReplicationSlot: lambdaTask({
       handler: 'record-replication-slot',
+      network: PLANNED_NETWORK,
       comment:
         'Records the slot the task created (the only slot teardown drops). A lookup that cannot tell is reported in $.slotLookupError, not fatal: the migration goes on and no slot is dropped.',
       payload: { ...DATABASE_KEY, stage: 'after-start' },
@@ -300,7 +321,7 @@ export const migrateDatabase: StateMachineDefinition = {
       catch: RECORD_ANY_ERROR,
       next: 'ReadSourceTables',
     }),
-    ...catalogSteps('Migrated', 'CatalogNotPublished'),
+    ...catalogSteps('Migrated', 'CatalogNotPublished', PLANNED_NETWORK),
     CatalogNotPublished: {
       Type: 'Pass',
       Comment:

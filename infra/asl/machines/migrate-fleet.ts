@@ -44,6 +44,7 @@ const migrateDatabases = (requestPath: string, prefix = ''): MapState => ({
         input: {
           'request.$': '$.request',
           'databaseId.$': '$.run.databaseId',
+          'network.$': '$.run.network',
           'attempt.$': '$.run.attempt',
           'trigger.$': '$.trigger',
         },

@@ -35,12 +35,13 @@ export const refreshCatalogs: StateMachineDefinition = {
       ItemSelector: {
         'migrationId.$': '$$.Map.Item.Value.migrationId',
         'databaseId.$': '$$.Map.Item.Value.databaseId',
+        'network.$': '$$.Map.Item.Value.network',
       },
       ItemProcessor: {
         ProcessorConfig: { Mode: 'INLINE' },
         StartAt: 'ReadSourceTables',
         States: {
-          ...catalogSteps('Refreshed', 'CatalogNotRefreshed'),
+          ...catalogSteps('Refreshed', 'CatalogNotRefreshed', '$.network'),
           Refreshed: { Type: 'Pass', Result: 'refreshed', End: true },
           CatalogNotRefreshed: {
             Type: 'Pass',

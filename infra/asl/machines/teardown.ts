@@ -89,7 +89,9 @@ export const teardown: StateMachineDefinition = {
               ...EXECUTION_ARN,
               stateMachineArns: DATABASE_STATE_MACHINES.map(stateMachineArnOf),
             },
-            resultPath: null,
+            // The database's network: its copy of drop-replication-slot reaches the source.
+            resultSelector: { 'network.$': '$.Payload.network' },
+            resultPath: '$.source',
             catch: RECORD_ANY_ERROR,
             next: 'FindResources',
           }),
@@ -210,6 +212,7 @@ export const teardown: StateMachineDefinition = {
           }),
           DropReplicationSlot: lambdaTask({
             handler: 'drop-replication-slot',
+            network: '$.source.network',
             comment:
               'Drops the slot recorded at the first start if it is still there: a stopped or failed task keeps its slot, and a forgotten slot fills the source disk with WAL.',
             payload: DATABASE_KEY,

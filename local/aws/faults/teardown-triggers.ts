@@ -46,7 +46,8 @@ export const armTeardowns = (
         fire(
           databaseId,
           (trigger) =>
-            'afterHandler' in trigger.at && functionNameOrArn.endsWith(`-${trigger.at.afterHandler}`),
+            'afterHandler' in trigger.at &&
+            aws.lambda.handlerOf(functionNameOrArn) === trigger.at.afterHandler,
         );
       }
       return result;

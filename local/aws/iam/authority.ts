@@ -75,9 +75,9 @@ export class IamAuthority {
     this.principals = new Principals(options.operatorAccessKeyId);
   }
 
-  /** The session a handler's function runs with (its role, named after the function). */
-  functionSession(handlerName: string, functionName: string): RoleSession | undefined {
-    const role = this.model.functionRoles.get(handlerName);
+  /** The session a function runs with (its role, named after the function). */
+  functionSession(functionName: string): RoleSession | undefined {
+    const role = this.model.functionRoles.get(functionName);
     return role ? this.principals.session(role, functionName) : undefined;
   }
 

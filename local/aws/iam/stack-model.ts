@@ -33,7 +33,7 @@ export interface ResourcePolicy {
 export interface StackModel {
   readonly roles: ReadonlyMap<string, RoleModel>;
   readonly resourcePolicies: readonly ResourcePolicy[];
-  /** Handler name → role ARN. */
+  /** Function name → role ARN (a source handler has a function, and a role, per network). */
   readonly functionRoles: ReadonlyMap<string, string>;
   /** Handler name → environment variables of its function. */
   readonly functionEnvironments: ReadonlyMap<string, Readonly<Record<string, string>>>;
@@ -128,10 +128,10 @@ export const readStackModel = (template: CloudFormationTemplate): StackModel => 
 
   const functionRoles = new Map<string, string>();
   const functionEnvironments = new Map<string, Record<string, string>>();
-  for (const [, resource] of entriesOfType(template, 'AWS::Lambda::Function')) {
+  for (const [logicalId, resource] of entriesOfType(template, 'AWS::Lambda::Function')) {
     const handler = handlerOf(resource);
     if (!handler) continue;
-    functionRoles.set(handler, String(resolve(props(resource)['Role'])));
+    functionRoles.set(physicalIdentity(logicalId, resource).ref, String(resolve(props(resource)['Role'])));
     const variables = (
       resolve(props(resource)['Environment']) as { Variables?: Record<string, unknown> } | undefined
     )?.Variables;

@@ -116,6 +116,11 @@ export class LocalLambda {
     return arn;
   }
 
+  /** The handler a function runs (a source handler's copies in every network run the same one). */
+  handlerOf(functionNameOrArn: string): string | undefined {
+    return this.find(functionNameOrArn)?.handlerKey;
+  }
+
   has(functionNameOrArn: string): boolean {
     return this.find(functionNameOrArn) !== undefined;
   }

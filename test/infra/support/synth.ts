@@ -5,6 +5,12 @@ import { fileURLToPath } from 'node:url';
 import type { PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import {
+  DEFAULT_NETWORK_NAME,
+  type HandlerName,
+  isSourceHandler,
+  sourceFunctionName,
+} from '#contracts/names';
 import { parseLakeshiftConfig } from '../../../infra/config/load.ts';
 import { inlineStubHandlerCode } from '../../../infra/constructs/handler-code.ts';
 import { LakeshiftStack } from '../../../infra/lakeshift-stack.ts';
@@ -69,10 +75,20 @@ export const resourcesOfType = (
 ): [string, CloudFormationResource][] =>
   Object.entries(json.Resources).filter(([, resource]) => resource.Type === type);
 
-/** The logical id of the handler function with this name (functions are described `lakeshift <name>`). */
-export const handlerFunctionId = (json: CloudFormationTemplate, name: string): string => {
+/**
+ * The logical id of the handler function with this name (functions are described `lakeshift <name>`); for a
+ * handler that connects to sources, its copy in `network` (named by `sourceFunctionName`).
+ */
+export const handlerFunctionId = (
+  json: CloudFormationTemplate,
+  name: HandlerName,
+  network = DEFAULT_NETWORK_NAME,
+): string => {
   const found = resourcesOfType(json, 'AWS::Lambda::Function').find(
-    ([, resource]) => resource.Properties?.['Description'] === `lakeshift ${name}`,
+    ([, resource]) =>
+      resource.Properties?.['Description'] === `lakeshift ${name}` &&
+      (!isSourceHandler(name) ||
+        resource.Properties['FunctionName'] === sourceFunctionName('lakeshift', name, network)),
   );
   if (!found) throw new Error(`no function for handler ${name}`);
   return found[0];

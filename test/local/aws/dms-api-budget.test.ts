@@ -82,7 +82,9 @@ describe('startLocalLakeshift: the DMS API budget of the handlers', () => {
       }),
     );
     expect(budgetItem.Item?.['nextFreeAt']).toEqual(expect.any(Number));
+    // One subnet group per network of the local stack, then the handler's call.
     expect(aws.counters.dmsRequests().map((call) => call.operation)).toEqual([
+      'CreateReplicationSubnetGroup',
       'CreateReplicationSubnetGroup',
       'DescribeReplicationTasks',
     ]);
@@ -102,10 +104,10 @@ describe('LocalCounters: the DMS request log', () => {
   it('stamps every DMS request with the emulated time it arrived and the error code it failed with', async () => {
     // Prepare
     const clock = new ManualClock(START);
-    // Two tokens: one for the stack's subnet group, one for the first call below.
+    // Three tokens: one for each of the stack's two subnet groups (two networks), one for the first call below.
     aws = await startLocalLakeshift({
       clock,
-      dmsFaults: { throttleBucket: { capacity: 2, refillPerSecond: 0.01 } },
+      dmsFaults: { throttleBucket: { capacity: 3, refillPerSecond: 0.01 } },
     });
     const before = aws.counters.dmsRequests().length;
     const dms = dmsClient(aws);

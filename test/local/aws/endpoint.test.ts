@@ -81,6 +81,7 @@ describe('startLocalLakeshift', () => {
       'lakeshift-migrate-fleet',
       'lakeshift-refresh-catalogs',
       'lakeshift-resize-instance',
+      'lakeshift-resync-table',
       'lakeshift-teardown',
     ]);
     expect(fleet.definition).not.toMatch(/\$\{/);
@@ -93,7 +94,10 @@ describe('startLocalLakeshift', () => {
     const ruleNames = [...(defaultRules.Rules ?? []), ...(lakeshiftRules.Rules ?? [])]
       .map((r) => r.Name)
       .sort();
-    expect(ruleNames).toEqual(RULES.map((rule) => `lakeshift-${rule.id}`).sort());
+    // A rule for a source handler is repeated for the local stack's second network.
+    expect(ruleNames).toEqual(
+      [...RULES.map((rule) => `lakeshift-${rule.id}`), 'lakeshift-InspectReplicationSlots-partner'].sort(),
+    );
     expect(lakeshiftRules.Rules?.map((r) => r.Name).sort()).toEqual([
       'lakeshift-MigrationRequested',
       'lakeshift-RetryRequested',
@@ -114,9 +118,10 @@ describe('startLocalLakeshift', () => {
       'byInstanceIdentifier',
       'byTaskArn',
     ]);
-    expect(groups.ReplicationSubnetGroups?.map((g) => g.ReplicationSubnetGroupIdentifier)).toContain(
+    expect(groups.ReplicationSubnetGroups?.map((g) => g.ReplicationSubnetGroupIdentifier).sort()).toEqual([
       'lakeshift-default',
-    );
+      'lakeshift-partner',
+    ]);
     expect(aws.counters.dmsApiCalls).toBeGreaterThanOrEqual(2);
   });
 
@@ -129,6 +134,10 @@ describe('startLocalLakeshift', () => {
       default: {
         replicationSubnetGroupId: 'lakeshift-default',
         vpcSecurityGroupIds: ['sg-0000000000000a001'],
+      },
+      partner: {
+        replicationSubnetGroupId: 'lakeshift-partner',
+        vpcSecurityGroupIds: ['sg-0000000000000a002'],
       },
     });
   });

@@ -62,10 +62,14 @@ export const startE2eRun = async (
     resize?: Partial<typeof E2E_RESIZE>;
     /** Real PostgreSQL databases to migrate instead of synthetic ones, by database id. */
     sources?: SyntheticFleetOptions['sources'];
+    /** The deployment network each database's request names, by database id; `default` otherwise. */
+    networks?: SyntheticFleetOptions['networks'];
     /** Faults by name (local/aws/faults/plan.ts), teardowns at a phase included; or the two rule sets directly. */
     faults?: FaultPlan;
     /** Optional handler settings by variable name (OPTIONAL_ENV), e.g. a short full-load stall time. */
     handlerSettings?: Readonly<Record<string, string>>;
+    /** The data plane's readings of undocumented DMS behaviour, for the real sources. */
+    dataPlaneChoices?: NonNullable<StartLocalAwsOptions['workloads']>['dataPlaneChoices'];
   } & Pick<StartLocalAwsOptions, 'dmsFaults' | 'awsFaults'>,
 ): Promise<E2eRun> => {
   const clock = new IdlePacedClock(options.clockSpeed);
@@ -75,6 +79,7 @@ export const startE2eRun = async (
     dmsFaults: plan?.dmsFaults ?? options.dmsFaults,
     awsFaults: plan?.awsFaults ?? options.awsFaults,
     ...(options.handlerSettings ? { handlerSettings: options.handlerSettings } : {}),
+    ...(options.dataPlaneChoices ? { workloads: { dataPlaneChoices: options.dataPlaneChoices } } : {}),
   });
   clock.standStillDuringInvocations(aws.lambda);
   const registryTable = aws.stack.registryTableName;
@@ -96,6 +101,7 @@ export const startE2eRun = async (
     databaseIds: options.databaseIds,
     resize: { ...E2E_RESIZE, ...options.resize },
     ...(options.sources ? { sources: options.sources } : {}),
+    ...(options.networks ? { networks: options.networks } : {}),
   });
   const teardowns = armTeardowns(aws, plan?.teardowns ?? [], fleet.requestTeardown);
 

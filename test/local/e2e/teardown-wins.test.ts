@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TAG_KEYS } from '#contracts/tags';
 import type { NamedFault } from '#local/aws/faults/plan';
 import type { SourceLogin } from '#local/aws/synthetic-fleet';
-import { credentialsOf, type TestDatabase, usePostgres } from '#test/postgres';
+import { credentialsOf, replicationSlotsOf, type TestDatabase, usePostgres } from '#test/postgres';
 import { type E2eRun, executionsOf, startE2eRun } from './harness.ts';
 
 /** One database per point a teardown can meet, each torn down the moment it gets there. */
@@ -75,11 +75,7 @@ const resourcesTaggedFor = (databaseId: string): string[] => {
 const slotsOn = async (databaseId: string): Promise<string[]> => {
   const db = databases.get(databaseId);
   if (!db) throw new Error(`no source database for ${databaseId}`);
-  const client = await db.connect();
-  const result = await client.query<{ slot_name: string }>(
-    'SELECT slot_name FROM pg_replication_slots WHERE database = current_database()',
-  );
-  return result.rows.map((row) => row.slot_name);
+  return replicationSlotsOf(db);
 };
 
 describe('teardown started from every phase, on the local AWS', () => {

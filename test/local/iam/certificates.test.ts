@@ -25,7 +25,7 @@ const ensureEndpointsSession = () => {
     operatorAccessKeyId: 'local',
     lookups: { dmsTags: () => [], secretArn: () => undefined, tokenExecution: () => undefined },
   });
-  const session = authority.functionSession('ensure-endpoints', 'lakeshift-ensure-endpoints');
+  const session = authority.functionSession('lakeshift-ensure-endpoints');
   if (!session) throw new Error('no role for ensure-endpoints');
   return { authority, session };
 };

@@ -46,10 +46,7 @@ describe('CreateReplicationInstance under the synthesized template', () => {
   it('is allowed for ensure-replication-instance, the instance and the subnet group both granted', () => {
     // Prepare
     const authority = authorityFor(model);
-    const session = authority.functionSession(
-      'ensure-replication-instance',
-      'lakeshift-ensure-replication-instance',
-    );
+    const session = authority.functionSession('lakeshift-ensure-replication-instance');
     if (!session) throw new Error('no role for ensure-replication-instance');
 
     // Act
@@ -65,10 +62,7 @@ describe('CreateReplicationInstance under the synthesized template', () => {
   it('is denied on the subnet group, as AWS words it, when the grant leaves the subnet group out', () => {
     // Prepare
     const authority = authorityFor(withoutSubnetGroupGrant(model));
-    const session = authority.functionSession(
-      'ensure-replication-instance',
-      'lakeshift-ensure-replication-instance',
-    );
+    const session = authority.functionSession('lakeshift-ensure-replication-instance');
     if (!session) throw new Error('no role for ensure-replication-instance');
 
     // Act
@@ -84,10 +78,7 @@ describe('CreateReplicationInstance under the synthesized template', () => {
   it('is denied on a subnet group the stack did not create', () => {
     // Prepare
     const authority = authorityFor(model);
-    const session = authority.functionSession(
-      'ensure-replication-instance',
-      'lakeshift-ensure-replication-instance',
-    );
+    const session = authority.functionSession('lakeshift-ensure-replication-instance');
     if (!session) throw new Error('no role for ensure-replication-instance');
     const input = { ...CREATE_INPUT, ReplicationSubnetGroupIdentifier: 'another-teams-group' };
 
@@ -103,8 +94,8 @@ describe('CreateReplicationInstance under the synthesized template', () => {
   it('needs iam:PassRole towards DMS and iam:GetRole on the role an endpoint names', () => {
     // Prepare
     const authority = authorityFor(model);
-    const session = authority.functionSession('ensure-endpoints', 'lakeshift-ensure-endpoints');
-    const other = authority.functionSession('ensure-task', 'lakeshift-ensure-task');
+    const session = authority.functionSession('lakeshift-ensure-endpoints');
+    const other = authority.functionSession('lakeshift-ensure-task');
     const s3Role = model.functionEnvironments.get('ensure-endpoints')?.['DMS_S3_ACCESS_ROLE_ARN'];
     if (!session || !other || !s3Role) throw new Error('template lacks the endpoint handler or the DMS role');
     const input = {

@@ -26,7 +26,7 @@ const as = (credentials: { accessKeyId: string; secretAccessKey: string; session
 });
 
 const sessionOf = (handler: string) => {
-  const session = aws.iam?.functionSession(handler, `lakeshift-${handler}`);
+  const session = aws.iam?.functionSession(`lakeshift-${handler}`);
   if (!aws.iam || !session) throw new Error(`no IAM session for ${handler}`);
   return { session, credentials: aws.iam.principals.credentials(session) };
 };

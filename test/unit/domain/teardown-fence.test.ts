@@ -27,3 +27,23 @@ describe('executionsOfDatabase', () => {
     expect(picked).toEqual([own, attempt, resize]);
   });
 });
+
+describe('executionsOfDatabase with table resyncs', () => {
+  it('picks the resync executions the table locks recorded, and no other resync', () => {
+    // Prepare
+    const resyncOf = (name: string) => ({
+      executionArn: `arn:aws:states:us-east-1:123456789012:execution:lakeshift-resync-table:${name}`,
+      name,
+    });
+    const locked = resyncOf('7a1b');
+    const elsewhere = resyncOf('9c2d');
+    // Act
+    const picked = executionsOfDatabase([locked, elsewhere], {
+      executionName: 'shop-orders-db-1a2b3c4d',
+      resyncExecutionArns: [locked.executionArn],
+      except: 'arn:aws:states:us-east-1:123456789012:execution:lakeshift-teardown:t',
+    });
+    // Assess
+    expect(picked).toEqual([locked]);
+  });
+});

@@ -23,7 +23,13 @@ const REQUIRED_ENV: Partial<Record<HandlerName, readonly EnvName[]>> = {
   'record-replication-slot': [ENV.registryTableName],
   'inspect-replication-slots': [ENV.registryTableName],
   'list-cdc-databases': [ENV.registryTableName],
-  'test-connections': [ENV.registryTableName],
+  'inspect-toast-exposure': [ENV.registryTableName],
+  'begin-table-resync': [ENV.registryTableName],
+  'freeze-table-generation': [ENV.registryTableName],
+  'switch-table-view': [ENV.registryTableName],
+  'reload-table': [ENV.registryTableName],
+  'prune-table-generation': [ENV.registryTableName],
+  'end-table-resync': [ENV.registryTableName, ENV.eventBusName],
 };
 
 const CASES = Object.entries(REQUIRED_ENV).flatMap(([name, variables]) =>

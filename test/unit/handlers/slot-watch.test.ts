@@ -40,8 +40,9 @@ beforeEach(() => {
   vi.mocked(publishMetrics).mockReset();
 });
 
-const recordedIn = async (migrationId: string, phase: 'CDC' | 'FULL_LOAD') => {
-  const plan = planFor(migrationId);
+const recordedIn = async (migrationId: string, phase: 'CDC' | 'FULL_LOAD', network?: string) => {
+  const planned = planFor(migrationId);
+  const plan = network === undefined ? planned : { ...planned, network };
   await world.seed(plan, phase);
   await world
     .registry()
@@ -164,5 +165,25 @@ describe('Handler: reconcile (replication slots)', () => {
       .commandCalls(PutEventsCommand)
       .flatMap((call) => call.args[0].input.Entries ?? []);
     expect(published.filter((entry) => entry.Detail?.includes('watch-3'))).toEqual([]);
+  });
+});
+
+describe('Handler: inspect-replication-slots, one copy per network', () => {
+  it('inspects only the databases of the network its function name ends with, and says which it is', async () => {
+    // Prepare
+    const inDefault = await recordedIn('watch-net-1', 'CDC');
+    const inPartner = await recordedIn('watch-net-2', 'CDC', 'partner');
+    vi.mocked(readReplicationSlot).mockResolvedValue({
+      name: 'dms_slot',
+      plugin: 'test_decoding',
+      active: true,
+      retainedWalBytes: 1,
+    });
+    // Act
+    const partner = await invokeHandler('inspect-replication-slots', { time: NOW }, 'partner');
+    // Assess
+    expect(partner).toMatchObject({ network: 'partner', slots: [keyOf(inPartner)] });
+    expect((await world.registry().require(keyOf(inPartner))).slotWatch).toBeDefined();
+    expect((await world.registry().require(keyOf(inDefault))).slotWatch).toBeUndefined();
   });
 });

@@ -21,6 +21,7 @@ describe('Handler: validate-request', () => {
       maxConcurrency: 10,
       databases: ['orders', 'billing', 'inventory'].map((databaseId) => ({
         databaseId,
+        network: 'default',
         action: 'start',
         attempt: 1,
         executionName: deriveIdentifiers('fleet-1', databaseId).executionName,
@@ -42,13 +43,32 @@ describe('Handler: validate-request', () => {
     expect(result.databases).toEqual([
       {
         databaseId: 'orders',
+        network: 'default',
         action: 'start',
         attempt: 2,
         executionName: attemptExecutionName('fleet-2', 'orders', 2),
         reason: 'retry',
       },
-      { databaseId: 'billing', action: 'report', attempt: 1, status: 'ALREADY_RUNNING' },
+      { databaseId: 'billing', network: 'default', action: 'report', attempt: 1, status: 'ALREADY_RUNNING' },
     ]);
+  });
+
+  it("names each database's network, for the copies of the source handlers, and warns about none of the deployment's networks", async () => {
+    // Prepare
+    const request = requestFor('fleet-net', ['orders', 'billing']);
+    const databases = request.databases as Record<string, unknown>[];
+    databases[1] = { ...databases[1], network: { name: 'partner' } };
+    // Act
+    const result = (await invokeHandler('validate-request', { request, now: NOW })) as {
+      warnings?: string[];
+      databases: { databaseId: string; network: string }[];
+    };
+    // Assess
+    expect(result.databases.map(({ databaseId, network }) => [databaseId, network])).toEqual([
+      ['orders', 'default'],
+      ['billing', 'partner'],
+    ]);
+    expect(result.warnings ?? []).toEqual([]);
   });
 
   it('runs a retry request from the request the registry keeps for the named database', async () => {
