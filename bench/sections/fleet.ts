@@ -143,11 +143,17 @@ export const runFleet = async (
   }
 };
 
-/** Runs the module `file` in a child process (see `reportWhenForked`) and resolves with what it reports. */
-export const inFreshProcess = <T>(file: string, args: readonly string[]): Promise<T> =>
+/**
+ * Runs the module `file` in a child process (see `reportWhenForked`) and resolves with what it reports. `heapMb`
+ * raises the child's V8 heap limit: the local AWS keeps every execution's history, payloads included.
+ */
+export const inFreshProcess = <T>(file: string, args: readonly string[], heapMb?: number): Promise<T> =>
   new Promise((resolve, reject) => {
     // The child inherits this process's loader flags (tsx), so it runs TypeScript as the parent does.
-    const child = fork(file, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(file, args, {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [...process.execArgv, ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])],
+    });
     const reports: T[] = [];
     child.on('message', (message) => reports.push(message as T));
     child.on('error', reject);

@@ -20,6 +20,12 @@ const DEFAULT_DATABASES = 100;
 /** The most the request schema allows: a fleet this size is sent at full concurrency. */
 const MAX_CONCURRENCY = 40;
 const DEADLINE_MS = 120 * 60_000;
+/**
+ * Every execution's history stays in the local AWS, plans and payloads included: 1,000 databases run out of Node's
+ * default heap (about 4 GB) before they all reach CDC, so the run's heap grows with the fleet.
+ */
+const HEAP_MB_PER_DATABASE = 12;
+const MIN_HEAP_MB = 4096;
 
 export interface ScaleFigures extends TransitionFigures {
   readonly databases: number;
@@ -71,12 +77,18 @@ export default {
   title: `Scale: synthetic databases through CDC (default ${DEFAULT_DATABASES}, LAKESHIFT_SCALE_DATABASES=1000 for the full size): DMS requests per emulated second, transitions, wall time`,
   key: 'scale',
   // A process of its own, as for the fleet runs: one local AWS per process.
-  run: () =>
-    inFreshProcess<ScaleFigures>(fileURLToPath(import.meta.url), [
-      String(wholeNumberFromEnv('LAKESHIFT_SCALE_DATABASES', DEFAULT_DATABASES)),
-      String(wholeNumberFromEnv('LAKESHIFT_SCALE_CLOCK_SPEED', DEFAULT_CLOCK_SPEED)),
-      String(wholeNumberFromEnv('LAKESHIFT_SCALE_CONCURRENCY', MAX_CONCURRENCY)),
-    ]),
+  run: () => {
+    const databases = wholeNumberFromEnv('LAKESHIFT_SCALE_DATABASES', DEFAULT_DATABASES);
+    return inFreshProcess<ScaleFigures>(
+      fileURLToPath(import.meta.url),
+      [
+        String(databases),
+        String(wholeNumberFromEnv('LAKESHIFT_SCALE_CLOCK_SPEED', DEFAULT_CLOCK_SPEED)),
+        String(wholeNumberFromEnv('LAKESHIFT_SCALE_CONCURRENCY', MAX_CONCURRENCY)),
+      ],
+      Math.max(MIN_HEAP_MB, databases * HEAP_MB_PER_DATABASE),
+    );
+  },
   format: (result: unknown): string[] => {
     const figures = result as ScaleFigures;
     return [
