@@ -11,7 +11,7 @@
  * synthetic source is unreachable by design, and the warnings saying so for each database and step are no figures
  * of this section.
  *
- * At 1,000 databases the local runtime, not the control plane, is the bound on a 2-core machine: every handler
+ * At 1,000 databases the local runtime appears to be the bound on a 2-core machine, not the control plane: every handler
  * shares one process, so its SDK clients queue hundreds of requests behind 50 sockets, and a handler's wall time
  * becomes tens of emulated minutes at 30x. The last such run had 552 databases in CDC after 35 minutes of wall time
  * when a full-load wait missed its hourly heartbeat (README.md, "Benchmarks").
