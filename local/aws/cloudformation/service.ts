@@ -3,9 +3,10 @@
  * this local AWS, so that a client finds a local stack's outputs exactly as it finds a deployed one's. A stack that
  * was never applied is a `ValidationError` saying it does not exist, as CloudFormation answers.
  */
+
+import { localArn } from '#local/aws/shared/account';
+import type { QueryProtocolService } from '#local/aws/shared/query-protocol';
 import { AwsServiceError } from '../../http/service.ts';
-import { localArn } from '../shared/account.ts';
-import type { QueryProtocolService } from '../shared/query-protocol.ts';
 
 interface AppliedStack {
   readonly name: string;

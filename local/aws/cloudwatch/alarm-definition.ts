@@ -1,5 +1,5 @@
 /** A metric alarm as the local CloudWatch stores it: parsed from PutMetricAlarm, answered in DescribeAlarms. */
-import { AwsServiceError } from '../../http/service.ts';
+
 import {
   epochSeconds,
   oneOf,
@@ -10,7 +10,8 @@ import {
   requiredNumber,
   requiredString,
   validationError,
-} from '../shared/validation.ts';
+} from '#local/aws/shared/validation';
+import { AwsServiceError } from '../../http/service.ts';
 import {
   type AlarmRule,
   type AlarmStateValue,

@@ -2,8 +2,9 @@
  * Alarm evaluation on the shared clock: once per emulated minute, each alarm's evaluation window is read from the
  * metric store and judged by `alarm-evaluation.ts`; a change of state goes through `alarm-state-change.ts`.
  */
+
+import type { ServiceEvent } from '#local/aws/shared/service-event';
 import type { Clock } from '../../clock.ts';
-import type { ServiceEvent } from '../shared/service-event.ts';
 import type { MetricAlarm } from './alarm-definition.ts';
 import { describeEvaluation, evaluateAlarm, formatAlarmTimestamp } from './alarm-evaluation.ts';
 import { type AlarmStateUpdate, changeAlarmState } from './alarm-state-change.ts';

@@ -1,8 +1,8 @@
 /** The metric alarms of the local CloudWatch and their operations: PutMetricAlarm, DescribeAlarms, DeleteAlarms,
  * SetAlarmState, ListTagsForResource. */
-import { AwsServiceError } from '../../http/service.ts';
-import { localArn } from '../shared/account.ts';
-import type { ServiceEvent } from '../shared/service-event.ts';
+
+import { localArn } from '#local/aws/shared/account';
+import type { ServiceEvent } from '#local/aws/shared/service-event';
 import {
   oneOf,
   optionalList,
@@ -10,7 +10,8 @@ import {
   optionalString,
   requiredString,
   validationError,
-} from '../shared/validation.ts';
+} from '#local/aws/shared/validation';
+import { AwsServiceError } from '../../http/service.ts';
 import { describeAlarm, type MetricAlarm, parseAlarmDefinition } from './alarm-definition.ts';
 import { ALARM_STATES } from './alarm-evaluation.ts';
 import { changeAlarmState } from './alarm-state-change.ts';

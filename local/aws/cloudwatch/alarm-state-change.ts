@@ -3,7 +3,7 @@
  * the event sink.
  */
 import { CLOUDWATCH_ALARM_STATE_CHANGE, CLOUDWATCH_EVENT_SOURCE } from '#contracts/events';
-import type { ServiceEvent } from '../shared/service-event.ts';
+import type { ServiceEvent } from '#local/aws/shared/service-event';
 import type { AlarmState, MetricAlarm } from './alarm-definition.ts';
 import { type AlarmStateValue, formatAlarmTimestamp } from './alarm-evaluation.ts';
 

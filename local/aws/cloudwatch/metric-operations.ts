@@ -1,5 +1,5 @@
 /** The metric operations of the local CloudWatch: PutMetricData, GetMetricStatistics, GetMetricData, ListMetrics. */
-import { AwsServiceError } from '../../http/service.ts';
+
 import {
   epochSeconds,
   isRecord,
@@ -10,7 +10,8 @@ import {
   requiredString,
   requiredTimestamp,
   validationError,
-} from '../shared/validation.ts';
+} from '#local/aws/shared/validation';
+import { AwsServiceError } from '../../http/service.ts';
 import { checkStatistic, parseDimensions, parseMetricQuery, parsePeriod } from './metric-queries.ts';
 import { type MetricId, type MetricStore, statisticValue } from './metrics.ts';
 

@@ -2,7 +2,7 @@
  * Parsing of the metric identities and queries that CloudWatch requests carry (dimensions, periods, statistics,
  * `MetricStat` queries), shared by the metric operations and by alarm definitions.
  */
-import { AwsServiceError } from '../../http/service.ts';
+
 import {
   isRecord,
   optionalBoolean,
@@ -10,7 +10,8 @@ import {
   requiredNumber,
   requiredString,
   validationError,
-} from '../shared/validation.ts';
+} from '#local/aws/shared/validation';
+import { AwsServiceError } from '../../http/service.ts';
 import { type Dimension, isSupportedStatistic, type MetricId } from './metrics.ts';
 
 /** One metric read with a statistic over a period: what a `MetricStat` query or a single-metric alarm names. */

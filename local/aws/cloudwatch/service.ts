@@ -1,13 +1,14 @@
 /**
  * Local CloudWatch (`GraniteServiceVersion20100801`): AWS JSON 1.0 with awsQueryCompatible, which is what
  * `@aws-sdk/client-cloudwatch` sends; the AWS CLI's query protocol reaches the same operations through
- * `../shared/query-protocol.ts`. Metrics (`metric-operations.ts`), metric alarms (`alarm-operations.ts`), and alarm
+ * `local/aws/shared/query-protocol.ts`. Metrics (`metric-operations.ts`), metric alarms (`alarm-operations.ts`), and alarm
  * evaluation every emulated minute on the shared clock (`alarm-evaluator.ts`), which emits
  * `CloudWatch Alarm State Change` events (docs/dms-behaviour.md §13) to the event sink.
  */
+
+import type { ServiceEvent } from '#local/aws/shared/service-event';
 import type { Clock } from '../../clock.ts';
 import { type AwsJsonService, AwsServiceError } from '../../http/service.ts';
-import type { ServiceEvent } from '../shared/service-event.ts';
 import { AlarmEvaluator } from './alarm-evaluator.ts';
 import { AlarmOperations } from './alarm-operations.ts';
 import { getMetricData, getMetricStatistics, listMetrics, putMetricData } from './metric-operations.ts';

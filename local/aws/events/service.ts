@@ -8,18 +8,18 @@
 import { randomUUID } from 'node:crypto';
 import { SCHEDULE_EVENT_SOURCE, SCHEDULED_EVENT_DETAIL_TYPE } from '#contracts/events';
 import { AWS_DEFAULT_EVENT_BUS } from '#contracts/wiring';
-import type { Clock } from '../../clock.ts';
-import { type AwsJsonService, AwsServiceError } from '../../http/service.ts';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION, localArn } from '../shared/account.ts';
-import { resolveReferencePath } from '../shared/reference-path.ts';
-import type { EventEnvelope, ServiceEvent } from '../shared/service-event.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION, localArn } from '#local/aws/shared/account';
+import { resolveReferencePath } from '#local/aws/shared/reference-path';
+import type { EventEnvelope, ServiceEvent } from '#local/aws/shared/service-event';
 import {
   isRecord,
   optionalList,
   optionalString,
   requiredString,
   validationError,
-} from '../shared/validation.ts';
+} from '#local/aws/shared/validation';
+import type { Clock } from '../../clock.ts';
+import { type AwsJsonService, AwsServiceError } from '../../http/service.ts';
 import { InvalidEventPatternError, matchesPattern, validatePattern } from './pattern.ts';
 import { parseRateExpression } from './schedule.ts';
 

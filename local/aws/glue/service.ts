@@ -3,17 +3,18 @@
  * lakeshift's catalog step keeps. Names are stored in lower case as Glue stores them; a table needs its database,
  * a name is taken once; tables come back with the timestamps and owner fields Glue adds.
  */
-import type { Clock } from '../../clock.ts';
-import { type AwsJsonService, AwsServiceError } from '../../http/service.ts';
-import { LOCAL_ACCOUNT_ID } from '../shared/account.ts';
-import { type JsonStore, memoryStore } from '../shared/json-store.ts';
+
+import { LOCAL_ACCOUNT_ID } from '#local/aws/shared/account';
+import { type JsonStore, memoryStore } from '#local/aws/shared/json-store';
 import {
   epochSeconds,
   isRecord,
   optionalString,
   requiredString,
   validationError,
-} from '../shared/validation.ts';
+} from '#local/aws/shared/validation';
+import type { Clock } from '../../clock.ts';
+import { type AwsJsonService, AwsServiceError } from '../../http/service.ts';
 
 type TableInput = Record<string, unknown>;
 

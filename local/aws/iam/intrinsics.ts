@@ -4,7 +4,7 @@
  * template's resources, so that policies name exactly what the local services hold.
  */
 import { APP_NAME } from '#contracts/names';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../shared/account.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '#local/aws/shared/account';
 
 export interface TemplateResource {
   readonly Type: string;

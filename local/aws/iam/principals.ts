@@ -5,7 +5,7 @@
  * to the operator, who stands for the account's administrator (the deployer and the person at the CLI).
  */
 import { createHash } from 'node:crypto';
-import { LOCAL_ACCOUNT_ID } from '../shared/account.ts';
+import { LOCAL_ACCOUNT_ID } from '#local/aws/shared/account';
 
 export interface RoleSession {
   readonly kind: 'role';

@@ -5,7 +5,7 @@
  * `dms:req-tag/*`, `aws:ResourceTag/*` from the services' state). An action that passes a role adds
  * `iam:PassRole` on that role with `iam:PassedToService`.
  */
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../shared/account.ts';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '#local/aws/shared/account';
 import { placeholder, referenceAction, resourceArn, resourceTypeArnFormat } from './service-reference.ts';
 
 export interface AuthorizationCheck {

@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HANDLER_NAMES, type HandlerName, handlerSourcePath } from '#contracts/names';
+import { localArn } from '#local/aws/shared/account';
 import { AwsServiceError } from '../../http/service.ts';
 import { type HandlerFaultKind, LAMBDA_UNKNOWN_ERROR } from '../faults/injector.ts';
-import { localArn } from '../shared/account.ts';
 import { installSessionCredentials, runAsSession } from './session-credentials.ts';
 
 const REPOSITORY_ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');

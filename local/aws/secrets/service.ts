@@ -4,11 +4,11 @@
  * would on AWS. Versions keep the AWSCURRENT/AWSPREVIOUS staging labels.
  */
 import { randomUUID } from 'node:crypto';
+import { localArn } from '#local/aws/shared/account';
+import { type JsonStore, memoryStore } from '#local/aws/shared/json-store';
+import { epochSeconds, optionalList, optionalString, requiredString } from '#local/aws/shared/validation';
 import type { Clock } from '../../clock.ts';
 import { type AwsJsonService, AwsServiceError } from '../../http/service.ts';
-import { localArn } from '../shared/account.ts';
-import { type JsonStore, memoryStore } from '../shared/json-store.ts';
-import { epochSeconds, optionalList, optionalString, requiredString } from '../shared/validation.ts';
 
 interface SecretVersion {
   readonly versionId: string;

@@ -6,11 +6,12 @@
  * intervals with their backoff and jitter, also run on the clock: the runtime sleeps before rethrowing an error the
  * library will retry, and tells the library to retry at once.
  */
+
+import { LOCAL_REGION } from '#local/aws/shared/account';
+import { resolveReferencePath } from '#local/aws/shared/reference-path';
 import type { Clock } from '../../clock.ts';
 import { AwsServiceError } from '../../http/service.ts';
 import type { LocalLambda } from '../lambda/functions.ts';
-import { LOCAL_REGION } from '../shared/account.ts';
-import { resolveReferencePath } from '../shared/reference-path.ts';
 import type { LocalTaskState, PreparedDefinition, Retrier, StartExecutionMode } from './definition.ts';
 import type { ExecutionHistory } from './history.ts';
 import { TaskError } from './task-error.ts';

@@ -4,17 +4,17 @@
  * and task tokens.
  */
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../clock.ts';
-import { type AwsJsonService, AwsServiceError } from '../../http/service.ts';
-import type { LocalLambda } from '../lambda/functions.ts';
-import { localArn } from '../shared/account.ts';
+import { localArn } from '#local/aws/shared/account';
 import {
   epochSeconds,
   optionalBoolean,
   optionalNumber,
   optionalString,
   requiredString,
-} from '../shared/validation.ts';
+} from '#local/aws/shared/validation';
+import type { Clock } from '../../clock.ts';
+import { type AwsJsonService, AwsServiceError } from '../../http/service.ts';
+import type { LocalLambda } from '../lambda/functions.ts';
 import {
   InvalidDefinitionError,
   type PreparedDefinition,
