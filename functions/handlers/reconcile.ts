@@ -3,7 +3,8 @@
  * every active database it compares the registry with DMS (one paged describe for all tasks) and completes a
  * full-load wait whose event was lost, fails a wait whose task failed, keeps live waits alive with a
  * heartbeat, resumes a task DMS stopped on a recoverable error and then gave up on, and reports drift. It also
- * puts back to OK the resize alarms left in ALARM for a whole window (`#domain/alarms/stale-alarms`). One
+ * puts back to OK the resize alarms left in ALARM for a whole window (`#domain/alarms/stale-alarms`), and those a
+ * cooldown or a quiet window held once it is over (`#domain/resize/time-bound-stays`). One
  * database's trouble never stops the sweep: its error is reported with the rest. Nor does a describe DMS refuses
  * (the shared API budget is busy): the waits still get their heartbeats, and the rest waits for the next sweep.
  */
@@ -33,6 +34,7 @@ import {
   type ReconcileAction,
 } from '#domain/reconciliation';
 import type { RegistryItem } from '#domain/registry-item';
+import { timeBoundStayResets } from '#domain/resize/time-bound-stays';
 import { slotWatchSettingsFrom } from '#domain/source-safety/settings';
 import { slotAlarm, slotIncident } from '#domain/source-safety/slot-watch';
 import { storedPlanOf } from '#domain/stored-plan';
@@ -113,14 +115,28 @@ const resetStaleAlarms = async (items: readonly RegistryItem[], at: string) => {
     if (item.phase !== 'CDC') return [];
     try {
       const plan = storedPlanOf(item);
-      return [{ phase: item.phase, alarmPrefix: plan.identifiers.alarmPrefix, settings: plan.resize }];
+      return [
+        {
+          phase: item.phase,
+          alarmPrefix: plan.identifiers.alarmPrefix,
+          settings: plan.resize,
+          history: item.history,
+        },
+      ];
     } catch {
       // A damaged plan fails the database's own resize decisions with its named field; the sweep goes on.
       return [];
     }
   });
   if (watched.length === 0) return [];
-  const resets = staleAlarmResets(watched, await describeAlarmsByPrefix(ALARM_NAME_PREFIX), at);
+  const alarms = await describeAlarmsByPrefix(ALARM_NAME_PREFIX);
+  const stale = staleAlarmResets(watched, alarms, at);
+  const resets = [
+    ...stale,
+    ...timeBoundStayResets(watched, alarms, at).filter(
+      (due) => !stale.some((reset) => reset.alarmName === due.alarmName),
+    ),
+  ];
   const outcomes = [];
   for (const reset of resets) {
     const done = await resetAlarmToOk(reset.alarmName, reset.reason);

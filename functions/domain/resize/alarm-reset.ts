@@ -3,24 +3,24 @@
  * level-corrected). CloudWatch sends an event only when an alarm changes state, so an alarm left in ALARM after a
  * decision starts no other one until something resets it.
  *
- * - A stay that time alone can turn into an action (the cooldown ends, the quiet window fills, a stale lock
- *   expires, the policy's metric read catches up with the alarm's) resets its alarm: if the condition persists, the next evaluation raises ALARM again and a new decision
- *   follows. Each such re-fire is one cheap no-op execution that writes nothing (decision-history.ts).
+ * - A stay that time alone can turn into an action soon (a stale lock expires, the policy's metric read catches up
+ *   with the alarm's) resets its alarm: if the condition persists, the next evaluation raises ALARM again and a new
+ *   decision follows. Each such re-fire is one cheap no-op execution that writes nothing (decision-history.ts).
  * - A stay that only a new class, a new phase or a whole new window of metrics can change (at the floor or the
  *   ceiling, no allowed rung, a step-down that would not fit, not in CDC) leaves its alarm in ALARM: a quiet
  *   database on its floor is the usual steady state, and re-deciding it every evaluation would cost an execution a
  *   minute for as long as it sits there. The reconciler resets such an alarm once its window has passed
  *   (`#domain/alarms/stale-alarms`), and every way to a new class or back into CDC ends with arm-alarms.
- * - An acting decision is reset the same way, by arm-alarms at the end of its resize: resetting it at once would
- *   re-fire it while the resize it started is still running.
+ * - A stay whose end the decision knows (the cooldown, a quiet window not yet full since the last change) leaves its
+ *   alarm in ALARM too, and the reconciler resets it when that time comes (time-bound-stays.ts). Resetting it at
+ *   once re-fired it every evaluation period until then: for a quiet window, an execution every five minutes for
+ *   six hours after each change, for every quiet database (docs/design.md §3.4).
  */
 import type { Phase } from '#contracts/phases';
 import type { ResizeDecision, ResizeRule } from './types.ts';
 
 /** Stays whose answer can change with nothing but time passing. */
 const STAYS_TIME_CAN_CHANGE: ReadonlySet<ResizeRule> = new Set<ResizeRule>([
-  'cooldown',
-  'quiet-too-short',
   'within-thresholds',
   // In CDC this is another execution's lock: it is released, or expires, without anything else happening.
   'resize-in-flight',

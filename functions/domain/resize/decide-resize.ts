@@ -15,14 +15,8 @@ import { compareInstanceClasses, type ResizeSettings } from '#domain/request/res
 import { actionTowards, allowedRungs, isAllowed, rungsAbove, rungsBelow } from './ladder.ts';
 import { parseInstant, readSignals, samplesWithin } from './read-signals.ts';
 import { stepDownTarget } from './step-down-target.ts';
-import type {
-  MetricsSummary,
-  ResizeDecision,
-  ResizeHistoryEntry,
-  ResizeInput,
-  ResizeRule,
-  SignalReading,
-} from './types.ts';
+import { lastClassChangeMs } from './time-bound-stays.ts';
+import type { MetricsSummary, ResizeDecision, ResizeInput, ResizeRule, SignalReading } from './types.ts';
 
 const MINUTE_MS = 60_000;
 const GIB = 1024 ** 3;
@@ -54,15 +48,6 @@ const move = (
   return action === 'stay'
     ? stay('already-there', `${reason}: already on ${current}`, metrics)
     : { action, targetClass, rule, reason: `${reason}: ${current} → ${targetClass}`, metrics };
-};
-
-/** Epoch ms of the latest decision that changed the class, if any. */
-const lastChangeMs = (history: readonly ResizeHistoryEntry[]): number | undefined => {
-  const changes = history
-    .filter((entry) => entry.action !== 'stay')
-    .map((entry) => Date.parse(entry.at))
-    .filter(Number.isFinite);
-  return changes.length > 0 ? Math.max(...changes) : undefined;
 };
 
 const describeReading = (signal: ResizeSignal, reading: SignalReading): string =>
@@ -119,7 +104,7 @@ const stepDownMisfit = (
 const decideInCdc = (input: ResizeInput, nowMs: number): ResizeDecision => {
   const { settings, currentClass, trigger } = input;
   const readings = readSignals(input.metrics, settings, currentClass, nowMs);
-  const changedAt = lastChangeMs(input.history);
+  const changedAt = lastClassChangeMs(input.history);
   if (changedAt !== undefined && nowMs - changedAt < settings.cooldownMinutes * MINUTE_MS) {
     const until = new Date(changedAt + settings.cooldownMinutes * MINUTE_MS).toISOString();
     return stay('cooldown', `cooling down after the last change until ${until}`, readings);

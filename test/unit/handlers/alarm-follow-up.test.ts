@@ -35,11 +35,20 @@ const stepUp = entry({
 describe('resetsTriggeringAlarm', () => {
   it('resets after the stays in CDC that time alone can turn into an action', () => {
     // Prepare
-    const rules: ResizeRule[] = ['cooldown', 'quiet-too-short', 'within-thresholds', 'resize-in-flight'];
+    const rules: ResizeRule[] = ['within-thresholds', 'resize-in-flight'];
     // Act
     const resets = rules.map((rule) => resetsTriggeringAlarm(stay(rule), 'CDC'));
     // Assess
-    expect(resets).toEqual([true, true, true, true]);
+    expect(resets).toEqual([true, true]);
+  });
+
+  it('leaves the alarm in ALARM after a cooldown or a quiet window not yet full: the reconciler resets it when that ends', () => {
+    // Act
+    const resets = (['cooldown', 'quiet-too-short'] as const).map((rule) =>
+      resetsTriggeringAlarm(stay(rule), 'CDC'),
+    );
+    // Assess
+    expect(resets).toEqual([false, false]);
   });
 
   it('leaves the alarm in ALARM after stays that only a new class, phase or metrics window can change', () => {

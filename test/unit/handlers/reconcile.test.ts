@@ -303,6 +303,48 @@ describe('Handler: reconcile', () => {
     ]);
   });
 
+  it('puts back to OK a quiet alarm held by a quiet window once that window since the class change is over', async () => {
+    // Prepare: changed 361 minutes ago; the quiet alarm went into ALARM 10 minutes after, on the class before's data.
+    const plan = planFor('sweep-quiet', 'stepped');
+    await world.seed(plan, 'CDC');
+    const prefix = plan.identifiers.alarmPrefix;
+    const base = { metrics: {}, fromClass: 'dms.r5.large' } as const;
+    await world.registry().appendHistory(keyOf(plan), {
+      ...base,
+      action: 'step-down',
+      targetClass: 'dms.r5.large',
+      rule: 'step-down-after-full-load',
+      reason: 'full load done',
+      fromClass: 'dms.r5.xlarge',
+      at: minutesBefore(361).toISOString(),
+      trigger: { kind: 'full-load-done' },
+    });
+    await world.registry().appendHistory(keyOf(plan), {
+      ...base,
+      action: 'stay',
+      rule: 'quiet-too-short',
+      reason: 'quiet, but dms.r5.large has not run a whole quiet window yet',
+      at: minutesBefore(351).toISOString(),
+      trigger: { kind: 'alarm', alarmName: `${prefix}-cpu-low`, signal: 'cpu-low' },
+    });
+    dms.on(DescribeReplicationTasksCommand).resolves({ ReplicationTasks: [] });
+    cloudWatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [
+        { AlarmName: `${prefix}-cpu-low`, StateValue: 'ALARM', StateUpdatedTimestamp: minutesBefore(351) },
+      ],
+    });
+    // Act
+    const result = (await invokeHandler('reconcile', {
+      'detail-type': 'Scheduled Event',
+      time: NOW,
+    })) as { alarmResets: unknown };
+    // Assess
+    expect(result.alarmResets).toEqual([{ alarmName: `${prefix}-cpu-low`, outcome: 'reset to OK' }]);
+    expect(cloudWatch.commandCalls(SetAlarmStateCommand).map((call) => call.args[0].input)).toEqual([
+      expect.objectContaining({ AlarmName: `${prefix}-cpu-low`, StateValue: 'OK' }),
+    ]);
+  });
+
   it('describes every task in one call, then completes, keeps alive and resumes what needs it', async () => {
     // Prepare
     const stoppedPlan = planFor('sweep-1', 'done');

@@ -1,0 +1,72 @@
+/**
+ * When an alarm left in ALARM after a time-bound "stay" is evaluated again (docs/design.md §3.4). A stay in the
+ * cooldown, or because the class has not run a whole quiet window since its last change, can turn into an action
+ * at a time the decision already knows: the change plus the cooldown, or plus the quiet window. Such a stay leaves
+ * its alarm in ALARM (alarm-reset.ts), and the reconciler puts it back to OK once that time has come, so the next
+ * decision comes then: not every evaluation period until then, and not a whole alarm window later. Only an alarm
+ * still in the ALARM state that decision saw is reset: after one reset, its next decision is recorded afresh.
+ */
+import { alarmName } from '#domain/alarms/alarm-specs';
+import { RESIZE_SIGNALS } from '#domain/alarms/signals';
+import type { AlarmState, StaleAlarmReset, WatchedDatabase } from '#domain/alarms/stale-alarms';
+import type { ResizeSettings } from '#domain/request/resize-settings';
+import type { ResizeHistoryEntry, ResizeRule } from './types.ts';
+
+const MINUTE_MS = 60_000;
+
+/** Epoch ms of the latest decision that changed the class: the cooldown and the quiet window count from it. */
+export const lastClassChangeMs = (history: readonly ResizeHistoryEntry[]): number | undefined => {
+  const changes = history
+    .filter((entry) => entry.action !== 'stay')
+    .map((entry) => Date.parse(entry.at))
+    .filter(Number.isFinite);
+  return changes.length > 0 ? Math.max(...changes) : undefined;
+};
+
+/** The stays that end a known number of minutes after the last class change, and what that wait is called. */
+const TIME_BOUND_STAYS: Partial<
+  Record<ResizeRule, { minutes: (settings: ResizeSettings) => number; wait: string }>
+> = {
+  cooldown: { minutes: (settings) => settings.cooldownMinutes, wait: 'cooldown' },
+  'quiet-too-short': { minutes: (settings) => settings.stepDown.quietMinutes, wait: 'quiet window' },
+};
+
+/** True for the stays whose alarm waits in ALARM for the reconciler (`timeBoundStayResets`). */
+export const isTimeBoundStay = (rule: ResizeRule): boolean => TIME_BOUND_STAYS[rule] !== undefined;
+
+export interface DecidedDatabase extends WatchedDatabase {
+  readonly history: readonly ResizeHistoryEntry[];
+}
+
+export const timeBoundStayResets = (
+  databases: readonly DecidedDatabase[],
+  alarms: readonly AlarmState[],
+  now: string,
+): StaleAlarmReset[] => {
+  const nowMs = Date.parse(now);
+  const byName = new Map(alarms.map((alarm) => [alarm.AlarmName, alarm]));
+  return databases.flatMap((database) => {
+    const changedAt = lastClassChangeMs(database.history);
+    if (database.phase !== 'CDC' || changedAt === undefined) return [];
+    return RESIZE_SIGNALS.flatMap((signal) => {
+      const name = alarmName(database.alarmPrefix, signal);
+      const alarm = byName.get(name);
+      const inAlarmSince = alarm?.StateUpdatedTimestamp?.getTime();
+      if (alarm?.StateValue !== 'ALARM' || inAlarmSince === undefined) return [];
+      const latest = database.history.findLast(
+        (entry) => entry.trigger.kind === 'alarm' && entry.trigger.alarmName === name,
+      );
+      const stay = latest?.action === 'stay' ? TIME_BOUND_STAYS[latest.rule] : undefined;
+      if (stay === undefined) return [];
+      const minutes = stay.minutes(database.settings);
+      const endsAt = changedAt + minutes * MINUTE_MS;
+      if (nowMs < endsAt || inAlarmSince >= endsAt) return [];
+      return [
+        {
+          alarmName: name,
+          reason: `lakeshift re-evaluates an alarm: the ${minutes}-minute ${stay.wait} since the class changed at ${new Date(changedAt).toISOString()} is over`,
+        },
+      ];
+    });
+  });
+};
