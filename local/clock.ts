@@ -103,6 +103,56 @@ export class ScaledClock implements Clock {
   }
 }
 
+/**
+ * A scaled clock that never runs ahead of what the machine can follow. It checks the event loop every `checkMs` of
+ * wall time; wall time the loop could not account for (a check that came late, because the loop was busy) counts
+ * only up to `checkMs + toleranceMs`. On an idle machine it is a ScaledClock. On a saturated one, emulated time
+ * slows down instead of turning a handler's wall time into minutes of emulated time, which would make heartbeats
+ * and Wait states expire on work the emulated account would have finished (a fleet of hundreds on one process).
+ * Timers fire once emulated time reaches them. `stop` ends the checks.
+ */
+export class LoadPacedClock extends ScaledClock {
+  private emulatedAt: number;
+  private checkedAt = Date.now();
+  private readonly monitor: NodeJS.Timeout;
+
+  constructor(
+    speed: number,
+    private readonly checkMs = 10,
+    private readonly toleranceMs = 15,
+    start: number = Date.now(),
+  ) {
+    super(speed, start);
+    this.emulatedAt = start;
+    this.monitor = setInterval(() => {
+      this.emulatedAt = this.now();
+      this.checkedAt = Date.now();
+    }, checkMs);
+    this.monitor.unref();
+  }
+
+  override now(): number {
+    const sinceCheck = Math.min(Date.now() - this.checkedAt, this.checkMs + this.toleranceMs);
+    return this.emulatedAt + sinceCheck * this.speed;
+  }
+
+  override schedule(ms: number, fn: () => void): () => void {
+    const at = this.now() + Math.max(0, ms);
+    let handle: NodeJS.Timeout | undefined;
+    const fireWhenDue = () => {
+      const remaining = at - this.now();
+      if (remaining <= 0) fn();
+      else handle = setTimeout(fireWhenDue, Math.max(1, remaining / this.speed));
+    };
+    handle = setTimeout(fireWhenDue, Math.max(0, ms / this.speed));
+    return () => clearTimeout(handle);
+  }
+
+  stop(): void {
+    clearInterval(this.monitor);
+  }
+}
+
 /** A sleep built on a clock's `schedule`, cancelled (and rejected with the signal's reason) when the signal aborts. */
 const sleepOn = (clock: Pick<Clock, 'schedule'>, ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {

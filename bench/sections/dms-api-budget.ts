@@ -11,7 +11,9 @@ import { APP_NAME } from '#contracts/names';
 import { busiestWindow } from '#local/aws/busiest-window';
 import { DEFAULT_CLOCK_SPEED } from '#local/aws/index';
 import { prepareSyntheticFleet } from '#local/aws/synthetic-fleet';
+import { LoadPacedClock } from '#local/clock';
 import { DEFAULT_QUOTAS } from '#local/dms/index';
+import { createSyntheticWorkload } from '#local/dms/synthetic-workload';
 import { startLocalLakeshift } from '#local/local-lakeshift';
 import {
   fleetDatabaseIds,
@@ -59,6 +61,12 @@ export interface BudgetedFleetOptions {
   readonly handlerLogLevel?: string;
   /** The request's `maxConcurrency` (its default when absent). */
   readonly maxConcurrency?: number;
+  /** How often to say on stderr how many databases are in CDC (never when absent). */
+  readonly progressEveryMs?: number;
+  /** Wall time between two looks at the executions (the fleet run's default when absent). */
+  readonly pollMs?: number;
+  /** Emulated time between two steps of each synthetic task (the simulation's default when absent). */
+  readonly simulationTickMs?: number;
 }
 
 /** The storage the request's default gives each replication instance, in GB. */
@@ -130,10 +138,17 @@ export const runBudgetedFleet = async (
   options: BudgetedFleetOptions,
 ): Promise<DmsApiBudgetFigures & TransitionFigures> => {
   const { databases, clockSpeed } = options;
+  // The clock slows down rather than run ahead of a saturated process (see LoadPacedClock).
+  const clock = new LoadPacedClock(clockSpeed);
   const aws = await startLocalLakeshift({
-    clockSpeed,
+    clock,
     dms: { quotas: quotasFor(databases) },
     handlerLogLevel: options.handlerLogLevel,
+    ...(options.simulationTickMs === undefined
+      ? {}
+      : {
+          workloads: { synthetic: createSyntheticWorkload({ rates: { tickMs: options.simulationTickMs } }) },
+        }),
   });
   const fleet = prepareSyntheticFleet(aws, {
     migrationId: options.migrationId,
@@ -145,7 +160,11 @@ export const runBudgetedFleet = async (
     const before = aws.counters.dmsRequests().length;
     const startedWall = performance.now();
     const startedAt = aws.clock.now();
-    await migrateFleetToCdc(aws, fleet, databases, options.deadlineMs).catch((error: unknown) => {
+    await migrateFleetToCdc(aws, fleet, databases, {
+      deadlineMs: options.deadlineMs,
+      progressEveryMs: options.progressEveryMs,
+      pollMs: options.pollMs,
+    }).catch((error: unknown) => {
       // Said before the local AWS stops: requests still in flight may fail loudly while it shuts down.
       console.error(error);
       throw error;
@@ -179,6 +198,7 @@ export const runBudgetedFleet = async (
   } finally {
     fleet.close();
     await aws.stop();
+    clock.stop();
   }
 };
 

@@ -75,17 +75,29 @@ export const wholeNumberFromEnv = (name: string, fallback: number): number => {
   return size;
 };
 
+export interface FleetWaitOptions {
+  /** Longest wall time the run may take (DEADLINE_MS when absent). */
+  readonly deadlineMs?: number;
+  /** How often to say on stderr how many databases are in CDC (never when absent). */
+  readonly progressEveryMs?: number;
+  /** Wall time between two looks at the executions (POLL_MS when absent; a large fleet looks less often). */
+  readonly pollMs?: number;
+}
+
 /**
  * Sends the fleet's `Migration Requested` and resolves once `databases` migrate-database executions succeeded (every
- * database in CDC). Fails at the first failed or timed-out execution, or after `deadlineMs` of wall time.
+ * database in CDC). Fails at the first failed or timed-out execution, or after the deadline.
  */
 export const migrateFleetToCdc = async (
   aws: LocalLakeshift,
   fleet: SyntheticFleet,
   databases: number,
-  deadlineMs = DEADLINE_MS,
+  options: FleetWaitOptions = {},
 ): Promise<void> => {
+  const { deadlineMs = DEADLINE_MS, progressEveryMs, pollMs = POLL_MS } = options;
   const started = performance.now();
+  const startedAt = aws.clock.now();
+  let reportedAt = started;
   await fleet.requestMigration();
   for (;;) {
     const executions = aws.counters.executions();
@@ -93,6 +105,15 @@ export const migrateFleetToCdc = async (
       (e) => e.stateMachineName === MIGRATE_DATABASE && e.status === 'SUCCEEDED',
     );
     if (inCdc.length >= databases) return;
+    if (progressEveryMs !== undefined && performance.now() - reportedAt >= progressEveryMs) {
+      reportedAt = performance.now();
+      console.error(
+        `${inCdc.length} of ${databases} databases in CDC after ${round((reportedAt - started) / 1000, 0)} s wall, ${round(
+          (aws.clock.now() - startedAt) / 3_600_000,
+          2,
+        )} h emulated`,
+      );
+    }
     const failed = executions.filter((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT');
     if (failed.length > 0 || performance.now() - started > deadlineMs) {
       throw new FleetRunError(
@@ -106,7 +127,7 @@ export const migrateFleetToCdc = async (
         }`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 };
 

@@ -86,6 +86,9 @@ export const resetAlarmToOk = async (alarmName: string, reason: string): Promise
 };
 
 /** Every metric alarm whose name starts with `prefix`, every page. */
+/** DescribeAlarms returns 50 alarms a page unless asked for more; 100 is the most it allows. */
+const MAX_ALARMS_PER_PAGE = 100;
+
 export const describeAlarmsByPrefix = (prefix: string): Promise<MetricAlarm[]> =>
   collectPages(async (nextToken: string | undefined) => {
     const output = await awsCall('DescribeAlarms', async () =>
@@ -93,6 +96,7 @@ export const describeAlarmsByPrefix = (prefix: string): Promise<MetricAlarm[]> =
         new (await cloudWatchSdk()).DescribeAlarmsCommand({
           AlarmNamePrefix: prefix,
           AlarmTypes: ['MetricAlarm'],
+          MaxRecords: MAX_ALARMS_PER_PAGE,
           NextToken: nextToken,
         }),
       ),

@@ -66,7 +66,7 @@ export class AlarmOperations {
     const matching = [...this.alarms.values()]
       .filter((alarm) => (!names || names.includes(alarm.name)) && (!prefix || alarm.name.startsWith(prefix)))
       .filter((alarm) => !stateValue || alarm.state.value === stateValue)
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const page = matching.slice(offset, offset + maxRecords);
     return {
       MetricAlarms: page.map((alarm) => describeAlarm(alarm)),

@@ -1,6 +1,8 @@
 /**
  * The metric store behind the local CloudWatch: raw datapoints per metric (namespace, name, exact dimension set),
- * aggregated on read into period buckets aligned to the epoch, as CloudWatch aggregates them.
+ * aggregated on read into period buckets aligned to the epoch, as CloudWatch aggregates them. Each series is kept in
+ * time order, so a read costs the samples in its range, not the series' whole history: every alarm reads its
+ * window once an emulated minute, and a fleet hours in CDC would otherwise rescan every series each time.
  */
 
 export interface Dimension {
@@ -14,13 +16,14 @@ export interface MetricId {
   readonly dimensions: readonly Dimension[];
 }
 
-/** One stored sample: a single value, or a pre-aggregated statistic set (which carries no raw values). */
-interface Sample {
+/** The samples of one period aggregated; `timestamp` is the start of the period, epoch ms. */
+export interface Bucket {
   readonly timestamp: number;
   readonly sampleCount: number;
   readonly sum: number;
   readonly minimum: number;
   readonly maximum: number;
+  /** The raw values (none for statistic sets), for percentiles. */
   readonly values: readonly number[];
   readonly unit?: string;
 }
@@ -34,60 +37,144 @@ export interface SampleInput {
   readonly unit?: string;
 }
 
-/** The samples of one period aggregated; `timestamp` is the start of the period, epoch ms. */
-export type Bucket = Sample;
-
 export const STATISTICS = ['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum'] as const;
 export type Statistic = (typeof STATISTICS)[number];
 
 /** CloudWatch keeps 15 months; locally a bounded history per series is plenty and keeps long runs flat. */
 const MAX_SAMPLES_PER_SERIES = 50_000;
 
+const byName = (a: Dimension, b: Dimension): number => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0);
+
 export const metricKey = (id: MetricId): string =>
   JSON.stringify([
     id.namespace,
     id.metricName,
-    [...id.dimensions].sort((a, b) => a.Name.localeCompare(b.Name)).map((d) => [d.Name, d.Value]),
+    (id.dimensions.length < 2 ? id.dimensions : [...id.dimensions].sort(byName)).map((d) => [
+      d.Name,
+      d.Value,
+    ]),
   ]);
 
+/** A sample's raw values: none for a statistic set, the one value for a single-value sample. */
+type RawValues = readonly number[] | 'statistic set' | undefined;
+
+/**
+ * One series' samples in time order, as columns: a fleet publishes tens of series per instance every emulated
+ * minute for hours, and one object per sample would make the heap (and every garbage collection) grow with that.
+ */
+class SampleColumns {
+  length = 0;
+  private timestamps = new Float64Array(16);
+  private counts = new Float64Array(16);
+  private sums = new Float64Array(16);
+  private minimums = new Float64Array(16);
+  private maximums = new Float64Array(16);
+  /** Only samples with several raw values (or none) hold an entry; most hold a hole. */
+  private readonly raw: RawValues[] = [];
+  private readonly units: (string | undefined)[] = [];
+
+  add(input: SampleInput): void {
+    const sample = summarise(input);
+    // Datapoints nearly always arrive in time order; one sent late is placed where it belongs.
+    const at = this.firstAtOrAfter(sample.timestamp + 1);
+    this.makeRoom();
+    for (const column of this.columns()) column.copyWithin(at + 1, at, this.length);
+    this.timestamps[at] = sample.timestamp;
+    this.counts[at] = sample.sampleCount;
+    this.sums[at] = sample.sum;
+    this.minimums[at] = sample.minimum;
+    this.maximums[at] = sample.maximum;
+    this.raw.splice(at, 0, sample.raw);
+    this.units.splice(at, 0, input.unit);
+    this.length++;
+    if (this.length > MAX_SAMPLES_PER_SERIES) this.dropOldest(this.length - MAX_SAMPLES_PER_SERIES);
+  }
+
+  /** Aggregates the samples in [start, end) into periods of `periodMs` aligned to the epoch, oldest first. */
+  buckets(start: number, end: number, periodMs: number): Bucket[] {
+    const buckets: Bucket[] = [];
+    let open: { -readonly [K in keyof Bucket]: Bucket[K] } | undefined;
+    for (let index = this.firstAtOrAfter(start); index < this.length; index++) {
+      const timestamp = this.timestamps[index] as number;
+      if (timestamp >= end) break;
+      const bucketStart = Math.floor(timestamp / periodMs) * periodMs;
+      if (open?.timestamp !== bucketStart) {
+        open = {
+          timestamp: bucketStart,
+          sampleCount: 0,
+          sum: 0,
+          minimum: Number.POSITIVE_INFINITY,
+          maximum: Number.NEGATIVE_INFINITY,
+          values: [],
+          unit: this.units[index],
+        };
+        buckets.push(open);
+      }
+      open.sampleCount += this.counts[index] as number;
+      open.sum += this.sums[index] as number;
+      open.minimum = Math.min(open.minimum, this.minimums[index] as number);
+      open.maximum = Math.max(open.maximum, this.maximums[index] as number);
+      const raw = this.raw[index];
+      if (raw === undefined) (open.values as number[]).push(this.sums[index] as number);
+      else if (raw !== 'statistic set') (open.values as number[]).push(...raw);
+    }
+    return buckets;
+  }
+
+  /** The index of the first sample stamped at or after `timestamp` (binary search). */
+  private firstAtOrAfter(timestamp: number): number {
+    let low = 0;
+    let high = this.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.timestamps[middle] as number) < timestamp) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  private columns(): Float64Array[] {
+    return [this.timestamps, this.counts, this.sums, this.minimums, this.maximums];
+  }
+
+  private makeRoom(): void {
+    if (this.length < this.timestamps.length) return;
+    const grow = (column: Float64Array) => {
+      const grown = new Float64Array(column.length * 2);
+      grown.set(column);
+      return grown;
+    };
+    this.timestamps = grow(this.timestamps);
+    this.counts = grow(this.counts);
+    this.sums = grow(this.sums);
+    this.minimums = grow(this.minimums);
+    this.maximums = grow(this.maximums);
+  }
+
+  private dropOldest(count: number): void {
+    for (const column of this.columns()) column.copyWithin(0, count, this.length);
+    this.raw.splice(0, count);
+    this.units.splice(0, count);
+    this.length -= count;
+  }
+}
+
 export class MetricStore {
-  private readonly series = new Map<string, { id: MetricId; samples: Sample[] }>();
+  private readonly series = new Map<string, { id: MetricId; samples: SampleColumns }>();
 
   put(id: MetricId, input: SampleInput): void {
     const key = metricKey(id);
     let entry = this.series.get(key);
     if (!entry) {
-      entry = { id: { ...id, dimensions: [...id.dimensions] }, samples: [] };
+      entry = { id: { ...id, dimensions: [...id.dimensions] }, samples: new SampleColumns() };
       this.series.set(key, entry);
     }
-    entry.samples.push(toSample(input));
-    if (entry.samples.length > MAX_SAMPLES_PER_SERIES)
-      entry.samples.splice(0, entry.samples.length - MAX_SAMPLES_PER_SERIES);
+    entry.samples.add(input);
   }
 
   /** Buckets of `periodSeconds` covering [start, end), oldest first; periods without data are absent. */
   buckets(id: MetricId, start: number, end: number, periodSeconds: number): Bucket[] {
-    const samples = this.series.get(metricKey(id))?.samples ?? [];
-    const periodMs = periodSeconds * 1000;
-    const byPeriod = new Map<number, Sample[]>();
-    for (const sample of samples) {
-      if (sample.timestamp < start || sample.timestamp >= end) continue;
-      const bucketStart = Math.floor(sample.timestamp / periodMs) * periodMs;
-      const list = byPeriod.get(bucketStart) ?? [];
-      list.push(sample);
-      byPeriod.set(bucketStart, list);
-    }
-    return [...byPeriod.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([timestamp, list]) => ({
-        timestamp,
-        sampleCount: list.reduce((total, s) => total + s.sampleCount, 0),
-        sum: list.reduce((total, s) => total + s.sum, 0),
-        minimum: Math.min(...list.map((s) => s.minimum)),
-        maximum: Math.max(...list.map((s) => s.maximum)),
-        values: list.flatMap((s) => s.values),
-        unit: list[0]?.unit,
-      }));
+    return this.series.get(metricKey(id))?.samples.buckets(start, end, periodSeconds * 1000) ?? [];
   }
 
   /** Metrics matching a namespace / name / dimension filter (ListMetrics). */
@@ -111,7 +198,17 @@ export class MetricStore {
   }
 }
 
-const toSample = (input: SampleInput): Sample => {
+/** A sample's statistics, and its raw values when they are not just the one value. */
+const summarise = (
+  input: SampleInput,
+): {
+  timestamp: number;
+  sampleCount: number;
+  sum: number;
+  minimum: number;
+  maximum: number;
+  raw: RawValues;
+} => {
   if (input.statisticValues) {
     const stats = input.statisticValues;
     return {
@@ -120,23 +217,31 @@ const toSample = (input: SampleInput): Sample => {
       sum: stats.Sum,
       minimum: stats.Minimum,
       maximum: stats.Maximum,
-      values: [],
-      unit: input.unit,
+      raw: 'statistic set',
     };
   }
-  const values = input.values
-    ? input.values.flatMap((value, i) =>
-        Array.from({ length: Math.max(1, input.counts?.[i] ?? 1) }, () => value),
-      )
-    : [input.value ?? 0];
+  if (!input.values) {
+    const value = input.value ?? 0;
+    return {
+      timestamp: input.timestamp,
+      sampleCount: 1,
+      sum: value,
+      minimum: value,
+      maximum: value,
+      raw: undefined,
+    };
+  }
+  const counts = input.counts;
+  const values = input.values.flatMap((value, i) =>
+    Array.from({ length: Math.max(1, counts?.[i] ?? 1) }, () => value),
+  );
   return {
     timestamp: input.timestamp,
     sampleCount: values.length,
     sum: values.reduce((a, b) => a + b, 0),
     minimum: Math.min(...values),
     maximum: Math.max(...values),
-    values,
-    unit: input.unit,
+    raw: values,
   };
 };
 

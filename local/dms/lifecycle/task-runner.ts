@@ -303,10 +303,9 @@ export class TaskRunner {
     const target = state.endpoints[task.targetArn];
     if (!source || !target) throw new Error('endpoints checked by launch');
     // A stalled run (aborted, still the task's run) reports nothing more: its statistics stay frozen.
+    const signal = run.controller.signal;
     const current = (): TaskRecord | undefined =>
-      this.runs.get(task.arn) === run && !run.controller.signal.aborted
-        ? this.env.state.tasks[task.arn]
-        : undefined;
+      this.runs.get(task.arn) === run && !signal.aborted ? this.env.state.tasks[task.arn] : undefined;
     const capacity = capacityOf(instance.instanceClass);
     const runner = this;
     return {

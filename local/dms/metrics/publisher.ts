@@ -74,17 +74,31 @@ export class MetricPublisher {
   publish(): void {
     const timestamp = new Date(this.clock.now());
     const data: MetricDatum[] = [];
+    const runningByInstance = this.runningTasksByInstance();
     for (const instance of Object.values(this.state.instances)) {
       if (!REPORTING.has(instance.status)) continue;
-      data.push(...this.instanceMetrics(instance, timestamp));
+      data.push(...this.instanceMetrics(instance, runningByInstance.get(instance.arn) ?? [], timestamp));
     }
     if (data.length > 0) this.sink({ Namespace: DMS_NAMESPACE, MetricData: data });
   }
 
-  private instanceMetrics(instance: InstanceRecord, timestamp: Date): MetricDatum[] {
-    const running = Object.values(this.state.tasks).filter(
-      (task) => task.instanceArn === instance.arn && task.status === 'running' && !task.interrupted,
-    );
+  /** The tasks running on each instance, in one pass: a fleet has as many tasks as instances. */
+  private runningTasksByInstance(): Map<string, TaskRecord[]> {
+    const byInstance = new Map<string, TaskRecord[]>();
+    for (const task of Object.values(this.state.tasks)) {
+      if (task.status !== 'running' || task.interrupted) continue;
+      const tasks = byInstance.get(task.instanceArn);
+      if (tasks) tasks.push(task);
+      else byInstance.set(task.instanceArn, [task]);
+    }
+    return byInstance;
+  }
+
+  private instanceMetrics(
+    instance: InstanceRecord,
+    running: readonly TaskRecord[],
+    timestamp: Date,
+  ): MetricDatum[] {
     const work = running.map((task) => this.meter.take(task.arn, taskPhase(task)));
     const periodSeconds = this.periodMs / 1000;
     const load = instanceLoad(

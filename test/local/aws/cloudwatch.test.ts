@@ -245,6 +245,40 @@ describe('LocalCloudWatch metrics', () => {
     ]);
   });
 
+  it('counts a datapoint sent late in its own period, and reads only the range asked for', async () => {
+    // Prepare
+    const h = harness();
+    const put = (offsetSeconds: number, value: number) =>
+      h.cloudWatch.handle('PutMetricData', {
+        Namespace: 'Custom/Test',
+        MetricData: [
+          { MetricName: 'Load', Dimensions: instance, Timestamp: START / 1000 + offsetSeconds, Value: value },
+        ],
+      });
+    await put(0, 1);
+    await put(600, 3);
+    await put(900, 4);
+    await put(300, 2);
+    await put(300, 20);
+
+    // Act
+    const statistics = (await h.cloudWatch.handle('GetMetricStatistics', {
+      Namespace: 'Custom/Test',
+      MetricName: 'Load',
+      Dimensions: instance,
+      StartTime: START / 1000 + 300,
+      EndTime: START / 1000 + 900,
+      Period: 300,
+      Statistics: ['Sum', 'SampleCount'],
+    })) as { Datapoints: Record<string, number>[] };
+
+    // Assess
+    expect(statistics.Datapoints).toEqual([
+      { Timestamp: START / 1000 + 300, Sum: 22, SampleCount: 2, Unit: 'None' },
+      { Timestamp: START / 1000 + 600, Sum: 3, SampleCount: 1, Unit: 'None' },
+    ]);
+  });
+
   it('refuses PutMetricData into a namespace reserved for AWS services', async () => {
     // Prepare
     const h = harness();

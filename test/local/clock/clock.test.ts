@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock, ScaledClock } from '#local/clock';
+import { LoadPacedClock, ManualClock, ScaledClock } from '#local/clock';
 
 describe('ManualClock', () => {
   it('fires timers in time order, and in scheduling order at the same time, only when advanced', async () => {
@@ -87,5 +87,60 @@ describe('ScaledClock', () => {
     // Assess
     expect(first).toBeGreaterThanOrEqual(Date.UTC(2026, 0, 1));
     expect(second).toBeGreaterThanOrEqual(first);
+  });
+});
+
+/** Keeps the event loop busy for `ms` of wall time, as a saturated process does. */
+const blockEventLoop = (ms: number): void => {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // busy on purpose
+  }
+};
+
+describe('LoadPacedClock', () => {
+  it('lets little emulated time pass while the event loop is blocked, where a ScaledClock lets it all pass', () => {
+    // Prepare
+    const paced = new LoadPacedClock(1_000, 10, 15, Date.UTC(2026, 0, 1));
+    const scaled = new ScaledClock(1_000, Date.UTC(2026, 0, 1));
+    const pacedBefore = paced.now();
+    const scaledBefore = scaled.now();
+
+    // Act
+    blockEventLoop(300);
+    const pacedAdvance = paced.now() - pacedBefore;
+    const scaledAdvance = scaled.now() - scaledBefore;
+    paced.stop();
+
+    // Assess: at most the check interval and its tolerance count, 25 ms of wall time at 1,000x.
+    expect(scaledAdvance).toBeGreaterThanOrEqual(300_000);
+    expect(pacedAdvance).toBeLessThanOrEqual(25_000);
+  });
+
+  it('fires a timer only once emulated time reaches it, even when the loop was blocked meanwhile', async () => {
+    // Prepare
+    const clock = new LoadPacedClock(1_000, 10, 15);
+    const scheduledAt = clock.now();
+    const firedAt = new Promise<number>((resolve) => clock.schedule(100_000, () => resolve(clock.now())));
+
+    // Act
+    blockEventLoop(150);
+    const fired = await firedAt;
+    clock.stop();
+
+    // Assess
+    expect(fired - scheduledAt).toBeGreaterThanOrEqual(100_000);
+  });
+
+  it('keeps time moving forward', () => {
+    // Prepare
+    const clock = new LoadPacedClock(500);
+
+    // Act
+    const readings = Array.from({ length: 1_000 }, () => clock.now());
+    clock.stop();
+
+    // Assess
+    expect(readings).toEqual([...readings].sort((a, b) => a - b));
   });
 });
