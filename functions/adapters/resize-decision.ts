@@ -130,7 +130,8 @@ export const decideAndRecordResize = async (targets: ResizeDecisionTargets, requ
     publishMetrics(resizeDecisionMetrics({ ...item, action: entry.action }));
   }
   const alarmReset =
-    request.trigger === 'alarm' && resetsTriggeringAlarm(decision, item.phase)
+    request.trigger === 'alarm' &&
+    resetsTriggeringAlarm(decision, item.phase, trigger.kind === 'alarm' ? trigger.signal : undefined)
       ? await resetAlarmToOk(request.alarm.alarmName, decisionResetReason(decision))
       : false;
   return resizeAnswer(item, { decision, fromClass, lockHolder, recorded, alarmReset });

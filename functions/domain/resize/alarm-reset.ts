@@ -11,12 +11,15 @@
  *   database on its floor is the usual steady state, and re-deciding it every evaluation would cost an execution a
  *   minute for as long as it sits there. The reconciler resets such an alarm once its window has passed
  *   (`#domain/alarms/stale-alarms`), and every way to a new class or back into CDC ends with arm-alarms.
- * - A stay whose end the decision knows (the cooldown, a quiet window not yet full since the last change) leaves its
- *   alarm in ALARM too, and the reconciler resets it when that time comes (time-bound-stays.ts). Resetting it at
- *   once re-fired it every evaluation period until then: for a quiet window, an execution every five minutes for
- *   six hours after each change, for every quiet database (docs/design.md §3.4).
+ * - A stay whose end the decision knows (a quiet window not yet full since the last change, a cooldown on a
+ *   step-down signal) leaves its alarm in ALARM too, and the reconciler resets it when that time comes
+ *   (time-bound-stays.ts). Resetting it at once re-fired it every evaluation period until then: for a quiet window,
+ *   an execution every five minutes for six hours after each change, for every quiet database (docs/design.md
+ *   §3.4). A cooldown on a step-up signal is still reset at once: a busy instance should not wait a sweep longer.
  */
 import type { Phase } from '#contracts/phases';
+import type { ResizeSignal } from '#domain/alarms/signals';
+import { waitsForItsEnd } from './time-bound-stays.ts';
 import type { ResizeDecision, ResizeRule } from './types.ts';
 
 /** Stays whose answer can change with nothing but time passing. */
@@ -26,9 +29,19 @@ const STAYS_TIME_CAN_CHANGE: ReadonlySet<ResizeRule> = new Set<ResizeRule>([
   'resize-in-flight',
 ]);
 
-/** True when the alarm that led to `decision`, taken in `phase`, should go back to OK now. */
-export const resetsTriggeringAlarm = (decision: ResizeDecision, phase: Phase): boolean =>
-  decision.action === 'stay' && phase === 'CDC' && STAYS_TIME_CAN_CHANGE.has(decision.rule);
+/**
+ * True when the alarm (of `signal`) that led to `decision`, taken in `phase`, should go back to OK now. A cooldown
+ * on a step-up signal does: the busy instance steps up within a period of the cooldown's end.
+ */
+export const resetsTriggeringAlarm = (
+  decision: ResizeDecision,
+  phase: Phase,
+  signal?: ResizeSignal,
+): boolean =>
+  decision.action === 'stay' &&
+  phase === 'CDC' &&
+  (STAYS_TIME_CAN_CHANGE.has(decision.rule) ||
+    (decision.rule === 'cooldown' && !waitsForItsEnd(decision.rule, signal)));
 
 /** The StateReason of a reset after a decision: what lakeshift decided and why. */
 export const decisionResetReason = (decision: ResizeDecision): string =>

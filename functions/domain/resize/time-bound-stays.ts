@@ -1,13 +1,13 @@
 /**
  * When an alarm left in ALARM after a time-bound "stay" is evaluated again (docs/design.md §3.4). A stay in the
- * cooldown, or because the class has not run a whole quiet window since its last change, can turn into an action
- * at a time the decision already knows: the change plus the cooldown, or plus the quiet window. Such a stay leaves
+ * cooldown on a step-down signal, or because the class has not run a whole quiet window since its last change, can
+ * turn into an action at a time the decision already knows: the change plus the cooldown, or plus the quiet window. Such a stay leaves
  * its alarm in ALARM (alarm-reset.ts), and the reconciler puts it back to OK once that time has come, so the next
  * decision comes then: not every evaluation period until then, and not a whole alarm window later. Only an alarm
  * still in the ALARM state that decision saw is reset: after one reset, its next decision is recorded afresh.
  */
 import { alarmName } from '#domain/alarms/alarm-specs';
-import { RESIZE_SIGNALS } from '#domain/alarms/signals';
+import { RESIZE_SIGNALS, type ResizeSignal, SIGNAL_DEFINITIONS } from '#domain/alarms/signals';
 import type { AlarmState, StaleAlarmReset, WatchedDatabase } from '#domain/alarms/stale-alarms';
 import type { ResizeSettings } from '#domain/request/resize-settings';
 import type { ResizeHistoryEntry, ResizeRule } from './types.ts';
@@ -31,8 +31,14 @@ const TIME_BOUND_STAYS: Partial<
   'quiet-too-short': { minutes: (settings) => settings.stepDown.quietMinutes, wait: 'quiet window' },
 };
 
-/** True for the stays whose alarm waits in ALARM for the reconciler (`timeBoundStayResets`). */
-export const isTimeBoundStay = (rule: ResizeRule): boolean => TIME_BOUND_STAYS[rule] !== undefined;
+/**
+ * True for the stays whose alarm waits in ALARM for the reconciler (`timeBoundStayResets`): a quiet window not yet
+ * full, and a cooldown that held a step-down signal. A cooldown that held a step-up signal is re-fired at once
+ * instead (alarm-reset.ts): a busy instance should step up within a minute of the cooldown's end, not a sweep later.
+ */
+export const waitsForItsEnd = (rule: ResizeRule, signal: ResizeSignal | undefined): boolean =>
+  rule === 'quiet-too-short' ||
+  (rule === 'cooldown' && signal !== undefined && SIGNAL_DEFINITIONS[signal].direction === 'step-down');
 
 export interface DecidedDatabase extends WatchedDatabase {
   readonly history: readonly ResizeHistoryEntry[];
@@ -56,7 +62,8 @@ export const timeBoundStayResets = (
       const latest = database.history.findLast(
         (entry) => entry.trigger.kind === 'alarm' && entry.trigger.alarmName === name,
       );
-      const stay = latest?.action === 'stay' ? TIME_BOUND_STAYS[latest.rule] : undefined;
+      if (latest?.action !== 'stay' || !waitsForItsEnd(latest.rule, signal)) return [];
+      const stay = TIME_BOUND_STAYS[latest.rule];
       if (stay === undefined) return [];
       const minutes = stay.minutes(database.settings);
       const endsAt = changedAt + minutes * MINUTE_MS;

@@ -20,11 +20,14 @@ afterAll(async () => {
 
 describe('a step-down whose class change never applies, on the local AWS', () => {
   it('ends the wait at its bound and resumes CDC on the class the instance kept', async () => {
-    // Prepare: DMS accepts the class change and leaves it pending, as a maintenance window longer than any wait.
+    // Prepare: DMS accepts the class change and leaves it pending, as a maintenance window longer than any wait. A
+    // day's cooldown keeps the quiet alarm from starting another step-down once CDC runs again, which would race
+    // the assertions below (the policy may rightly try again; that is not what this test is about).
     const run = await startE2eRun({
       migrationId: 'e2e-never-applies',
       databaseIds: ['ledger'],
       clockSpeed: 600,
+      resize: { cooldownMinutes: 24 * 60 },
       faults: { faults: [{ fault: 'modification-never-applies', database: 'ledger', stays: 'pending' }] },
     });
     current = run;

@@ -38,15 +38,18 @@ describe('resetsTriggeringAlarm', () => {
     const rules: ResizeRule[] = ['within-thresholds', 'resize-in-flight'];
     // Act
     const resets = rules.map((rule) => resetsTriggeringAlarm(stay(rule), 'CDC'));
+    const cooldownOnStepUp = resetsTriggeringAlarm(stay('cooldown'), 'CDC', 'cpu-high');
     // Assess
     expect(resets).toEqual([true, true]);
+    expect(cooldownOnStepUp).toBe(true);
   });
 
-  it('leaves the alarm in ALARM after a cooldown or a quiet window not yet full: the reconciler resets it when that ends', () => {
+  it('leaves the alarm in ALARM after a quiet window not yet full or a cooldown on a step-down signal: the reconciler resets it when that ends', () => {
     // Act
-    const resets = (['cooldown', 'quiet-too-short'] as const).map((rule) =>
-      resetsTriggeringAlarm(stay(rule), 'CDC'),
-    );
+    const resets = [
+      resetsTriggeringAlarm(stay('quiet-too-short'), 'CDC', 'cpu-low'),
+      resetsTriggeringAlarm(stay('cooldown'), 'CDC', 'cpu-low'),
+    ];
     // Assess
     expect(resets).toEqual([false, false]);
   });

@@ -304,17 +304,23 @@ describe('Handler: decide-resize on an alarm that stays in ALARM', () => {
     return { plan, alarmName, decideAt };
   };
 
-  it('leaves the alarm in ALARM after a stay in the cooldown: the reconciler resets it when the cooldown is over', async () => {
+  it('puts the alarm back to OK after a stay in the cooldown, naming the decision in the reason', async () => {
     // Prepare
-    const { decideAt } = await seedBusyDatabase('level-1');
+    const { alarmName, decideAt } = await seedBusyDatabase('level-1');
     // Act
     const result = await decideAt(NOW);
     // Assess
-    expect(result).toMatchObject({ act: false, rule: 'cooldown', recorded: true, alarmReset: false });
-    expect(cloudWatch).not.toHaveReceivedCommand(SetAlarmStateCommand);
+    expect(result).toMatchObject({ act: false, rule: 'cooldown', recorded: true, alarmReset: true });
+    expect(cloudWatch).toHaveReceivedCommandTimes(SetAlarmStateCommand, 1);
+    expect(cloudWatch).toHaveReceivedCommandWith(SetAlarmStateCommand, {
+      AlarmName: alarmName,
+      StateValue: 'OK',
+      StateReason:
+        'lakeshift evaluated: stay (cooldown: cooling down after the last change until 2026-03-01T12:20:00.000Z)',
+    });
   });
 
-  it('records a stay that repeats the alarm’s previous one once', async () => {
+  it('records a stay that repeats the alarm’s previous one once, and resets the alarm every time', async () => {
     // Prepare
     const { plan, decideAt } = await seedBusyDatabase('level-2');
     // Act
@@ -322,8 +328,8 @@ describe('Handler: decide-resize on an alarm that stays in ALARM', () => {
     const second = await decideAt(LATER);
     // Assess
     expect([first, second]).toMatchObject([
-      { rule: 'cooldown', recorded: true },
-      { rule: 'cooldown', recorded: false },
+      { rule: 'cooldown', recorded: true, alarmReset: true },
+      { rule: 'cooldown', recorded: false, alarmReset: true },
     ]);
     const history = (await world.registry().require(keyOf(plan))).history;
     expect(history.map((entry) => [entry.rule, entry.at])).toEqual([
@@ -331,6 +337,7 @@ describe('Handler: decide-resize on an alarm that stays in ALARM', () => {
       ['cooldown', NOW],
     ]);
     expect(decisionEvents().map((event) => event.rule)).toEqual(['cooldown']);
+    expect(cloudWatch).toHaveReceivedCommandTimes(SetAlarmStateCommand, 2);
   });
 
   it('acts once the cooldown is over, and leaves the reset to the re-arm at the end of the resize', async () => {
@@ -376,14 +383,16 @@ describe('Handler: decide-resize on an alarm that stays in ALARM', () => {
 
   it('still decides when the alarm was deleted in the meantime', async () => {
     // Prepare
-    const { plan, decideAt } = await seedBusyDatabase('level-6', '2026-03-01T11:00:00.000Z');
-    await world.registry().acquireResizeLock(keyOf(plan), { holder: 'someone', now: NOW, ttlSeconds: 3600 });
+    const { plan, decideAt } = await seedBusyDatabase('level-6');
     cloudWatch.on(SetAlarmStateCommand).rejects(fault('ResourceNotFound'));
     // Act
     const result = await decideAt(NOW);
     // Assess
-    expect(result).toMatchObject({ act: false, rule: 'resize-in-flight', alarmReset: false });
-    expect(cloudWatch).toHaveReceivedCommand(SetAlarmStateCommand);
+    expect(result).toMatchObject({ act: false, rule: 'cooldown', recorded: true, alarmReset: false });
+    expect((await world.registry().require(keyOf(plan))).history.map((entry) => entry.rule)).toEqual([
+      'step-up',
+      'cooldown',
+    ]);
   });
 });
 

@@ -59,18 +59,15 @@ describe('timeBoundStayResets', () => {
     ]);
   });
 
-  it('resets an alarm a cooldown held once the cooldown since the change is over', () => {
+  it('resets an alarm a cooldown held on a step-down signal once the cooldown since the change is over', () => {
     // Prepare
     const heldAt = minutesAfter(CHANGED_AT, 10);
     const cooldown: ResizeHistoryEntry = {
       ...quietTooShort(heldAt),
       rule: 'cooldown',
       reason: 'cooling down',
-      trigger: { kind: 'alarm', alarmName: `${PREFIX}-cpu-high`, signal: 'cpu-high' },
     };
-    const alarms = [
-      { AlarmName: `${PREFIX}-cpu-high`, StateValue: 'ALARM', StateUpdatedTimestamp: new Date(heldAt) },
-    ];
+    const alarms = [{ AlarmName: QUIET_ALARM, StateValue: 'ALARM', StateUpdatedTimestamp: new Date(heldAt) }];
     const held = { ...database, history: [stepDown, cooldown] };
 
     // Act
@@ -81,10 +78,33 @@ describe('timeBoundStayResets', () => {
     expect(early).toEqual([]);
     expect(due).toEqual([
       {
-        alarmName: `${PREFIX}-cpu-high`,
+        alarmName: QUIET_ALARM,
         reason: `lakeshift re-evaluates an alarm: the 45-minute cooldown since the class changed at ${CHANGED_AT} is over`,
       },
     ]);
+  });
+
+  it('leaves a cooldown on a step-up signal alone: its alarm was put back to OK at once', () => {
+    // Prepare
+    const heldAt = minutesAfter(CHANGED_AT, 10);
+    const busyAlarm = `${PREFIX}-cpu-high`;
+    const cooldown: ResizeHistoryEntry = {
+      ...quietTooShort(heldAt),
+      rule: 'cooldown',
+      reason: 'cooling down',
+      trigger: { kind: 'alarm', alarmName: busyAlarm, signal: 'cpu-high' },
+    };
+    const alarms = [{ AlarmName: busyAlarm, StateValue: 'ALARM', StateUpdatedTimestamp: new Date(heldAt) }];
+
+    // Act
+    const resets = timeBoundStayResets(
+      [{ ...database, history: [stepDown, cooldown] }],
+      alarms,
+      minutesAfter(CHANGED_AT, 45),
+    );
+
+    // Assess
+    expect(resets).toEqual([]);
   });
 
   it('resets it only once: an alarm back in ALARM after the window filled is left to its next decision', () => {
