@@ -31,6 +31,10 @@ export interface StaleAlarmReset {
   readonly reason: string;
 }
 
+/** When an alarm in the ALARM state entered it (epoch ms); undefined for an alarm in any other state, or none. */
+export const inAlarmSinceMs = (alarm: AlarmState | undefined): number | undefined =>
+  alarm?.StateValue === 'ALARM' ? alarm.StateUpdatedTimestamp?.getTime() : undefined;
+
 /**
  * The alarms to put back to OK at `now`: those of databases in CDC (a resize in flight re-arms its own alarms at
  * its end) that have been in ALARM for at least their signal's window.
@@ -47,9 +51,8 @@ export const staleAlarmResets = (
     .flatMap((database) =>
       RESIZE_SIGNALS.flatMap((signal) => {
         const name = alarmName(database.alarmPrefix, signal);
-        const alarm = byName.get(name);
-        const since = alarm?.StateUpdatedTimestamp?.getTime();
-        if (alarm?.StateValue !== 'ALARM' || since === undefined) return [];
+        const since = inAlarmSinceMs(byName.get(name));
+        if (since === undefined) return [];
         const windowMinutes = signalWindowMinutes(signal, database.settings);
         if (nowMs - since < windowMinutes * MINUTE_MS) return [];
         return [

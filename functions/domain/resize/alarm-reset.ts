@@ -22,8 +22,10 @@ import type { ResizeSignal } from '#domain/alarms/signals';
 import { waitsForItsEnd } from './time-bound-stays.ts';
 import type { ResizeDecision, ResizeRule } from './types.ts';
 
-/** Stays whose answer can change with nothing but time passing. */
+/** Stays whose answer can change with nothing but time passing (those that wait for their known end excepted). */
 const STAYS_TIME_CAN_CHANGE: ReadonlySet<ResizeRule> = new Set<ResizeRule>([
+  'cooldown',
+  'quiet-too-short',
   'within-thresholds',
   // In CDC this is another execution's lock: it is released, or expires, without anything else happening.
   'resize-in-flight',
@@ -40,8 +42,8 @@ export const resetsTriggeringAlarm = (
 ): boolean =>
   decision.action === 'stay' &&
   phase === 'CDC' &&
-  (STAYS_TIME_CAN_CHANGE.has(decision.rule) ||
-    (decision.rule === 'cooldown' && !waitsForItsEnd(decision.rule, signal)));
+  STAYS_TIME_CAN_CHANGE.has(decision.rule) &&
+  !waitsForItsEnd(decision.rule, signal);
 
 /** The StateReason of a reset after a decision: what lakeshift decided and why. */
 export const decisionResetReason = (decision: ResizeDecision): string =>

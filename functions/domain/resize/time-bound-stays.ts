@@ -8,7 +8,12 @@
  */
 import { alarmName } from '#domain/alarms/alarm-specs';
 import { RESIZE_SIGNALS, type ResizeSignal, SIGNAL_DEFINITIONS } from '#domain/alarms/signals';
-import type { AlarmState, StaleAlarmReset, WatchedDatabase } from '#domain/alarms/stale-alarms';
+import {
+  type AlarmState,
+  inAlarmSinceMs,
+  type StaleAlarmReset,
+  type WatchedDatabase,
+} from '#domain/alarms/stale-alarms';
 import type { ResizeSettings } from '#domain/request/resize-settings';
 import type { ResizeHistoryEntry, ResizeRule } from './types.ts';
 
@@ -23,12 +28,19 @@ export const lastClassChangeMs = (history: readonly ResizeHistoryEntry[]): numbe
   return changes.length > 0 ? Math.max(...changes) : undefined;
 };
 
-/** The stays that end a known number of minutes after the last class change, and what that wait is called. */
+/**
+ * The stays that end a known number of minutes after the last class change, what that wait is called, and whether
+ * only a step-down signal waits for it.
+ */
 const TIME_BOUND_STAYS: Partial<
-  Record<ResizeRule, { minutes: (settings: ResizeSettings) => number; wait: string }>
+  Record<ResizeRule, { minutes: (settings: ResizeSettings) => number; wait: string; stepDownOnly: boolean }>
 > = {
-  cooldown: { minutes: (settings) => settings.cooldownMinutes, wait: 'cooldown' },
-  'quiet-too-short': { minutes: (settings) => settings.stepDown.quietMinutes, wait: 'quiet window' },
+  cooldown: { minutes: (settings) => settings.cooldownMinutes, wait: 'cooldown', stepDownOnly: true },
+  'quiet-too-short': {
+    minutes: (settings) => settings.stepDown.quietMinutes,
+    wait: 'quiet window',
+    stepDownOnly: false,
+  },
 };
 
 /**
@@ -36,9 +48,11 @@ const TIME_BOUND_STAYS: Partial<
  * full, and a cooldown that held a step-down signal. A cooldown that held a step-up signal is re-fired at once
  * instead (alarm-reset.ts): a busy instance should step up within a minute of the cooldown's end, not a sweep later.
  */
-export const waitsForItsEnd = (rule: ResizeRule, signal: ResizeSignal | undefined): boolean =>
-  rule === 'quiet-too-short' ||
-  (rule === 'cooldown' && signal !== undefined && SIGNAL_DEFINITIONS[signal].direction === 'step-down');
+export const waitsForItsEnd = (rule: ResizeRule, signal: ResizeSignal | undefined): boolean => {
+  const stay = TIME_BOUND_STAYS[rule];
+  if (stay === undefined) return false;
+  return !stay.stepDownOnly || (signal !== undefined && SIGNAL_DEFINITIONS[signal].direction === 'step-down');
+};
 
 export interface DecidedDatabase extends WatchedDatabase {
   readonly history: readonly ResizeHistoryEntry[];
@@ -56,9 +70,8 @@ export const timeBoundStayResets = (
     if (database.phase !== 'CDC' || changedAt === undefined) return [];
     return RESIZE_SIGNALS.flatMap((signal) => {
       const name = alarmName(database.alarmPrefix, signal);
-      const alarm = byName.get(name);
-      const inAlarmSince = alarm?.StateUpdatedTimestamp?.getTime();
-      if (alarm?.StateValue !== 'ALARM' || inAlarmSince === undefined) return [];
+      const inAlarmSince = inAlarmSinceMs(byName.get(name));
+      if (inAlarmSince === undefined) return [];
       const latest = database.history.findLast(
         (entry) => entry.trigger.kind === 'alarm' && entry.trigger.alarmName === name,
       );
