@@ -11,12 +11,17 @@ const MAX_STEPS = 200;
 export class CdcDriver {
   readonly cycles: CdcCycle[] = [];
   private waiters: Array<(cycle: CdcCycle) => void> = [];
-  private streamingStarted: () => void = () => undefined;
+  private streamingBegan = false;
+  private firstStreamingCycleFinished: () => void = () => undefined;
   private started = new Promise<void>((resolve) => {
-    this.streamingStarted = resolve;
+    this.firstStreamingCycleFinished = resolve;
   });
 
-  /** Resolves when the task starts ongoing replication; fails if its run ends first (see `watch`). */
+  /**
+   * Resolves once the task streams and its first cycle has finished, so the loop is waiting on the clock: a change
+   * made after this is read by a cycle a step starts, never by one already under way. Fails if the run ends first
+   * (see `watch`).
+   */
   get streaming(): Promise<void> {
     return Promise.race([this.started, this.ended]);
   }
@@ -26,11 +31,12 @@ export class CdcDriver {
     return {
       ...extra,
       streaming: () => {
-        this.streamingStarted();
+        this.streamingBegan = true;
         extra.streaming?.();
       },
       cycleFinished: (cycle) => {
         this.cycles.push(cycle);
+        if (this.streamingBegan) this.firstStreamingCycleFinished();
         const waiting = this.waiters;
         this.waiters = [];
         for (const resolve of waiting) resolve(cycle);
