@@ -8,6 +8,7 @@
  * database's trouble never stops the sweep: its error is reported with the rest. Nor does a describe DMS refuses
  * (the shared API budget is busy): the waits still get their heartbeats, and the rest waits for the next sweep.
  */
+import type { PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch';
 import * as z from 'zod';
 import { describeAlarmsByPrefix, putMetricAlarms, resetAlarmToOk } from '#adapters/cloudwatch';
 import { describeTasksByArns } from '#adapters/describe-tasks';
@@ -19,7 +20,8 @@ import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '#adapters/s
 import { deliverStoredToken } from '#adapters/token-delivery';
 import { ENV, OPTIONAL_ENV } from '#contracts/env';
 import { ERROR_NAMES } from '#contracts/errors';
-import { ALARM_NAME_PREFIX } from '#contracts/names';
+import { ALARM_NAME_PREFIX, SLOT_ALARM_NAME_PREFIX } from '#contracts/names';
+import { alarmsToPut } from '#domain/alarms/alarms-to-put';
 import { staleAlarmResets } from '#domain/alarms/stale-alarms';
 import {
   fleetPhaseMetrics,
@@ -36,7 +38,7 @@ import {
 import type { RegistryItem } from '#domain/registry-item';
 import { timeBoundStayResets } from '#domain/resize/time-bound-stays';
 import { slotWatchSettingsFrom } from '#domain/source-safety/settings';
-import { slotAlarm, slotIncident } from '#domain/source-safety/slot-watch';
+import { slotAlarm, slotAlarmName, slotIncident } from '#domain/source-safety/slot-watch';
 import { storedPlanOf } from '#domain/stored-plan';
 import { optionalMinutes, requireEnv } from '#shared/env';
 import { now } from '#shared/fields';
@@ -191,8 +193,28 @@ export const reconcile = async (event: unknown) => {
     resumesPending,
     actions: outcomes,
     alarmResets,
-    slots,
+    slots: slots.reports,
+    ...(slots.describeError === undefined ? {} : { slotAlarmsDescribeError: slots.describeError }),
   };
+};
+
+/**
+ * The slot alarms missing or defined otherwise than the settings say, by name: one paged DescribeAlarms instead of a
+ * put per database per sweep. When CloudWatch cannot be read, every alarm is put, as before that check existed, and
+ * the error is reported.
+ */
+const slotAlarmsToPut = async (
+  watched: readonly RegistryItem[],
+): Promise<{ toPut: Map<string, PutMetricAlarmInput>; describeError?: string }> => {
+  const wanted = watched.map((item) => slotAlarm(item, slotSettings));
+  const byName = (alarms: readonly PutMetricAlarmInput[]) =>
+    new Map(alarms.map((alarm) => [alarm.AlarmName ?? '', alarm]));
+  if (wanted.length === 0) return { toPut: new Map() };
+  try {
+    return { toPut: byName(alarmsToPut(wanted, await describeAlarmsByPrefix(SLOT_ALARM_NAME_PREFIX))) };
+  } catch (error) {
+    return { toPut: byName(wanted), describeError: errorText(error) };
+  }
 };
 
 /**
@@ -202,6 +224,7 @@ export const reconcile = async (event: unknown) => {
  */
 const reportSlots = async (items: readonly RegistryItem[], time: string) => {
   const watched = items.filter((item) => item.slotWatch !== undefined && item.replicationSlot !== undefined);
+  const { toPut, describeError } = await slotAlarmsToPut(watched);
   const reports = [];
   for (const item of watched) {
     const key = { migrationId: item.migrationId, databaseId: item.databaseId };
@@ -209,7 +232,8 @@ const reportSlots = async (items: readonly RegistryItem[], time: string) => {
       const watch = item.slotWatch;
       if (watch === undefined) continue;
       publishMetrics(slotWatchMetrics(item, watch));
-      await putMetricAlarms([slotAlarm(item, slotSettings)]);
+      const alarm = toPut.get(slotAlarmName(item));
+      if (alarm !== undefined) await putMetricAlarms([alarm]);
       const incident = slotIncident(item, slotSettings, time);
       if (incident !== undefined) {
         await publishEvent(env[ENV.eventBusName], incident);
@@ -223,7 +247,7 @@ const reportSlots = async (items: readonly RegistryItem[], time: string) => {
       });
     }
   }
-  return reports;
+  return { reports, describeError };
 };
 
 export const handler = lambdaHandler(reconcile);

@@ -1,4 +1,9 @@
-import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  type MetricAlarm,
+  PutMetricAlarmCommand,
+} from '@aws-sdk/client-cloudwatch';
 import {
   DatabaseMigrationServiceClient,
   DescribeReplicationTasksCommand,
@@ -146,6 +151,47 @@ describe('Handler: reconcile (replication slots)', () => {
       .commandCalls(PutEventsCommand)
       .flatMap((call) => call.args[0].input.Entries ?? []);
     expect(published.map((entry) => entry.DetailType)).toContain(LAKESHIFT_DETAIL_TYPES.slotInactive);
+  });
+
+  it('puts the retained-WAL alarm only when CloudWatch lacks it or holds another definition', async () => {
+    // Prepare
+    const plan = await recordedIn('watch-4', 'CDC');
+    await world
+      .registry()
+      .update(
+        keyOf(plan),
+        { slotWatch: { checkedAt: minutesAfter(40), retainedWalBytes: 1, active: true } },
+        { now: NOW },
+      );
+    const alarmName = `${SLOT_ALARM_NAME_PREFIX}watch-4-orders`;
+    const putsOfThisAlarm = () =>
+      cloudWatch
+        .commandCalls(PutMetricAlarmCommand)
+        .map((call) => call.args[0].input)
+        .filter((input) => input.AlarmName === alarmName);
+    const sweep = async (described: readonly MetricAlarm[] | Error) => {
+      cloudWatch.resetHistory();
+      if (described instanceof Error) cloudWatch.on(DescribeAlarmsCommand).rejects(described);
+      else cloudWatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [...described] });
+      const output = await invokeHandler('reconcile', { time: minutesAfter(45) });
+      return { output, puts: putsOfThisAlarm() };
+    };
+
+    // Act
+    const missing = await sweep([]);
+    const held = missing.puts.map((put) => ({ ...put, StateValue: 'OK' as const }));
+    const unchanged = await sweep(held);
+    const changed = await sweep(held.map((alarm) => ({ ...alarm, Threshold: 1 })));
+    const unread = await sweep(new Error('Throttling: Rate exceeded'));
+
+    // Assess
+    expect(missing.puts).toHaveLength(1);
+    expect(unchanged.puts).toEqual([]);
+    expect(changed.puts).toEqual(missing.puts);
+    expect(unread.puts).toEqual(missing.puts);
+    expect(unread.output).toMatchObject({
+      slotAlarmsDescribeError: expect.stringContaining('Rate exceeded'),
+    });
   });
 
   it('reports no incident for a slot inactive during the full load', async () => {
