@@ -32,6 +32,7 @@ import {
   prestoViewText,
   type TableCatalog,
 } from './catalog-plan.ts';
+import { catalogTableNames } from './names.ts';
 import { currentStateSql, quoteIdentifier } from './view-sql.ts';
 
 /** Athena's hidden column holding the S3 URI of the file a row was read from. */
@@ -66,6 +67,20 @@ export const viewStateOf = (view: Pick<GlueTableInput, 'Parameters'>): ViewState
 
 /** The name of the table over the frozen copy of a view's previous generation. */
 export const previousTableName = (viewName: string): string => `${viewName}${PREVIOUS_GENERATION_SUFFIX}`;
+
+/**
+ * The other migrated table whose view has the name a resync of `table` would give `<table>_previous` (a source with
+ * tables `orders` and `orders_previous`), or undefined. The resync would overwrite that view, then delete it when it
+ * ends, so it is refused before anything is done. A change log's name ends in `_changes`, so it never clashes.
+ */
+export const previousNameOwner = (
+  table: { readonly schema: string; readonly table: string },
+  migrated: ReadonlyArray<{ readonly schema: string; readonly table: string }>,
+): string | undefined => {
+  const previous = previousTableName(catalogTableNames(table.schema, table.table).view);
+  const owner = migrated.find((other) => catalogTableNames(other.schema, other.table).view === previous);
+  return owner === undefined ? undefined : `${owner.schema}.${owner.table}`;
+};
 
 /** The generation a table's view reads now: 0 until its first resync. */
 export const generationOf = (view: Pick<GlueTableInput, 'Parameters'>): number => {

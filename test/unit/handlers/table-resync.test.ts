@@ -97,6 +97,29 @@ describe('Handler: begin-table-resync', () => {
     expect(other).toMatchObject({ table: 'public.lines', generation: 1 });
   });
 
+  it("refuses a table whose previous generation would take another migrated table's view name, and takes no lock", async () => {
+    // Prepare
+    await world.seed(planFor('begin-clash'), 'CDC');
+    dms.on(DescribeTableStatisticsCommand).resolves({
+      TableStatistics: [
+        { SchemaName: 'public', TableName: 'orders', TableState: 'Table completed' },
+        { SchemaName: 'public', TableName: 'orders_previous', TableState: 'Table completed' },
+      ],
+    });
+
+    // Act
+    const attempt = begin('begin-clash');
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({
+      name: ERROR_NAMES.invalidInput,
+      message: expect.stringMatching(
+        /^tableName: public\.orders cannot be resynced.*belongs to public\.orders_previous/,
+      ),
+    });
+    expect((await world.registry().require(keyOf('begin-clash'))).tableResyncs).toBeUndefined();
+  });
+
   it('refuses a database that is not in CDC, naming its phase, and takes no lock', async () => {
     // Prepare
     await world.seed(planFor('begin-loading'), 'FULL_LOAD');
