@@ -5,6 +5,7 @@
  * Creates live in `dms-ensure.ts`: lakeshift only ever creates idempotently.
  */
 import type {
+  AccountQuota,
   Connection,
   Endpoint,
   Event,
@@ -20,6 +21,12 @@ import { dms } from './dms-call.ts';
 import { collectPages, required, undefinedWhenNotFound } from './responses.ts';
 
 const byFilter = (name: string, value: string): Filter[] => [{ Name: name, Values: [value] }];
+
+// The account
+
+/** The account's DMS quotas, each with what is used of it (DescribeAccountAttributes). */
+export const describeAccountQuotas = async (): Promise<AccountQuota[]> =>
+  (await dms('DescribeAccountAttributes', {})).AccountQuotas ?? [];
 
 // Replication instances
 

@@ -4,9 +4,10 @@
  * keeps for them. It plans every database (so a bad request fails before anything is created, with one message
  * naming every invalid field), reads each database's attempt from the registry and decides per database whether
  * this trigger starts an attempt (and its execution name) or only reports what the database is doing
- * (docs/failure-semantics.md).
+ * (docs/failure-semantics.md). It warns when the databases it starts would pass the account's DMS quotas.
  */
 import * as z from 'zod';
+import { describeAccountQuotas } from '#adapters/dms';
 import { createRegistry } from '#adapters/registry';
 import { type RetryRequest, retryRequestSchema } from '#contracts/attempts';
 import { ENV } from '#contracts/env';
@@ -15,6 +16,7 @@ import { decideDatabaseRun } from '#domain/attempts';
 import { planFleet } from '#domain/planner/index';
 import type { RegistryItem } from '#domain/registry-item';
 import { requestForRetry } from '#domain/request/database-request';
+import { quotaNeeds, quotaShortfalls, quotaWarning, type StartedDatabase } from '#domain/request/dms-quotas';
 import { parseMigrationRequest } from '#domain/request/index';
 import { sourceReachWarnings } from '#domain/request/source-reach';
 import { plainTextWarnings } from '#domain/request/source-tls';
@@ -51,6 +53,21 @@ const retriedRequest = (retry: RetryRequest, items: readonly RegistryItem[]) => 
   return requestForRetry(stored);
 };
 
+/**
+ * The DMS quotas the started databases would run past, as warnings; none when nothing new is created. A quota that
+ * cannot be read is a warning too: the check informs, and DMS's own refusal still fails only the databases past it.
+ */
+const quotaWarnings = async (started: readonly StartedDatabase[]): Promise<string[]> => {
+  const needs = quotaNeeds(started);
+  if (Object.values(needs).every((needed) => needed === 0)) return [];
+  try {
+    return quotaShortfalls(needs, await describeAccountQuotas()).map(quotaWarning);
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return [`DMS quotas were not checked: ${reason}`];
+  }
+};
+
 /** A retry names its databases (`databaseIds`); a migration request lists them (`databases`). */
 const isRetryRequest = (request: unknown): boolean =>
   typeof request === 'object' && request !== null && 'databaseIds' in request;
@@ -63,7 +80,30 @@ export const validateRequest = async (event: unknown) => {
   const raw = retry ? retriedRequest(retry, items) : input.request;
   const request = parseMigrationRequest(raw);
   const plans = planFleet(request, environment);
-  const warnings = [...plainTextWarnings(request), ...sourceReachWarnings(request)];
+  const databases = plans.map((plan) => {
+    const item = items.find((candidate) => candidate.databaseId === plan.databaseId);
+    return {
+      plan,
+      item,
+      run: {
+        databaseId: plan.databaseId,
+        // The network whose copies of the source handlers migrate-database invokes for this database.
+        network: plan.network,
+        ...decideDatabaseRun(plan, item, retry?.attempts?.[plan.databaseId]),
+      },
+    };
+  });
+  const started = databases
+    .filter(({ run }) => run.action === 'start')
+    .map(({ plan, item }) => ({
+      allocatedStorageGb: plan.instance.AllocatedStorage,
+      ...(item === undefined ? {} : { item }),
+    }));
+  const warnings = [
+    ...plainTextWarnings(request),
+    ...sourceReachWarnings(request),
+    ...(await quotaWarnings(started)),
+  ];
   for (const warning of warnings) logger.warn(warning);
   const output = {
     ...(warnings.length > 0 ? { warnings } : {}),
@@ -71,15 +111,7 @@ export const validateRequest = async (event: unknown) => {
     maxConcurrency: request.maxConcurrency,
     // A migration request is migrate-fleet's own input, read from there; only a retry's rebuilt one is carried.
     ...(retry ? { request: raw } : {}),
-    databases: plans.map((plan) => {
-      const item = items.find((candidate) => candidate.databaseId === plan.databaseId);
-      return {
-        databaseId: plan.databaseId,
-        // The network whose copies of the source handlers migrate-database invokes for this database.
-        network: plan.network,
-        ...decideDatabaseRun(plan, item, retry?.attempts?.[plan.databaseId]),
-      };
-    }),
+    databases: databases.map(({ run }) => run),
   };
   assertFleetFitsStatePayload(output, raw, plans.length);
   return output;

@@ -37,6 +37,7 @@ export const DMS_DESCRIBE_ACTIONS = [
   'dms:DescribeReplicationTasks',
   'dms:DescribeEvents',
   'dms:DescribeCertificates',
+  'dms:DescribeAccountAttributes',
 ] as const;
 export type DmsDescribeAction = (typeof DMS_DESCRIBE_ACTIONS)[number];
 
@@ -92,8 +93,9 @@ export interface HandlerAccess {
 }
 
 export const HANDLER_ACCESS: Readonly<Record<HandlerName, HandlerAccess>> = {
-  // Reads each database's attempt, and for a retry the request it was planned from.
-  'validate-request': { registry: 'read' },
+  // Reads each database's attempt, and for a retry the request it was planned from; compares what the databases it
+  // starts would create with the account's DMS quotas.
+  'validate-request': { registry: 'read', dmsDescribe: ['dms:DescribeAccountAttributes'] },
   'plan-database': { registry: 'readWrite', publishEvents: true },
   'ensure-replication-instance': {
     dmsCreate: ['instance'],

@@ -17,6 +17,7 @@ import {
   DeleteEndpointCommand,
   DeleteReplicationInstanceCommand,
   DeleteReplicationTaskCommand,
+  DescribeAccountAttributesCommand,
   DescribeConnectionsCommand,
   DescribeEndpointsCommand,
   DescribeEventsCommand,
@@ -293,6 +294,14 @@ export class FakeDms {
     });
     // The fake keeps no event history: a class change is timed by the resize's end (docs/design.md §3.3).
     this.handle(DescribeEventsCommand, () => ({ Events: [] }));
+    // DMS's default quotas (docs/dms-behaviour.md §8.2), with what the fake holds as used.
+    this.handle(DescribeAccountAttributesCommand, () => ({
+      AccountQuotas: [
+        { AccountQuotaName: 'ReplicationInstances', Used: this.instances.size, Max: 60 },
+        { AccountQuotaName: 'Endpoints', Used: this.endpoints.size, Max: 1000 },
+        { AccountQuotaName: 'ReplicationTasks', Used: this.tasks.size, Max: 600 },
+      ],
+    }));
     this.handle(DescribeReplicationInstancesCommand, (input: { Filters?: Filter[] }) => ({
       ReplicationInstances: this.describe(this.instances, input.Filters, {
         what: 'replication instance',

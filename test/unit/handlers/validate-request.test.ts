@@ -1,4 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import {
+  DatabaseMigrationServiceClient,
+  DescribeAccountAttributesCommand,
+} from '@aws-sdk/client-database-migration-service';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_NAMES } from '#contracts/errors';
 import { attemptExecutionName, deriveIdentifiers } from '#domain/naming';
 import { requestForDatabase } from '#domain/request/database-request';
@@ -8,6 +13,21 @@ import { withValue } from '../domain/request/fixtures.ts';
 import { NOW, planFor, requestFor, useHandlerWorld } from './fixtures.ts';
 
 const world = useHandlerWorld();
+const dms = mockClient(DatabaseMigrationServiceClient);
+
+/** The account's quotas as DescribeAccountAttributes answers them: `used` of each default maximum. */
+const accountQuotas = (used: { instances?: number; storageGb?: number } = {}) => ({
+  AccountQuotas: [
+    { AccountQuotaName: 'ReplicationInstances', Used: used.instances ?? 0, Max: 60 },
+    { AccountQuotaName: 'AllocatedStorage', Used: used.storageGb ?? 0, Max: 30_000 },
+    { AccountQuotaName: 'Endpoints', Used: 0, Max: 1000 },
+  ],
+});
+
+beforeEach(() => {
+  dms.reset();
+  dms.on(DescribeAccountAttributesCommand).resolves(accountQuotas());
+});
 
 describe('Handler: validate-request', () => {
   it('starts the first attempt of every new database under its deterministic name, with the default concurrency, leaving the request in the execution input', async () => {
@@ -69,6 +89,68 @@ describe('Handler: validate-request', () => {
       ['billing', 'partner'],
     ]);
     expect(result.warnings ?? []).toEqual([]);
+  });
+
+  it('warns, naming each DMS quota and its figures, when the databases it starts would pass it', async () => {
+    // Prepare: 58 of 60 instances used; one FAILED database keeps its instance, three are new.
+    dms.on(DescribeAccountAttributesCommand).resolves(accountQuotas({ instances: 58, storageGb: 29_800 }));
+    const request = requestFor('fleet-quota', ['orders', 'billing', 'inventory', 'payments']);
+    await world.seed(planFor('fleet-quota', 'orders'), 'FAILED');
+    await world
+      .registry()
+      .update(
+        { migrationId: 'fleet-quota', databaseId: 'orders' },
+        { instanceArn: 'arn:aws:dms:us-east-1:123456789012:rep:KEPT' },
+        { now: NOW },
+      );
+    const storageGb = planFor('fleet-quota', 'billing').instance.AllocatedStorage;
+
+    // Act
+    const result = (await invokeHandler('validate-request', { request, now: NOW })) as {
+      warnings?: string[];
+      databases: { action: string }[];
+    };
+
+    // Assess: still decided, nothing refused; the warnings say what DMS will refuse.
+    expect(result.databases.map((database) => database.action)).toEqual(['start', 'start', 'start', 'start']);
+    expect(result.warnings).toEqual([
+      expect.stringMatching(
+        /^DMS quota ReplicationInstances: the databases this request starts need 3, and the account uses 58 of 60;/,
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `^DMS quota AllocatedStorage: .* need ${3 * storageGb}, and the account uses 29800 of 30000;`,
+        ),
+      ),
+    ]);
+  });
+
+  it('asks DMS nothing when it starts no database, and says so when the quotas cannot be read', async () => {
+    // Prepare
+    const request = requestFor('fleet-quota-2', ['orders']);
+    await world.seed(planFor('fleet-quota-2', 'orders'), 'FULL_LOAD');
+    const fresh = requestFor('fleet-quota-3', ['orders']);
+
+    // Act
+    const reported = (await invokeHandler('validate-request', { request, now: NOW })) as {
+      warnings?: string[];
+    };
+    const callsWhenReporting = dms.commandCalls(DescribeAccountAttributesCommand).length;
+    dms
+      .on(DescribeAccountAttributesCommand)
+      .rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedFault' }));
+    const unread = (await invokeHandler('validate-request', { request: fresh, now: NOW })) as {
+      warnings?: string[];
+      databases: unknown[];
+    };
+
+    // Assess
+    expect(callsWhenReporting).toBe(0);
+    expect(reported.warnings).toBeUndefined();
+    expect(unread.databases).toHaveLength(1);
+    expect(unread.warnings).toEqual([
+      'DMS quotas were not checked: AccessDenied: DescribeAccountAttributes failed: AccessDeniedFault: User is not authorized',
+    ]);
   });
 
   it('runs a retry request from the request the registry keeps for the named database', async () => {

@@ -1,0 +1,66 @@
+/**
+ * The DMS account quotas a fleet request would run past (docs/failure-semantics.md, "Quotas"). lakeshift creates one
+ * replication instance, two endpoints and one task per database; past a quota DMS refuses the create
+ * (`ResourceQuotaExceededFault`, `StorageQuotaExceededFault`) and that database fails. validate-request compares
+ * what the databases it starts would create with the account's quotas (`DescribeAccountAttributes`) and warns,
+ * naming each quota, before anything is created.
+ */
+import type { AccountQuota } from '@aws-sdk/client-database-migration-service';
+import type { RegistryItem } from '#domain/registry-item';
+
+/** The AccountQuotaName values compared; a quota DescribeAccountAttributes does not list is not checked. */
+export const CHECKED_DMS_QUOTAS = {
+  instances: 'ReplicationInstances',
+  storageGb: 'AllocatedStorage',
+  endpoints: 'Endpoints',
+  tasks: 'ReplicationTasks',
+} as const;
+
+type QuotaName = (typeof CHECKED_DMS_QUOTAS)[keyof typeof CHECKED_DMS_QUOTAS];
+
+/** One database this trigger starts: what its plan creates, and the resources its registry item already names. */
+export interface StartedDatabase {
+  readonly allocatedStorageGb: number;
+  readonly item?: Pick<RegistryItem, 'instanceArn' | 'sourceEndpointArn' | 'targetEndpointArn' | 'taskArn'>;
+}
+
+export interface QuotaShortfall {
+  readonly quota: QuotaName;
+  readonly needed: number;
+  readonly used: number;
+  readonly max: number;
+}
+
+/**
+ * What the started databases would create. A retry after a failure adopts the resources whose ARNs the registry
+ * kept (they already count as used); a re-run after a teardown, whose ARNs were removed, creates them again.
+ */
+export const quotaNeeds = (started: readonly StartedDatabase[]): Readonly<Record<QuotaName, number>> => {
+  const needs = { ReplicationInstances: 0, AllocatedStorage: 0, Endpoints: 0, ReplicationTasks: 0 };
+  for (const { allocatedStorageGb, item } of started) {
+    if (item?.instanceArn === undefined) {
+      needs.ReplicationInstances += 1;
+      needs.AllocatedStorage += allocatedStorageGb;
+    }
+    if (item?.sourceEndpointArn === undefined) needs.Endpoints += 1;
+    if (item?.targetEndpointArn === undefined) needs.Endpoints += 1;
+    if (item?.taskArn === undefined) needs.ReplicationTasks += 1;
+  }
+  return needs;
+};
+
+export const quotaShortfalls = (
+  needs: Readonly<Record<QuotaName, number>>,
+  quotas: readonly AccountQuota[],
+): QuotaShortfall[] =>
+  Object.values(CHECKED_DMS_QUOTAS).flatMap((quota) => {
+    const answered = quotas.find((candidate) => candidate.AccountQuotaName === quota);
+    if (answered?.Max === undefined) return [];
+    const used = answered.Used ?? 0;
+    const needed = needs[quota];
+    return needed > 0 && used + needed > answered.Max ? [{ quota, needed, used, max: answered.Max }] : [];
+  });
+
+/** The warning for one shortfall: the quota, the figures, and what happens and what to do. */
+export const quotaWarning = (shortfall: QuotaShortfall): string =>
+  `DMS quota ${shortfall.quota}: the databases this request starts need ${shortfall.needed}, and the account uses ${shortfall.used} of ${shortfall.max}; the databases past the quota fail when DMS refuses their create, until the quota is raised (Service Quotas) or databases are torn down, and can then be retried`;
