@@ -4,12 +4,37 @@
  */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { AwsFaultError, InvalidInputError } from '#contracts/errors';
+import { PUT_EVENTS_MAX_BYTES, putEventsEntryBytes } from '#contracts/event-size';
 import { LAKESHIFT_EVENT_SOURCE, type LakeshiftEvent } from '#contracts/events';
 import { eventBridgeClient, eventBridgeSdk } from './clients.ts';
 import { awsCall } from './retry.ts';
 
 /** PutEvents accepts at most 10 entries per call. */
 const MAX_ENTRIES_PER_CALL = 10;
+
+/** The entries in calls of at most 10 and under 256 KB each, in order; an entry too large alone is refused. */
+const batchesOf = (entries: readonly PutEventsRequestEntry[]): PutEventsRequestEntry[][] => {
+  const batches: PutEventsRequestEntry[][] = [];
+  let current: PutEventsRequestEntry[] = [];
+  let currentBytes = 0;
+  for (const entry of entries) {
+    const bytes = putEventsEntryBytes(entry);
+    if (bytes >= PUT_EVENTS_MAX_BYTES) {
+      throw new InvalidInputError(
+        `event ${entry.DetailType} is ${bytes} bytes; EventBridge takes less than ${PUT_EVENTS_MAX_BYTES} per PutEvents call`,
+      );
+    }
+    if (current.length === MAX_ENTRIES_PER_CALL || currentBytes + bytes >= PUT_EVENTS_MAX_BYTES) {
+      batches.push(current);
+      current = [];
+      currentBytes = 0;
+    }
+    current.push(entry);
+    currentBytes += bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+};
 
 /** Entry errors worth sending again (the rest are bad entries and would fail again). */
 const RETRYABLE_ENTRY_ERRORS = new Set(['ThrottlingException', 'InternalFailure', 'InternalException']);
@@ -60,12 +85,12 @@ const putBatch = (entries: readonly PutEventsRequestEntry[]): Promise<void> => {
   });
 };
 
-/** Publishes every event, in batches of 10; entries EventBridge throttled are re-sent with backoff. */
+/**
+ * Publishes every event, in calls of at most 10 entries under 256 KB; entries EventBridge throttled are re-sent with
+ * backoff. An event too large to send is refused, naming it, before any is sent.
+ */
 export const publishEvents = async (busName: string, events: readonly LakeshiftEvent[]): Promise<void> => {
-  const entries = events.map((event) => toEntry(busName, event));
-  for (let start = 0; start < entries.length; start += MAX_ENTRIES_PER_CALL) {
-    await putBatch(entries.slice(start, start + MAX_ENTRIES_PER_CALL));
-  }
+  for (const batch of batchesOf(events.map((event) => toEntry(busName, event)))) await putBatch(batch);
 };
 
 export const publishEvent = (busName: string, event: LakeshiftEvent): Promise<void> =>

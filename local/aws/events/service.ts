@@ -243,6 +243,14 @@ export class LocalEventBridge implements AwsJsonService {
     if (entries.length < 1 || entries.length > 10) {
       throw validationError('entries', entries.length, 'Member must have length between 1 and 10');
     }
+    if (
+      entries.reduce<number>((total, entry) => total + documentedEntrySize(entry), 0) >= PUT_EVENTS_SIZE_LIMIT
+    ) {
+      throw new AwsServiceError(
+        'ValidationException',
+        'Total size of the entries in the request is over the limit.',
+      );
+    }
     const results = entries.map((raw) => {
       if (!isRecord(raw)) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Entry is not a structure.' };
       const failure = entryProblem(raw);
@@ -486,6 +494,28 @@ const describeRule = (rule: Rule) => ({
 });
 
 /** PutEvents' per-entry checks, with EventBridge's error codes. */
+/**
+ * The entries of one PutEvents call must total less than 256 KB, sized as the EventBridge user guide's "Calculating
+ * PutEvents event entry size" says: 14 bytes for a Time, and the UTF-8 bytes of Source, DetailType, Detail and each
+ * Resources entry. AWS refuses the whole call (local/aws/README.md).
+ */
+const PUT_EVENTS_SIZE_LIMIT = 256 * 1024;
+
+const utf8Bytes = (value: unknown): number =>
+  typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : 0;
+
+const documentedEntrySize = (entry: unknown): number => {
+  if (!isRecord(entry)) return 0;
+  const resources = Array.isArray(entry.Resources) ? entry.Resources : [];
+  return (
+    (entry.Time === undefined ? 0 : 14) +
+    utf8Bytes(entry.Source) +
+    utf8Bytes(entry.DetailType) +
+    utf8Bytes(entry.Detail) +
+    resources.reduce<number>((total, resource) => total + utf8Bytes(resource), 0)
+  );
+};
+
 const entryProblem = (
   entry: Record<string, unknown>,
 ): { ErrorCode: string; ErrorMessage: string } | undefined => {

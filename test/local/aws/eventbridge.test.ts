@@ -100,6 +100,37 @@ describe('LocalEventBridge PutEvents', () => {
   });
 });
 
+describe('LocalEventBridge PutEvents size', () => {
+  /** An entry whose size, as the EventBridge user guide counts it, is exactly `bytes` (with a Time: 14 bytes). */
+  const entryOf = (bytes: number) => {
+    const fixed = 14 + 'lakeshift'.length + 'Migration Requested'.length + '{"a":""}'.length + 'é'.length * 2;
+    return {
+      Source: 'lakeshift',
+      DetailType: 'Migration Requested',
+      Time: 1_767_225_600,
+      // A two-byte character counts twice: sizes are UTF-8 bytes, not characters.
+      Detail: JSON.stringify({ a: `é${'x'.repeat(bytes - fixed)}` }),
+    };
+  };
+
+  it('refuses a call whose entries total 256 KB or more, and accepts one a byte under', async () => {
+    // Prepare
+    const h = harness();
+    const half = 128 * 1024;
+
+    // Act
+    const under = await h.events.handle('PutEvents', { Entries: [entryOf(half), entryOf(half - 1)] });
+    const at = h.events.handle('PutEvents', { Entries: [entryOf(half), entryOf(half)] });
+
+    // Assess
+    expect(under).toMatchObject({ FailedEntryCount: 0 });
+    await expect(at).rejects.toMatchObject({
+      type: 'ValidationException',
+      message: 'Total size of the entries in the request is over the limit.',
+    });
+  });
+});
+
 describe('LocalEventBridge service events and schedules', () => {
   it('routes an AWS service event on the default bus to a handler with the whole envelope', async () => {
     // Prepare

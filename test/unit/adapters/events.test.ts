@@ -1,9 +1,11 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { publishEvent, publishEvents } from '#adapters/events';
 import type { LakeshiftEvent } from '#contracts/events';
 import { LAKESHIFT_DETAIL_TYPES, LAKESHIFT_EVENT_SOURCE } from '#contracts/events';
+import { LocalEventBridge } from '#local/aws/events/service';
+import { ManualClock } from '#local/clock';
 
 const eventBridge = mockClient(EventBridgeClient);
 
@@ -58,6 +60,54 @@ describe('events adapter', () => {
       .commandCalls(PutEventsCommand)
       .map((call) => call.args[0].input.Entries?.length);
     expect(sizes).toEqual([10, 10, 3]);
+  });
+
+  it('splits a burst of large events into calls the local EventBridge accepts, each under 256 KB', async () => {
+    // Prepare: the local EventBridge judges each call, as AWS would (it refuses a call of 256 KB or more).
+    const local = new LocalEventBridge({
+      clock: new ManualClock(0),
+      targets: { startExecution: () => undefined, invokeFunction: async () => undefined },
+    });
+    await local.handle('CreateEventBus', { Name: 'lakeshift' });
+    eventBridge.on(PutEventsCommand).callsFake(async (input: PutEventsCommandInput) =>
+      local.handle('PutEvents', {
+        Entries: (input.Entries ?? []).map((entry) => ({ ...entry, Time: entry.Time?.toISOString() })),
+      }),
+    );
+    const wide = (index: number): LakeshiftEvent => ({
+      ...phaseChanged(`db-${index}`),
+      detail: { ...phaseChanged(`db-${index}`).detail, note: 'x'.repeat(60_000) },
+    });
+
+    // Act
+    await publishEvents(
+      'lakeshift',
+      Array.from({ length: 10 }, (_, index) => wide(index)),
+    );
+
+    // Assess: four events of about 60 KB fit in a call, a fifth would not.
+    const sizes = eventBridge
+      .commandCalls(PutEventsCommand)
+      .map((call) => call.args[0].input.Entries?.length);
+    expect(sizes).toEqual([4, 4, 2]);
+  });
+
+  it('refuses an event too large to send alone, naming it, before sending anything', async () => {
+    // Prepare
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
+    const huge: LakeshiftEvent = {
+      ...phaseChanged('orders'),
+      detail: { ...phaseChanged('orders').detail, note: 'x'.repeat(300_000) },
+    };
+
+    // Act
+    const attempt = publishEvents('lakeshift', [phaseChanged('billing'), huge]);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(
+      /^event Database Phase Changed is \d+ bytes; EventBridge takes less than 262144 per PutEvents call$/,
+    );
+    expect(eventBridge).not.toHaveReceivedCommand(PutEventsCommand);
   });
 
   it('re-sends only the entries EventBridge throttled', async () => {
