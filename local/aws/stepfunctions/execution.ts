@@ -8,7 +8,7 @@ import '../../runtime/polyfills.ts';
 import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import type { Clock } from '../../clock.ts';
 import { EMULATED_START_TIME_FIELD, type PreparedDefinition } from './definition.ts';
-import { ExecutionHistory, type LibraryEvent } from './history.ts';
+import { ExecutionHistory, HISTORY_FULL_FAILURE, type LibraryEvent } from './history.ts';
 import {
   bindTasks,
   type IntegrationDeps,
@@ -68,7 +68,9 @@ export class LocalExecution implements NestedExecution {
     this.input = request.input;
     this.parentArn = request.parentArn;
     this.startDate = deps.clock.now();
-    this.history = new ExecutionHistory(deps.clock, target.prepared.stateTypes);
+    this.history = new ExecutionHistory(deps.clock, target.prepared.stateTypes, () =>
+      this.terminate('FAILED', HISTORY_FULL_FAILURE.error, HISTORY_FULL_FAILURE.cause),
+    );
     this.done = new Promise<void>((resolve) => {
       this.markDone = resolve;
     });

@@ -36,6 +36,14 @@ const detailsKey = (type: string): string => {
 };
 
 const json = (value: unknown): string => JSON.stringify(value ?? null);
+
+/** Step Functions' quota of events in one execution's history (local/aws/README.md, "History quota"). */
+export const MAX_HISTORY_EVENTS = 25_000;
+/** The failure AWS records as an execution's last event when its history reaches the quota. */
+export const HISTORY_FULL_FAILURE = {
+  error: 'States.Runtime',
+  cause: `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`,
+} as const;
 /** Locally no payload is ever truncated. */
 const NOT_TRUNCATED = { truncated: false } as const;
 
@@ -45,9 +53,14 @@ export class ExecutionHistory {
   private readonly buffered = new Map<string, { type: string; details: Record<string, unknown> }[]>();
   private ended = false;
 
+  /**
+   * `onFull` runs once when the history holds one event fewer than the quota, so that the execution's failure is the
+   * quota's last event, as on AWS (local/aws/README.md, "History quota").
+   */
   constructor(
     private readonly clock: Clock,
     private readonly stateTypes: ReadonlyMap<string, string>,
+    private readonly onFull: () => void = () => undefined,
   ) {}
 
   get length(): number {
@@ -59,6 +72,7 @@ export class ExecutionHistory {
   }
 
   append(type: string, details?: Record<string, unknown>): void {
+    if (this.ended) return;
     const id = this.events.length + 1;
     this.events.push({
       timestamp: this.clock.now(),
@@ -67,6 +81,7 @@ export class ExecutionHistory {
       previousEventId: id - 1,
       ...(details ? { [detailsKey(type)]: details } : {}),
     });
+    if (id === MAX_HISTORY_EVENTS - 1) this.onFull();
   }
 
   /** The execution's last event; whatever still happens in its tasks afterwards is not part of it. */

@@ -573,6 +573,40 @@ describe('LocalStepFunctions payload limit', () => {
   });
 });
 
+describe('LocalStepFunctions history quota', () => {
+  it('fails an execution whose history reaches 25,000 events with States.Runtime, the failure being event 25,000', async () => {
+    // Prepare: a Choice that loops while the input says so adds two events per turn and never ends by itself.
+    const h = sfnHarness({});
+    const arn = await h.create('spinning', {
+      StartAt: 'Loop',
+      States: {
+        Loop: {
+          Type: 'Choice',
+          Choices: [{ Variable: '$.spin', BooleanEquals: true, Next: 'Loop' }],
+          Default: 'Done',
+        },
+        Done: { Type: 'Succeed' },
+      },
+    });
+
+    // Act
+    const executionArn = await h.start(arn, { spin: true }, 'spin-1');
+    await eventually(() => h.sfn.getExecution(executionArn)?.status !== 'RUNNING');
+
+    // Assess
+    const described = await h.describe(executionArn);
+    expect(described).toMatchObject({
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause: 'The execution reached the maximum number of history events (25000).',
+    });
+    const history = h.sfn.getExecution(executionArn)?.history.list() ?? [];
+    expect(history).toHaveLength(25_000);
+    expect(history.at(-1)).toMatchObject({ id: 25_000, previousEventId: 24_999, type: 'ExecutionFailed' });
+    expect(history.at(-2)?.type).toMatch(/^ChoiceState(Entered|Exited)$/);
+  });
+});
+
 describe('LocalStepFunctions context object', () => {
   it('gives $$.Execution.StartTime and $$.State.EnteredTime on the emulated clock, and the execution name', async () => {
     // Prepare
