@@ -47,9 +47,13 @@ const boundaryLog = {
   },
 };
 
-/** The part of the Lambda context a handler may read: a source handler's copy finds its network in its name. */
+/**
+ * The part of the Lambda context a handler may read: a source handler's copy finds its network in its name, and a
+ * sweep stops starting work its timeout would cut short.
+ */
 export interface InvocationContext {
   readonly functionName: string;
+  readonly getRemainingTimeInMillis?: () => number;
 }
 
 export type HandlerFunction<Result> = (event: unknown, context: InvocationContext) => Promise<Result>;

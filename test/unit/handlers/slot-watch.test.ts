@@ -18,7 +18,7 @@ import { LAKESHIFT_DETAIL_TYPES } from '#contracts/events';
 import { METRIC_NAMES } from '#contracts/metrics';
 import { SLOT_ALARM_NAME_PREFIX } from '#contracts/names';
 import { nextSlotWatch } from '#domain/source-safety/slot-watch';
-import { invokeHandler } from '#test/lambda-context';
+import { functionNameOf, importHandler, invokeHandler, lambdaContext } from '#test/lambda-context';
 import { keyOf, NOW, planFor, useHandlerWorld } from './fixtures.ts';
 
 // Reading a slot runs against a real PostgreSQL in the adapter's tests; here only what the handlers do with it.
@@ -231,5 +231,84 @@ describe('Handler: inspect-replication-slots, one copy per network', () => {
     expect(partner).toMatchObject({ network: 'partner', slots: [keyOf(inPartner)] });
     expect((await world.registry().require(keyOf(inPartner))).slotWatch).toBeDefined();
     expect((await world.registry().require(keyOf(inDefault))).slotWatch).toBeUndefined();
+  });
+});
+
+describe('Handler: inspect-replication-slots, at fleet size', () => {
+  const slotOf = { name: 'dms_slot', plugin: 'test_decoding', active: true, retainedWalBytes: 1 } as const;
+  /** The copy for `network`, as Lambda calls it, with `timeLeft` giving the milliseconds left of its timeout. */
+  const invokeWithTimeLeft = async (network: string, timeLeft: () => number, time = NOW) => {
+    const handler = await importHandler('inspect-replication-slots');
+    const context = {
+      ...lambdaContext(functionNameOf('inspect-replication-slots', network)),
+      getRemainingTimeInMillis: timeLeft,
+    };
+    return (await handler({ time }, context)) as {
+      inspected: number;
+      slots: { migrationId: string }[];
+      deferred?: { migrationId: string }[];
+    };
+  };
+  const recordedDatabases = async (network: string, count: number) => {
+    const plans = [];
+    for (let index = 0; index < count; index++) {
+      plans.push(await recordedIn(`fleet-${network}-${index}`, 'CDC', network));
+    }
+    return plans;
+  };
+
+  it('starts no inspection its timeout would cut short, and visits the ones it left first the next time', async () => {
+    // Prepare: twelve databases; each inspection takes 6 s of the function's time, and eight start at once, so
+    // after the first eight less than the 15 s an inspection needs is left.
+    await recordedDatabases('late', 12);
+    let remaining = 60_000;
+    vi.mocked(readReplicationSlot).mockImplementation(async () => {
+      remaining -= 6_000;
+      return slotOf;
+    });
+    const migrationsOf = (keys: readonly { migrationId: string }[] | undefined) =>
+      (keys ?? []).map((key) => key.migrationId).sort();
+
+    // Act
+    const first = await invokeWithTimeLeft('late', () => remaining);
+    remaining = 60_000;
+    const second = await invokeWithTimeLeft('late', () => remaining, minutesAfter(5));
+
+    // Assess: the second sweep started with the four the first left; in registry order it would leave them again.
+    expect([first.inspected, first.deferred?.length]).toEqual([8, 4]);
+    expect([second.inspected, second.deferred?.length]).toEqual([8, 4]);
+    const leftFirst = migrationsOf(first.deferred);
+    expect(migrationsOf(second.slots).filter((id) => leftFirst.includes(id))).toEqual(leftFirst);
+    expect(migrationsOf(second.deferred).filter((id) => leftFirst.includes(id))).toEqual([]);
+  });
+
+  it('inspects several sources at once, never more than eight', async () => {
+    // Prepare: each inspection waits until the test lets it finish.
+    await recordedDatabases('wide', 12);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const releases: (() => void)[] = [];
+    vi.mocked(readReplicationSlot).mockImplementation(async () => {
+      inFlight++;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      await new Promise<void>((resolve) => releases.push(resolve));
+      inFlight--;
+      return slotOf;
+    });
+    const releaseAll = () => {
+      for (const release of releases.splice(0)) release();
+    };
+
+    // Act: the first eight start; once they finish, the last four.
+    const sweep = invokeWithTimeLeft('wide', () => 60_000);
+    await vi.waitFor(() => expect(inFlight).toBe(8));
+    releaseAll();
+    await vi.waitFor(() => expect(inFlight).toBe(4));
+    releaseAll();
+    const result = await sweep;
+
+    // Assess
+    expect(result.inspected).toBe(12);
+    expect(mostInFlight).toBe(8);
   });
 });
