@@ -301,9 +301,10 @@ describe('Handler: inspect-replication-slots, at fleet size', () => {
 
     // Act: the first eight start; once they finish, the last four.
     const sweep = invokeWithTimeLeft('wide', () => 60_000);
-    await vi.waitFor(() => expect(inFlight).toBe(8));
+    // Generous bounds: these wait for a condition, and a loaded machine takes longer to reach it.
+    await vi.waitFor(() => expect(inFlight).toBe(8), { timeout: 30_000 });
     releaseAll();
-    await vi.waitFor(() => expect(inFlight).toBe(4));
+    await vi.waitFor(() => expect(inFlight).toBe(4), { timeout: 30_000 });
     releaseAll();
     const result = await sweep;
 
