@@ -15,6 +15,7 @@ import { type Credentials, connect, type StackConnection } from './connection.ts
 import { CliUsageError, NothingToRetryError, UnknownMigrationError } from './errors.ts';
 import { sendLakeshiftEvent } from './events.ts';
 import { createFleetReader, type FleetReader, fleetStatusRows } from './fleet.ts';
+import { quotaWarningsFor } from './quotas.ts';
 import { renderHistory, renderStatusTable } from './render.ts';
 import { planRequest, readRequestFile, renderPlan } from './request.ts';
 import { classChangesOf, type StatusRow } from './status-model.ts';
@@ -155,14 +156,25 @@ const request = async (invocation: Invocation) => {
     );
     return;
   }
+  const connection = await invocation.connection();
+  const warnings = await withFleet(invocation, async (fleet) =>
+    quotaWarningsFor(
+      connection,
+      planned.plans,
+      await fleet.registry.listByMigration(planned.request.migrationId),
+    ),
+  );
   const eventId = await sendLakeshiftEvent(
-    await invocation.connection(),
+    connection,
     LAKESHIFT_DETAIL_TYPES.migrationRequested,
     planned.request,
   );
+  if (!invocation.values.json) {
+    for (const warning of warnings) invocation.io.stderr.write(`warning: ${warning}\n`);
+  }
   invocation.io.stdout.write(
     invocation.values.json
-      ? `${JSON.stringify({ eventId, migrationId: planned.request.migrationId })}\n`
+      ? `${JSON.stringify({ eventId, migrationId: planned.request.migrationId, ...(warnings.length > 0 ? { warnings } : {}) })}\n`
       : `sent Migration Requested for ${planned.request.migrationId} (${planned.plans.length} databases, event ${eventId}); follow it with \`lakeshift watch ${planned.request.migrationId}\`\n`,
   );
 };

@@ -1,0 +1,38 @@
+/**
+ * The DMS quota check `lakeshift request` runs before it sends a request: the same reckoning validate-request makes
+ * (docs/failure-semantics.md, "DMS quotas"), so the operator reads the warning where they typed the command.
+ */
+import {
+  DatabaseMigrationServiceClient,
+  DescribeAccountAttributesCommand,
+} from '@aws-sdk/client-database-migration-service';
+import { decideDatabaseRun } from '#domain/attempts';
+import type { DatabasePlan } from '#domain/planner/plan';
+import type { RegistryItem } from '#domain/registry-item';
+import { quotaNeeds, quotaShortfalls, quotaWarning } from '#domain/request/dms-quotas';
+import type { StackConnection } from './connection.ts';
+
+export const quotaWarningsFor = async (
+  connection: StackConnection,
+  plans: readonly DatabasePlan[],
+  items: readonly RegistryItem[],
+): Promise<string[]> => {
+  const started = plans.flatMap((plan) => {
+    const item = items.find((candidate) => candidate.databaseId === plan.databaseId);
+    return decideDatabaseRun(plan, item).action === 'start'
+      ? [{ allocatedStorageGb: plan.instance.AllocatedStorage, ...(item === undefined ? {} : { item }) }]
+      : [];
+  });
+  const needs = quotaNeeds(started);
+  if (Object.values(needs).every((needed) => needed === 0)) return [];
+  const dms = new DatabaseMigrationServiceClient(connection.config);
+  try {
+    const { AccountQuotas } = await dms.send(new DescribeAccountAttributesCommand({}));
+    return quotaShortfalls(needs, AccountQuotas ?? []).map(quotaWarning);
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return [`DMS quotas were not checked: ${reason}`];
+  } finally {
+    dms.destroy();
+  }
+};
