@@ -106,7 +106,8 @@ export const validateRequest = async (event: unknown) => {
   ];
   for (const warning of warnings) logger.warn(warning);
   const output = {
-    ...(warnings.length > 0 ? { warnings } : {}),
+    // Always present: migrate-fleet carries them into its result, and a JSONPath to a missing field fails.
+    warnings,
     migrationId: request.migrationId,
     maxConcurrency: request.maxConcurrency,
     // A migration request is migrate-fleet's own input, read from there; only a retry's rebuilt one is carried.

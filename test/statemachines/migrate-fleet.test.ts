@@ -11,6 +11,22 @@ const world = useStateMachineWorld();
 const DATABASES = ['orders', 'billing', 'inventory'];
 
 describe('State machine: migrate-fleet', () => {
+  it("carries validate-request's warnings into its result, where the console shows them", async () => {
+    // Prepare: a database reached in plain text, by an explicit choice that validate-request warns about.
+    const request = withValue(
+      withValue(requestFor('fleet-warn', ['orders']), 'databases.0.sslMode', 'none'),
+      'databases.0.acknowledgePlainText',
+      true,
+    );
+    // Act
+    const outcome = await world.run('migrate-fleet', request);
+    // Assess
+    expect(outcome).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { warnings: [expect.stringMatching(/^database orders: sslMode 'none' \(acknowledged\)/)] },
+    });
+  });
+
   it('migrates every database through its own migrate-database execution, at most N at a time', async () => {
     // Prepare
     const request = { ...requestFor('fleet-sm', DATABASES), maxConcurrency: 2 };
@@ -21,6 +37,7 @@ describe('State machine: migrate-fleet', () => {
       status: 'SUCCEEDED',
       output: {
         migrationId: 'fleet-sm',
+        warnings: [],
         statuses: ['STARTED', 'STARTED', 'STARTED'],
         anyFailed: false,
       },

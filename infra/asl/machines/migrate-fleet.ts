@@ -93,9 +93,11 @@ export const migrateFleet: StateMachineDefinition = {
     MigrateRetriedDatabases: migrateDatabases('$.request', 'Retried'),
     Summarize: {
       Type: 'Pass',
-      Comment: 'statuses[i] is the outcome of databases[i].',
+      Comment:
+        "statuses[i] is the outcome of databases[i]; warnings are validate-request's (plain text, unreachable sources, DMS quotas).",
       Parameters: {
         'migrationId.$': '$.migrationId',
+        'warnings.$': '$.warnings',
         'databases.$': '$.databases',
         'statuses.$': '$.statuses',
         'anyFailed.$': `States.ArrayContains($.statuses, '${STATUS.failed}')`,

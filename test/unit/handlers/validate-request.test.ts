@@ -37,6 +37,7 @@ describe('Handler: validate-request', () => {
     const result = await invokeHandler('validate-request', { request, now: NOW });
     // Assess
     expect(result).toEqual({
+      warnings: [],
       migrationId: 'fleet-1',
       maxConcurrency: 10,
       databases: ['orders', 'billing', 'inventory'].map((databaseId) => ({
@@ -88,7 +89,7 @@ describe('Handler: validate-request', () => {
       ['orders', 'default'],
       ['billing', 'partner'],
     ]);
-    expect(result.warnings ?? []).toEqual([]);
+    expect(result.warnings).toEqual([]);
   });
 
   it('warns, naming each DMS quota and its figures, when the databases it starts would pass it', async () => {
@@ -146,7 +147,7 @@ describe('Handler: validate-request', () => {
 
     // Assess
     expect(callsWhenReporting).toBe(0);
-    expect(reported.warnings).toBeUndefined();
+    expect(reported.warnings).toEqual([]);
     expect(unread.databases).toHaveLength(1);
     expect(unread.warnings).toEqual([
       'DMS quotas were not checked: AccessDenied: DescribeAccountAttributes failed: AccessDeniedFault: User is not authorized',
