@@ -9,7 +9,7 @@ import {
 import { decideDatabaseRun } from '#domain/attempts';
 import type { DatabasePlan } from '#domain/planner/plan';
 import type { RegistryItem } from '#domain/registry-item';
-import { quotaNeeds, quotaShortfalls, quotaWarning } from '#domain/request/dms-quotas';
+import { quotasToCheck, quotaWarnings, startedDatabase } from '#domain/request/dms-quotas';
 import type { StackConnection } from './connection.ts';
 
 export const quotaWarningsFor = async (
@@ -19,19 +19,16 @@ export const quotaWarningsFor = async (
 ): Promise<string[]> => {
   const started = plans.flatMap((plan) => {
     const item = items.find((candidate) => candidate.databaseId === plan.databaseId);
-    return decideDatabaseRun(plan, item).action === 'start'
-      ? [{ allocatedStorageGb: plan.instance.AllocatedStorage, ...(item === undefined ? {} : { item }) }]
-      : [];
+    return decideDatabaseRun(plan, item).action === 'start' ? [startedDatabase(plan, item)] : [];
   });
-  const needs = quotaNeeds(started);
-  if (Object.values(needs).every((needed) => needed === 0)) return [];
+  if (!quotasToCheck(started)) return [];
   const dms = new DatabaseMigrationServiceClient(connection.config);
   try {
-    const { AccountQuotas } = await dms.send(new DescribeAccountAttributesCommand({}));
-    return quotaShortfalls(needs, AccountQuotas ?? []).map(quotaWarning);
-  } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return [`DMS quotas were not checked: ${reason}`];
+    const answer = await dms.send(new DescribeAccountAttributesCommand({})).then(
+      (output) => ({ quotas: output.AccountQuotas ?? [] }),
+      (error: unknown) => ({ error }),
+    );
+    return quotaWarnings(started, answer);
   } finally {
     dms.destroy();
   }

@@ -192,3 +192,7 @@ export class InvalidRequestError extends LakeshiftError {
     );
   }
 }
+
+/** An error as one line for a result or a warning: `Name: message`, or the value as text when it is not an Error. */
+export const errorText = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -7,11 +7,10 @@
  * CertificateArn, and kept in the registry for the handlers that connect to the source (docs/source-safety.md).
  */
 import * as z from 'zod';
-import { caBundlePem } from '#adapters/ca-bundles';
 import { findCertificateByArn, importCaCertificate } from '#adapters/dms-certificates';
 import { ensureEndpoint } from '#adapters/dms-ensure';
 import { createRegistry } from '#adapters/registry';
-import { getSecretString } from '#adapters/secrets';
+import { caPemOf } from '#adapters/source-ca';
 import { ENV } from '#contracts/env';
 import { AwsFaultError, ResourceNotFoundError } from '#contracts/errors';
 import type { SourceCertificate } from '#contracts/registry-item';
@@ -50,7 +49,7 @@ const sourceCertificate = async (
       throw new ResourceNotFoundError(`DMS certificate ${ca.certificateArn} does not exist`);
     return { arn: ca.certificateArn, imported: false, pem: found.CertificatePem };
   }
-  const pem = 'bundle' in ca ? caBundlePem(ca.bundle, now) : await getSecretString(ca.secretArn);
+  const pem = await caPemOf(ca, now);
   const { arn } = await importCaCertificate(pem, plan.tags ?? []);
   return { arn, imported: true, pem };
 };

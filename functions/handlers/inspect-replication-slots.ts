@@ -11,7 +11,7 @@ import * as z from 'zod';
 import { readReplicationSlot } from '#adapters/postgres';
 import { createRegistry } from '#adapters/registry';
 import { ENV } from '#contracts/env';
-import { InvalidInputError } from '#contracts/errors';
+import { errorText, InvalidInputError } from '#contracts/errors';
 import { networkOfSourceFunction } from '#contracts/names';
 import { sourceNetworkOf } from '#domain/planner/network';
 import type { RegistryItem } from '#domain/registry-item';
@@ -76,10 +76,7 @@ export const inspectSlots = async (event: unknown, context: InvocationContext) =
       await registry.update(key, { slotWatch: watch }, { now: time });
       results.push({ ...key, ...watch, found: slot !== undefined });
     } catch (error) {
-      results.push({
-        ...key,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      });
+      results.push({ ...key, error: errorText(error) });
     }
   };
   let next = 0;

@@ -19,7 +19,7 @@ import { createRegistry } from '#adapters/registry';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from '#adapters/sfn';
 import { deliverStoredToken } from '#adapters/token-delivery';
 import { ENV, OPTIONAL_ENV } from '#contracts/env';
-import { ERROR_NAMES } from '#contracts/errors';
+import { ERROR_NAMES, errorText } from '#contracts/errors';
 import { ALARM_NAME_PREFIX, SLOT_ALARM_NAME_PREFIX } from '#contracts/names';
 import { alarmsToPut } from '#domain/alarms/alarms-to-put';
 import { staleAlarmResets } from '#domain/alarms/stale-alarms';
@@ -52,9 +52,6 @@ const fullLoadStallMinutes = optionalMinutes(
 );
 const slotSettings = slotWatchSettingsFrom(process.env);
 const registry = createRegistry({ tableName: env[ENV.registryTableName] });
-
-const errorText = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
 /** The scheduled event; its `time` is the reconciler's clock. */
 const ReconcileInput = z.looseObject({ time: now });

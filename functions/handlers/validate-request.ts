@@ -16,7 +16,12 @@ import { decideDatabaseRun } from '#domain/attempts';
 import { planFleet } from '#domain/planner/index';
 import type { RegistryItem } from '#domain/registry-item';
 import { requestForRetry } from '#domain/request/database-request';
-import { quotaNeeds, quotaShortfalls, quotaWarning, type StartedDatabase } from '#domain/request/dms-quotas';
+import {
+  quotasToCheck,
+  quotaWarnings,
+  type StartedDatabase,
+  startedDatabase,
+} from '#domain/request/dms-quotas';
 import { parseMigrationRequest } from '#domain/request/index';
 import { sourceReachWarnings } from '#domain/request/source-reach';
 import { plainTextWarnings } from '#domain/request/source-tls';
@@ -53,20 +58,17 @@ const retriedRequest = (retry: RetryRequest, items: readonly RegistryItem[]) => 
   return requestForRetry(stored);
 };
 
-/**
- * The DMS quotas the started databases would run past, as warnings; none when nothing new is created. A quota that
- * cannot be read is a warning too: the check informs, and DMS's own refusal still fails only the databases past it.
- */
-const quotaWarnings = async (started: readonly StartedDatabase[]): Promise<string[]> => {
-  const needs = quotaNeeds(started);
-  if (Object.values(needs).every((needed) => needed === 0)) return [];
-  try {
-    return quotaShortfalls(needs, await describeAccountQuotas()).map(quotaWarning);
-  } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return [`DMS quotas were not checked: ${reason}`];
-  }
-};
+/** The DMS quotas the started databases would pass, as warnings; DMS is asked only when they create something. */
+const dmsQuotaWarnings = async (started: readonly StartedDatabase[]): Promise<string[]> =>
+  quotasToCheck(started)
+    ? quotaWarnings(
+        started,
+        await describeAccountQuotas().then(
+          (quotas) => ({ quotas }),
+          (error: unknown) => ({ error }),
+        ),
+      )
+    : [];
 
 /** A retry names its databases (`databaseIds`); a migration request lists them (`databases`). */
 const isRetryRequest = (request: unknown): boolean =>
@@ -95,14 +97,11 @@ export const validateRequest = async (event: unknown) => {
   });
   const started = databases
     .filter(({ run }) => run.action === 'start')
-    .map(({ plan, item }) => ({
-      allocatedStorageGb: plan.instance.AllocatedStorage,
-      ...(item === undefined ? {} : { item }),
-    }));
+    .map(({ plan, item }) => startedDatabase(plan, item));
   const warnings = [
     ...plainTextWarnings(request),
     ...sourceReachWarnings(request),
-    ...(await quotaWarnings(started)),
+    ...(await dmsQuotaWarnings(started)),
   ];
   for (const warning of warnings) logger.warn(warning);
   const output = {

@@ -10,7 +10,7 @@
 import type { Phase } from '#contracts/phases';
 import type { ResizeSettings } from '#domain/request/resize-settings';
 import { alarmName } from './alarm-specs.ts';
-import { RESIZE_SIGNALS, signalWindowMinutes } from './signals.ts';
+import { RESIZE_SIGNALS, type ResizeSignal, signalWindowMinutes } from './signals.ts';
 
 const MINUTE_MS = 60_000;
 
@@ -32,19 +32,25 @@ export interface StaleAlarmReset {
 }
 
 /** When an alarm in the ALARM state entered it (epoch ms); undefined for an alarm in any other state, or none. */
-export const inAlarmSinceMs = (alarm: AlarmState | undefined): number | undefined =>
+const inAlarmSinceMs = (alarm: AlarmState | undefined): number | undefined =>
   alarm?.StateValue === 'ALARM' ? alarm.StateUpdatedTimestamp?.getTime() : undefined;
 
+/** A resize alarm of a database in CDC that is in the ALARM state, and since when (epoch ms). */
+export interface AlarmInAlarm<Database extends WatchedDatabase> {
+  readonly database: Database;
+  readonly signal: ResizeSignal;
+  readonly alarmName: string;
+  readonly since: number;
+}
+
 /**
- * The alarms to put back to OK at `now`: those of databases in CDC (a resize in flight re-arms its own alarms at
- * its end) that have been in ALARM for at least their signal's window.
+ * The resize alarms in ALARM of the databases in CDC (a resize in flight re-arms its own alarms at its end): what
+ * both kinds of reset start from, this window-based one and the time-bound stays' (`#domain/resize/time-bound-stays`).
  */
-export const staleAlarmResets = (
-  databases: readonly WatchedDatabase[],
+export const cdcAlarmsInAlarm = <Database extends WatchedDatabase>(
+  databases: readonly Database[],
   alarms: readonly AlarmState[],
-  now: string,
-): StaleAlarmReset[] => {
-  const nowMs = Date.parse(now);
+): AlarmInAlarm<Database>[] => {
   const byName = new Map(alarms.map((alarm) => [alarm.AlarmName, alarm]));
   return databases
     .filter((database) => database.phase === 'CDC')
@@ -52,15 +58,26 @@ export const staleAlarmResets = (
       RESIZE_SIGNALS.flatMap((signal) => {
         const name = alarmName(database.alarmPrefix, signal);
         const since = inAlarmSinceMs(byName.get(name));
-        if (since === undefined) return [];
-        const windowMinutes = signalWindowMinutes(signal, database.settings);
-        if (nowMs - since < windowMinutes * MINUTE_MS) return [];
-        return [
-          {
-            alarmName: name,
-            reason: `lakeshift re-evaluates an alarm left in ALARM since ${new Date(since).toISOString()}: its ${windowMinutes}-minute window has passed`,
-          },
-        ];
+        return since === undefined ? [] : [{ database, signal, alarmName: name, since }];
       }),
     );
+};
+
+/** The alarms to put back to OK at `now`: those that have been in ALARM for at least their signal's window. */
+export const staleAlarmResets = (
+  databases: readonly WatchedDatabase[],
+  alarms: readonly AlarmState[],
+  now: string,
+): StaleAlarmReset[] => {
+  const nowMs = Date.parse(now);
+  return cdcAlarmsInAlarm(databases, alarms).flatMap(({ database, signal, alarmName: name, since }) => {
+    const windowMinutes = signalWindowMinutes(signal, database.settings);
+    if (nowMs - since < windowMinutes * MINUTE_MS) return [];
+    return [
+      {
+        alarmName: name,
+        reason: `lakeshift re-evaluates an alarm left in ALARM since ${new Date(since).toISOString()}: its ${windowMinutes}-minute window has passed`,
+      },
+    ];
+  });
 };

@@ -6,6 +6,7 @@
  * naming each quota, before anything is created.
  */
 import type { AccountQuota } from '@aws-sdk/client-database-migration-service';
+import { errorText } from '#contracts/errors';
 import type { RegistryItem } from '#domain/registry-item';
 
 /** The AccountQuotaName values compared; a quota DescribeAccountAttributes does not list is not checked. */
@@ -23,6 +24,15 @@ export interface StartedDatabase {
   readonly allocatedStorageGb: number;
   readonly item?: Pick<RegistryItem, 'instanceArn' | 'sourceEndpointArn' | 'targetEndpointArn' | 'taskArn'>;
 }
+
+/** A database this trigger starts, from its plan and its registry item (none for a new database). */
+export const startedDatabase = (
+  plan: { readonly instance: { readonly AllocatedStorage: number } },
+  item: StartedDatabase['item'] | undefined,
+): StartedDatabase => ({
+  allocatedStorageGb: plan.instance.AllocatedStorage,
+  ...(item === undefined ? {} : { item }),
+});
 
 export interface QuotaShortfall {
   readonly quota: QuotaName;
@@ -62,5 +72,21 @@ export const quotaShortfalls = (
   });
 
 /** The warning for one shortfall: the quota, the figures, and what happens and what to do. */
-export const quotaWarning = (shortfall: QuotaShortfall): string =>
+const quotaWarning = (shortfall: QuotaShortfall): string =>
   `DMS quota ${shortfall.quota}: the databases this request starts need ${shortfall.needed}, and the account uses ${shortfall.used} of ${shortfall.max}; the databases past the quota fail when DMS refuses their create, until the quota is raised (Service Quotas) or databases are torn down, and can then be retried`;
+
+/** Whether the started databases create anything, so that the quotas are worth reading at all. */
+export const quotasToCheck = (started: readonly StartedDatabase[]): boolean =>
+  Object.values(quotaNeeds(started)).some((needed) => needed > 0);
+
+/** DescribeAccountAttributes' answer, or the error that kept it from answering. */
+export type QuotaAnswer = { readonly quotas: readonly AccountQuota[] } | { readonly error: unknown };
+
+/**
+ * The warnings for the started databases given the account's answer. A quota that cannot be read is a warning too:
+ * the check informs, and DMS's own refusal still fails only the databases past a quota.
+ */
+export const quotaWarnings = (started: readonly StartedDatabase[], answer: QuotaAnswer): string[] =>
+  'error' in answer
+    ? [`DMS quotas were not checked: ${errorText(answer.error)}`]
+    : quotaShortfalls(quotaNeeds(started), answer.quotas).map(quotaWarning);

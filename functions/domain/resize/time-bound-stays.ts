@@ -6,11 +6,10 @@
  * decision comes then: not every evaluation period until then, and not a whole alarm window later. Only an alarm
  * still in the ALARM state that decision saw is reset: after one reset, its next decision is recorded afresh.
  */
-import { alarmName } from '#domain/alarms/alarm-specs';
-import { RESIZE_SIGNALS, type ResizeSignal, SIGNAL_DEFINITIONS } from '#domain/alarms/signals';
+import { type ResizeSignal, SIGNAL_DEFINITIONS } from '#domain/alarms/signals';
 import {
   type AlarmState,
-  inAlarmSinceMs,
+  cdcAlarmsInAlarm,
   type StaleAlarmReset,
   type WatchedDatabase,
 } from '#domain/alarms/stale-alarms';
@@ -64,29 +63,23 @@ export const timeBoundStayResets = (
   now: string,
 ): StaleAlarmReset[] => {
   const nowMs = Date.parse(now);
-  const byName = new Map(alarms.map((alarm) => [alarm.AlarmName, alarm]));
-  return databases.flatMap((database) => {
+  return cdcAlarmsInAlarm(databases, alarms).flatMap(({ database, signal, alarmName, since }) => {
     const changedAt = lastClassChangeMs(database.history);
-    if (database.phase !== 'CDC' || changedAt === undefined) return [];
-    return RESIZE_SIGNALS.flatMap((signal) => {
-      const name = alarmName(database.alarmPrefix, signal);
-      const inAlarmSince = inAlarmSinceMs(byName.get(name));
-      if (inAlarmSince === undefined) return [];
-      const latest = database.history.findLast(
-        (entry) => entry.trigger.kind === 'alarm' && entry.trigger.alarmName === name,
-      );
-      if (latest?.action !== 'stay' || !waitsForItsEnd(latest.rule, signal)) return [];
-      const stay = TIME_BOUND_STAYS[latest.rule];
-      if (stay === undefined) return [];
-      const minutes = stay.minutes(database.settings);
-      const endsAt = changedAt + minutes * MINUTE_MS;
-      if (nowMs < endsAt || inAlarmSince >= endsAt) return [];
-      return [
-        {
-          alarmName: name,
-          reason: `lakeshift re-evaluates an alarm: the ${minutes}-minute ${stay.wait} since the class changed at ${new Date(changedAt).toISOString()} is over`,
-        },
-      ];
-    });
+    if (changedAt === undefined) return [];
+    const latest = database.history.findLast(
+      (entry) => entry.trigger.kind === 'alarm' && entry.trigger.alarmName === alarmName,
+    );
+    if (latest?.action !== 'stay' || !waitsForItsEnd(latest.rule, signal)) return [];
+    const stay = TIME_BOUND_STAYS[latest.rule];
+    if (stay === undefined) return [];
+    const minutes = stay.minutes(database.settings);
+    const endsAt = changedAt + minutes * MINUTE_MS;
+    if (nowMs < endsAt || since >= endsAt) return [];
+    return [
+      {
+        alarmName,
+        reason: `lakeshift re-evaluates an alarm: the ${minutes}-minute ${stay.wait} since the class changed at ${new Date(changedAt).toISOString()} is over`,
+      },
+    ];
   });
 };
