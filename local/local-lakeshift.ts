@@ -51,7 +51,7 @@ export const applyStackTo = async (
   const names = await applyLocalStack({
     endpoint: aws.endpoint,
     functions: aws.lambda,
-    clockSpeed: aws.clock instanceof ScaledClock ? aws.clock.speed : undefined,
+    budgetClock: aws.clock instanceof ScaledClock ? aws.clock : undefined,
     // Handlers run in this process: their metric lines would interleave with the run's own output.
     extraEnvironment: {
       ...handlerSettings,

@@ -29,7 +29,8 @@ import {
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
 import { registryTableInput } from '#adapters/registry-table';
-import { DMS_API_BUDGET } from '#adapters/retry';
+import { DMS_API_BUDGET, dmsApiBudget } from '#adapters/retry';
+import { systemTime, type TimeSource } from '#adapters/time';
 import { formatTokenBucketRate } from '#adapters/token-bucket';
 import { ENV, OPTIONAL_ENV } from '#contracts/env';
 import {
@@ -236,21 +237,12 @@ export const readStateMachineDefinition = async (
 };
 
 /**
- * lakeshift's DMS API budget in wall time for handlers on a clock `clockSpeed` times faster: DMS refills its bucket
- * per emulated second, so the refill scales with the speed and the burst stays as it is. Without a speed (a clock
- * moved by hand) the budget is the default as written.
+ * The environment every handler gets: ENV's variables, lakeshift's default DMS API budget (written out, so that a
+ * budget an earlier stack set in this process does not carry over), and the SDK pointed at the local endpoint.
  */
-export const localDmsApiBudget = (clockSpeed: number | undefined): string =>
-  formatTokenBucketRate({
-    capacity: DMS_API_BUDGET.capacity,
-    refillPerSecond: DMS_API_BUDGET.refillPerSecond * (clockSpeed ?? 1),
-  });
-
-/** The environment every handler gets: ENV's variables, the DMS API budget, and the SDK pointed at the local endpoint. */
 export const handlerEnvironment = (
   names: LocalStackNames,
   endpoint: string,
-  clockSpeed?: number,
 ): Readonly<Record<string, string>> => ({
   [ENV.registryTableName]: names.registryTableName,
   [ENV.eventBusName]: names.eventBusName,
@@ -258,7 +250,7 @@ export const handlerEnvironment = (
   [ENV.dmsSecretsAccessRoleArn]: names.dmsSecretsAccessRoleArn,
   [ENV.networks]: JSON.stringify(names.networks),
   [ENV.lakeBucketOwner]: LOCAL_ACCOUNT_ID,
-  [OPTIONAL_ENV.dmsApiBudget]: localDmsApiBudget(clockSpeed),
+  [OPTIONAL_ENV.dmsApiBudget]: formatTokenBucketRate(DMS_API_BUDGET),
   ...sdkEnvironment(endpoint),
 });
 
@@ -271,8 +263,13 @@ export interface FunctionRegistry {
 export interface ApplyLocalStackOptions {
   readonly endpoint: string;
   readonly functions: FunctionRegistry;
-  /** Emulated seconds per wall second of the local clock; absent when time moves only by hand. */
-  readonly clockSpeed?: number;
+  /**
+   * The clock the handlers' DMS API budget refills by: the local clock when it runs by itself, so that the budget
+   * spends 3.2 calls per emulated second as DMS refills 4 (docs/design.md §1.7) however fast the clock runs or however
+   * much it slows under load. Absent when time moves only by hand (a test's clock would hold every call past the
+   * burst until the test moves it), and then the budget runs on the system clock.
+   */
+  readonly budgetClock?: TimeSource;
   /** Extra environment for every function (e.g. `POWERTOOLS_LOG_LEVEL`). */
   readonly extraEnvironment?: Readonly<Record<string, string>>;
   /** The DMS roles as the synthesized template names them (IAM enforcement evaluates that template). */
@@ -294,9 +291,10 @@ export const applyLocalStack = async (options: ApplyLocalStackOptions): Promise<
   const dms = new DatabaseMigrationServiceClient(config);
   try {
     options.functions.setEnvironment({
-      ...handlerEnvironment(names, options.endpoint, options.clockSpeed),
+      ...handlerEnvironment(names, options.endpoint),
       ...options.extraEnvironment,
     });
+    dmsApiBudget.useTime(options.budgetClock ?? systemTime);
     for (const fn of names.functions) options.functions.register(fn.functionName, fn.handler);
 
     await ignoring(

@@ -107,19 +107,27 @@ export const createDmsApiBudget = (
 export interface ConfiguredDmsApiBudget extends TokenSource {
   /** The budget calls draw from now. */
   current(): DmsApiBudget;
+  /**
+   * Refills the budget by `time` from the next call on (a new bucket). Lambda never calls it: its budget runs on the
+   * system clock. A runtime that hosts the handlers in process on an emulated clock (the local AWS) gives it that
+   * clock, because DMS refills the account's bucket per second of the account's time, and an emulated clock that
+   * slows under load would otherwise let a wall-clock budget spend more per emulated second than DMS refills.
+   */
+  useTime(time: TimeSource): void;
 }
 
 /**
  * A budget that follows `DMS_API_BUDGET` and `REGISTRY_TABLE_NAME` in `source`: built at the first call, and built
- * again only if either changes. On Lambda the environment is fixed, so that is one budget object per process, and
- * with the registry table every process draws from the same bucket. Building it at the first call rather than at
- * import lets a runtime that hosts the handlers in process (the local AWS) import the adapters first and set the
- * variables when it applies its stack, and gives a later run in the same process its own bucket.
+ * again only if either changes, or its time source does. On Lambda the environment is fixed, so that is one budget
+ * object per process, and with the registry table every process draws from the same bucket. Building it at the first
+ * call rather than at import lets a runtime that hosts the handlers in process (the local AWS) import the adapters
+ * first and set the variables when it applies its stack, and gives a later run in the same process its own bucket.
  */
 export const configuredDmsApiBudget = (
   source: NodeJS.ProcessEnv = process.env,
   time: TimeSource = systemTime,
 ): ConfiguredDmsApiBudget => {
+  let clock = time;
   let built:
     | { readonly raw: string | undefined; readonly table: string | undefined; readonly budget: DmsApiBudget }
     | undefined;
@@ -127,10 +135,15 @@ export const configuredDmsApiBudget = (
     const raw = source[OPTIONAL_ENV.dmsApiBudget];
     const table = source[ENV.registryTableName] || undefined;
     if (!built || built.raw !== raw || built.table !== table)
-      built = { raw, table, budget: createDmsApiBudget(time, readDmsApiBudget(source), table) };
+      built = { raw, table, budget: createDmsApiBudget(clock, readDmsApiBudget(source), table) };
     return built.budget;
   };
-  return { take: async () => current().take(), current };
+  const useTime = (next: TimeSource): void => {
+    if (next === clock) return;
+    clock = next;
+    built = undefined;
+  };
+  return { take: async () => current().take(), current, useTime };
 };
 
 // Cold start: a malformed budget stops the function before it serves.

@@ -7,11 +7,11 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dmsApiBudget } from '#adapters/retry';
 import { SharedTokenBucket } from '#adapters/shared-token-bucket';
+import { systemTime } from '#adapters/time';
 import { OPTIONAL_ENV } from '#contracts/env';
 import { REGISTRY_TABLE } from '#contracts/registry-table';
-import { ManualClock } from '#local/clock';
+import { ManualClock, ScaledClock } from '#local/clock';
 import { type LocalLakeshift, startLocalLakeshift } from '#local/local-lakeshift';
-import { localDmsApiBudget } from '#local/stack';
 
 const START = Date.UTC(2026, 0, 1);
 const MISSING_TASK_ARN = 'arn:aws:dms:us-east-1:000000000000:task:NOSUCHTASK000000000000000A';
@@ -37,51 +37,49 @@ const dmsClient = (local: LocalLakeshift) =>
     maxAttempts: 1,
   });
 
-describe('localDmsApiBudget', () => {
-  it('scales the refill by the clock speed and keeps the burst', () => {
-    // Act
-    const budgets = [localDmsApiBudget(120), localDmsApiBudget(2.5), localDmsApiBudget(undefined)];
+const budgetNextFreeAt = async (local: LocalLakeshift): Promise<unknown> => {
+  const item = await documents(local).send(
+    new GetCommand({
+      TableName: local.stack.registryTableName,
+      Key: {
+        [REGISTRY_TABLE.partitionKey]: REGISTRY_TABLE.dmsApiBudgetKey.pk,
+        [REGISTRY_TABLE.sortKey]: REGISTRY_TABLE.dmsApiBudgetKey.sk,
+      },
+    }),
+  );
+  return item.Item?.['nextFreeAt'];
+};
 
-    // Assess
-    expect(budgets).toEqual(['20:384', '20:8', '20:3.2']);
+const describeMissingTask = (local: LocalLakeshift) =>
+  local.lambda.invoke(local.stack.functionNames['describe-resources'] ?? '', {
+    kind: 'task-deleted',
+    taskArn: MISSING_TASK_ARN,
+    attempt: 1,
+    waitSeconds: 30,
+    maxWaitSeconds: 300,
+    now: new Date(local.clock.now()).toISOString(),
   });
-});
 
 describe('startLocalLakeshift: the DMS API budget of the handlers', () => {
-  it('gives the handlers the shared budget, refilled at 3.2 per emulated second on a scaled clock', async () => {
-    // Prepare
-    aws = await startLocalLakeshift({ clockSpeed: 600 });
-    const functionName = aws.stack.functionNames['describe-resources'] ?? '';
+  it('gives the handlers the shared budget as written, refilled by the emulated clock when it runs by itself', async () => {
+    // Prepare: an emulated clock months behind the system clock, so the two cannot be mistaken for each other.
+    aws = await startLocalLakeshift({ clock: new ScaledClock(600, START) });
     const bucket = dmsApiBudget.current();
     const take = vi.spyOn(bucket, 'take');
 
     // Act
-    const result = await aws.lambda.invoke(functionName, {
-      kind: 'task-deleted',
-      taskArn: MISSING_TASK_ARN,
-      attempt: 1,
-      waitSeconds: 30,
-      maxWaitSeconds: 300,
-      now: new Date(aws.clock.now()).toISOString(),
-    });
+    const result = await describeMissingTask(aws);
 
     // Assess
     expect(result.FunctionError).toBeUndefined();
-    expect(process.env[OPTIONAL_ENV.dmsApiBudget]).toBe('20:1920');
+    expect(process.env[OPTIONAL_ENV.dmsApiBudget]).toBe('20:3.2');
     expect(bucket).toBeInstanceOf(SharedTokenBucket);
-    expect(bucket.rate).toEqual({ capacity: 20, refillPerSecond: 1920 });
+    expect(bucket.rate).toEqual({ capacity: 20, refillPerSecond: 3.2 });
     expect(dmsApiBudget.current()).toBe(bucket);
     expect(take).toHaveBeenCalledTimes(1);
-    const budgetItem = await documents(aws).send(
-      new GetCommand({
-        TableName: aws.stack.registryTableName,
-        Key: {
-          [REGISTRY_TABLE.partitionKey]: REGISTRY_TABLE.dmsApiBudgetKey.pk,
-          [REGISTRY_TABLE.sortKey]: REGISTRY_TABLE.dmsApiBudgetKey.sk,
-        },
-      }),
-    );
-    expect(budgetItem.Item?.['nextFreeAt']).toEqual(expect.any(Number));
+    const nextFreeAt = await budgetNextFreeAt(aws);
+    expect(nextFreeAt).toBeGreaterThan(START);
+    expect(nextFreeAt).toBeLessThanOrEqual(aws.clock.now() + 1_000 / 3.2);
     // One subnet group per network of the local stack, then the handler's call.
     expect(aws.counters.dmsRequests().map((call) => call.operation)).toEqual([
       'CreateReplicationSubnetGroup',
@@ -90,11 +88,17 @@ describe('startLocalLakeshift: the DMS API budget of the handlers', () => {
     ]);
   });
 
-  it('gives the handlers the budget as written when time moves only by hand', async () => {
+  it('gives the handlers the budget as written on the system clock when time moves only by hand', async () => {
+    // Prepare: a run on a scaled clock first, as a later stack in the same process would follow one.
+    aws = await startLocalLakeshift({ clock: new ScaledClock(600, START) });
+    await aws.stop();
+    const useTime = vi.spyOn(dmsApiBudget, 'useTime');
+
     // Act
     aws = await startLocalLakeshift({ clock: new ManualClock(START) });
 
     // Assess
+    expect(useTime).toHaveBeenLastCalledWith(systemTime);
     expect(process.env[OPTIONAL_ENV.dmsApiBudget]).toBe('20:3.2');
     expect(dmsApiBudget.current().rate).toEqual({ capacity: 20, refillPerSecond: 3.2 });
   });

@@ -166,6 +166,30 @@ describe('configuredDmsApiBudget', () => {
     expect(bucketOf(budget).available()).toBe(49);
   });
 
+  it('refills by the time source it is given from the next call on, and not by the one it had', async () => {
+    // Prepare
+    const systemLike = new ManualClock();
+    const emulated = new ManualClock();
+    const budget = configuredDmsApiBudget({ [VARIABLE]: '1:1' }, systemLike);
+    await budget.take();
+    budget.useTime(emulated);
+    await budget.take();
+    let served = false;
+    const waiting = budget.take().then(() => {
+      served = true;
+    });
+
+    // Act
+    await systemLike.advance(1_000);
+    const afterTheOldClockMoved = served;
+    await emulated.advance(1_000);
+    await waiting;
+
+    // Assess
+    expect(afterTheOldClockMoved).toBe(false);
+    expect(served).toBe(true);
+  });
+
   it('draws from the bucket shared through the registry table when the handler has one', () => {
     // Prepare
     const budget = configuredDmsApiBudget(
