@@ -181,14 +181,24 @@ export interface FieldIssue {
   readonly rule: string;
 }
 
-/** A bad migration request. The message lists every invalid field; `issues` carries them structured. */
+/**
+ * Problems an invalid request's message lists; it counts the rest. The message becomes migrate-fleet's failure cause,
+ * which Step Functions bounds (docs/failure-semantics.md, "Fleet size"), and a fleet of hundreds can break one rule
+ * hundreds of times.
+ */
+export const INVALID_REQUEST_PROBLEMS_LISTED = 20;
+
+/** A bad migration request. The message lists the first invalid fields; `issues` carries every one, structured. */
 export class InvalidRequestError extends LakeshiftError {
   override readonly name = ERROR_NAMES.invalidRequest;
   constructor(readonly issues: readonly FieldIssue[]) {
+    const listed = issues
+      .slice(0, INVALID_REQUEST_PROBLEMS_LISTED)
+      .map((issue) => `${issue.path || '(root)'}: ${issue.rule}`)
+      .join('; ');
+    const more = issues.length - INVALID_REQUEST_PROBLEMS_LISTED;
     super(
-      `Invalid migration request (${issues.length} problem${issues.length === 1 ? '' : 's'}): ${issues
-        .map((issue) => `${issue.path || '(root)'}: ${issue.rule}`)
-        .join('; ')}`,
+      `Invalid migration request (${issues.length} problem${issues.length === 1 ? '' : 's'}): ${listed}${more > 0 ? `; and ${more} more` : ''}`,
     );
   }
 }

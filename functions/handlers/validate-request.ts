@@ -113,7 +113,11 @@ export const validateRequest = async (event: unknown) => {
     ...(retry ? { request: raw } : {}),
     databases: databases.map(({ run }) => run),
   };
-  assertFleetFitsStatePayload(output, raw, plans.length);
+  assertFleetFitsStatePayload(
+    output,
+    raw,
+    plans.map((plan) => plan.databaseId),
+  );
   return output;
 };
 

@@ -49,6 +49,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, sdkEnvironment } from './shared/accoun
 import { fileStore } from './shared/json-store.ts';
 import { observedService } from './shared/observed-service.ts';
 import { queryProtocolFallback } from './shared/query-protocol.ts';
+import type { OversizedFailureDetails } from './stepfunctions/failure-details.ts';
 import { LocalStepFunctions } from './stepfunctions/service.ts';
 
 export const DEFAULT_CLOCK_SPEED = 120;
@@ -95,6 +96,8 @@ export interface StartLocalAwsOptions {
    * Absent, nothing is enforced.
    */
   readonly iam?: { readonly model: StackModel; readonly settings?: IamSettings };
+  /** Readings of undocumented Step Functions behaviour (local/aws/README.md). */
+  readonly stepFunctions?: { readonly oversizedFailureDetails?: OversizedFailureDetails };
 }
 
 export interface LocalAws {
@@ -176,6 +179,7 @@ export const startLocalAws = async (options: StartLocalAwsOptions = {}): Promise
   const stepFunctions = new LocalStepFunctions({
     clock,
     lambda,
+    oversizedFailureDetails: options.stepFunctions?.oversizedFailureDetails,
     ...(iam
       ? {
           authorizeNestedStart: (parentExecutionArn: string, stateMachineArn: string) => {

@@ -1,3 +1,7 @@
+import {
+  CreateReplicationInstanceCommand,
+  ResourceQuotaExceededFault,
+} from '@aws-sdk/client-database-migration-service';
 import { describe, expect, it } from 'vitest';
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
 import { attemptExecutionName, deriveIdentifiers } from '#domain/naming';
@@ -89,13 +93,49 @@ describe('State machine: migrate-fleet', () => {
     });
     // Assess
     expect(outcome).toMatchObject({ status: 'FAILED', error: FAIL_STATE_ERRORS.fleetFailed });
-    const summary = JSON.parse(outcome.status === 'FAILED' ? outcome.cause : '{}');
-    expect(summary).toMatchObject({
+    expect(JSON.parse(outcome.status === 'FAILED' ? outcome.cause : '{}')).toEqual({
       migrationId: 'fleet-bad',
-      statuses: ['STARTED', 'FAILED', 'STARTED'],
-      anyFailed: true,
+      databases: 3,
+      failed: 1,
+      failedDatabases: ['billing'],
+      warnings: [],
+      statusCommand: 'lakeshift status fleet-bad',
     });
     expect(world.runtime().maxConcurrentNested()).toBe(1);
+  });
+
+  it('names the first 20 failed databases and counts them all when more fail, so the cause stays bounded', async () => {
+    // Prepare: more failed databases than the cause names, with long ids (their database names stay within 63), so
+    // many that a cause with every database's run would pass 32,768 characters.
+    const databaseIds = Array.from({ length: 140 }, (_, index) =>
+      `db${String(index).padStart(3, '0')}`.padEnd(60, 'x'),
+    );
+    // Every database fails at its first DMS step: the account has no room for another instance.
+    for (const _ of databaseIds) {
+      world.dms.failOnce(
+        CreateReplicationInstanceCommand,
+        new ResourceQuotaExceededFault({ message: 'Quota exceeded', $metadata: {} }),
+      );
+    }
+    // Act
+    const outcome = await world.run('migrate-fleet', {
+      ...requestFor('fleet-many-bad', databaseIds),
+      maxConcurrency: 40,
+    });
+    // Assess
+    expect(outcome).toMatchObject({ status: 'FAILED', error: FAIL_STATE_ERRORS.fleetFailed });
+    const cause = outcome.status === 'FAILED' ? outcome.cause : '';
+    expect(cause.length).toBeLessThanOrEqual(32_768);
+    expect(JSON.parse(cause)).toEqual({
+      migrationId: 'fleet-many-bad',
+      databases: 140,
+      failed: 140,
+      failedDatabases: databaseIds.slice(0, 20),
+      warnings: [
+        expect.stringMatching(/^DMS quota ReplicationInstances: the databases this request starts need 140,/),
+      ],
+      statusCommand: 'lakeshift status fleet-many-bad',
+    });
   });
 
   it('fails at once, creating nothing, when the request is invalid', async () => {

@@ -7,17 +7,19 @@
  */
 import { DEFAULT_NETWORK_NAME } from '#contracts/names';
 import type { NetworkSelection } from './schema.ts';
+import { databasesWarning } from './warnings.ts';
 
 export const sourceReachWarnings = (request: {
   readonly defaults: { readonly network?: NetworkSelection | undefined };
   readonly databases: readonly { readonly id: string; readonly network?: NetworkSelection | undefined }[];
 }): string[] =>
-  request.databases.flatMap((database) => {
-    const network = database.network ?? request.defaults.network;
-    if (network === undefined || network.name !== undefined) return [];
-    if (network.replicationSubnetGroupId === undefined && network.vpcSecurityGroupIds === undefined)
-      return [];
-    return [
-      `database ${database.id}: its replication instance uses a subnet group or security groups of its own, but lakeshift's source handlers reach it from network "${DEFAULT_NETWORK_NAME}"; unless that network reaches the source, lakeshift cannot record, watch or drop the task's replication slot (name a configured network to run them there)`,
-    ];
-  });
+  databasesWarning(
+    request.databases
+      .filter((database) => {
+        const network = database.network ?? request.defaults.network;
+        if (network === undefined || network.name !== undefined) return false;
+        return network.replicationSubnetGroupId !== undefined || network.vpcSecurityGroupIds !== undefined;
+      })
+      .map((database) => database.id),
+    `the replication instance uses a subnet group or security groups of its own, but lakeshift's source handlers reach the source from network "${DEFAULT_NETWORK_NAME}"; unless that network reaches the source, lakeshift cannot record, watch or drop the task's replication slot (name a configured network to run them there)`,
+  );

@@ -4,6 +4,7 @@
  * acknowledgement. Read from the raw document so they are reported with every other problem at once.
  */
 import type { FieldIssue } from '#contracts/errors';
+import { databasesWarning } from './warnings.ts';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -41,13 +42,11 @@ export const sourceTlsIssues = (
   return issues;
 };
 
-/** What the plan warns about before anything runs: every database chosen to be read in plain text. */
+/** What the plan warns about before anything runs: the databases chosen to be read in plain text, in one warning. */
 export const plainTextWarnings = (request: {
   readonly databases: readonly { readonly id: string; readonly sslMode?: string | undefined }[];
 }): string[] =>
-  request.databases
-    .filter((database) => database.sslMode === 'none')
-    .map(
-      (database) =>
-        `database ${database.id}: sslMode 'none' (acknowledged): DMS and lakeshift reach this source in plain text; its credentials and data cross the network unencrypted`,
-    );
+  databasesWarning(
+    request.databases.filter((database) => database.sslMode === 'none').map((database) => database.id),
+    "sslMode 'none' (acknowledged): DMS and lakeshift reach the source in plain text; credentials and data cross the network unencrypted",
+  );

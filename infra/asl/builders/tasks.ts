@@ -132,6 +132,8 @@ export interface NestedExecutionProps {
   readonly input: JsonObject;
   readonly catch: readonly Catcher[];
   readonly next: string;
+  /** Where the finished execution's description goes; `null` keeps the state's input instead. */
+  readonly resultPath?: string | null;
 }
 
 /** Starts another state machine and waits for it to finish (`.sync:2`: its output is JSON, not a string). */
@@ -143,6 +145,7 @@ export const nestedExecution = (props: NestedExecutionProps): TaskState => ({
     'Name.$': props.namePath,
     Input: props.input,
   },
+  ...(props.resultPath === undefined ? {} : { ResultPath: props.resultPath }),
   Retry: START_EXECUTION_RETRY,
   Catch: props.catch,
   Next: props.next,

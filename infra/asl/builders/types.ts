@@ -101,6 +101,7 @@ export interface MapState {
     readonly StartAt: string;
     readonly States: States;
   };
+  readonly ResultSelector?: JsonObject;
   readonly ResultPath: string;
   readonly Next: string;
 }

@@ -1,11 +1,19 @@
-import { FLEET_DATABASE_STATUSES } from '#contracts/attempts';
+import { FLEET_DATABASE_STATUSES, type FleetDatabaseStatus } from '#contracts/attempts';
 import { FAIL_STATE_ERRORS } from '#contracts/errors';
 import { failState } from '../builders/failures.ts';
 import { catchAll, catchErrors, lambdaTask, nestedExecution } from '../builders/tasks.ts';
-import type { MapState, StateMachineDefinition } from '../builders/types.ts';
+import type { MapState, PassState, StateMachineDefinition } from '../builders/types.ts';
+import { FAILURE_CAUSE_MAX_CHARACTERS, FLEET_FAILURE_DATABASES_NAMED } from '../limits.ts';
 
 const FLEET_FAILED = FAIL_STATE_ERRORS.fleetFailed;
 const STATUS = FLEET_DATABASE_STATUSES;
+
+/** A Map iteration's result: the database and its status. */
+const outcome = (status: FleetDatabaseStatus): PassState => ({
+  Type: 'Pass',
+  Parameters: { 'databaseId.$': '$.run.databaseId', status },
+  End: true,
+});
 
 /**
  * The Map that starts each database's attempt, with the request read from `requestPath`. State names are unique
@@ -35,7 +43,7 @@ const migrateDatabases = (requestPath: string, prefix = ''): MapState => ({
       [`${prefix}ReportDatabase`]: {
         Type: 'Pass',
         Comment: 'Running or done on its current attempt, or tearing down: nothing is started.',
-        OutputPath: '$.run.status',
+        Parameters: { 'databaseId.$': '$.run.databaseId', 'status.$': '$.run.status' },
         End: true,
       },
       [`${prefix}MigrateDatabase`]: nestedExecution({
@@ -52,20 +60,20 @@ const migrateDatabases = (requestPath: string, prefix = ''): MapState => ({
           catchErrors(['StepFunctions.ExecutionAlreadyExistsException'], `${prefix}AlreadyRunning`, null),
           catchAll(`${prefix}DatabaseFailed`, null),
         ],
+        resultPath: null,
         next: `${prefix}DatabaseStarted`,
       }),
-      [`${prefix}DatabaseStarted`]: { Type: 'Pass', Result: STATUS.started, End: true },
+      [`${prefix}DatabaseStarted`]: outcome(STATUS.started),
       [`${prefix}AlreadyRunning`]: {
-        Type: 'Pass',
+        ...outcome(STATUS.alreadyRunning),
         Comment: 'Another trigger started this attempt: it is not run twice, and nothing is created.',
-        Result: STATUS.alreadyRunning,
-        End: true,
       },
-      [`${prefix}DatabaseFailed`]: { Type: 'Pass', Result: STATUS.failed, End: true },
+      [`${prefix}DatabaseFailed`]: outcome(STATUS.failed),
     },
   },
-  ResultPath: '$.statuses',
-  Next: 'Summarize',
+  ResultSelector: { 'statuses.$': '$[*].status', 'outcomes.$': '$' },
+  ResultPath: '$.fleet',
+  Next: 'CheckOutcomes',
 });
 
 export const migrateFleet: StateMachineDefinition = {
@@ -91,6 +99,17 @@ export const migrateFleet: StateMachineDefinition = {
     },
     MigrateDatabases: migrateDatabases('$$.Execution.Input'),
     MigrateRetriedDatabases: migrateDatabases('$.request', 'Retried'),
+    CheckOutcomes: {
+      Type: 'Pass',
+      Parameters: { 'anyFailed.$': `States.ArrayContains($.fleet.statuses, '${STATUS.failed}')` },
+      ResultPath: '$.check',
+      Next: 'AnyDatabaseFailed',
+    },
+    AnyDatabaseFailed: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.check.anyFailed', BooleanEquals: true, Next: 'ListFailedDatabases' }],
+      Default: 'Summarize',
+    },
     Summarize: {
       Type: 'Pass',
       Comment:
@@ -99,15 +118,35 @@ export const migrateFleet: StateMachineDefinition = {
         'migrationId.$': '$.migrationId',
         'warnings.$': '$.warnings',
         'databases.$': '$.databases',
-        'statuses.$': '$.statuses',
-        'anyFailed.$': `States.ArrayContains($.statuses, '${STATUS.failed}')`,
+        'statuses.$': '$.fleet.statuses',
+        'anyFailed.$': '$.check.anyFailed',
       },
-      Next: 'AnyDatabaseFailed',
+      Next: 'FleetMigrated',
     },
-    AnyDatabaseFailed: {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.anyFailed', BooleanEquals: true, Next: 'DescribeFleetFailure' }],
-      Default: 'FleetMigrated',
+    ListFailedDatabases: {
+      Type: 'Pass',
+      Comment:
+        'Reached only when one failed, so the filter matches at least one database (what an empty match gives is not documented).',
+      Parameters: {
+        'migrationId.$': '$.migrationId',
+        'databases.$': 'States.ArrayLength($.fleet.statuses)',
+        'failedDatabases.$': `$.fleet.outcomes[?(@.status == '${STATUS.failed}')].databaseId`,
+        'warnings.$': '$.warnings',
+      },
+      Next: 'CountFailedDatabases',
+    },
+    CountFailedDatabases: {
+      Type: 'Pass',
+      Comment: `A failure's cause holds at most ${FAILURE_CAUSE_MAX_CHARACTERS} characters (docs/failure-semantics.md): it names the first ${FLEET_FAILURE_DATABASES_NAMED} failed databases and counts them all.`,
+      Parameters: {
+        'migrationId.$': '$.migrationId',
+        'databases.$': '$.databases',
+        'failed.$': 'States.ArrayLength($.failedDatabases)',
+        'failedDatabases.$': `States.ArrayGetItem(States.ArrayPartition($.failedDatabases, ${FLEET_FAILURE_DATABASES_NAMED}), 0)`,
+        'warnings.$': '$.warnings',
+        'statusCommand.$': "States.Format('lakeshift status {}', $.migrationId)",
+      },
+      Next: 'DescribeFleetFailure',
     },
     DescribeFleetFailure: {
       Type: 'Pass',

@@ -8,6 +8,7 @@ import '../../runtime/polyfills.ts';
 import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import type { Clock } from '../../clock.ts';
 import { EMULATED_START_TIME_FIELD, type PreparedDefinition } from './definition.ts';
+import { boundedFailureDetails, type OversizedFailureDetails } from './failure-details.ts';
 import { ExecutionHistory, HISTORY_FULL_FAILURE, type LibraryEvent } from './history.ts';
 import {
   bindTasks,
@@ -61,7 +62,11 @@ export class LocalExecution implements NestedExecution {
   constructor(
     readonly target: ExecutionTarget,
     request: ExecutionRequest,
-    private readonly deps: IntegrationDeps & { readonly clock: Clock },
+    private readonly deps: IntegrationDeps & {
+      readonly clock: Clock;
+      /** What a failure over Step Functions' detail limits becomes (failure-details.ts). */
+      readonly oversizedFailureDetails?: OversizedFailureDetails;
+    },
   ) {
     this.arn = request.arn;
     this.name = request.name;
@@ -155,8 +160,10 @@ export class LocalExecution implements NestedExecution {
     this.status = status;
     this.stopDate = this.deps.clock.now();
     this.output = result.output;
-    this.error = result.error;
-    this.cause = result.cause;
+    const failure =
+      status === 'FAILED' ? boundedFailureDetails(result, this.deps.oversizedFailureDetails) : result;
+    this.error = failure.error;
+    this.cause = failure.cause;
     this.cancelTimeout?.();
     switch (status) {
       case 'SUCCEEDED':
@@ -166,7 +173,7 @@ export class LocalExecution implements NestedExecution {
         });
         break;
       case 'FAILED':
-        this.history.end('ExecutionFailed', { error: result.error, cause: result.cause });
+        this.history.end('ExecutionFailed', { error: failure.error, cause: failure.cause });
         break;
       case 'ABORTED':
         this.history.end('ExecutionAborted', { error: result.error, cause: result.cause });

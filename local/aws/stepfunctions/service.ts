@@ -22,6 +22,7 @@ import {
   prepareDefinition,
 } from './definition.ts';
 import { type ExecutionStatus, LocalExecution } from './execution.ts';
+import type { OversizedFailureDetails } from './failure-details.ts';
 import { TaskTokens } from './task-tokens.ts';
 
 interface StoredStateMachine {
@@ -44,6 +45,8 @@ export interface LocalStepFunctionsOptions {
   readonly onExecutionFinished?: (execution: LocalExecution) => void;
   /** Authorizes an execution starting a child as its state machine's role; throws to refuse it (IAM). */
   readonly authorizeNestedStart?: (parentExecutionArn: string, stateMachineArn: string) => void;
+  /** What a failure over Step Functions' detail limits becomes; `fail` when absent (failure-details.ts). */
+  readonly oversizedFailureDetails?: OversizedFailureDetails;
 }
 
 /** Names and state machine names: 1-80 characters, none of the characters Step Functions forbids. */
@@ -173,6 +176,7 @@ export class LocalStepFunctions implements AwsJsonService {
       { arn, name, input, parentArn: request.parentArn },
       {
         clock: this.clock,
+        oversizedFailureDetails: this.options.oversizedFailureDetails,
         lambda: this.options.lambda,
         tokens: this.tokens,
         startExecution: (nested) => {

@@ -2,7 +2,7 @@
 
 import type { LocalAws } from '#local/aws/index';
 import { type LambdaHandler, LocalLambda } from '#local/aws/lambda/functions';
-import { LocalStepFunctions } from '#local/aws/stepfunctions/service';
+import { LocalStepFunctions, type LocalStepFunctionsOptions } from '#local/aws/stepfunctions/service';
 import { ManualClock } from '#local/clock';
 
 export const ROLE_ARN = 'arn:aws:iam::000000000000:role/local';
@@ -49,7 +49,10 @@ export interface SfnHarness {
 }
 
 /** Handlers by function name; each registers as `fn-<name>` bound to a fake handler module. */
-export const sfnHarness = (handlers: Record<string, LambdaHandler>): SfnHarness => {
+export const sfnHarness = (
+  handlers: Record<string, LambdaHandler>,
+  options: Pick<LocalStepFunctionsOptions, 'oversizedFailureDetails'> = {},
+): SfnHarness => {
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const invocations: { functionName: string; payload: unknown }[] = [];
   const byHandlerName = new Map<string, LambdaHandler>();
@@ -67,7 +70,7 @@ export const sfnHarness = (handlers: Record<string, LambdaHandler>): SfnHarness 
     byHandlerName.set(name, handler);
     lambda.register(`fn-${name}`, name);
   }
-  const sfn = new LocalStepFunctions({ clock, lambda });
+  const sfn = new LocalStepFunctions({ clock, lambda, ...options });
   return {
     clock,
     lambda,

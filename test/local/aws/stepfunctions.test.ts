@@ -607,6 +607,64 @@ describe('LocalStepFunctions history quota', () => {
   });
 });
 
+describe('LocalStepFunctions failure details', () => {
+  /** A state machine that fails with the cause its input carries. */
+  const failingWith = {
+    StartAt: 'Fail',
+    States: { Fail: { Type: 'Fail', Error: 'Broken', CausePath: '$.cause' } },
+  };
+
+  it('keeps a cause of exactly 32,768 characters as it is', async () => {
+    // Prepare
+    const h = sfnHarness({});
+    const arn = await h.create('fits', failingWith);
+    const cause = 'x'.repeat(32_768);
+
+    // Act
+    const executionArn = await h.start(arn, { cause }, 'fits-1');
+    await eventually(() => h.sfn.getExecution(executionArn)?.status !== 'RUNNING');
+
+    // Assess
+    expect(await h.describe(executionArn)).toMatchObject({ status: 'FAILED', error: 'Broken', cause });
+  });
+
+  it('fails with States.Runtime, naming the limit, when a Fail state gives a longer cause', async () => {
+    // Prepare
+    const h = sfnHarness({});
+    const arn = await h.create('too-long', failingWith);
+
+    // Act
+    const executionArn = await h.start(arn, { cause: 'x'.repeat(32_769) }, 'too-long-1');
+    await eventually(() => h.sfn.getExecution(executionArn)?.status !== 'RUNNING');
+
+    // Assess
+    const failure = {
+      error: 'States.Runtime',
+      cause: 'The execution failed, but its failure cause is 32769 characters, over the maximum of 32768.',
+    };
+    expect(await h.describe(executionArn)).toMatchObject({ status: 'FAILED', ...failure });
+    const history = h.sfn.getExecution(executionArn)?.history.list() ?? [];
+    expect(history.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: failure });
+  });
+
+  it('cuts the cause to 32,768 characters and keeps the error when configured to truncate', async () => {
+    // Prepare
+    const h = sfnHarness({}, { oversizedFailureDetails: 'truncate' });
+    const arn = await h.create('truncated', failingWith);
+
+    // Act
+    const executionArn = await h.start(arn, { cause: `${'x'.repeat(32_768)}tail` }, 'truncated-1');
+    await eventually(() => h.sfn.getExecution(executionArn)?.status !== 'RUNNING');
+
+    // Assess
+    expect(await h.describe(executionArn)).toMatchObject({
+      status: 'FAILED',
+      error: 'Broken',
+      cause: 'x'.repeat(32_768),
+    });
+  });
+});
+
 describe('LocalStepFunctions context object', () => {
   it('gives $$.Execution.StartTime and $$.State.EnteredTime on the emulated clock, and the execution name', async () => {
     // Prepare

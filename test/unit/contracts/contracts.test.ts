@@ -26,6 +26,22 @@ describe('contracts: error classes', () => {
       'Invalid migration request (2 problems): migrationId: must start with a letter; databases[1].secretArn: must be a Secrets Manager secret ARN',
     );
   });
+
+  it('lists the first 20 invalid fields and counts the rest, and keeps every one in issues', () => {
+    // Prepare
+    const issues = Array.from({ length: 500 }, (_, index) => ({
+      path: `databases[${index}].databaseName`,
+      rule: 'must be at most 63 characters',
+    }));
+    // Act
+    const error = new InvalidRequestError(issues);
+    // Assess
+    expect(error.message).toMatch(
+      /^Invalid migration request \(500 problems\): databases\[0\]\.databaseName: must be at most 63 characters; .*; databases\[19\]\.databaseName: must be at most 63 characters; and 480 more$/,
+    );
+    expect(error.message).not.toContain('databases[20]');
+    expect(error.issues).toHaveLength(500);
+  });
 });
 
 describe('contracts: parseStopReason', () => {

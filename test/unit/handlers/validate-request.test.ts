@@ -229,6 +229,33 @@ describe('Handler: validate-request', () => {
     expect((result as { databases: unknown[] }).databases).toHaveLength(1000);
   });
 
+  it('keeps a fleet of 1,000 databases read in plain text within the limit, with one warning for them all', async () => {
+    // Prepare
+    const databaseIds = Array.from({ length: 1000 }, (_, index) => `db${String(index + 1).padStart(4, '0')}`);
+    const request = requestFor('fleet-10', databaseIds);
+    const databases = request['databases'] as Record<string, unknown>[];
+    const plainText = databases.map((database) => ({
+      ...database,
+      sslMode: 'none',
+      acknowledgePlainText: true,
+    }));
+    // Act
+    const result = await invokeHandler('validate-request', {
+      request: { ...request, databases: plainText },
+      now: NOW,
+    });
+    // Assess
+    const warnings = (result as { warnings: string[] }).warnings;
+    // Beside it, the DMS quotas such a fleet passes: instances, storage and endpoints.
+    expect(warnings).toHaveLength(4);
+    expect(warnings.filter((warning) => warning.includes('plain text'))).toEqual([
+      expect.stringMatching(
+        /^databases db0001, .*, db0010 and 990 more \(1000\): sslMode 'none' \(acknowledged\)/,
+      ),
+    ]);
+    expect((result as { databases: unknown[] }).databases).toHaveLength(1000);
+  });
+
   it('refuses a fleet whose runs would not fit in one Step Functions state, naming the remedy', async () => {
     // Prepare
     const databaseIds = Array.from({ length: 2500 }, (_, index) => `db${String(index + 1).padStart(4, '0')}`);

@@ -16,7 +16,7 @@ describe('Function: sourceReachWarnings', () => {
     // Assess
     expect(warnings).toEqual([
       expect.stringMatching(
-        /^database \S+: its replication instance uses a subnet group or security groups of its own, but lakeshift's source handlers reach it from network "default"; unless that network reaches the source, lakeshift cannot record, watch or drop/,
+        /^database \S+: the replication instance uses a subnet group or security groups of its own, but lakeshift's source handlers reach the source from network "default"; unless that network reaches the source, lakeshift cannot record, watch or drop/,
       ),
     ]);
   });
