@@ -10,6 +10,11 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** Calls `fn` after `ms` of emulated time; returns a cancel function. */
   schedule(ms: number, fn: () => void): () => void;
+  /**
+   * Time as it passes while a handler runs, for waits inside a handler (the DMS API budget); the clock itself when
+   * absent. A clock that stands still while handlers run gives another one, or such a wait would never end.
+   */
+  readonly handlerTime?: Pick<Clock, 'now' | 'sleep'>;
 }
 
 interface Timer {

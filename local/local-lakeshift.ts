@@ -48,10 +48,12 @@ export const applyStackTo = async (
   handlerLogLevel = 'WARN',
   handlerSettings: Readonly<Record<string, string>> = {},
 ): Promise<LocalStackNames> => {
+  // A clock that runs by itself times the budget's waits (as the handlers see time pass); one moved by hand cannot.
+  const handlerTime = aws.clock.handlerTime ?? aws.clock;
   const names = await applyLocalStack({
     endpoint: aws.endpoint,
     functions: aws.lambda,
-    budgetClock: aws.clock instanceof ScaledClock ? aws.clock : undefined,
+    budgetClock: aws.clock instanceof ScaledClock ? handlerTime : undefined,
     // Handlers run in this process: their metric lines would interleave with the run's own output.
     extraEnvironment: {
       ...handlerSettings,

@@ -30,9 +30,16 @@ export class IdlePacedClock extends ScaledClock {
   /** Due timers are being fired (`fireDue`): `arm` leaves the next one to it. */
   private firing = false;
 
+  /**
+   * A handler waiting inside an invocation (the DMS API budget) would wait forever on a clock that stands still until
+   * it returns: it waits on the wall clock at this clock's speed instead.
+   */
+  readonly handlerTime: ScaledClock;
+
   constructor(speed: number, start: number = Date.now()) {
     super(speed, start);
     this.emulatedAt = start;
+    this.handlerTime = new ScaledClock(speed, start);
   }
 
   override now(): number {

@@ -12,6 +12,7 @@ import { OPTIONAL_ENV } from '#contracts/env';
 import { REGISTRY_TABLE } from '#contracts/registry-table';
 import { ManualClock, ScaledClock } from '#local/clock';
 import { type LocalLakeshift, startLocalLakeshift } from '#local/local-lakeshift';
+import { IdlePacedClock } from '#test/idle-paced-clock';
 
 const START = Date.UTC(2026, 0, 1);
 const MISSING_TASK_ARN = 'arn:aws:dms:us-east-1:000000000000:task:NOSUCHTASK000000000000000A';
@@ -86,6 +87,19 @@ describe('startLocalLakeshift: the DMS API budget of the handlers', () => {
       'CreateReplicationSubnetGroup',
       'DescribeReplicationTasks',
     ]);
+  });
+
+  it("times the budget by the clock's handler time when the clock stands still while handlers run", async () => {
+    // Prepare
+    const clock = new IdlePacedClock(600, START);
+    const useTime = vi.spyOn(dmsApiBudget, 'useTime');
+
+    // Act
+    aws = await startLocalLakeshift({ clock });
+
+    // Assess: a wait for the budget inside a handler would otherwise never end.
+    expect(useTime).toHaveBeenLastCalledWith(clock.handlerTime);
+    expect(clock.handlerTime).not.toBe(clock);
   });
 
   it('gives the handlers the budget as written on the system clock when time moves only by hand', async () => {
