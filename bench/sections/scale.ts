@@ -9,9 +9,9 @@
  * `LAKESHIFT_SCALE_CLOCK_SPEED` the highest clock speed (default: the local runtime's). The run's clock is a
  * LoadPacedClock: when the one process that hosts every handler and service is saturated, emulated time slows down
  * instead of turning a handler's wall time into emulated minutes (which once made a full-load wait miss its hourly
- * heartbeat at 552 databases). The effective speed is printed. Under a slowed clock the handlers' own DMS budget,
- * which refills by wall time at the nominal speed, allows more per emulated second than in an account, so the
- * busiest window is if anything overstated. The migration's transitions count every state machine but the scheduled
+ * heartbeat at 552 databases). The effective speed is printed. The handlers' own DMS budget refills by the same
+ * clock (local/aws/README.md), so a slowed clock does not let it spend more per emulated second than it would in an
+ * account. The migration's transitions count every state machine but the scheduled
  * catalog refresh, so the resizes the alarms start in CDC are in them. Handlers log at ERROR: every synthetic source
  * is unreachable by design, and the warnings saying so for each database and step are no figures of this section.
  */
