@@ -4,14 +4,11 @@
  * both try to complete the same wait, and the second one simply learns it was too late.
  */
 import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
+import { FAILURE_DETAIL_LIMITS } from '#contracts/errors';
 import { sfnClient, sfnSdk } from './clients.ts';
 import { isFault } from './faults.ts';
 import { collectPages, required } from './responses.ts';
 import { awsCall } from './retry.ts';
-
-/** Step Functions limits (API reference): error 256 characters, cause 32,768. */
-const MAX_ERROR_LENGTH = 256;
-const MAX_CAUSE_LENGTH = 32_768;
 
 /** Step Functions' answers for a token nobody waits on: timed out, completed before, or not a valid token. */
 const TOKEN_GONE_FAULTS = ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'];
@@ -43,8 +40,8 @@ export const sendTaskFailure = (
     (await sfnClient()).send(
       new (await sfnSdk()).SendTaskFailureCommand({
         taskToken,
-        error: failure.error.slice(0, MAX_ERROR_LENGTH),
-        cause: failure.cause.slice(0, MAX_CAUSE_LENGTH),
+        error: failure.error.slice(0, FAILURE_DETAIL_LIMITS.errorCharacters),
+        cause: failure.cause.slice(0, FAILURE_DETAIL_LIMITS.causeCharacters),
       }),
     ),
   );
@@ -133,8 +130,8 @@ export const stopExecution = (
       await (await sfnClient()).send(
         new (await sfnSdk()).StopExecutionCommand({
           executionArn,
-          error: reason.error.slice(0, MAX_ERROR_LENGTH),
-          cause: reason.cause.slice(0, MAX_CAUSE_LENGTH),
+          error: reason.error.slice(0, FAILURE_DETAIL_LIMITS.errorCharacters),
+          cause: reason.cause.slice(0, FAILURE_DETAIL_LIMITS.causeCharacters),
         }),
       );
       return true;

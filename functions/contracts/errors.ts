@@ -175,6 +175,12 @@ export class AwsFaultError extends LakeshiftError {
   override readonly name = ERROR_NAMES.awsFault;
 }
 
+/**
+ * Step Functions keeps a failure's error to 256 characters and its cause to 32,768 (the API reference's
+ * ExecutionFailedEventDetails; docs/failure-semantics.md, "Fleet size"): what lakeshift sends or builds stays within.
+ */
+export const FAILURE_DETAIL_LIMITS = { errorCharacters: 256, causeCharacters: 32_768 } as const;
+
 /** One invalid field of a request: its path (e.g. `databases[2].secretArn`) and the rule it broke. */
 export interface FieldIssue {
   readonly path: string;

@@ -44,12 +44,9 @@ export const TEARDOWN_MAX_SWEEPS = 3;
 /** Databases teardown deletes at once. */
 export const TEARDOWN_MAX_CONCURRENCY = 5;
 
-/** Step Functions keeps at most this many characters of an execution's failure cause (docs/failure-semantics.md). */
-export const FAILURE_CAUSE_MAX_CHARACTERS = 32_768;
-
 /**
  * migrate-fleet's failure cause names this many failed databases at most, and counts them all: 20 database ids of
  * 63 characters and validate-request's warnings (validate-request bounds them) stay well inside
- * FAILURE_CAUSE_MAX_CHARACTERS.
+ * FAILURE_DETAIL_LIMITS.causeCharacters.
  */
 export const FLEET_FAILURE_DATABASES_NAMED = 20;

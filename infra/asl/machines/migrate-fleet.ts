@@ -1,9 +1,9 @@
 import { FLEET_DATABASE_STATUSES, type FleetDatabaseStatus } from '#contracts/attempts';
-import { FAIL_STATE_ERRORS } from '#contracts/errors';
+import { FAIL_STATE_ERRORS, FAILURE_DETAIL_LIMITS } from '#contracts/errors';
 import { failState } from '../builders/failures.ts';
 import { catchAll, catchErrors, lambdaTask, nestedExecution } from '../builders/tasks.ts';
 import type { MapState, PassState, StateMachineDefinition } from '../builders/types.ts';
-import { FAILURE_CAUSE_MAX_CHARACTERS, FLEET_FAILURE_DATABASES_NAMED } from '../limits.ts';
+import { FLEET_FAILURE_DATABASES_NAMED } from '../limits.ts';
 
 const FLEET_FAILED = FAIL_STATE_ERRORS.fleetFailed;
 const STATUS = FLEET_DATABASE_STATUSES;
@@ -137,7 +137,7 @@ export const migrateFleet: StateMachineDefinition = {
     },
     CountFailedDatabases: {
       Type: 'Pass',
-      Comment: `A failure's cause holds at most ${FAILURE_CAUSE_MAX_CHARACTERS} characters (docs/failure-semantics.md): it names the first ${FLEET_FAILURE_DATABASES_NAMED} failed databases and counts them all.`,
+      Comment: `A failure's cause holds at most ${FAILURE_DETAIL_LIMITS.causeCharacters} characters (docs/failure-semantics.md): it names the first ${FLEET_FAILURE_DATABASES_NAMED} failed databases and counts them all.`,
       Parameters: {
         'migrationId.$': '$.migrationId',
         'databases.$': '$.databases',
